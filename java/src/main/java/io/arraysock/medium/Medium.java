@@ -1,0 +1,114 @@
+package io.arraysock.medium;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Shared storage as the protocol sees it: a byte range that several processes, possibly
+ * on several hosts, read and write. Two implementations: {@link ShmMedium} (a mapped
+ * shared-memory segment) and {@link BlockMedium} (a block device through O_DIRECT).
+ *
+ * <p>The protocol obeys one rule that lets it run on both: every sector has one writer,
+ * the node that {@linkplain #own owns} it. Memory order is named in each method: a
+ * {@code Release} write makes every earlier write of this thread visible before it; an
+ * {@code Acquire} read keeps every later read after it. On the block medium each write is
+ * a synchronous whole-sector {@code pwrite} and each read of a foreign sector a
+ * {@code pread}, so program order is device order.
+ *
+ * <p>Offsets and lengths are checked against {@link #size()} on every call; a bad one is
+ * an {@link IndexOutOfBoundsException} (a bug in the caller, who must range-check every
+ * value read from the medium first). Implementations are safe for many threads; I/O errors
+ * of the block medium surface as {@link java.io.UncheckedIOException}.
+ */
+public interface Medium extends Closeable {
+
+    /** The two kinds of storage. */
+    enum Kind {
+        /** A POSIX shared-memory segment (or any tmpfs file) mapped into every process. */
+        SHM,
+        /** A block device (or an O_DIRECT file, for tests) shared by hosts. */
+        BLOCK
+    }
+
+    Kind kind();
+
+    /** The path this medium was opened from. */
+    String path();
+
+    /** Usable length in bytes. */
+    long size();
+
+    /** The unit of ownership and of I/O: 512, or the device's logical block size if larger. */
+    int sectorSize();
+
+    /** Device and inode of the opened file: equal identities share OFD locks. */
+    FileIdentity identity();
+
+    int getIntAcquire(long offset);
+
+    long getLongAcquire(long offset);
+
+    /** Stores a 32-bit word in an owned sector, after every earlier write. */
+    void putIntRelease(long offset, int value);
+
+    /** Stores a 64-bit word in an owned sector, after every earlier write. */
+    void putLongRelease(long offset, long value);
+
+    /**
+     * Orders this thread's earlier writes before its later reads (store-load): the
+     * "I said I sleep, now I look again" step of a wake-up handshake.
+     */
+    void fullFence();
+
+    /** Copies {@code dst.remaining()} bytes from {@code offset} into dst, advancing its position. */
+    void readAcquire(long offset, ByteBuffer dst);
+
+    void readAcquire(long offset, byte[] dst, int dstOffset, int length);
+
+    /** Copies {@code src.remaining()} bytes into owned sectors at {@code offset}, advancing its position. */
+    void writeRelease(long offset, ByteBuffer src);
+
+    void writeRelease(long offset, byte[] src, int srcOffset, int length);
+
+    /**
+     * Declares the sectors covering [offset, offset + length) owned by this process: from
+     * now on it is their only writer. The block medium loads them into an in-memory shadow.
+     */
+    void own(long offset, long length) throws IOException;
+
+    /** Gives up ownership: later writes to these sectors are bugs. */
+    void disown(long offset, long length);
+
+    /** Whether {@link #awaitChange} really sleeps (shm: futex) or is unsupported (block). */
+    boolean supportsWakeups();
+
+    /**
+     * Sleeps while the 32-bit word at {@code offset} equals {@code expected}, at most
+     * {@code timeoutNanos} (negative: no limit). Returns early on {@link #wake}, on a value
+     * change, or spuriously: callers re-check their condition.
+     *
+     * @throws UnsupportedOperationException if {@link #supportsWakeups()} is false
+     */
+    void awaitChange(long offset, int expected, long timeoutNanos);
+
+    /** Wakes every process sleeping in {@link #awaitChange} on the word at {@code offset}. */
+    void wake(long offset);
+
+    /**
+     * Takes an open-file-description lock on byte {@code index} of the opened file, without
+     * waiting. Locks only exclude holders that opened the same {@link #identity()}.
+     *
+     * @return false when another open file description holds it
+     */
+    boolean tryLock(long index) throws IOException;
+
+    void unlock(long index) throws IOException;
+
+    /** Whether another open file description (another process) holds the lock on byte {@code index}. */
+    boolean isLockedElsewhere(long index) throws IOException;
+
+    /** Unmaps or closes the medium. The caller must have stopped every thread using it. */
+    @Override
+    void close() throws IOException;
+}

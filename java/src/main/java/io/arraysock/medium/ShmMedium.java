@@ -1,0 +1,353 @@
+package io.arraysock.medium;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Pointer;
+import io.arraysock.medium.internal.FileInfo;
+import io.arraysock.medium.internal.NativeConstants;
+import io.arraysock.medium.internal.NativeErrors;
+import io.arraysock.medium.internal.NativeFile;
+import io.arraysock.medium.internal.NativeLayer;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * A shared-memory segment ({@code /dev/shm/NAME}, or any file on tmpfs) mapped shared into
+ * this process. Words are read and written from Java through {@link VarHandle}s on direct
+ * buffer views of the mapping, so the hot path makes no JNA call and no system call; only
+ * {@link #awaitChange} and {@link #wake} enter the kernel (futex on the shared word).
+ *
+ * <p>The mapping is seen through windows of {@value #WINDOW_SHIFT}-bit size, because a
+ * {@code ByteBuffer} holds at most 2 GiB; words are aligned, so none straddles a window.
+ * Sector ownership is not enforced here (it would cost the hot path a lookup); the block
+ * medium enforces it and the same protocol runs on both.
+ */
+public final class ShmMedium implements Medium {
+    /** 1 GiB windows. */
+    static final int WINDOW_SHIFT = 30;
+    private static final long WINDOW_MASK = (1L << WINDOW_SHIFT) - 1;
+    private static final int SECTOR_SIZE = 512;
+    private static final int DEFAULT_MODE = 0600;
+    private static final String SHM_DIR = "/dev/shm/";
+
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final NativeFile file;
+    private final FileIdentity identity;
+    private final long address;
+    private final long size;
+    private final ByteBuffer[] windows;
+    private volatile boolean closed;
+
+    private ShmMedium(NativeFile file, FileIdentity identity, long address, long size) {
+        this.file = file;
+        this.identity = identity;
+        this.address = address;
+        this.size = size;
+        int count = (int) ((size + WINDOW_MASK) >>> WINDOW_SHIFT);
+        this.windows = new ByteBuffer[count];
+        Pointer base = new Pointer(address);
+        for (int i = 0; i < count; i++) {
+            long start = (long) i << WINDOW_SHIFT;
+            long length = Math.min(1L << WINDOW_SHIFT, size - start);
+            windows[i] = base.getByteBuffer(start, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /**
+     * Creates a new segment of {@code size} bytes, zero-filled, with permission bits
+     * {@code mode} (e.g. 0600, 0660), and maps it.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if it exists
+     */
+    public static ShmMedium create(String path, long size, int mode) throws IOException {
+        if (size <= 0 || size % SECTOR_SIZE != 0) {
+            throw new IllegalArgumentException("segment size must be a positive multiple of " + SECTOR_SIZE + ": " + size);
+        }
+        NativeFile f = openFile(path, NativeConstants.OPEN_CREATE | NativeConstants.OPEN_EXCL, mode);
+        try {
+            f.chmod(mode); // the umask must not narrow what the caller asked for
+            f.truncate(size);
+            return map(f, size);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(f, e);
+            throw e;
+        }
+    }
+
+    /** Creates a segment with mode 0600. */
+    public static ShmMedium create(String path, long size) throws IOException {
+        return create(path, size, DEFAULT_MODE);
+    }
+
+    /** Maps an existing segment, whole. */
+    public static ShmMedium open(String path) throws IOException {
+        NativeFile f = openFile(path, 0, 0);
+        try {
+            FileInfo info = f.stat();
+            if (!info.isRegularFile()) {
+                throw new IOException(path + " is not a shared-memory segment or tmpfs file");
+            }
+            if (info.size() < SECTOR_SIZE) {
+                throw new IOException(path + " is too small to be an array: " + info.size() + " bytes");
+            }
+            return map(f, info.size() - info.size() % SECTOR_SIZE);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(f, e);
+            throw e;
+        }
+    }
+
+    /** Removes a segment's name; processes that mapped it keep their mapping. */
+    public static void unlink(String path) throws IOException {
+        String name = shmName(path);
+        NativeLayer.ensureLoaded();
+        try {
+            if (name != null) {
+                NativeLayer.as_shm_unlink(name);
+            } else {
+                java.nio.file.Files.delete(java.nio.file.Path.of(path));
+            }
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("shm_unlink", path, e);
+        }
+    }
+
+    private static NativeFile openFile(String path, int flags, int mode) throws IOException {
+        String name = shmName(path);
+        return name != null ? NativeFile.openShm(name, path, flags, mode) : NativeFile.open(path, flags, mode);
+    }
+
+    /** "/dev/shm/x" is POSIX shared-memory object "/x"; other paths are opened as files. */
+    private static String shmName(String path) {
+        if (path.startsWith(SHM_DIR) && path.indexOf('/', SHM_DIR.length()) < 0 && path.length() > SHM_DIR.length()) {
+            return "/" + path.substring(SHM_DIR.length());
+        }
+        return null;
+    }
+
+    private static ShmMedium map(NativeFile f, long size) throws IOException {
+        FileInfo info = f.stat();
+        long address = f.map(0, size);
+        return new ShmMedium(f, info.identity(), address, size);
+    }
+
+    private static void closeQuietly(NativeFile f, Exception primary) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.SHM;
+    }
+
+    @Override
+    public String path() {
+        return file.path();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int sectorSize() {
+        return SECTOR_SIZE;
+    }
+
+    @Override
+    public FileIdentity identity() {
+        return identity;
+    }
+
+    private ByteBuffer window(long offset) {
+        return windows[(int) (offset >>> WINDOW_SHIFT)];
+    }
+
+    private void checkWord(long offset, int width) {
+        Objects.checkFromIndexSize(offset, width, size);
+        if ((offset & (width - 1)) != 0) {
+            throw new IllegalArgumentException("unaligned " + width + "-byte word at " + offset);
+        }
+    }
+
+    @Override
+    public int getIntAcquire(long offset) {
+        checkWord(offset, Integer.BYTES);
+        return (int) INTS.getAcquire(window(offset), (int) (offset & WINDOW_MASK));
+    }
+
+    @Override
+    public long getLongAcquire(long offset) {
+        checkWord(offset, Long.BYTES);
+        return (long) LONGS.getAcquire(window(offset), (int) (offset & WINDOW_MASK));
+    }
+
+    @Override
+    public void putIntRelease(long offset, int value) {
+        checkWord(offset, Integer.BYTES);
+        INTS.setRelease(window(offset), (int) (offset & WINDOW_MASK), value);
+    }
+
+    @Override
+    public void putLongRelease(long offset, long value) {
+        checkWord(offset, Long.BYTES);
+        LONGS.setRelease(window(offset), (int) (offset & WINDOW_MASK), value);
+    }
+
+    @Override
+    public void fullFence() {
+        VarHandle.fullFence();
+    }
+
+    @Override
+    public void readAcquire(long offset, ByteBuffer dst) {
+        int length = dst.remaining();
+        Objects.checkFromIndexSize(offset, length, size);
+        int at = dst.position();
+        long pos = offset;
+        int left = length;
+        while (left > 0) {
+            int index = (int) (pos & WINDOW_MASK);
+            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
+            dst.put(at, window(pos), index, chunk);
+            at += chunk;
+            pos += chunk;
+            left -= chunk;
+        }
+        dst.position(at);
+        VarHandle.acquireFence();
+    }
+
+    @Override
+    public void readAcquire(long offset, byte[] dst, int dstOffset, int length) {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        Objects.checkFromIndexSize(offset, length, size);
+        long pos = offset;
+        int at = dstOffset;
+        int left = length;
+        while (left > 0) {
+            int index = (int) (pos & WINDOW_MASK);
+            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
+            window(pos).get(index, dst, at, chunk);
+            at += chunk;
+            pos += chunk;
+            left -= chunk;
+        }
+        VarHandle.acquireFence();
+    }
+
+    @Override
+    public void writeRelease(long offset, ByteBuffer src) {
+        int length = src.remaining();
+        Objects.checkFromIndexSize(offset, length, size);
+        VarHandle.releaseFence();
+        int at = src.position();
+        long pos = offset;
+        int left = length;
+        while (left > 0) {
+            int index = (int) (pos & WINDOW_MASK);
+            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
+            window(pos).put(index, src, at, chunk);
+            at += chunk;
+            pos += chunk;
+            left -= chunk;
+        }
+        src.position(at);
+    }
+
+    @Override
+    public void writeRelease(long offset, byte[] src, int srcOffset, int length) {
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        Objects.checkFromIndexSize(offset, length, size);
+        VarHandle.releaseFence();
+        long pos = offset;
+        int at = srcOffset;
+        int left = length;
+        while (left > 0) {
+            int index = (int) (pos & WINDOW_MASK);
+            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
+            window(pos).put(index, src, at, chunk);
+            at += chunk;
+            pos += chunk;
+            left -= chunk;
+        }
+    }
+
+    @Override
+    public void own(long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, size);
+    }
+
+    @Override
+    public void disown(long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, size);
+    }
+
+    @Override
+    public boolean supportsWakeups() {
+        return true;
+    }
+
+    @Override
+    public void awaitChange(long offset, int expected, long timeoutNanos) {
+        checkWord(offset, Integer.BYTES);
+        try {
+            NativeLayer.as_futex_wait(address + offset, expected, timeoutNanos);
+        } catch (LastErrorException e) {
+            throw new IllegalStateException("futex wait at offset " + offset + " of " + path() + ": "
+                    + NativeErrors.describe(e.getErrorCode()), e);
+        }
+    }
+
+    @Override
+    public void wake(long offset) {
+        checkWord(offset, Integer.BYTES);
+        NativeLayer.as_futex_wake(address + offset, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public boolean tryLock(long index) throws IOException {
+        return file.tryLock(index);
+    }
+
+    @Override
+    public void unlock(long index) throws IOException {
+        file.unlock(index);
+    }
+
+    @Override
+    public boolean isLockedElsewhere(long index) throws IOException {
+        return file.isLockedElsewhere(index);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            NativeLayer.as_munmap(address, size);
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("munmap", path(), e);
+        } finally {
+            file.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "shm:" + path() + " (" + size + " bytes)";
+    }
+}

@@ -1,0 +1,89 @@
+/*
+ * arraysock C layer: only what Java cannot do well. Every call returns -1 and
+ * leaves errno set on failure (JNA turns that into LastErrorException).
+ */
+#ifndef ARRAYSOCK_H
+#define ARRAYSOCK_H
+
+#include <stdint.h>
+
+#define AS_EXPORT __attribute__((visibility("default")))
+
+/* Open flags of as_open / as_shm_open (our own, so Java never hard-codes Linux's). */
+#define AS_OPEN_CREATE  0x1
+#define AS_OPEN_EXCL    0x2
+#define AS_OPEN_DIRECT  0x4
+#define AS_OPEN_RDONLY  0x8
+
+/* What as_fstat reports. Layout checked by the Java side (NativeLayoutTest). */
+struct as_file_info {
+    uint64_t dev;       /* st_dev */
+    uint64_t ino;       /* st_ino */
+    uint64_t rdev;      /* st_rdev */
+    int64_t  size;      /* st_size, or the device size for block devices */
+    uint32_t mode;      /* st_mode */
+    uint32_t is_block;  /* 1 for a block device */
+    uint32_t logical_block_size;   /* BLKSSZGET, or 512 for regular files */
+    uint32_t physical_block_size;  /* BLKPBSZGET, or 4096 for regular files */
+};
+
+/* Identifiers for as_constant(): sizes, offsets and values the Java side mirrors. */
+enum as_constant_id {
+    AS_C_FILE_INFO_SIZE = 1,
+    AS_C_FILE_INFO_DEV_OFFSET,
+    AS_C_FILE_INFO_INO_OFFSET,
+    AS_C_FILE_INFO_RDEV_OFFSET,
+    AS_C_FILE_INFO_SIZE_OFFSET,
+    AS_C_FILE_INFO_MODE_OFFSET,
+    AS_C_FILE_INFO_IS_BLOCK_OFFSET,
+    AS_C_FILE_INFO_LBS_OFFSET,
+    AS_C_FILE_INFO_PBS_OFFSET,
+    AS_C_OPEN_CREATE,
+    AS_C_OPEN_EXCL,
+    AS_C_OPEN_DIRECT,
+    AS_C_OPEN_RDONLY,
+    AS_C_LOCK_FREE,
+    AS_C_LOCK_HELD,
+    AS_C_WAIT_WOKEN,
+    AS_C_WAIT_TIMED_OUT,
+    AS_C_WAIT_VALUE_CHANGED,
+    AS_C_LAST
+};
+
+#define AS_LOCK_FREE 0
+#define AS_LOCK_HELD 1
+
+#define AS_WAIT_WOKEN 0
+#define AS_WAIT_TIMED_OUT 1
+#define AS_WAIT_VALUE_CHANGED 2
+
+AS_EXPORT int64_t as_constant(int id);
+
+AS_EXPORT int as_open(const char *path, int flags, int mode);
+AS_EXPORT int as_shm_open(const char *name, int flags, int mode);
+AS_EXPORT int as_shm_unlink(const char *name);
+AS_EXPORT int as_close(int fd);
+AS_EXPORT int as_ftruncate(int fd, int64_t size);
+AS_EXPORT int as_fchmod(int fd, int mode);
+AS_EXPORT int as_fstat(int fd, struct as_file_info *info);
+
+AS_EXPORT int64_t as_mmap(int fd, int64_t length, int64_t offset);
+AS_EXPORT int as_munmap(int64_t address, int64_t length);
+
+AS_EXPORT int64_t as_aligned_alloc(int64_t alignment, int64_t size);
+AS_EXPORT void as_free(int64_t address);
+
+AS_EXPORT int64_t as_pread(int fd, int64_t buffer, int64_t length, int64_t offset);
+AS_EXPORT int64_t as_pwrite(int fd, int64_t buffer, int64_t length, int64_t offset);
+AS_EXPORT int as_fdatasync(int fd);
+
+AS_EXPORT int as_futex_wait(int64_t address, int expected, int64_t timeout_nanos);
+AS_EXPORT int as_futex_wake(int64_t address, int count);
+
+AS_EXPORT int as_ofd_lock(int fd, int64_t offset, int64_t length, int exclusive);
+AS_EXPORT int as_ofd_unlock(int fd, int64_t offset, int64_t length);
+AS_EXPORT int as_ofd_probe(int fd, int64_t offset, int64_t length);
+
+AS_EXPORT int as_strerror(int errnum, char *buffer, int length);
+
+#endif
