@@ -1,4 +1,6 @@
-/* arraysock C layer. See arraysock.h for the contract of each call. */
+/* arraysock C layer. See arraysock.h for the contract of each call.
+ * JNA throws LastErrorException whenever errno is non-zero after a call, so a call that
+ * succeeds after a retried EINTR (or returns a status such as a futex time-out) clears it. */
 #include "arraysock.h"
 
 #include <errno.h>
@@ -53,6 +55,7 @@ int as_open(const char *path, int flags, int mode) {
     do {
         fd = open(path, posix_flags(flags), (mode_t) mode);
     } while (fd < 0 && errno == EINTR);
+    if (fd >= 0) errno = 0;
     return fd;
 }
 
@@ -70,6 +73,7 @@ int as_ftruncate(int fd, int64_t size) {
     do {
         rc = ftruncate(fd, (off_t) size);
     } while (rc < 0 && errno == EINTR);
+    if (rc == 0) errno = 0;
     return rc;
 }
 
@@ -111,6 +115,12 @@ int as_munmap(int64_t address, int64_t length) {
     return munmap((void *) (intptr_t) address, (size_t) length);
 }
 
+int as_retire_mapping(int64_t address, int64_t length) {
+    void *p = mmap((void *) (intptr_t) address, (size_t) length, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? -1 : 0;
+}
+
 int64_t as_aligned_alloc(int64_t alignment, int64_t size) {
     void *p = NULL;
     int rc = posix_memalign(&p, (size_t) alignment, (size_t) size);
@@ -134,6 +144,7 @@ int64_t as_pread(int fd, int64_t buffer, int64_t length, int64_t offset) {
         if (n == 0) { errno = ENXIO; return -1; }
         done += n;
     }
+    errno = 0; /* JNA reports any non-zero errno, even one left by a retried EINTR */
     return done;
 }
 
@@ -149,6 +160,7 @@ int64_t as_pwrite(int fd, int64_t buffer, int64_t length, int64_t offset) {
         if (n == 0) { errno = ENOSPC; return -1; }
         done += n;
     }
+    errno = 0; /* JNA reports any non-zero errno, even one left by a retried EINTR */
     return done;
 }
 
@@ -163,11 +175,14 @@ int as_futex_wait(int64_t address, int expected, int64_t timeout_nanos) {
         tsp = &ts;
     }
     long rc = syscall(SYS_futex, (uint32_t *) (intptr_t) address, FUTEX_WAIT, expected, tsp, NULL, 0);
-    if (rc == 0) return AS_WAIT_WOKEN;
-    if (errno == ETIMEDOUT) return AS_WAIT_TIMED_OUT;
-    if (errno == EAGAIN) return AS_WAIT_VALUE_CHANGED;
-    if (errno == EINTR) return AS_WAIT_WOKEN; /* spurious: callers re-check their condition */
-    return -1;
+    int result;
+    if (rc == 0) result = AS_WAIT_WOKEN;
+    else if (errno == ETIMEDOUT) result = AS_WAIT_TIMED_OUT;
+    else if (errno == EAGAIN) result = AS_WAIT_VALUE_CHANGED;
+    else if (errno == EINTR) result = AS_WAIT_WOKEN; /* spurious: callers re-check their condition */
+    else return -1;
+    errno = 0;
+    return result;
 }
 
 int as_futex_wake(int64_t address, int count) {

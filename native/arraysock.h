@@ -69,6 +69,9 @@ AS_EXPORT int as_fstat(int fd, struct as_file_info *info);
 
 AS_EXPORT int64_t as_mmap(int fd, int64_t length, int64_t offset);
 AS_EXPORT int as_munmap(int64_t address, int64_t length);
+/* Replaces a shared mapping with private anonymous memory at the same address: late
+ * accesses by threads that missed the close hit harmless memory instead of faulting. */
+AS_EXPORT int as_retire_mapping(int64_t address, int64_t length);
 
 AS_EXPORT int64_t as_aligned_alloc(int64_t alignment, int64_t size);
 AS_EXPORT void as_free(int64_t address);

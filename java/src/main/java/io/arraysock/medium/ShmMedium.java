@@ -171,6 +171,7 @@ public final class ShmMedium implements Medium {
     }
 
     private ByteBuffer window(long offset) {
+        checkOpen();
         return windows[(int) (offset >>> WINDOW_SHIFT)];
     }
 
@@ -302,6 +303,7 @@ public final class ShmMedium implements Medium {
     @Override
     public void awaitChange(long offset, int expected, long timeoutNanos) {
         checkWord(offset, Integer.BYTES);
+        checkOpen();
         try {
             NativeLayer.as_futex_wait(address + offset, expected, timeoutNanos);
         } catch (LastErrorException e) {
@@ -313,6 +315,7 @@ public final class ShmMedium implements Medium {
     @Override
     public void wake(long offset) {
         checkWord(offset, Integer.BYTES);
+        checkOpen();
         NativeLayer.as_futex_wake(address + offset, Integer.MAX_VALUE);
     }
 
@@ -331,18 +334,29 @@ public final class ShmMedium implements Medium {
         return file.isLockedElsewhere(index);
     }
 
+    /**
+     * Detaches from the segment. The address range is not unmapped but replaced by private
+     * anonymous memory (it stays reserved): a thread that still holds a view of the mapping
+     * and misses the closed check can never fault the JVM.
+     */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
         try {
-            NativeLayer.as_munmap(address, size);
+            NativeLayer.as_retire_mapping(address, size);
         } catch (LastErrorException e) {
-            throw NativeErrors.toIOException("munmap", path(), e);
+            throw NativeErrors.toIOException("mmap(MAP_FIXED) over the closed segment", path(), e);
         } finally {
             file.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("medium " + path() + " is closed");
         }
     }
 

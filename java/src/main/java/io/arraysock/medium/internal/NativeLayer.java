@@ -70,6 +70,8 @@ public final class NativeLayer {
 
     public static native int as_munmap(long address, long length) throws LastErrorException;
 
+    public static native int as_retire_mapping(long address, long length) throws LastErrorException;
+
     public static native long as_aligned_alloc(long alignment, long size) throws LastErrorException;
 
     public static native void as_free(long address);

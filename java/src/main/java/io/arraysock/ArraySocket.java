@@ -1,0 +1,300 @@
+package io.arraysock;
+
+import io.arraysock.socket.SocketCore;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A socket through the array: the BSD socket calls of a stream or seqpacket socket, whose
+ * bytes travel through the array's shared storage. Made by {@link StorageArray#openSocket}.
+ *
+ * <pre>{@code
+ * try (StorageArray array = StorageArray.attach("/dev/shm/backup");
+ *      ArraySocket server = array.openSocket(SocketType.STREAM)) {
+ *     server.bind(7000);
+ *     server.listen(16);
+ *     try (ArraySocket peer = server.accept()) {
+ *         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+ *         while (peer.receive(buf.clear()) >= 0) { ... }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Errors have {@code java.net}'s meaning: {@link java.net.BindException} (port in use),
+ * {@link java.net.ConnectException} (nothing listens, or the backlog is full),
+ * {@link java.net.SocketTimeoutException}, and {@link java.net.SocketException} for a reset
+ * connection (the peer died or its socket vanished), a broken pipe, or any call on a closed
+ * socket ("Socket is closed").
+ *
+ * <p>Thread safety: like {@code SocketChannel}, one thread may receive while another sends;
+ * two concurrent senders (or receivers) must synchronize between themselves. Other calls
+ * may come from any thread.
+ */
+public final class ArraySocket implements Closeable {
+    /** {@link #receiveMessageNow} found no message. */
+    public static final int NO_MESSAGE = -2;
+
+    private final SocketCore core;
+    private final SocketType type;
+
+    ArraySocket(SocketCore core, SocketType type) {
+        this.core = core;
+        this.type = type;
+    }
+
+    public SocketType type() {
+        return type;
+    }
+
+    // ---- addresses --------------------------------------------------------------------
+
+    /**
+     * Binds to {@code port}: a well-known port (1..49151), or 0 for a free port from the
+     * ephemeral range (49152..65535), which {@link #localPort()} then returns.
+     *
+     * @throws java.net.BindException when another socket on the array holds the port
+     */
+    public void bind(int port) throws IOException {
+        core.bind(port);
+    }
+
+    /** getsockname: the bound port, or 0. */
+    public int localPort() {
+        return core.localPort();
+    }
+
+    /** getpeername: the port connected to (client) or the client's bound port (server side; 0 if unbound). */
+    public int remotePort() {
+        return core.remotePort();
+    }
+
+    /** The node slot of this socket's process on the array. */
+    public int localNode() {
+        return core.localNode();
+    }
+
+    /** The node slot of the peer's process, or -1 when unconnected. */
+    public int remoteNode() {
+        return core.remoteNode();
+    }
+
+    public boolean isBound() {
+        return core.isBound();
+    }
+
+    public boolean isConnected() {
+        return core.isConnected();
+    }
+
+    public boolean isListening() {
+        return core.isListening();
+    }
+
+    public boolean isClosed() {
+        return core.isClosed();
+    }
+
+    public boolean isInputShutdown() {
+        return core.isInputShutdown();
+    }
+
+    public boolean isOutputShutdown() {
+        return core.isOutputShutdown();
+    }
+
+    // ---- listen and accept ------------------------------------------------------------
+
+    /**
+     * Listens for connections (binding an ephemeral port first if unbound). Up to
+     * {@code backlog} connections complete before {@link #accept} takes them; more are
+     * refused. A backlog below 1 means 50.
+     */
+    public void listen(int backlog) throws IOException {
+        core.listen(backlog);
+    }
+
+    /** Waits for a connection, as long as it takes. */
+    public ArraySocket accept() throws IOException {
+        return wrap(core.accept(-1));
+    }
+
+    /**
+     * Waits at most {@code timeout} for a connection.
+     *
+     * @throws java.net.SocketTimeoutException when none comes
+     */
+    public ArraySocket accept(Duration timeout) throws IOException {
+        long nanos = timeout.toNanos();
+        return wrap(core.accept(nanos <= 0 ? 1 : nanos));
+    }
+
+    /** A waiting connection, or null: never waits. */
+    public ArraySocket acceptNow() throws IOException {
+        return wrap(core.accept(0));
+    }
+
+    private ArraySocket wrap(SocketCore s) {
+        return s == null ? null : new ArraySocket(s, type);
+    }
+
+    // ---- connect ----------------------------------------------------------------------
+
+    /** Connects to the socket listening on {@code port}, waiting as long as it takes for its answer. */
+    public void connect(int port) throws IOException {
+        core.connect(port, 0);
+    }
+
+    /**
+     * Connects to the socket listening on {@code port}.
+     *
+     * @throws java.net.ConnectException       nothing listens there, or the listener refused
+     * @throws java.net.SocketTimeoutException no answer within {@code timeout}
+     */
+    public void connect(int port, Duration timeout) throws IOException {
+        long nanos = timeout.toNanos();
+        core.connect(port, nanos <= 0 ? 1 : nanos);
+    }
+
+    // ---- stream data ------------------------------------------------------------------
+
+    /** Sends all of {@code src} (stream), waiting for ring space as needed; returns the count. */
+    public int send(ByteBuffer src) throws IOException {
+        return core.send(src, true);
+    }
+
+    public int send(byte[] src, int offset, int length) throws IOException {
+        return core.send(ByteBuffer.wrap(src, offset, length), true);
+    }
+
+    /** Sends what fits now (stream), maybe nothing; returns the count. */
+    public int sendNow(ByteBuffer src) throws IOException {
+        return core.send(src, false);
+    }
+
+    /**
+     * Receives at least one byte (stream), waiting up to the receive timeout; -1 at end of
+     * stream.
+     *
+     * @throws java.net.SocketTimeoutException when the receive timeout passes
+     */
+    public int receive(ByteBuffer dst) throws IOException {
+        return core.receive(dst, true);
+    }
+
+    public int receive(byte[] dst, int offset, int length) throws IOException {
+        return core.receive(ByteBuffer.wrap(dst, offset, length), true);
+    }
+
+    /** Receives what is there now (stream): a count, maybe 0, or -1 at end of stream. */
+    public int receiveNow(ByteBuffer dst) throws IOException {
+        return core.receive(dst, false);
+    }
+
+    // ---- messages ---------------------------------------------------------------------
+
+    /**
+     * Sends {@code src}'s remaining bytes as one message (seqpacket), waiting for room.
+     *
+     * @throws IOException "Message too long" above {@link #maxMessageSize()}
+     */
+    public void sendMessage(ByteBuffer src) throws IOException {
+        core.sendMessage(src, true);
+    }
+
+    /** Sends one message if there is room now; false (nothing sent) otherwise. */
+    public boolean sendMessageNow(ByteBuffer src) throws IOException {
+        return core.sendMessage(src, false);
+    }
+
+    /**
+     * Receives one whole message into {@code dst} (seqpacket); -1 at end of stream.
+     *
+     * @throws MessageTooLargeException when it does not fit; it stays queued
+     */
+    public int receiveMessage(ByteBuffer dst) throws IOException {
+        return (int) core.receiveMessage(dst, true, false);
+    }
+
+    /**
+     * Receives one message; with {@code truncate}, what does not fit {@code dst} is dropped
+     * and the message's full length is returned.
+     */
+    public int receiveMessage(ByteBuffer dst, boolean truncate) throws IOException {
+        return (int) core.receiveMessage(dst, true, truncate);
+    }
+
+    /** A message if one is there now; {@link #NO_MESSAGE} if none; -1 at end of stream. */
+    public int receiveMessageNow(ByteBuffer dst) throws IOException {
+        return (int) core.receiveMessage(dst, false, false);
+    }
+
+    /** The largest message this socket may send. */
+    public int maxMessageSize() {
+        return core.maxMessageSize();
+    }
+
+    // ---- options ----------------------------------------------------------------------
+
+    /** SO_TIMEOUT for receives: zero waits forever. */
+    public void setReceiveTimeout(Duration timeout) {
+        core.receiveTimeout(timeout.toMillis());
+    }
+
+    public Duration receiveTimeout() {
+        return Duration.ofMillis(core.receiveTimeoutMillis());
+    }
+
+    /** SO_SNDBUF: the size of the ring this side writes into, chosen at connect (or for accepted sockets). */
+    public void setSendBufferSize(int bytes) {
+        core.sendBufferSize(bytes);
+    }
+
+    public int sendBufferSize() {
+        return core.sendBufferSize();
+    }
+
+    /** SO_RCVBUF: the ring size this side asks its peer to write into, at connect. */
+    public void setReceiveBufferSize(int bytes) {
+        core.receiveBufferSize(bytes);
+    }
+
+    public int receiveBufferSize() {
+        return core.receiveBufferSize();
+    }
+
+    public void setIdleStrategy(IdleStrategy strategy) {
+        core.idleStrategy(Objects.requireNonNull(strategy, "strategy"));
+    }
+
+    public IdleStrategy idleStrategy() {
+        return core.idleStrategy();
+    }
+
+    // ---- shutdown and close -----------------------------------------------------------
+
+    /** Ends the stream: the peer reads everything sent so far, then end of stream. */
+    public void shutdownOutput() throws IOException {
+        core.shutdownOutput();
+    }
+
+    /** Reads no more: receives return end of stream; what the peer sends is dropped. */
+    public void shutdownInput() throws IOException {
+        core.shutdownInput();
+    }
+
+    /** Closes the socket; the peer reads what was sent, then end of stream. Idempotent. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ArraySocket[" + type + ", node " + localNode() + ", port " + localPort()
+                + (isConnected() ? ", peer node " + remoteNode() + " port " + remotePort() : "") + "]";
+    }
+}

@@ -1,0 +1,137 @@
+package io.arraysock.format;
+
+/**
+ * Layout of a control block: one sector per socket, in its node's partition of the
+ * control-block table. The node that owns the partition is the single writer of every
+ * byte; peers only read it.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                        sequence (u64)                         |  0
+ *  +---------------------------------------------------------------+
+ *  |                          state (u32)                          |  8
+ *  +---------------------------------------------------------------+
+ *  |                        generation (u32)                       | 12
+ *  +---------------------------------------------------------------+
+ *  |                   owner incarnation (u64)                     | 16
+ *  +-------------------------------+-------------------------------+
+ *  |          type (u16)           |          flags (u16)          | 24
+ *  +-------------------------------+-------------------------------+
+ *  |                        local port (u32)                       | 28
+ *  +---------------------------------------------------------------+
+ *  |              peer slot (u32)  |  peer index (u32)             | 32
+ *  +---------------------------------------------------------------+
+ *  |              peer gen (u32)   |  remote port (u32)            | 40
+ *  +---------------------------------------------------------------+
+ *  |                    peer incarnation (u64)                     | 48
+ *  +---------------------------------------------------------------+
+ *  |                          nonce (u64)                          | 56
+ *  +---------------------------------------------------------------+
+ *  |               tx ring offset (u64, absolute)                  | 64
+ *  +---------------------------------------------------------------+
+ *  |               tx ring capacity (u64, power of 2)              | 72
+ *  +---------------------------------------------------------------+
+ *  |  backlog / wanted rx capacity |        reserved (u32)         | 80
+ *  +---------------------------------------------------------------+
+ *  |                     reserved, zero (88..123)                  | 88
+ *  +---------------------------------------------------------------+
+ *  |                  CRC32C of bytes 0..123 (u32)                 | 124
+ *  +===============================================================+
+ *  |                  tx tail (u64)                                | 128  \
+ *  +---------------------------------------------------------------+       | producer
+ *  |         tx waiting (u32)      |         tx flags (u32)        | 136   | thread's
+ *  +---------------------------------------------------------------+       | line
+ *  |         tx events (u32)       |                               | 144  /
+ *  +---------------------------------------------------------------+
+ *  |                  rx head (u64)                                | 256  \
+ *  +---------------------------------------------------------------+       | consumer
+ *  |         rx waiting (u32)      |         rx flags (u32)        | 264   | thread's
+ *  +---------------------------------------------------------------+       | line
+ *  |         rx events (u32)       |                               | 272  /
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * The sealed header (0..127) changes rarely and is rewritten whole with a new sequence
+ * and CRC; a reader re-reads it until the seal matches. The live words below it change on
+ * every transfer and are single aligned words, written with release stores, outside the
+ * seal. Producer and consumer words sit 128 bytes apart so the two threads of a socket
+ * never share a cache line (or an adjacent-line prefetch pair).
+ *
+ * <p>Tail and head are byte positions since the connection began. "Waiting" is 1 while
+ * that side sleeps; the other side, after moving its position, looks at it and, if set,
+ * increments its "events" word and futex-wakes it. A sleeper waits on the other side's
+ * events word, having read it before re-checking the position and flags, so no wake-up
+ * is lost. Tx flags: {@link #TX_FLAG_END} (end of stream: no byte follows the tail).
+ * Rx flags: {@link #RX_FLAG_SHUT} (this side reads no more).
+ */
+public final class ControlBlockDescriptor {
+    public static final int SEQUENCE_OFFSET = 0;
+    public static final int STATE_OFFSET = 8;
+    public static final int GENERATION_OFFSET = 12;
+    public static final int OWNER_INCARNATION_OFFSET = 16;
+    public static final int TYPE_OFFSET = 24;
+    public static final int FLAGS_OFFSET = 26;
+    public static final int LOCAL_PORT_OFFSET = 28;
+    public static final int PEER_SLOT_OFFSET = 32;
+    public static final int PEER_INDEX_OFFSET = 36;
+    public static final int PEER_GENERATION_OFFSET = 40;
+    public static final int REMOTE_PORT_OFFSET = 44;
+    public static final int PEER_INCARNATION_OFFSET = 48;
+    public static final int NONCE_OFFSET = 56;
+    public static final int TX_RING_OFFSET_OFFSET = 64;
+    public static final int TX_RING_CAPACITY_OFFSET = 72;
+    /** LISTENING: the backlog. CONNECTING: the ring size the client wants the server to allocate. */
+    public static final int PARAMETER_OFFSET = 80;
+    public static final int CRC_OFFSET = 124;
+    public static final int HEADER_LENGTH = 128;
+
+    public static final int TX_TAIL_OFFSET = 128;
+    public static final int TX_WAITING_OFFSET = 136;
+    public static final int TX_FLAGS_OFFSET = 140;
+    public static final int TX_EVENTS_OFFSET = 144;
+    public static final int RX_HEAD_OFFSET = 256;
+    public static final int RX_WAITING_OFFSET = 264;
+    public static final int RX_FLAGS_OFFSET = 268;
+    public static final int RX_EVENTS_OFFSET = 272;
+
+    /** tx flags: end of stream, set after the last tail (shutdownOutput or close). */
+    public static final int TX_FLAG_END = 0x1;
+    /** rx flags: this side reads no more (shutdownInput or close). */
+    public static final int RX_FLAG_SHUT = 0x1;
+    /** Bytes of the sector the layout uses; the rest of a larger sector is reserved. */
+    public static final int LENGTH = 512;
+
+    /** state: the block is unallocated. */
+    public static final int STATE_FREE = 0;
+    /** state: allocated by openSocket, not bound. */
+    public static final int STATE_OPEN = 1;
+    /** state: wants {@code local port}; resolved by intent-then-scan. */
+    public static final int STATE_BIND_INTENT = 2;
+    public static final int STATE_BOUND = 3;
+    public static final int STATE_LISTENING = 4;
+    /** state: a connect request to the listener named by peer slot/index/gen/incarnation. */
+    public static final int STATE_CONNECTING = 5;
+    public static final int STATE_ESTABLISHED = 6;
+    /** state: the listener's refusal of the request whose client and nonce are in peer/nonce. */
+    public static final int STATE_REFUSED = 7;
+    /** state: closed by its owner, kept until the peer lets go of the ring. */
+    public static final int STATE_CLOSED = 8;
+    public static final int STATE_MAX = STATE_CLOSED;
+
+    public static final int TYPE_NONE = 0;
+    public static final int TYPE_STREAM = 1;
+    public static final int TYPE_SEQPACKET = 2;
+
+    /** flags: the socket holds its local port (bound explicitly); others may not bind it. */
+    public static final int FLAG_HOLDS_PORT = 0x1;
+    public static final int FLAGS_KNOWN = FLAG_HOLDS_PORT;
+
+    /** Ring capacities: powers of two in this range. */
+    public static final long MIN_RING_CAPACITY = 4096;
+    public static final long MAX_RING_CAPACITY = 1L << 30;
+
+    private ControlBlockDescriptor() {
+    }
+}

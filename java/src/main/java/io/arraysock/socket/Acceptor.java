@@ -1,0 +1,206 @@
+package io.arraysock.socket;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.arraysock.format.ControlBlockDescriptor.*;
+
+/**
+ * Answers connect requests addressed to our listening sockets, so connections complete
+ * (up to each listener's backlog) whether or not the application is blocked in accept,
+ * as with TCP. Runs on one daemon thread per node while any socket listens: it scans the
+ * control-block table for blocks in state CONNECTING that name one of our listeners,
+ * allocates a socket for each new one (or a REFUSED answer when the backlog is full) and
+ * wakes the client. On shm it sleeps on the node's connect bell between scans; on the
+ * block medium it polls with back-off.
+ */
+final class Acceptor implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+    private static final long MAX_SLEEP_NANOS = 20_000_000;
+    private static final long MIN_POLL_NANOS = 200_000;
+    /** The medium may close right after us: wait for the thread to leave it. */
+    private static final long JOIN_MILLIS = 5_000;
+
+    /** A connect request, named by its client block and nonce. */
+    private record RequestKey(int slot, int index, int generation, long nonce) {
+    }
+
+    /** Our answer block to a request: an accepted socket, or a refusal (socket null). */
+    private record Answer(int index, ControlBlockHeader header, SocketCore socket) {
+    }
+
+    private record Request(int slot, int index, ControlBlockHeader header) {
+    }
+
+    private final SocketLayer layer;
+    private final Map<Integer, SocketCore> listeners = new ConcurrentHashMap<>();
+    /** Only touched by the acceptor thread. */
+    private final Map<RequestKey, Answer> answered = new HashMap<>();
+    private Thread thread;
+    private volatile boolean closed;
+
+    Acceptor(SocketLayer layer) {
+        this.layer = layer;
+    }
+
+    synchronized void add(SocketCore listener) {
+        listeners.put(listener.index, listener);
+        if (thread == null) {
+            thread = new Thread(this::run, "arraysock-acceptor-node" + layer.slot);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        notifyAll();
+    }
+
+    void remove(SocketCore listener) {
+        listeners.remove(listener.index, listener);
+    }
+
+    private void run() {
+        int idleRounds = 0;
+        while (!closed) {
+            try {
+                if (listeners.isEmpty() && answered.isEmpty()) {
+                    synchronized (this) {
+                        while (listeners.isEmpty() && !closed) {
+                            wait();
+                        }
+                    }
+                    continue;
+                }
+                if (pass()) {
+                    idleRounds = 0;
+                } else {
+                    idle(idleRounds++);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.log(Level.ERROR, "acceptor of node " + layer.slot + " failed a pass; retrying", e);
+                LockSupport.parkNanos(MAX_SLEEP_NANOS);
+            }
+        }
+    }
+
+    private void idle(int round) {
+        long nanos = Math.min(MIN_POLL_NANOS << Math.min(round, 10), MAX_SLEEP_NANOS);
+        if (layer.medium.supportsWakeups()) {
+            layer.medium.awaitChange(layer.connectBell(), layer.medium.getIntAcquire(layer.connectBell()), nanos);
+        } else {
+            LockSupport.parkNanos(nanos);
+        }
+    }
+
+    /** One scan: answers new requests, forgets finished ones. Returns whether anything happened. */
+    private boolean pass() {
+        List<Request> requests = new ArrayList<>();
+        long incarnation = layer.node.incarnation();
+        layer.table.scan((s, i, h) -> {
+            if (h.state() == STATE_CONNECTING && h.peerSlot() == layer.slot && h.peerIncarnation() == incarnation) {
+                requests.add(new Request(s, i, h));
+            }
+        });
+        boolean progress = false;
+        Set<RequestKey> current = new HashSet<>();
+        for (Request r : requests) {
+            RequestKey key = new RequestKey(r.slot, r.index, r.header.generation(), r.header.nonce());
+            current.add(key);
+            if (!answered.containsKey(key)) {
+                SocketCore listener = listeners.get(r.header.peerIndex());
+                if (listener != null && listener.generation() == r.header.peerGeneration()) {
+                    answered.put(key, answer(listener, r));
+                    progress = true;
+                }
+            }
+        }
+        for (Iterator<Map.Entry<RequestKey, Answer>> it = answered.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<RequestKey, Answer> e = it.next();
+            if (!current.contains(e.getKey())) {
+                Answer a = e.getValue();
+                if (a.socket == null && a.index >= 0) {
+                    layer.releaseBlock(a.index, a.header);
+                }
+                it.remove();
+                progress = true;
+            }
+        }
+        return progress;
+    }
+
+    private Answer answer(SocketCore listener, Request r) {
+        Answer a = null;
+        String refusal = null;
+        if (!r.header.ringFits(layer.geometry, r.slot)) {
+            refusal = "its ring reference is outside node " + r.slot + "'s arena";
+        } else if (r.header.type() != listener.typeCode()) {
+            refusal = "socket types differ";
+        } else if (!listener.hasBacklogRoom()) {
+            refusal = "backlog full";
+        } else {
+            try {
+                SocketCore s = SocketCore.accepted(layer, listener, r.slot, r.index, r.header);
+                if (listener.enqueue(s)) {
+                    a = new Answer(s.index, s.header(), s);
+                } else {
+                    s.abort();
+                    refusal = "listener closed";
+                }
+            } catch (IOException e) {
+                refusal = e.getMessage();
+            }
+        }
+        if (a == null) {
+            LOG.log(Level.DEBUG, "refusing connect from {0}/{1} to port {2}: {3}", r.slot, r.index, listener.localPort(), refusal);
+            a = refuse(r);
+        }
+        layer.medium.wake(layer.table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
+        return a;
+    }
+
+    private Answer refuse(Request r) {
+        try {
+            int index = layer.allocateAnswerIndex();
+            ControlBlockHeader h = layer.newHeader(index, r.header.type(), STATE_OPEN);
+            h = layer.table.write(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
+                    r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, 0));
+            return new Answer(index, h, null);
+        } catch (IOException e) {
+            // No block to answer with: the client will time out, as with a SYN dropped by a full queue.
+            LOG.log(Level.WARNING, "cannot refuse connect from {0}/{1}: {2}", r.slot, r.index, e.getMessage());
+            return new Answer(-1, null, null);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            notifyAll();
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            layer.medium.wake(layer.connectBell());
+            t.interrupt();
+            try {
+                t.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,725 @@
+package io.arraysock.socket;
+
+import io.arraysock.IdleStrategy;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static io.arraysock.format.ControlBlockDescriptor.*;
+
+/**
+ * One socket's state machine over its control block (see docs/PROTOCOL.md):
+ * <pre>
+ *  OPEN --bind--> BOUND --listen--> LISTENING
+ *    |              |
+ *    +---connect----+--> CONNECTING --answer--> ESTABLISHED --close--> CLOSED --peer lets go--> FREE
+ * </pre>
+ * Internal: the public face is {@code io.arraysock.ArraySocket}. One thread may receive
+ * while another sends; state changes (bind, listen, connect, shutdown, close) are
+ * serialized on the socket.
+ */
+public final class SocketCore {
+    /** How often a waiting socket re-reads its peer's control block, by medium. */
+    private static final long PEER_CHECK_SHM_NANOS = 1_000_000;
+    private static final long PEER_CHECK_BLOCK_NANOS = 10_000_000;
+    private static final long CONNECT_POLL_MAX_NANOS = 2_000_000;
+
+    final SocketLayer layer;
+    final int index;
+    private final int type;
+    private final long peerCheckNanos;
+
+    private volatile ControlBlockHeader header;
+    private volatile Connection connection;
+    private volatile boolean closed;
+    private volatile boolean outputShut;
+    private volatile boolean inputShut;
+    private volatile boolean peerGone;
+    private volatile IdleStrategy idle;
+    private volatile long receiveTimeoutNanos;
+    private volatile int sendBufferSize = SocketLayer.DEFAULT_RING_SIZE;
+    private volatile int receiveBufferSize = SocketLayer.DEFAULT_RING_SIZE;
+
+    private volatile LinkedBlockingQueue<SocketCore> acceptQueue;
+    private volatile int backlog;
+    private long lastPeerCheck;
+
+    SocketCore(SocketLayer layer, int index, ControlBlockHeader header) {
+        this.layer = layer;
+        this.index = index;
+        this.header = header;
+        this.type = header.type();
+        this.idle = layer.idleStrategy();
+        this.peerCheckNanos = layer.medium.supportsWakeups() ? PEER_CHECK_SHM_NANOS : PEER_CHECK_BLOCK_NANOS;
+    }
+
+    /** The server side of a new connection, answered by the acceptor for {@code listener}. */
+    static SocketCore accepted(SocketLayer layer, SocketCore listener, int clientSlot, int clientIndex,
+                               ControlBlockHeader client) throws IOException {
+        int index = layer.allocateAnswerIndex();
+        ControlBlockHeader h = layer.newHeader(index, client.type(), STATE_OPEN);
+        long capacity = ringCapacity(Math.max(listener.sendBufferSize, client.parameter()), layer);
+        long ring;
+        try {
+            ring = layer.allocateRing(capacity);
+        } catch (IOException e) {
+            layer.releaseBlock(index, h);
+            throw e;
+        }
+        h = layer.table.write(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
+                clientSlot, clientIndex, client.generation(), client.ownerIncarnation(), client.localPort(),
+                client.nonce(), ring, capacity, 0));
+        SocketCore s = new SocketCore(layer, index, h);
+        s.idle = listener.idle;
+        s.receiveTimeoutNanos = listener.receiveTimeoutNanos;
+        s.connection = new Connection(layer, index, h.generation(), client, clientSlot, clientIndex, client.nonce(),
+                ring, capacity, client.localPort());
+        layer.register(s);
+        return s;
+    }
+
+    /** A ring size: a power of two within the limits and a quarter of the arena. */
+    static long ringCapacity(long wanted, SocketLayer layer) {
+        long max = Math.max(MIN_RING_CAPACITY, Math.min(MAX_RING_CAPACITY, Long.highestOneBit(layer.geometry.arenaSize() / 4)));
+        long c = Math.max(MIN_RING_CAPACITY, Math.min(wanted, max));
+        long pow2 = Long.highestOneBit(c) == c ? c : Long.highestOneBit(c) << 1;
+        return Math.min(pow2, max);
+    }
+
+    ControlBlockHeader header() {
+        return header;
+    }
+
+    int generation() {
+        return header.generation();
+    }
+
+    public int typeCode() {
+        return type;
+    }
+
+    public int localPort() {
+        return header.localPort();
+    }
+
+    /** The peer's port (the port connected to, for a client); 0 when unconnected or the peer is unbound. */
+    public int remotePort() {
+        Connection c = connection;
+        return c == null ? 0 : c.remotePort;
+    }
+
+    /** The peer's node slot, or -1 when unconnected. */
+    public int remoteNode() {
+        Connection c = connection;
+        return c == null ? -1 : c.peerSlot;
+    }
+
+    public int localNode() {
+        return layer.slot;
+    }
+
+    public boolean isConnected() {
+        return connection != null;
+    }
+
+    public boolean isListening() {
+        return header.state() == STATE_LISTENING && !closed;
+    }
+
+    public boolean isBound() {
+        return header.localPort() != 0;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public boolean isInputShutdown() {
+        return inputShut;
+    }
+
+    public boolean isOutputShutdown() {
+        return outputShut;
+    }
+
+    public IdleStrategy idleStrategy() {
+        return idle;
+    }
+
+    public void idleStrategy(IdleStrategy strategy) {
+        this.idle = java.util.Objects.requireNonNull(strategy, "strategy");
+    }
+
+    /** SO_TIMEOUT: 0 waits forever. */
+    public void receiveTimeout(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("timeout must not be negative: " + millis);
+        }
+        this.receiveTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    public long receiveTimeoutMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(receiveTimeoutNanos);
+    }
+
+    /** The ring this side allocates for sending; takes effect at connect or, for a listener, for accepted sockets. */
+    public void sendBufferSize(int bytes) {
+        this.sendBufferSize = checkBufferSize(bytes);
+    }
+
+    public int sendBufferSize() {
+        Connection c = connection;
+        return c == null ? sendBufferSize : (int) Math.min(Integer.MAX_VALUE, c.producer.capacity());
+    }
+
+    /** The ring size asked of the peer at connect. */
+    public void receiveBufferSize(int bytes) {
+        this.receiveBufferSize = checkBufferSize(bytes);
+    }
+
+    public int receiveBufferSize() {
+        Connection c = connection;
+        return c == null ? receiveBufferSize : (int) Math.min(Integer.MAX_VALUE, c.consumer.capacity());
+    }
+
+    private static int checkBufferSize(int bytes) {
+        if (bytes < MIN_RING_CAPACITY || bytes > MAX_RING_CAPACITY) {
+            throw new IllegalArgumentException("buffer size must be in " + MIN_RING_CAPACITY + ".." + MAX_RING_CAPACITY + ": " + bytes);
+        }
+        return bytes;
+    }
+
+    /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
+    public int maxMessageSize() {
+        Connection c = connection;
+        return c == null ? RingProducer.maxMessage(ringCapacity(sendBufferSize, layer)) : c.maxSendMessage;
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket is closed");
+        }
+    }
+
+    // ---- bind, listen, accept -------------------------------------------------------------
+
+    public synchronized void bind(int port) throws IOException {
+        ensureOpen();
+        layer.node.checkAttached();
+        if (header.state() != STATE_OPEN) {
+            throw new SocketException("Already bound to port " + header.localPort());
+        }
+        header = layer.binder.bind(index, header, port);
+    }
+
+    public synchronized void listen(int backlog) throws IOException {
+        ensureOpen();
+        if (connection != null || header.state() == STATE_CONNECTING) {
+            throw new SocketException("Socket is connected; it cannot listen");
+        }
+        if (header.state() == STATE_LISTENING) {
+            return;
+        }
+        if (header.state() == STATE_OPEN) {
+            header = layer.binder.bind(index, header, 0);
+        }
+        this.backlog = backlog < 1 ? 50 : backlog;
+        this.acceptQueue = new LinkedBlockingQueue<>();
+        header = layer.table.write(index, header.withParameter(STATE_LISTENING, this.backlog));
+        layer.startListening(this);
+    }
+
+    boolean hasBacklogRoom() {
+        LinkedBlockingQueue<SocketCore> q = acceptQueue;
+        return q != null && q.size() < backlog;
+    }
+
+    /** Called by the acceptor; false when the listener closed meanwhile. */
+    boolean enqueue(SocketCore s) {
+        if (closed) {
+            return false;
+        }
+        acceptQueue.add(s);
+        if (closed && acceptQueue.remove(s)) {
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Takes a connection answered for this listener.
+     *
+     * @param timeoutNanos negative: wait forever; 0: do not wait (null when none)
+     * @throws SocketTimeoutException when the timeout passes
+     */
+    public SocketCore accept(long timeoutNanos) throws IOException {
+        ensureOpen();
+        LinkedBlockingQueue<SocketCore> q = acceptQueue;
+        if (q == null || header.state() != STATE_LISTENING) {
+            throw new SocketException("Socket is not listening");
+        }
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                SocketCore s;
+                if (timeoutNanos == 0) {
+                    s = q.poll();
+                    if (s == null) {
+                        return null;
+                    }
+                } else {
+                    long wait = timeoutNanos < 0 ? PEER_CHECK_BLOCK_NANOS * 10 : Math.min(deadline - System.nanoTime(), PEER_CHECK_BLOCK_NANOS * 10);
+                    s = wait <= 0 ? null : q.poll(wait, TimeUnit.NANOSECONDS);
+                }
+                ensureOpen();
+                if (s != null) {
+                    return s;
+                }
+                layer.node.checkAttached();
+                if (timeoutNanos > 0 && deadline - System.nanoTime() <= 0) {
+                    throw new SocketTimeoutException("Accept timed out");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("accept interrupted");
+        }
+    }
+
+    // ---- connect -------------------------------------------------------------------------
+
+    /**
+     * Connects to the socket listening on {@code port}.
+     *
+     * @param timeoutNanos negative or 0: wait forever
+     * @throws ConnectException       when nothing listens there, or the listener refuses
+     * @throws SocketTimeoutException when no answer comes in time
+     */
+    public synchronized void connect(int port, long timeoutNanos) throws IOException {
+        ensureOpen();
+        layer.node.checkAttached();
+        if (port < 1 || port > PortBinder.LAST_PORT) {
+            throw new IllegalArgumentException("port out of range 1.." + PortBinder.LAST_PORT + ": " + port);
+        }
+        if (connection != null) {
+            throw new SocketException("Already connected");
+        }
+        if (header.state() == STATE_LISTENING) {
+            throw new SocketException("Socket is listening; it cannot connect");
+        }
+        long start = System.nanoTime();
+        int[] found = findListener(port);
+        if (found == null) {
+            throw new ConnectException("Connection refused: nothing listens on port " + port + " of " + layer.medium.path());
+        }
+        int lSlot = found[0];
+        int lIndex = found[1];
+        ControlBlockHeader listener = layer.table.read(lSlot, lIndex);
+        if (listener == null || listener.state() != STATE_LISTENING || listener.localPort() != port) {
+            throw new ConnectException("Connection refused: the listener on port " + port + " went away");
+        }
+        long capacity = ringCapacity(sendBufferSize, layer);
+        long ring = layer.allocateRing(capacity);
+        long nonce = ThreadLocalRandom.current().nextLong() | 1;
+        int restState = header.state();
+        ControlBlockHeader before = header;
+        boolean done = false;
+        try {
+            header = layer.table.write(index, header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
+                    listener.ownerIncarnation(), port, nonce, ring, capacity, receiveBufferSize));
+            layer.ringConnectBell(lSlot);
+            awaitAnswer(port, lSlot, lIndex, listener, nonce, ring, capacity, start, timeoutNanos);
+            done = true;
+        } finally {
+            if (!done) {
+                header = layer.table.write(index, before.withSequence(header.sequence()).withState(restState));
+                layer.arena.release(ring, capacity);
+            }
+        }
+    }
+
+    private int[] findListener(int port) {
+        int[] found = {-1, -1};
+        layer.table.scan((s, i, h) -> {
+            if (h.state() == STATE_LISTENING && h.localPort() == port) {
+                found[0] = s;
+                found[1] = i;
+            }
+        });
+        return found[0] < 0 ? null : found;
+    }
+
+    private void awaitAnswer(int port, int lSlot, int lIndex, ControlBlockHeader listener, long nonce, long ring,
+                             long capacity, long start, long timeoutNanos) throws IOException {
+        int mySlot = layer.slot;
+        int myGen = header.generation();
+        long myInc = layer.node.incarnation();
+        long ownHeadWord = layer.table.offset(mySlot, index) + RX_HEAD_OFFSET;
+        int[] answer = {-1, -1};
+        ControlBlockHeader[] answerHeader = {null};
+        for (int round = 0; ; round++) {
+            answer[0] = -1;
+            layer.table.scanPartition(lSlot, (s, i, h) -> {
+                if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED) && h.nonce() == nonce
+                        && h.pointsAt(mySlot, index, myGen, myInc)) {
+                    answer[0] = s;
+                    answer[1] = i;
+                    answerHeader[0] = h;
+                }
+            });
+            if (answer[0] >= 0) {
+                ControlBlockHeader a = answerHeader[0];
+                if (a.state() == STATE_REFUSED) {
+                    throw new ConnectException("Connection refused by the listener on port " + port + " (backlog full)");
+                }
+                if (!a.ringFits(layer.geometry, lSlot)) {
+                    throw new ConnectException("Connection refused: the answer's ring lies outside node " + lSlot + "'s arena");
+                }
+                header = layer.table.write(index, header.withPeer(STATE_ESTABLISHED, answer[0], answer[1], a.generation(),
+                        a.ownerIncarnation(), port, nonce, ring, capacity, 0));
+                connection = new Connection(layer, index, header.generation(), a, answer[0], answer[1], nonce, ring,
+                        capacity, port);
+                return;
+            }
+            long elapsed = System.nanoTime() - start;
+            if (timeoutNanos > 0 && elapsed >= timeoutNanos) {
+                throw new SocketTimeoutException("Connect timed out after " + TimeUnit.NANOSECONDS.toMillis(elapsed)
+                        + " ms (port " + port + ")");
+            }
+            if (round % 16 == 15) {
+                ControlBlockHeader l = layer.table.read(lSlot, lIndex);
+                if (layer.node.liveIncarnation(lSlot) != listener.ownerIncarnation() || l == null
+                        || l.state() != STATE_LISTENING || l.generation() != listener.generation()) {
+                    throw new ConnectException("Connection refused: the listener on port " + port + " closed");
+                }
+                layer.ringConnectBell(lSlot);
+                layer.node.checkAttached();
+            }
+            long wait = Math.min(CONNECT_POLL_MAX_NANOS, 10_000L << Math.min(round, 8));
+            if (timeoutNanos > 0) {
+                wait = Math.max(1, Math.min(wait, timeoutNanos - elapsed));
+            }
+            if (layer.medium.supportsWakeups()) {
+                layer.medium.awaitChange(ownHeadWord, 0, wait);
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+        }
+    }
+
+    // ---- data ----------------------------------------------------------------------------
+
+    private Connection connected() throws SocketException {
+        ensureOpen();
+        Connection c = connection;
+        if (c == null) {
+            throw new SocketException("Socket is not connected");
+        }
+        return c;
+    }
+
+    private void checkPeerEvery(Connection c, long now) throws SocketException {
+        if (now - lastPeerCheck >= peerCheckNanos) {
+            lastPeerCheck = now;
+            checkPeer(c);
+        }
+    }
+
+    private int checkPeer(Connection c) throws SocketException {
+        try {
+            return c.peerStatus();
+        } catch (SocketException e) {
+            peerGone = true;
+            throw e;
+        }
+    }
+
+    /**
+     * Sends bytes of a stream socket. Blocking: sends all of {@code src}. Non-blocking:
+     * sends what fits now (maybe 0).
+     */
+    public int send(ByteBuffer src, boolean blocking) throws IOException {
+        Connection c = connected();
+        requireType(TYPE_STREAM);
+        if (outputShut) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        int total = 0;
+        int round = 0;
+        long since = 0;
+        while (src.hasRemaining()) {
+            int n = c.producer.offer(src);
+            if (n > 0) {
+                total += n;
+                round = 0;
+                continue;
+            }
+            if (c.producer.peerShut()) {
+                return total + discardOrFail(c, src);
+            }
+            long now = System.nanoTime();
+            checkPeerEvery(c, now);
+            if (!blocking) {
+                break;
+            }
+            if (round == 0) {
+                since = now;
+            }
+            ensureOpen();
+            idle.idle(round++, since, Long.MAX_VALUE, c.producer);
+        }
+        return total;
+    }
+
+    /** The peer reads no more: like TCP, bytes sent after its shutdownInput vanish; after its close, the pipe is broken. */
+    private int discardOrFail(Connection c, ByteBuffer src) throws SocketException {
+        if ((checkPeer(c) & Connection.PEER_CLOSED) != 0) {
+            throw new SocketException("Broken pipe: the peer closed the connection");
+        }
+        int n = src.remaining();
+        src.position(src.limit());
+        return n;
+    }
+
+    /**
+     * Receives bytes of a stream socket: at least one byte, or -1 at end of stream
+     * (blocking); what is there, maybe 0, or -1 (non-blocking).
+     *
+     * @throws SocketTimeoutException when the receive timeout passes with no byte
+     */
+    public int receive(ByteBuffer dst, boolean blocking) throws IOException {
+        Connection c = connected();
+        requireType(TYPE_STREAM);
+        if (inputShut) {
+            return -1;
+        }
+        int round = 0;
+        long since = 0;
+        long timeout = receiveTimeoutNanos;
+        while (true) {
+            int n = c.consumer.poll(dst);
+            if (n > 0 || !dst.hasRemaining()) {
+                return n;
+            }
+            if (c.consumer.peerEnded()) {
+                n = c.consumer.poll(dst);
+                return n > 0 ? n : -1;
+            }
+            long now = System.nanoTime();
+            if (round == 0) {
+                since = now;
+            }
+            checkPeerEvery(c, now);
+            if (!blocking) {
+                return 0;
+            }
+            idleForReceive(c, round++, since, now, timeout);
+        }
+    }
+
+    private void idleForReceive(Connection c, int round, long since, long now, long timeout) throws IOException {
+        long left = Long.MAX_VALUE;
+        if (timeout > 0) {
+            left = timeout - (now - since);
+            if (left <= 0) {
+                throw new SocketTimeoutException("Read timed out");
+            }
+        }
+        ensureOpen();
+        if (inputShut) {
+            return;
+        }
+        idle.idle(round, since, left, c.consumer);
+    }
+
+    /**
+     * Sends one message of a seqpacket socket, whole. Blocking: waits for room. Non-blocking:
+     * returns false when the ring has no room for it now.
+     */
+    public boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+        Connection c = connected();
+        requireType(TYPE_SEQPACKET);
+        if (outputShut) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        if (src.remaining() > c.maxSendMessage) {
+            throw new java.io.IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
+                    + c.maxSendMessage + " (the send buffer size less " + RingProducer.FRAME_HEADER + ")");
+        }
+        int round = 0;
+        long since = 0;
+        while (true) {
+            if (c.producer.offerMessage(src)) {
+                return true;
+            }
+            if (c.producer.peerShut()) {
+                discardOrFail(c, src);
+                return true;
+            }
+            long now = System.nanoTime();
+            checkPeerEvery(c, now);
+            if (!blocking) {
+                return false;
+            }
+            if (round == 0) {
+                since = now;
+            }
+            ensureOpen();
+            idle.idle(round++, since, Long.MAX_VALUE, c.producer);
+        }
+    }
+
+    /**
+     * Receives one message of a seqpacket socket.
+     *
+     * @return its length (0 is an empty message); -1 at end of stream; -2 when there is
+     *     nothing yet (non-blocking only)
+     * @throws io.arraysock.MessageTooLargeException when it does not fit {@code dst} and
+     *     {@code truncate} is false; the message stays queued
+     */
+    public long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate) throws IOException {
+        Connection c = connected();
+        requireType(TYPE_SEQPACKET);
+        if (inputShut) {
+            return -1;
+        }
+        int round = 0;
+        long since = 0;
+        long timeout = receiveTimeoutNanos;
+        int room = dst.remaining();
+        while (true) {
+            long len = c.consumer.pollMessage(dst, c.maxReceiveMessage, truncate);
+            if (len == RingConsumer.EMPTY && c.consumer.peerEnded()) {
+                len = c.consumer.pollMessage(dst, c.maxReceiveMessage, truncate);
+                if (len == RingConsumer.EMPTY) {
+                    return -1;
+                }
+            }
+            if (len != RingConsumer.EMPTY) {
+                if (len > room && !truncate) {
+                    throw new io.arraysock.MessageTooLargeException(len, room);
+                }
+                return len;
+            }
+            long now = System.nanoTime();
+            if (round == 0) {
+                since = now;
+            }
+            checkPeerEvery(c, now);
+            if (!blocking) {
+                return RingConsumer.EMPTY;
+            }
+            idleForReceive(c, round++, since, now, timeout);
+        }
+    }
+
+    private void requireType(int wanted) {
+        if (type != wanted) {
+            throw new UnsupportedOperationException(type == TYPE_STREAM
+                    ? "a stream socket sends and receives bytes, not messages"
+                    : "a seqpacket socket sends and receives messages, not bytes");
+        }
+    }
+
+    // ---- shutdown and close --------------------------------------------------------------
+
+    public synchronized void shutdownOutput() throws IOException {
+        Connection c = connected();
+        if (!outputShut) {
+            outputShut = true;
+            c.producer.end();
+        }
+    }
+
+    public synchronized void shutdownInput() throws IOException {
+        Connection c = connected();
+        if (!inputShut) {
+            inputShut = true;
+            c.consumer.shut();
+        }
+    }
+
+    /**
+     * Closes the socket. A connected socket ends its stream and stays on the medium as
+     * CLOSED until the peer lets go (then the node releases it); anything else is released
+     * at once. Idempotent.
+     */
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        finish(true);
+    }
+
+    /** Closes without the courtesy of a clean end (array closing): peers see a reset. */
+    void abort() {
+        synchronized (this) {
+            if (closed && connection == null) {
+                return;
+            }
+            closed = true;
+        }
+        finish(false);
+    }
+
+    private synchronized void finish(boolean graceful) {
+        int state = header.state();
+        if (state == STATE_LISTENING) {
+            layer.stopListening(this);
+            LinkedBlockingQueue<SocketCore> q = acceptQueue;
+            for (SocketCore s; q != null && (s = q.poll()) != null; ) {
+                s.abort();
+            }
+        }
+        Connection c = connection;
+        if (c != null && graceful && !peerGone && header.state() == STATE_ESTABLISHED) {
+            if (!outputShut) {
+                outputShut = true;
+                c.producer.end();
+            }
+            if (!inputShut) {
+                inputShut = true;
+                c.consumer.shut();
+            }
+            header = layer.table.write(index, header.withState(STATE_CLOSED));
+            layer.linger(this);
+            return;
+        }
+        if (header.state() != STATE_FREE) {
+            layer.release(this, header);
+            header = header.withState(STATE_FREE);
+        }
+    }
+
+    /** For a lingering closed socket: releases it once the peer is closed, released, or dead. */
+    synchronized void releaseIfPeerDone() {
+        Connection c = connection;
+        if (header.state() != STATE_CLOSED) {
+            return;
+        }
+        boolean done;
+        try {
+            done = (c.peerStatus() & Connection.PEER_CLOSED) != 0;
+        } catch (SocketException gone) {
+            done = true;
+        }
+        if (done) {
+            layer.release(this, header);
+            header = header.withState(STATE_FREE);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "socket " + layer.slot + "/" + index + " state " + header.state() + " port " + header.localPort();
+    }
+}

@@ -1,0 +1,197 @@
+package io.arraysock.socket;
+
+import io.arraysock.IdleStrategy;
+import io.arraysock.format.Geometry;
+import io.arraysock.medium.Medium;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.BitSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static io.arraysock.format.ControlBlockDescriptor.*;
+
+/**
+ * The sockets of one attached node: allocates control blocks from our partition and ring
+ * memory from our arena, binds ports, answers connect requests for our listeners (on an
+ * acceptor thread that runs while any socket listens) and releases closed sockets once
+ * their peers let go of them.
+ */
+public final class SocketLayer implements Closeable {
+    private static final System.Logger LOG = System.getLogger(SocketLayer.class.getName());
+    /** Default ring size per direction. */
+    public static final int DEFAULT_RING_SIZE = 256 * 1024;
+    /**
+     * A word in each node record that nobody writes: clients futex-wake it after posting a
+     * connect request, and the node's acceptor sleeps on it (shm only).
+     */
+    static final int NODE_CONNECT_BELL_OFFSET = 320;
+
+    final NodeContext node;
+    final Medium medium;
+    final Geometry geometry;
+    final ControlBlockTable table;
+    final ArenaAllocator arena;
+    final PortBinder binder;
+    final int slot;
+
+    private final BitSet used = new BitSet();
+    private final Set<SocketCore> lingering = ConcurrentHashMap.newKeySet();
+    private final Set<SocketCore> open = ConcurrentHashMap.newKeySet();
+    private final Acceptor acceptor;
+    private volatile IdleStrategy idleStrategy = IdleStrategy.blocking();
+    private volatile boolean closed;
+
+    public SocketLayer(NodeContext node) {
+        this.node = node;
+        this.medium = node.medium();
+        this.geometry = node.geometry();
+        this.slot = node.slot();
+        this.table = new ControlBlockTable(node);
+        this.arena = new ArenaAllocator(geometry.arenaOffset(slot), geometry.arenaSize());
+        this.binder = new PortBinder(table, slot);
+        this.acceptor = new Acceptor(this);
+    }
+
+    /** The idle strategy new sockets start with. */
+    public IdleStrategy idleStrategy() {
+        return idleStrategy;
+    }
+
+    public void idleStrategy(IdleStrategy strategy) {
+        this.idleStrategy = java.util.Objects.requireNonNull(strategy, "strategy");
+    }
+
+    /** Allocates an unbound socket: a control block in state OPEN. */
+    public SocketCore open(int type) throws IOException {
+        if (type != TYPE_STREAM && type != TYPE_SEQPACKET) {
+            throw new IllegalArgumentException("unknown socket type " + type);
+        }
+        ensureOpen();
+        node.checkAttached();
+        int index = allocateIndex();
+        ControlBlockHeader header = newHeader(index, type, STATE_OPEN);
+        SocketCore s = new SocketCore(this, index, header);
+        open.add(s);
+        return s;
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new java.net.SocketException("the array is closed");
+        }
+    }
+
+    private synchronized int allocateIndex() throws IOException {
+        int index = used.nextClearBit(0);
+        if (index >= geometry.socketsPerNode()) {
+            throw new java.net.SocketException("too many open sockets: all " + geometry.socketsPerNode()
+                    + " control blocks of node " + slot + " are in use");
+        }
+        used.set(index);
+        return index;
+    }
+
+    private synchronized void releaseIndex(int index) {
+        used.clear(index);
+    }
+
+    /** Writes a fresh header for our block {@code index}: next generation, zeroed live words. */
+    ControlBlockHeader newHeader(int index, int type, int state) {
+        ControlBlockHeader old = table.read(slot, index);
+        int gen = old == null ? 1 : old.generation() + 1;
+        long at = table.offset(slot, index);
+        medium.putLongRelease(at + TX_TAIL_OFFSET, 0);
+        medium.putIntRelease(at + TX_WAITING_OFFSET, 0);
+        medium.putLongRelease(at + RX_HEAD_OFFSET, 0);
+        medium.putIntRelease(at + RX_WAITING_OFFSET, 0);
+        long seq = old == null ? 0 : old.sequence();
+        ControlBlockHeader h = new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return table.write(index, h);
+    }
+
+    /** Releases a socket's block and ring, and forgets the socket. */
+    void release(SocketCore s, ControlBlockHeader h) {
+        lingering.remove(s);
+        open.remove(s);
+        releaseBlock(s.index, h);
+    }
+
+    /** Marks our block {@code index} FREE (keeping its generation), and returns its ring and index. */
+    void releaseBlock(int index, ControlBlockHeader h) {
+        table.write(index, ControlBlockHeader.FREE.withSequence(h.sequence()).withGeneration(h.generation()));
+        if (h.txRingCapacity() != 0) {
+            arena.release(h.txRingOffset(), h.txRingCapacity());
+        }
+        releaseIndex(index);
+    }
+
+    /** Allocates a block for an answer to a connect request (no socket yet). */
+    int allocateAnswerIndex() throws IOException {
+        return allocateIndex();
+    }
+
+    void register(SocketCore s) {
+        open.add(s);
+    }
+
+    /** Ring memory of {@code capacity} bytes in our arena, or an exception saying the arena is full. */
+    long allocateRing(long capacity) throws IOException {
+        long at = arena.allocate(capacity);
+        if (at < 0) {
+            throw new java.net.SocketException("no buffer space: node " + slot + "'s arena has "
+                    + arena.freeBytes() + " bytes free, a " + capacity + "-byte ring does not fit");
+        }
+        return at;
+    }
+
+    void startListening(SocketCore s) {
+        acceptor.add(s);
+    }
+
+    void stopListening(SocketCore s) {
+        acceptor.remove(s);
+    }
+
+    /** Wakes the acceptor of node {@code listenerSlot}, which may be asleep. */
+    void ringConnectBell(int listenerSlot) {
+        if (medium.supportsWakeups()) {
+            medium.wake(geometry.nodeRecordOffset(listenerSlot) + NODE_CONNECT_BELL_OFFSET);
+        }
+    }
+
+    long connectBell() {
+        return geometry.nodeRecordOffset(slot) + NODE_CONNECT_BELL_OFFSET;
+    }
+
+    /** A closed socket whose peer still holds it: released by {@link #tick()} once the peer lets go. */
+    void linger(SocketCore s) {
+        lingering.add(s);
+    }
+
+    /**
+     * Periodic work, on the node's heartbeat: releases lingering sockets whose peers let
+     * go, and drops queued connections whose clients gave up.
+     */
+    public void tick() {
+        for (SocketCore s : lingering) {
+            try {
+                s.releaseIfPeerDone();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "releasing a closed socket failed", e);
+            }
+        }
+    }
+
+    /** Closes every socket of this node (peers see a reset) and stops the acceptor. */
+    @Override
+    public void close() {
+        closed = true;
+        acceptor.close();
+        for (SocketCore s : open) {
+            s.abort();
+        }
+    }
+}

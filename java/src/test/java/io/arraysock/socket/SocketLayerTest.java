@@ -1,0 +1,226 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.ControlBlockDescriptor;
+import io.arraysock.format.Geometry;
+import io.arraysock.medium.ShmMedium;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The socket layer between two nodes of one process on a real shm segment. */
+class SocketLayerTest {
+    private static final int STREAM = ControlBlockDescriptor.TYPE_STREAM;
+    private static final int SEQPACKET = ControlBlockDescriptor.TYPE_SEQPACKET;
+    private static final long SECOND = 1_000_000_000L;
+
+    private String path;
+    private ShmMedium medium;
+    private SocketLayer a;
+    private SocketLayer b;
+    private BareNode nodeB;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        path = "/dev/shm/arraysock-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Geometry g = new Geometry(512, 4, 64, 8 << 20);
+        medium = ShmMedium.create(path, g.requiredSize());
+        Map<Integer, Long> live = BareNode.registry();
+        a = new SocketLayer(new BareNode(medium, g, 0, live));
+        nodeB = new BareNode(medium, g, 1, live);
+        b = new SocketLayer(nodeB);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        pool.shutdownNow();
+        a.close();
+        b.close();
+        medium.close();
+        ShmMedium.unlink(path);
+    }
+
+    private SocketCore[] connectedPair(int type, int port) throws Exception {
+        SocketCore listener = a.open(type);
+        listener.bind(port);
+        listener.listen(8);
+        SocketCore client = b.open(type);
+        client.connect(port, 5 * SECOND);
+        SocketCore server = listener.accept(5 * SECOND);
+        assertNotNull(server);
+        listener.close();
+        return new SocketCore[] {client, server};
+    }
+
+    @Test
+    void streamBytesBothWaysWithEndOfStream() throws Exception {
+        SocketCore[] p = connectedPair(STREAM, 7000);
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        assertEquals(7000, client.remotePort());
+        assertEquals(7000, server.localPort());
+        assertEquals(0, client.localNode() == server.localNode() ? 1 : 0);
+
+        byte[] data = new byte[3 << 20];
+        new Random(1).nextBytes(data);
+        Future<byte[]> received = pool.submit(() -> readAll(server));
+        assertEquals(data.length, client.send(ByteBuffer.wrap(data), true));
+        client.shutdownOutput();
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
+                MessageDigest.getInstance("SHA-256").digest(received.get(10, TimeUnit.SECONDS)));
+
+        // the half-closed side still receives
+        server.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), true);
+        server.close();
+        ByteBuffer buf = ByteBuffer.allocate(10);
+        assertEquals(3, client.receive(buf, true));
+        assertEquals(-1, client.receive(buf, true));
+        client.close();
+        assertThrows(SocketException.class, () -> client.receive(buf, true));
+    }
+
+    private static byte[] readAll(SocketCore s) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocateDirect(70_000);
+        for (int n; (n = s.receive(buf.clear(), true)) >= 0; ) {
+            byte[] chunk = new byte[n];
+            buf.flip().get(chunk);
+            out.write(chunk);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void seqpacketKeepsBoundaries() throws Exception {
+        SocketCore[] p = connectedPair(SEQPACKET, 7001);
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        Random r = new Random(2);
+        int max = client.maxMessageSize();
+        int count = 2000;
+        byte[][] sent = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            sent[i] = new byte[i % 100 == 0 ? max : r.nextInt(2000)];
+            r.nextBytes(sent[i]);
+        }
+        Future<?> sender = pool.submit(() -> {
+            for (byte[] m : sent) {
+                client.sendMessage(ByteBuffer.wrap(m), true);
+            }
+            client.shutdownOutput();
+            return null;
+        });
+        ByteBuffer buf = ByteBuffer.allocate(max);
+        for (int i = 0; i < count; i++) {
+            long n = server.receiveMessage(buf.clear(), true, false);
+            assertEquals(sent[i].length, n, "message " + i);
+            assertArrayEquals(sent[i], java.util.Arrays.copyOf(buf.array(), (int) n), "message " + i);
+        }
+        assertEquals(-1, server.receiveMessage(buf.clear(), true, false));
+        sender.get(10, TimeUnit.SECONDS);
+        assertThrows(java.io.IOException.class, () -> client.sendMessage(ByteBuffer.allocate(max + 1), true));
+    }
+
+    @Test
+    void tooSmallBufferLeavesTheMessageQueued() throws Exception {
+        SocketCore[] p = connectedPair(SEQPACKET, 7002);
+        p[0].sendMessage(ByteBuffer.wrap(new byte[100]), true);
+        assertThrows(io.arraysock.MessageTooLargeException.class, () -> p[1].receiveMessage(ByteBuffer.allocate(10), true, false));
+        assertEquals(100, p[1].receiveMessage(ByteBuffer.allocate(100), true, false));
+        p[0].sendMessage(ByteBuffer.wrap(new byte[100]), true);
+        ByteBuffer small = ByteBuffer.allocate(10);
+        assertEquals(100, p[1].receiveMessage(small, true, true));
+        assertEquals(10, small.position());
+    }
+
+    @Test
+    void bindConflictsAndEphemeralPorts() throws Exception {
+        SocketCore s1 = a.open(STREAM);
+        s1.bind(8000);
+        SocketCore s2 = b.open(STREAM);
+        BindException e = assertThrows(BindException.class, () -> s2.bind(8000));
+        assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        s1.close();
+        s2.bind(8000);
+        SocketCore e1 = a.open(STREAM);
+        e1.bind(0);
+        assertTrue(e1.localPort() >= PortBinder.FIRST_EPHEMERAL, "ephemeral " + e1.localPort());
+    }
+
+    @Test
+    void connectErrors() throws Exception {
+        SocketCore c = b.open(STREAM);
+        long t0 = System.nanoTime();
+        assertThrows(ConnectException.class, () -> c.connect(9999, 5 * SECOND));
+        assertTrue(System.nanoTime() - t0 < SECOND);
+
+        SocketCore listener = a.open(STREAM);
+        listener.bind(9000);
+        listener.listen(1);
+        SocketTimeoutException te = assertThrows(SocketTimeoutException.class, () -> listener.accept(50_000_000));
+        assertNotNull(te.getMessage());
+        SocketCore first = b.open(STREAM);
+        first.connect(9000, 5 * SECOND);
+        SocketCore second = b.open(STREAM);
+        ConnectException refused = assertThrows(ConnectException.class, () -> second.connect(9000, 5 * SECOND));
+        assertTrue(refused.getMessage().contains("backlog"), refused.getMessage());
+        assertNotNull(listener.accept(SECOND));
+        second.connect(9000, 5 * SECOND);
+    }
+
+    @Test
+    void readTimeoutAndDeadPeer() throws Exception {
+        SocketCore[] p = connectedPair(STREAM, 7003);
+        p[1].receiveTimeout(100);
+        assertThrows(SocketTimeoutException.class, () -> p[1].receive(ByteBuffer.allocate(10), true));
+        Future<Integer> blocked = pool.submit(() -> p[1].receive(ByteBuffer.allocate(10), true));
+        p[1].receiveTimeout(0);
+        nodeB.die();
+        java.util.concurrent.ExecutionException ee = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> blocked.get(5, TimeUnit.SECONDS));
+        assertTrue(ee.getCause() instanceof SocketException || ee.getCause() instanceof SocketTimeoutException, ee.toString());
+        SocketException reset = assertThrows(SocketException.class, () -> p[1].receive(ByteBuffer.allocate(10), true));
+        assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+    }
+
+    @Test
+    void closedSocketsAreReleased() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            SocketCore[] p = connectedPair(STREAM, 7100);
+            p[0].send(ByteBuffer.wrap(new byte[1000]), true);
+            p[0].close();
+            ByteBuffer buf = ByteBuffer.allocate(2000);
+            int total = 0;
+            for (int n; (n = p[1].receive(buf.clear(), true)) >= 0; ) {
+                total += n;
+            }
+            assertEquals(1000, total);
+            p[1].close();
+            a.tick();
+            b.tick();
+        }
+        a.tick();
+        b.tick();
+        int[] busy = {0};
+        new ControlBlockTable(new BareNode(medium, medium.size() > 0 ? a.geometry : null, 2, BareNode.registry()))
+                .scanPartition(0, (s, i, h) -> busy[0]++);
+        assertEquals(0, busy[0], "blocks still in use on node 0");
+        assertEquals(a.geometry.arenaSize(), a.arena.freeBytes());
+        assertEquals(b.geometry.arenaSize(), b.arena.freeBytes());
+    }
+}
