@@ -1,0 +1,288 @@
+package io.arraysock;
+
+import io.arraysock.format.Geometry;
+import io.arraysock.format.NodeRecord;
+import io.arraysock.format.Superblock;
+import io.arraysock.format.SuperblockCodec;
+import io.arraysock.format.SuperblockDescriptor;
+import io.arraysock.format.Zeroing;
+import io.arraysock.medium.Medium;
+import io.arraysock.medium.ShmMedium;
+import io.arraysock.node.Heartbeat;
+import io.arraysock.node.Liveness;
+import io.arraysock.node.NodeIdentity;
+import io.arraysock.node.NodeListener;
+import io.arraysock.node.NodeSlotClaim;
+import io.arraysock.node.NodeTable;
+import io.arraysock.node.Verdict;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An array: shared storage formatted for arraysock, and this process's attachment to it as
+ * one node. {@link #format} lays out a medium; {@link #attach} validates it, claims a node
+ * slot and starts the heartbeat; {@link #close} gives the slot back.
+ */
+public final class StorageArray implements Closeable {
+    private static final Logger LOG = System.getLogger(StorageArray.class.getName());
+    private static final String SHM_DIR = "/dev/shm/";
+
+    private final Medium medium;
+    private final Superblock superblock;
+    private final NodeTable table;
+    private final NodeIdentity self;
+    private final Liveness liveness;
+    private final int slot;
+    private final Heartbeat heartbeat;
+    private boolean closed;
+
+    private StorageArray(Medium medium, Superblock superblock, NodeTable table, NodeIdentity self, Liveness liveness,
+                         NodeSlotClaim.Claimed claimed, Heartbeat heartbeat) {
+        this.medium = medium;
+        this.superblock = superblock;
+        this.table = table;
+        this.self = self;
+        this.liveness = liveness;
+        this.slot = claimed.slot();
+        this.heartbeat = heartbeat;
+    }
+
+    /**
+     * THE place where a path becomes a medium. At merge this becomes {@code Media.open(path)},
+     * which picks {@code ShmMedium} or {@code BlockMedium} by what the path is.
+     */
+    static Medium openMedium(String path) throws IOException {
+        return ShmMedium.open(path);
+    }
+
+    /**
+     * Formats {@code path} as an empty array. A missing path in /dev/shm (or on any tmpfs) is
+     * created as a segment of {@code options.size()} bytes (default: the required size) with
+     * {@code options.mode()}; an existing medium is written in place: the superblock, and a
+     * zeroed node table and control-block table (arenas are left as they are).
+     *
+     * @throws MediumTooSmallException    if the medium (or the requested size) cannot hold the geometry
+     * @throws AlreadyFormattedException  if it already carries the array magic and not {@code force}
+     */
+    public static void format(String path, FormatOptions options) throws IOException {
+        Medium m = createOrOpen(path, options);
+        try {
+            Geometry g = options.geometry(m.sectorSize());
+            if (m.size() < g.requiredSize()) {
+                throw new MediumTooSmallException(path, m.size(), g.requiredSize());
+            }
+            ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            m.readAcquire(0, first);
+            if (SuperblockCodec.hasMagic(first) && !options.force()) {
+                throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+            }
+            Superblock sb = new Superblock(SuperblockDescriptor.VERSION_MAJOR, SuperblockDescriptor.VERSION_MINOR,
+                    UUID.randomUUID(), g, 0, options.heartbeatIntervalMs(), options.livenessTimeoutMs(), options.claimSettleMs());
+            long tables = g.arenaOffset();
+            m.own(0, tables);
+            try {
+                // magic last: a format that dies halfway leaves no array behind, not a broken one
+                Zeroing.zero(m, 0, tables);
+                ByteBuffer sector = SuperblockCodec.encode(sb);
+                ByteBuffer rest = sector.duplicate().position(Long.BYTES);
+                m.writeRelease(Long.BYTES, rest);
+                m.writeRelease(0, sector.duplicate().limit(Long.BYTES));
+            } finally {
+                m.disown(0, tables);
+            }
+            LOG.log(Level.INFO, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
+        } finally {
+            m.close();
+        }
+    }
+
+    private static Medium createOrOpen(String path, FormatOptions options) throws IOException {
+        Path p = Path.of(path);
+        if (!Files.exists(p) && isOnTmpfs(p)) {
+            long required = options.geometry(Geometry.MIN_SECTOR_SIZE).requiredSize();
+            long size = options.size() == 0 ? required : options.size();
+            if (size < required) {
+                throw new MediumTooSmallException(path, size, required);
+            }
+            try {
+                return ShmMedium.create(path, size, options.mode());
+            } catch (FileAlreadyExistsException raced) {
+                // created by someone else meanwhile: format it as any existing medium
+            }
+        }
+        return openMedium(path);
+    }
+
+    private static boolean isOnTmpfs(Path p) {
+        if (p.toString().startsWith(SHM_DIR)) {
+            return true;
+        }
+        Path parent = p.toAbsolutePath().getParent();
+        try {
+            return parent != null && "tmpfs".equals(Files.getFileStore(parent).type());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static StorageArray attach(String path) throws IOException {
+        return attach(path, AttachOptions.defaults());
+    }
+
+    /**
+     * Attaches to the array on {@code path}: validates the superblock and geometry, claims a
+     * node slot (waiting up to one liveness timeout if every slot is held by a remote node
+     * whose liveness is not yet known) and starts the heartbeat.
+     *
+     * @throws NotAnArrayException               if the medium is not an array
+     * @throws UnsupportedFormatVersionException if its major format version is not ours
+     * @throws CorruptMediumException            if the superblock or a node record is invalid
+     * @throws MediumTooSmallException           if the medium is shorter than its geometry
+     * @throws NoFreeNodeSlotException           if every slot is held by a live node
+     */
+    public static StorageArray attach(String path, AttachOptions options) throws IOException {
+        Medium m = openMedium(path);
+        try {
+            Superblock sb = SuperblockCodec.read(m);
+            Geometry g = sb.geometry();
+            if (g.sectorSize() < m.sectorSize()) {
+                throw new CorruptMediumException(path, "array was formatted with " + g.sectorSize()
+                        + "-byte sectors but the medium's sectors are " + m.sectorSize() + " bytes");
+            }
+            long timeoutMs = Math.max(sb.livenessTimeoutMs(), options.livenessTimeoutMs());
+            long intervalMs = options.heartbeatIntervalMs() == 0 ? sb.heartbeatIntervalMs() : options.heartbeatIntervalMs();
+            if (intervalMs * SuperblockDescriptor.MIN_TIMEOUT_INTERVALS > sb.livenessTimeoutMs()) {
+                throw new IllegalArgumentException("heartbeat interval " + intervalMs + " ms is too slow for the array's "
+                        + sb.livenessTimeoutMs() + " ms liveness timeout");
+            }
+            NodeTable table = new NodeTable(m, g);
+            NodeIdentity self = NodeIdentity.local(m, options.hostName());
+            Liveness liveness = new Liveness(m, self, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+            long intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+            NodeSlotClaim.Claimed claimed = new NodeSlotClaim(table, liveness, self,
+                    TimeUnit.MILLISECONDS.toNanos(sb.claimSettleMs()), intervalNanos).claim();
+            liveness.setSelfSlot(claimed.slot());
+            Heartbeat hb = new Heartbeat(table, claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos);
+            StorageArray array = new StorageArray(m, sb, table, self, liveness, claimed, hb);
+            hb.addListener(array::observeAll);
+            hb.start();
+            LOG.log(Level.INFO, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
+            return array;
+        } catch (IOException | RuntimeException e) {
+            try {
+                m.close();
+            } catch (IOException ce) {
+                e.addSuppressed(ce);
+            }
+            throw e;
+        }
+    }
+
+    /** Each tick, look at every slot so that remote heartbeats accumulate evidence for {@link #nodes()}. */
+    private void observeAll(long tick) {
+        for (int s = 0; s < superblock.geometry().nodeSlots(); s++) {
+            try {
+                liveness.judge(s, table.read(s), table.heartbeat(s), System.nanoTime());
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "node slot " + s + " unreadable: " + e.getMessage());
+            }
+        }
+    }
+
+    public Geometry geometry() {
+        return superblock.geometry();
+    }
+
+    public UUID uuid() {
+        return superblock.uuid();
+    }
+
+    public String path() {
+        return medium.path();
+    }
+
+    public int nodeSlot() {
+        return slot;
+    }
+
+    public long incarnation() {
+        return self.incarnation();
+    }
+
+    /** The medium, for the socket layer; not for applications. */
+    Medium medium() {
+        return medium;
+    }
+
+    /** Registers work to run on the heartbeat thread after each beat (the socket layer's hook). */
+    void addNodeListener(NodeListener listener) {
+        heartbeat.addListener(listener);
+    }
+
+    /** @throws NodeSlotLostException if a foreign claim was found on our slot: the attachment is unusable */
+    public void checkNotLost() throws IOException {
+        heartbeat.checkNotLost();
+    }
+
+    /** A snapshot of the node table with this observer's liveness judgements, for status tables. */
+    public List<NodeInfo> nodes() throws IOException {
+        heartbeat.checkNotLost();
+        List<NodeInfo> out = new ArrayList<>();
+        for (int s = 0; s < superblock.geometry().nodeSlots(); s++) {
+            NodeRecord r = table.read(s);
+            long now = System.nanoTime();
+            Verdict v = liveness.judge(s, r, table.heartbeat(s), now);
+            long age = liveness.heartbeatAgeNanos(s, now);
+            out.add(new NodeInfo(s, r.state(), r.hostName(), r.pid(), r.incarnation(),
+                    NodeInfo.Liveness.valueOf(v.name()), age < 0 ? null : Duration.ofNanos(age)));
+        }
+        return out;
+    }
+
+    /**
+     * Stops the heartbeat, writes our slot FREE (unless it was lost to a foreign claim: then
+     * it is not ours to write), releases the OFD lock and closes the medium. Idempotent.
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        heartbeat.stop();
+        Geometry g = superblock.geometry();
+        try {
+            if (!heartbeat.isLost()) {
+                NodeRecord now = table.read(slot);
+                if (now.incarnation() == self.incarnation()) {
+                    table.write(slot, now.released());
+                }
+            }
+            medium.disown(g.arenaOffset(slot), g.arenaSize());
+            medium.disown(g.partitionOffset(slot), g.partitionLength());
+            medium.disown(g.nodeRecordOffset(slot), g.sectorSize());
+            medium.unlock(slot);
+        } finally {
+            medium.close();
+        }
+        LOG.log(Level.DEBUG, "{0}: detached node slot {1}", medium.path(), slot);
+    }
+
+    @Override
+    public String toString() {
+        return "StorageArray[" + medium.path() + ", " + superblock.uuid() + ", slot " + slot + "]";
+    }
+}

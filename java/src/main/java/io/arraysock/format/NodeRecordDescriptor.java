@@ -1,0 +1,81 @@
+package io.arraysock.format;
+
+/**
+ * Layout of a node record: one sector per node slot in the node table, at
+ * {@link Geometry#nodeRecordOffset(int)}. Little-endian.
+ *
+ * <p>Single writer: the node that holds the slot. {@code format} writes the whole table
+ * zero once (an all-zero header is a valid FREE record that was never claimed); from then
+ * on a slot is written by its claimer: first the CLAIMING header (the one moment two
+ * claimers may both write, which the settle-and-read-back of the claim resolves), then by
+ * the winner alone until it writes FREE on detach. A claimer of a dead node's slot takes
+ * over as the writer.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    sequence (u64), +1 per header write        |   0
+ *  +---------------------------------------------------------------+
+ *  |          state (u32): FREE=0, CLAIMING=1, ACTIVE=2            |   8
+ *  |                         pid (u32)                             |  12
+ *  +---------------------------------------------------------------+
+ *  |       incarnation (u64): random, nonzero, new per attach      |  16
+ *  +---------------------------------------------------------------+
+ *  |     host id (16 bytes: the host's boot_id, RFC 4122 order)    |  24
+ *  +---------------------------------------------------------------+
+ *  |            lock identity: file device (u64)                   |  40
+ *  |            lock identity: file inode (u64)                    |  48
+ *  +---------------------------------------------------------------+
+ *  |            host name (64 bytes UTF-8, NUL-padded)             |  56
+ *  |                              ...                              |
+ *  +---------------------------------------------------------------+
+ *  |         attach count (u64): claims of this slot so far        | 120
+ *  +---------------------------------------------------------------+
+ *  |                reserved, zero (124 bytes)                     | 128
+ *  +---------------------------------------------------------------+
+ *  |                  crc32c of [0, 252) (u32)                     | 252
+ *  +===============================================================+
+ *  |    heartbeat (u64): outside the seal, release-stored by the   | 256
+ *  |    owner every heartbeat interval                             |
+ *  +---------------------------------------------------------------+
+ *  |         reserved for the node layer, zero (56 bytes)          | 264
+ *  +---------------------------------------------------------------+
+ *  |    reserved for the socket layer (connect requests and        | 320
+ *  |    answers), to the end of the sector                         |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * The heartbeat lives outside the sealed header so that the hot periodic write is one
+ * 8-byte release store, not a rewrite and re-seal of the header. Observers judge liveness
+ * by watching it change on their own clock.
+ */
+public final class NodeRecordDescriptor {
+    public static final int SEQUENCE_OFFSET = 0;
+    public static final int STATE_OFFSET = 8;
+    public static final int PID_OFFSET = 12;
+    public static final int INCARNATION_OFFSET = 16;
+    public static final int HOST_ID_OFFSET = 24;
+    public static final int HOST_ID_LENGTH = 16;
+    public static final int LOCK_DEVICE_OFFSET = 40;
+    public static final int LOCK_INODE_OFFSET = 48;
+    public static final int HOST_NAME_OFFSET = 56;
+    public static final int HOST_NAME_LENGTH = 64;
+    public static final int ATTACH_COUNT_OFFSET = 120;
+    public static final int RESERVED_OFFSET = 128;
+    public static final int RESERVED_LENGTH = 124;
+    public static final int CRC_OFFSET = 252;
+    /** Bytes of the sealed header, checksum included: what a header write rewrites. */
+    public static final int HEADER_LENGTH = 256;
+    public static final int HEARTBEAT_OFFSET = 256;
+    public static final int NODE_RESERVED_OFFSET = 264;
+    public static final int NODE_RESERVED_LENGTH = 56;
+    /** First byte the socket layer may use; it ends at the end of the sector. */
+    public static final int SOCKET_AREA_OFFSET = 320;
+
+    /** Largest pid accepted from the medium (a positive int). */
+    public static final long MAX_PID = Integer.MAX_VALUE;
+
+    private NodeRecordDescriptor() {
+    }
+}

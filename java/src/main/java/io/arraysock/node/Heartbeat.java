@@ -1,0 +1,143 @@
+package io.arraysock.node;
+
+import io.arraysock.CorruptMediumException;
+import io.arraysock.NodeSlotLostException;
+import io.arraysock.format.NodeRecord;
+import io.arraysock.format.NodeState;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The heartbeat of a claimed slot: a daemon thread that every interval re-reads the slot's
+ * sealed header and, while it is still ours, release-stores the next counter value, then
+ * runs the {@link NodeListener}s. If the header ever shows a foreign incarnation (or is no
+ * longer a valid ACTIVE record of ours), the slot is lost: it logs at ERROR, stops writing
+ * into the slot for good, and {@link #checkNotLost()} throws from then on.
+ */
+public final class Heartbeat {
+    private static final Logger LOG = System.getLogger(Heartbeat.class.getName());
+
+    private final NodeTable table;
+    private final int slot;
+    private final long incarnation;
+    private final long intervalNanos;
+    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile String lostReason;
+    private long counter;
+    private long tick;
+
+    public Heartbeat(NodeTable table, int slot, long incarnation, long startCounter, long intervalNanos) {
+        this.table = table;
+        this.slot = slot;
+        this.incarnation = incarnation;
+        this.counter = startCounter;
+        this.intervalNanos = intervalNanos;
+        this.thread = new Thread(this::run, "arraysock-heartbeat-" + table.medium().path() + "#" + slot);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public void addListener(NodeListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(NodeListener listener) {
+        listeners.remove(listener);
+    }
+
+    public boolean isLost() {
+        return lostReason != null;
+    }
+
+    /** @throws NodeSlotLostException once a foreign claim was seen on our slot */
+    public void checkNotLost() throws NodeSlotLostException {
+        String reason = lostReason;
+        if (reason != null) {
+            throw new NodeSlotLostException(table.medium().path(), reason);
+        }
+    }
+
+    /** Stops the thread and waits for it; no write to the slot follows. */
+    public void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        if (Thread.currentThread() != thread) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        long next = System.nanoTime() + intervalNanos;
+        while (!stopped) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                continue;
+            }
+            next += intervalNanos;
+            if (System.nanoTime() - next > 0) {
+                next = System.nanoTime() + intervalNanos; // we fell behind (a pause): do not burst
+            }
+            if (!beat()) {
+                return;
+            }
+            for (NodeListener l : listeners) {
+                try {
+                    l.onHeartbeat(tick);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "heartbeat listener " + l + " failed on " + table.medium().path(), e);
+                }
+            }
+        }
+    }
+
+    /** One beat; false once the slot is lost. */
+    private boolean beat() {
+        String why;
+        try {
+            NodeRecord r = table.read(slot);
+            if (r.incarnation() == incarnation && r.state() == NodeState.ACTIVE) {
+                table.putHeartbeat(slot, ++counter);
+                tick++;
+                return true;
+            }
+            why = "node slot " + slot + " now holds " + r.state() + " incarnation " + Long.toHexString(r.incarnation())
+                    + " (pid " + r.pid() + " on " + r.hostName() + "), not ours (" + Long.toHexString(incarnation) + ")";
+        } catch (CorruptMediumException e) {
+            why = "node slot " + slot + " no longer holds a valid record: " + e.getMessage();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "heartbeat of " + table.medium().path() + " slot " + slot + " failed; retrying", e);
+            return true;
+        }
+        lostReason = why + "; this attachment stopped writing to it";
+        NodeSlotLostException e = new NodeSlotLostException(table.medium().path(), lostReason);
+        LOG.log(Level.ERROR, e.getMessage());
+        for (NodeListener l : listeners) {
+            try {
+                l.onSlotLost(e);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "listener " + l + " failed on slot loss", ex);
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,281 @@
+package io.arraysock;
+
+import io.arraysock.format.Geometry;
+import io.arraysock.format.NodeRecord;
+import io.arraysock.format.NodeRecordCodec;
+import io.arraysock.format.NodeState;
+import io.arraysock.format.SuperblockDescriptor;
+import io.arraysock.medium.FileIdentity;
+import io.arraysock.medium.ShmMedium;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.RandomAccessFile;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StorageArrayTest {
+    /** Small and quick: 4 slots, 64 KiB arenas, 20 ms heartbeat. */
+    static final FormatOptions SMALL = FormatOptions.defaults().withNodeSlots(4).withSocketsPerNode(8)
+            .withArenaSize(64 * 1024).withHeartbeatIntervalMs(20).withLivenessTimeoutMs(2000).withClaimSettleMs(5);
+
+    private final ShmSegments segments = new ShmSegments();
+
+    @AfterEach
+    void unlink() throws Exception {
+        segments.unlinkAll();
+    }
+
+    @Test
+    void formatAttachClose() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        Geometry expected = SMALL.geometry(512);
+        StorageArray array = StorageArray.attach(path, AttachOptions.defaults().withHostName("test-host"));
+        try {
+            assertEquals(expected, array.geometry());
+            assertTrue(expected.isSlot(array.nodeSlot()));
+            assertNotEquals(0, array.incarnation());
+            List<NodeInfo> nodes = array.nodes();
+            assertEquals(4, nodes.size());
+            NodeInfo me = nodes.get(array.nodeSlot());
+            assertEquals(NodeState.ACTIVE, me.state());
+            assertEquals(NodeInfo.Liveness.SELF, me.liveness());
+            assertEquals("test-host", me.host());
+            assertEquals(ProcessHandle.current().pid(), me.pid());
+            assertEquals(array.incarnation(), me.incarnation());
+            assertEquals(3, nodes.stream().filter(n -> n.state() == NodeState.FREE).count());
+        } finally {
+            array.close();
+        }
+        array.close(); // idempotent
+        try (ShmMedium m = ShmMedium.open(path)) {
+            NodeRecord r = NodeRecordCodec.read(m, expected, array.nodeSlot());
+            assertEquals(NodeState.FREE, r.state());
+            assertEquals(1, r.attachCount());
+        }
+    }
+
+    @Test
+    void heartbeatAdvances() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        try (StorageArray array = StorageArray.attach(path); ShmMedium m = ShmMedium.open(path)) {
+            long before = NodeRecordCodec.readHeartbeat(m, array.geometry(), array.nodeSlot());
+            Thread.sleep(200);
+            long after = NodeRecordCodec.readHeartbeat(m, array.geometry(), array.nodeSlot());
+            assertTrue(after >= before + 3, "heartbeat moved from " + before + " to " + after);
+        }
+    }
+
+    @Test
+    void formatRefusesTooSmallMedium() throws Exception {
+        String path = segments.next();
+        ShmMedium.create(path, 64 * 1024).close();
+        MediumTooSmallException e = assertThrows(MediumTooSmallException.class, () -> StorageArray.format(path, SMALL));
+        assertEquals(64 * 1024, e.actualSize());
+        assertEquals(SMALL.geometry(512).requiredSize(), e.requiredSize());
+        assertTrue(e.getMessage().contains(path), e.getMessage());
+
+        String missing = segments.next();
+        assertThrows(MediumTooSmallException.class, () -> StorageArray.format(missing, SMALL.withSize(8192)));
+    }
+
+    @Test
+    void formatRefusesAnArrayUnlessForced() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        UUID first;
+        try (StorageArray a = StorageArray.attach(path)) {
+            first = a.uuid();
+        }
+        assertThrows(AlreadyFormattedException.class, () -> StorageArray.format(path, SMALL));
+        StorageArray.format(path, SMALL.withForce(true));
+        try (StorageArray a = StorageArray.attach(path)) {
+            assertNotEquals(first, a.uuid());
+        }
+    }
+
+    @Test
+    void attachRefusesNonArray() throws Exception {
+        String path = segments.next();
+        ShmMedium.create(path, 1 << 20).close();
+        NotAnArrayException e = assertThrows(NotAnArrayException.class, () -> StorageArray.attach(path));
+        assertTrue(e.getMessage().contains(path), e.getMessage());
+    }
+
+    @Test
+    void attachRefusesOtherMajorVersion() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
+            f.seek(SuperblockDescriptor.VERSION_MAJOR_OFFSET);
+            f.write(new byte[] {2, 0});
+        }
+        UnsupportedFormatVersionException e = assertThrows(UnsupportedFormatVersionException.class, () -> StorageArray.attach(path));
+        assertEquals(2, e.foundMajor());
+    }
+
+    @Test
+    void attachAcceptsHigherMinorVersion() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        try (ShmMedium m = ShmMedium.open(path)) {
+            java.nio.ByteBuffer sb = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            m.readAcquire(0, sb);
+            sb.putShort(SuperblockDescriptor.VERSION_MINOR_OFFSET, (short) 7);
+            sb.put(SuperblockDescriptor.RESERVED_OFFSET, (byte) 1); // a field of minor 7
+            io.arraysock.format.RecordSeal.seal(sb, SuperblockDescriptor.CRC_OFFSET);
+            m.writeRelease(0, sb.flip());
+        }
+        try (StorageArray a = StorageArray.attach(path)) {
+            assertEquals(SMALL.geometry(512), a.geometry());
+        }
+    }
+
+    @Test
+    void attachRefusesFlippedByte() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
+            f.seek(SuperblockDescriptor.SOCKETS_PER_NODE_OFFSET);
+            int b = f.read();
+            f.seek(SuperblockDescriptor.SOCKETS_PER_NODE_OFFSET);
+            f.write(b ^ 0x10);
+        }
+        CorruptMediumException e = assertThrows(CorruptMediumException.class, () -> StorageArray.attach(path));
+        assertTrue(e.getMessage().contains("superblock checksum"), e.getMessage());
+    }
+
+    @Test
+    void attachRefusesTruncatedMedium() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        long required = SMALL.geometry(512).requiredSize();
+        try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
+            f.setLength(required / 2);
+        }
+        MediumTooSmallException e = assertThrows(MediumTooSmallException.class, () -> StorageArray.attach(path));
+        assertEquals(required, e.requiredSize());
+        assertEquals(required / 2 / 512 * 512, e.actualSize());
+    }
+
+    @Test
+    void attachMissingPath() {
+        String path = segments.next();
+        assertThrows(NoSuchFileException.class, () -> StorageArray.attach(path));
+    }
+
+    @Test
+    void noFreeNodeSlot() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL.withNodeSlots(2));
+        try (StorageArray a = StorageArray.attach(path); StorageArray b = StorageArray.attach(path)) {
+            assertNotEquals(a.nodeSlot(), b.nodeSlot());
+            long start = System.nanoTime();
+            NoFreeNodeSlotException e = assertThrows(NoFreeNodeSlotException.class, () -> StorageArray.attach(path));
+            assertTrue(e.getMessage().contains(path), e.getMessage());
+            // both holders are local: judged by their locks, at once, without waiting a timeout
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1000);
+            List<NodeInfo> seen = a.nodes();
+            assertEquals(NodeInfo.Liveness.ALIVE, seen.get(b.nodeSlot()).liveness());
+        }
+        try (StorageArray c = StorageArray.attach(path)) {
+            assertTrue(c.nodeSlot() == 0 || c.nodeSlot() == 1);
+        }
+    }
+
+    @Test
+    void foreignClaimOnOurSlotIsDetected() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL);
+        try (StorageArray array = StorageArray.attach(path); ShmMedium m = ShmMedium.open(path)) {
+            array.checkNotLost();
+            Geometry g = array.geometry();
+            NodeRecord ours = NodeRecordCodec.read(m, g, array.nodeSlot());
+            NodeRecord foreign = new NodeRecord(ours.sequence() + 1, NodeState.CLAIMING, ours.incarnation() ^ 0x5a5a,
+                    4242, new UUID(1, 2), new FileIdentity(7, 7), "intruder", ours.attachCount() + 1);
+            m.writeRelease(g.nodeRecordOffset(array.nodeSlot()), NodeRecordCodec.encode(foreign));
+            long heartbeatAtTakeover = NodeRecordCodec.readHeartbeat(m, g, array.nodeSlot());
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            NodeSlotLostException lost = null;
+            while (lost == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                try {
+                    array.checkNotLost();
+                } catch (NodeSlotLostException e) {
+                    lost = e;
+                }
+            }
+            assertNotNull(lost, "no NodeSlotLostException within 2 s");
+            assertTrue(lost.getMessage().contains("intruder"), lost.getMessage());
+            assertThrows(NodeSlotLostException.class, array::nodes);
+            Thread.sleep(100);
+            // it stopped writing: the intruder's record and the heartbeat are left alone
+            assertEquals(foreign, NodeRecordCodec.read(m, g, array.nodeSlot()));
+            assertTrue(NodeRecordCodec.readHeartbeat(m, g, array.nodeSlot()) <= heartbeatAtTakeover + 1);
+        }
+    }
+
+    @Test
+    void silentRemoteNodeIsJudgedDeadAfterTimeoutAndReclaimed() throws Exception {
+        String path = segments.next();
+        FormatOptions quick = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
+        StorageArray.format(path, quick);
+        Geometry g = quick.geometry(512);
+        try (ShmMedium m = ShmMedium.open(path)) {
+            // a node of "another host": different file identity, no lock, heartbeat standing still
+            NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
+                    new FileIdentity(123, 456), "far-away", 1);
+            m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+            m.putLongRelease(g.nodeRecordOffset(0) + io.arraysock.format.NodeRecordDescriptor.HEARTBEAT_OFFSET, 77);
+            m.putLongRelease(g.partitionOffset(0), 0xdeadL); // a socket of the dead node
+        }
+        long start = System.nanoTime();
+        try (StorageArray a = StorageArray.attach(path); ShmMedium m = ShmMedium.open(path)) {
+            long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertEquals(0, a.nodeSlot());
+            assertTrue(waitedMs >= 300, "reclaimed after " + waitedMs + " ms, before the liveness timeout");
+            assertTrue(waitedMs < 5000, "reclaimed after " + waitedMs + " ms");
+            NodeRecord now = NodeRecordCodec.read(m, g, 0);
+            assertEquals(a.incarnation(), now.incarnation());
+            assertEquals(2, now.attachCount());
+            assertEquals(0, m.getLongAcquire(g.partitionOffset(0)), "dead node's control blocks zeroed");
+        }
+    }
+
+    @Test
+    void remoteNodeWithMovingHeartbeatIsNotReclaimed() throws Exception {
+        String path = segments.next();
+        FormatOptions quick = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
+        StorageArray.format(path, quick);
+        Geometry g = quick.geometry(512);
+        try (ShmMedium m = ShmMedium.open(path)) {
+            NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
+                    new FileIdentity(123, 456), "far-away", 1);
+            m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+            long hb = g.nodeRecordOffset(0) + io.arraysock.format.NodeRecordDescriptor.HEARTBEAT_OFFSET;
+            Thread beater = new Thread(() -> {
+                for (long i = 1; !Thread.currentThread().isInterrupted(); i++) {
+                    m.putLongRelease(hb, i);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            beater.start();
+            try {
+                assertThrows(NoFreeNodeSlotException.class, () -> StorageArray.attach(path));
+            } finally {
+                beater.interrupt();
+                beater.join();
+            }
+        }
+    }
+}
