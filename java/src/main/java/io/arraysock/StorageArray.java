@@ -15,6 +15,7 @@ import io.arraysock.node.NodeListener;
 import io.arraysock.node.NodeSlotClaim;
 import io.arraysock.node.NodeTable;
 import io.arraysock.node.Verdict;
+import io.arraysock.socket.SocketLayer;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -47,6 +48,8 @@ public final class StorageArray implements Closeable {
     private final Liveness liveness;
     private final int slot;
     private final Heartbeat heartbeat;
+    private final AttachedNode node;
+    private final SocketLayer sockets;
     private boolean closed;
 
     private StorageArray(Medium medium, Superblock superblock, NodeTable table, NodeIdentity self, Liveness liveness,
@@ -58,6 +61,9 @@ public final class StorageArray implements Closeable {
         this.liveness = liveness;
         this.slot = claimed.slot();
         this.heartbeat = heartbeat;
+        this.node = new AttachedNode(medium, superblock.geometry(), table, liveness, heartbeat, slot, self.incarnation());
+        node.judgeAll();
+        this.sockets = new SocketLayer(node);
     }
 
     /**
@@ -177,7 +183,19 @@ public final class StorageArray implements Closeable {
             liveness.setSelfSlot(claimed.slot());
             Heartbeat hb = new Heartbeat(table, claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos);
             StorageArray array = new StorageArray(m, sb, table, self, liveness, claimed, hb);
-            hb.addListener(array::observeAll);
+            hb.addListener(new NodeListener() {
+                @Override
+                public void onHeartbeat(long tick) {
+                    // judging every slot each tick also accumulates the heartbeat evidence nodes() reports
+                    array.node.judgeAll();
+                    array.sockets.tick();
+                }
+
+                @Override
+                public void onSlotLost(NodeSlotLostException e) {
+                    array.sockets.close();
+                }
+            });
             hb.start();
             LOG.log(Level.INFO, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
@@ -188,17 +206,6 @@ public final class StorageArray implements Closeable {
                 e.addSuppressed(ce);
             }
             throw e;
-        }
-    }
-
-    /** Each tick, look at every slot so that remote heartbeats accumulate evidence for {@link #nodes()}. */
-    private void observeAll(long tick) {
-        for (int s = 0; s < superblock.geometry().nodeSlots(); s++) {
-            try {
-                liveness.judge(s, table.read(s), table.heartbeat(s), System.nanoTime());
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "node slot " + s + " unreadable: " + e.getMessage());
-            }
         }
     }
 
@@ -225,6 +232,35 @@ public final class StorageArray implements Closeable {
     /** The medium, for the socket layer; not for applications. */
     Medium medium() {
         return medium;
+    }
+
+    /**
+     * Allocates an unbound socket of this node: a control block of the caller's node
+     * partition. Then bind/listen/accept or connect, as with BSD sockets.
+     *
+     * @throws java.net.SocketException when all of this node's control blocks are in use
+     */
+    public ArraySocket openSocket(SocketType type) throws IOException {
+        ensureOpen();
+        return new ArraySocket(sockets.open(type.code), type);
+    }
+
+    /** Every socket on the array (all live nodes), as the medium shows it now. */
+    public List<SocketInfo> sockets() throws IOException {
+        ensureOpen();
+        return sockets.snapshot();
+    }
+
+    /** The idle strategy sockets opened from now on start with (default: {@link IdleStrategy#blocking()}). */
+    public void setIdleStrategy(IdleStrategy strategy) {
+        sockets.idleStrategy(strategy);
+    }
+
+    private synchronized void ensureOpen() throws IOException {
+        if (closed) {
+            throw new java.net.SocketException("the array " + medium.path() + " is closed");
+        }
+        heartbeat.checkNotLost();
     }
 
     /** Registers work to run on the heartbeat thread after each beat (the socket layer's hook). */
@@ -262,6 +298,8 @@ public final class StorageArray implements Closeable {
             return;
         }
         closed = true;
+        node.detach();
+        sockets.close();
         heartbeat.stop();
         Geometry g = superblock.geometry();
         try {

@@ -185,6 +185,31 @@ public final class SocketLayer implements Closeable {
         }
     }
 
+    /** Every allocated control block of every live node, as the medium shows it now. */
+    public java.util.List<io.arraysock.SocketInfo> snapshot() {
+        java.util.List<io.arraysock.SocketInfo> out = new java.util.ArrayList<>();
+        io.arraysock.SocketType[] types = io.arraysock.SocketType.values();
+        table.scan((s, i, h) -> out.add(new io.arraysock.SocketInfo(s, i, stateName(h.state()),
+                h.type() == TYPE_SEQPACKET ? types[1] : types[0], h.localPort(), h.peerSlot(), h.remotePort(),
+                h.txRingCapacity())));
+        return out;
+    }
+
+    static String stateName(int state) {
+        return switch (state) {
+            case STATE_FREE -> "FREE";
+            case STATE_OPEN -> "OPEN";
+            case STATE_BIND_INTENT -> "BIND_INTENT";
+            case STATE_BOUND -> "BOUND";
+            case STATE_LISTENING -> "LISTENING";
+            case STATE_CONNECTING -> "CONNECTING";
+            case STATE_ESTABLISHED -> "ESTABLISHED";
+            case STATE_REFUSED -> "REFUSED";
+            case STATE_CLOSED -> "CLOSED";
+            default -> "UNKNOWN(" + state + ")";
+        };
+    }
+
     /** Closes every socket of this node (peers see a reset) and stops the acceptor. */
     @Override
     public void close() {

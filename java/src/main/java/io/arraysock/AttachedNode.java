@@ -1,0 +1,119 @@
+package io.arraysock;
+
+import io.arraysock.format.Geometry;
+import io.arraysock.format.NodeRecord;
+import io.arraysock.medium.Medium;
+import io.arraysock.node.Heartbeat;
+import io.arraysock.node.Liveness;
+import io.arraysock.node.NodeTable;
+import io.arraysock.node.Verdict;
+import io.arraysock.socket.NodeContext;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The attached node as the socket layer sees it. Keeps the latest liveness verdict of every
+ * slot (refreshed on each heartbeat tick, and on demand for a slot that looked free or
+ * dead, so a node that attached a moment ago is seen without waiting for the next tick).
+ */
+final class AttachedNode implements NodeContext {
+    /** A slot judged not live is judged again on demand at most this often. */
+    private static final long REJUDGE_NANOS = 5_000_000;
+
+    private final Medium medium;
+    private final Geometry geometry;
+    private final NodeTable table;
+    private final Liveness liveness;
+    private final Heartbeat heartbeat;
+    private final int slot;
+    private final long incarnation;
+    /** Per slot: the live incarnation, 0 when free or dead. */
+    private final AtomicLongArray live;
+    private final AtomicLongArray judgedAt;
+    private volatile boolean detached;
+
+    AttachedNode(Medium medium, Geometry geometry, NodeTable table, Liveness liveness, Heartbeat heartbeat, int slot,
+                 long incarnation) {
+        this.medium = medium;
+        this.geometry = geometry;
+        this.table = table;
+        this.liveness = liveness;
+        this.heartbeat = heartbeat;
+        this.slot = slot;
+        this.incarnation = incarnation;
+        this.live = new AtomicLongArray(geometry.nodeSlots());
+        this.judgedAt = new AtomicLongArray(geometry.nodeSlots());
+        live.set(slot, incarnation);
+    }
+
+    /** Judges every slot; called on each heartbeat tick. */
+    void judgeAll() {
+        for (int s = 0; s < geometry.nodeSlots(); s++) {
+            judge(s, System.nanoTime());
+        }
+    }
+
+    private long judge(int s, long now) {
+        if (s == slot) {
+            return incarnation;
+        }
+        long inc = 0;
+        try {
+            NodeRecord r = table.read(s);
+            Verdict v = liveness.judge(s, r, table.heartbeat(s), now);
+            // UNKNOWN (a remote node not yet watched for a whole timeout) counts as alive
+            inc = v == Verdict.ALIVE || v == Verdict.UNKNOWN ? r.incarnation() : 0;
+        } catch (IOException e) {
+            inc = 0; // a damaged record is no live node
+        }
+        live.set(s, inc);
+        judgedAt.set(s, now);
+        return inc;
+    }
+
+    void detach() {
+        detached = true;
+    }
+
+    @Override
+    public Medium medium() {
+        return medium;
+    }
+
+    @Override
+    public Geometry geometry() {
+        return geometry;
+    }
+
+    @Override
+    public int slot() {
+        return slot;
+    }
+
+    @Override
+    public long incarnation() {
+        return incarnation;
+    }
+
+    @Override
+    public long liveIncarnation(int s) {
+        long inc = live.get(s);
+        if (inc == 0) {
+            long now = System.nanoTime();
+            if (now - judgedAt.get(s) >= REJUDGE_NANOS) {
+                inc = judge(s, now);
+            }
+        }
+        return inc;
+    }
+
+    @Override
+    public void checkAttached() throws IOException {
+        if (detached) {
+            throw new SocketException("the array " + medium.path() + " is closed");
+        }
+        heartbeat.checkNotLost();
+    }
+}
