@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/futex.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +38,7 @@ int64_t as_constant(int id) {
     case AS_C_WAIT_WOKEN: return AS_WAIT_WOKEN;
     case AS_C_WAIT_TIMED_OUT: return AS_WAIT_TIMED_OUT;
     case AS_C_WAIT_VALUE_CHANGED: return AS_WAIT_VALUE_CHANGED;
+    case AS_C_TMPFS_MAGIC: return TMPFS_MAGIC;
     default: errno = EINVAL; return -1;
     }
 }
@@ -99,6 +102,16 @@ int as_fstat(int fd, struct as_file_info *info) {
         info->physical_block_size = pbs;
     }
     return 0;
+}
+
+int64_t as_statfs_type(const char *path) {
+    struct statfs sf;
+    int rc;
+    do {
+        rc = statfs(path, &sf);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0) return -1;
+    return (int64_t) (uint64_t) (unsigned long) sf.f_type;
 }
 
 int64_t as_mmap(int fd, int64_t length, int64_t offset) {
