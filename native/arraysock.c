@@ -56,6 +56,7 @@ int as_open(const char *path, int flags, int mode) {
     do {
         fd = open(path, posix_flags(flags), (mode_t) mode);
     } while (fd < 0 && errno == EINTR);
+    if (fd >= 0) errno = 0; /* an EINTR retried is no error: JNA throws on any errno left set */
     return fd;
 }
 
@@ -73,6 +74,7 @@ int as_ftruncate(int fd, int64_t size) {
     do {
         rc = ftruncate(fd, (off_t) size);
     } while (rc < 0 && errno == EINTR);
+    if (rc == 0) errno = 0;
     return rc;
 }
 
@@ -111,6 +113,7 @@ int64_t as_statfs_type(const char *path) {
         rc = statfs(path, &sf);
     } while (rc < 0 && errno == EINTR);
     if (rc < 0) return -1;
+    errno = 0;
     return (int64_t) (uint64_t) (unsigned long) sf.f_type;
 }
 
@@ -147,6 +150,7 @@ int64_t as_pread(int fd, int64_t buffer, int64_t length, int64_t offset) {
         if (n == 0) { errno = ENXIO; return -1; }
         done += n;
     }
+    errno = 0; /* EINTRs retried above are no error */
     return done;
 }
 
@@ -162,6 +166,7 @@ int64_t as_pwrite(int fd, int64_t buffer, int64_t length, int64_t offset) {
         if (n == 0) { errno = ENOSPC; return -1; }
         done += n;
     }
+    errno = 0; /* EINTRs retried above are no error */
     return done;
 }
 
@@ -177,10 +182,15 @@ int as_futex_wait(int64_t address, int expected, int64_t timeout_nanos) {
     }
     long rc = syscall(SYS_futex, (uint32_t *) (intptr_t) address, FUTEX_WAIT, expected, tsp, NULL, 0);
     if (rc == 0) return AS_WAIT_WOKEN;
-    if (errno == ETIMEDOUT) return AS_WAIT_TIMED_OUT;
-    if (errno == EAGAIN) return AS_WAIT_VALUE_CHANGED;
-    if (errno == EINTR) return AS_WAIT_WOKEN; /* spurious: callers re-check their condition */
-    return -1;
+    int result;
+    switch (errno) {
+    case ETIMEDOUT: result = AS_WAIT_TIMED_OUT; break;
+    case EAGAIN: result = AS_WAIT_VALUE_CHANGED; break;
+    case EINTR: result = AS_WAIT_WOKEN; break; /* spurious: callers re-check their condition */
+    default: return -1;
+    }
+    errno = 0; /* a result, not an error: JNA throws whenever errno is left non-zero */
+    return result;
 }
 
 int as_futex_wake(int64_t address, int count) {
