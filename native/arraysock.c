@@ -1,12 +1,11 @@
-/* arraysock C layer. See arraysock.h for the contract of each call.
- * JNA throws LastErrorException whenever errno is non-zero after a call, so a call that
- * succeeds after a retried EINTR (or returns a status such as a futex time-out) clears it. */
+/* arraysock C layer. See arraysock.h for the contract of each call. */
 #include "arraysock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/futex.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +38,7 @@ int64_t as_constant(int id) {
     case AS_C_WAIT_WOKEN: return AS_WAIT_WOKEN;
     case AS_C_WAIT_TIMED_OUT: return AS_WAIT_TIMED_OUT;
     case AS_C_WAIT_VALUE_CHANGED: return AS_WAIT_VALUE_CHANGED;
+    case AS_C_TMPFS_MAGIC: return TMPFS_MAGIC;
     default: errno = EINVAL; return -1;
     }
 }
@@ -55,7 +56,7 @@ int as_open(const char *path, int flags, int mode) {
     do {
         fd = open(path, posix_flags(flags), (mode_t) mode);
     } while (fd < 0 && errno == EINTR);
-    if (fd >= 0) errno = 0;
+    if (fd >= 0) errno = 0; /* an EINTR retried is no error: JNA throws on any errno left set */
     return fd;
 }
 
@@ -105,6 +106,17 @@ int as_fstat(int fd, struct as_file_info *info) {
     return 0;
 }
 
+int64_t as_statfs_type(const char *path) {
+    struct statfs sf;
+    int rc;
+    do {
+        rc = statfs(path, &sf);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0) return -1;
+    errno = 0;
+    return (int64_t) (uint64_t) (unsigned long) sf.f_type;
+}
+
 int64_t as_mmap(int fd, int64_t length, int64_t offset) {
     void *p = mmap(NULL, (size_t) length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t) offset);
     if (p == MAP_FAILED) return -1;
@@ -144,7 +156,7 @@ int64_t as_pread(int fd, int64_t buffer, int64_t length, int64_t offset) {
         if (n == 0) { errno = ENXIO; return -1; }
         done += n;
     }
-    errno = 0; /* JNA reports any non-zero errno, even one left by a retried EINTR */
+    errno = 0; /* EINTRs retried above are no error */
     return done;
 }
 
@@ -160,7 +172,7 @@ int64_t as_pwrite(int fd, int64_t buffer, int64_t length, int64_t offset) {
         if (n == 0) { errno = ENOSPC; return -1; }
         done += n;
     }
-    errno = 0; /* JNA reports any non-zero errno, even one left by a retried EINTR */
+    errno = 0; /* EINTRs retried above are no error */
     return done;
 }
 
@@ -175,13 +187,15 @@ int as_futex_wait(int64_t address, int expected, int64_t timeout_nanos) {
         tsp = &ts;
     }
     long rc = syscall(SYS_futex, (uint32_t *) (intptr_t) address, FUTEX_WAIT, expected, tsp, NULL, 0);
+    if (rc == 0) return AS_WAIT_WOKEN;
     int result;
-    if (rc == 0) result = AS_WAIT_WOKEN;
-    else if (errno == ETIMEDOUT) result = AS_WAIT_TIMED_OUT;
-    else if (errno == EAGAIN) result = AS_WAIT_VALUE_CHANGED;
-    else if (errno == EINTR) result = AS_WAIT_WOKEN; /* spurious: callers re-check their condition */
-    else return -1;
-    errno = 0;
+    switch (errno) {
+    case ETIMEDOUT: result = AS_WAIT_TIMED_OUT; break;
+    case EAGAIN: result = AS_WAIT_VALUE_CHANGED; break;
+    case EINTR: result = AS_WAIT_WOKEN; break; /* spurious: callers re-check their condition */
+    default: return -1;
+    }
+    errno = 0; /* a result, not an error: JNA throws whenever errno is left non-zero */
     return result;
 }
 

@@ -47,6 +47,7 @@ enum as_constant_id {
     AS_C_WAIT_WOKEN,
     AS_C_WAIT_TIMED_OUT,
     AS_C_WAIT_VALUE_CHANGED,
+    AS_C_TMPFS_MAGIC,
     AS_C_LAST
 };
 
@@ -66,6 +67,8 @@ AS_EXPORT int as_close(int fd);
 AS_EXPORT int as_ftruncate(int fd, int64_t size);
 AS_EXPORT int as_fchmod(int fd, int mode);
 AS_EXPORT int as_fstat(int fd, struct as_file_info *info);
+/* statfs(path).f_type: the file system's magic number (TMPFS_MAGIC for /dev/shm). */
+AS_EXPORT int64_t as_statfs_type(const char *path);
 
 AS_EXPORT int64_t as_mmap(int fd, int64_t length, int64_t offset);
 AS_EXPORT int as_munmap(int64_t address, int64_t length);

@@ -6,6 +6,7 @@ import io.arraysock.format.Superblock;
 import io.arraysock.format.SuperblockCodec;
 import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.format.Zeroing;
+import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.node.Heartbeat;
@@ -66,12 +67,9 @@ public final class StorageArray implements Closeable {
         this.sockets = new SocketLayer(node);
     }
 
-    /**
-     * THE place where a path becomes a medium. At merge this becomes {@code Media.open(path)},
-     * which picks {@code ShmMedium} or {@code BlockMedium} by what the path is.
-     */
+    /** THE place where a path becomes a medium: shm for tmpfs files, block for devices (and other files). */
     static Medium openMedium(String path) throws IOException {
-        return ShmMedium.open(path);
+        return Media.open(path);
     }
 
     /**

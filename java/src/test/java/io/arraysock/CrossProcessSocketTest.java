@@ -132,8 +132,6 @@ class CrossProcessSocketTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void bindRacesNeverMakeTwoHolders(ArrayFixture.Kind kind) throws Exception {
-        // the O_EXCL marker must be visible to both processes: beside an shm array it is; for
-        // the loop pair the marker goes to /dev/shm via a path both can see
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach()) {
             String ports = "5000,5001,5002";

@@ -5,9 +5,6 @@ import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -194,41 +191,9 @@ public final class SocketPeer {
         }
     }
 
-    /**
-     * Binds each port of {@code ports} (comma-separated) {@code rounds} times in turn; while
-     * holding one, creates a marker file with O_EXCL next to the array, so two holders at
-     * once would show as a FileAlreadyExistsException.
-     */
     private static void bindRace(StorageArray array, BufferedReader in, String ports, int rounds, int holdMicros) throws Exception {
         awaitGo(in);
-        int won = 0;
-        int lost = 0;
-        String[] list = ports.split(",");
-        for (int r = 0; r < rounds; r++) {
-            int port = Integer.parseInt(list[r % list.length]);
-            try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
-                try {
-                    s.bind(port);
-                } catch (java.net.BindException e) {
-                    lost++;
-                    continue;
-                }
-                Path marker = Path.of(array.path() + ".held-" + port);
-                try {
-                    Files.createFile(marker);
-                } catch (FileAlreadyExistsException e) {
-                    say("TWO-HOLDERS " + port);
-                    continue;
-                }
-                won++;
-                long until = System.nanoTime() + holdMicros * 1000L;
-                while (System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
-                Files.delete(marker);
-            }
-        }
-        say("WON " + won + " LOST " + lost);
+        say("WON " + BindRace.run(array, ports, rounds, holdMicros));
     }
 
     /** Holds {@code count} ephemeral binds at once, prints their ports, and closes them on CLOSE. */

@@ -25,6 +25,7 @@ public final class NativeConstants {
     public static final int C_WAIT_WOKEN = 16;
     public static final int C_WAIT_TIMED_OUT = 17;
     public static final int C_WAIT_VALUE_CHANGED = 18;
+    public static final int C_TMPFS_MAGIC = 19;
 
     public static final int OPEN_CREATE = 0x1;
     public static final int OPEN_EXCL = 0x2;
@@ -37,6 +38,9 @@ public final class NativeConstants {
     public static final int WAIT_WOKEN = 0;
     public static final int WAIT_TIMED_OUT = 1;
     public static final int WAIT_VALUE_CHANGED = 2;
+
+    /** statfs f_type of tmpfs (linux/magic.h): what {@code /dev/shm} is, so it is mapped, not read with O_DIRECT. */
+    public static final long TMPFS_MAGIC = 0x01021994L;
 
     /**
      * struct as_file_info, as the C compiler lays it out:

@@ -64,6 +64,16 @@ public final class NativeFile implements Closeable {
         }
     }
 
+    /** statfs(path).f_type: the magic number of the file system holding {@code path}. */
+    public static long fileSystemType(String path) throws IOException {
+        NativeLayer.ensureLoaded();
+        try {
+            return NativeLayer.as_statfs_type(path);
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("statfs", path, e);
+        }
+    }
+
     public void truncate(long size) throws IOException {
         try {
             NativeLayer.as_ftruncate(fd, size);

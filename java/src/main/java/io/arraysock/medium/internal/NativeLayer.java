@@ -66,6 +66,8 @@ public final class NativeLayer {
 
     public static native int as_fstat(int fd, Pointer info) throws LastErrorException;
 
+    public static native long as_statfs_type(String path) throws LastErrorException;
+
     public static native long as_mmap(int fd, long length, long offset) throws LastErrorException;
 
     public static native int as_munmap(long address, long length) throws LastErrorException;

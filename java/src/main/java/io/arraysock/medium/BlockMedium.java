@@ -1,0 +1,533 @@
+package io.arraysock.medium;
+
+import com.sun.jna.LastErrorException;
+import io.arraysock.medium.internal.AlignedBuffer;
+import io.arraysock.medium.internal.FileInfo;
+import io.arraysock.medium.internal.NativeConstants;
+import io.arraysock.medium.internal.NativeErrors;
+import io.arraysock.medium.internal.NativeFile;
+import io.arraysock.medium.internal.NativeLayer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A block device (a LUN several hosts attach) opened with {@code O_DIRECT}: every read and
+ * write is an aligned {@code pread}/{@code pwrite} of whole sectors, and nothing goes
+ * through this host's page cache, so a write is seen by every host that reads the sector
+ * after it, whichever device node it opened. A regular file is accepted too, also with
+ * {@code O_DIRECT} (for tests); a file system that refuses {@code O_DIRECT} is an error.
+ *
+ * <p><b>Ownership.</b> Each sector has one writer: the process that {@linkplain #own owns}
+ * it. {@code own} reads the covering sectors once into a <i>shadow</i> in native memory;
+ * a write changes the shadow, then rewrites exactly the touched sectors from it with one
+ * {@code pwrite}, so the rest of each sector keeps what its owner last wrote. Writing any
+ * sector not owned here is a bug and throws {@link IllegalStateException}. Reads inside
+ * one owned range are served from the shadow (this process is the only writer there);
+ * every other read goes to the device: foreign sectors are never cached.
+ *
+ * <p><b>Order.</b> I/O is synchronous, so program order is device order: a {@code Release}
+ * write has reached the device when it returns, an {@code Acquire} read reads the device
+ * when it is called, and {@link #fullFence()} has nothing to do. Within this process a lock
+ * per owned range orders threads: a sector's shadow is not changed while it is written out.
+ *
+ * <p>There are no wake-ups on a disk: {@link #supportsWakeups()} is false and waiters poll.
+ * Safe for many threads; each thread that reads foreign sectors keeps a bounce buffer
+ * (growing to {@value #MAX_IO} bytes; longer reads are split) until {@link #close()}.
+ */
+public final class BlockMedium implements Medium {
+    /** The protocol's unit of ownership; a device with larger logical blocks uses those. */
+    private static final int MIN_SECTOR_SIZE = 512;
+    /**
+     * Buffer alignment: a page, or the sector if larger. O_DIRECT needs the device's logical
+     * block size (or DMA alignment); a page satisfies both on every device we support.
+     */
+    private static final int MIN_BUFFER_ALIGNMENT = 4096;
+    /** Largest single read of foreign sectors: bounds each thread's bounce buffer. */
+    static final int MAX_IO = 1 << 20;
+    /** A first bounce buffer holds one 4 KiB sector: word reads never grow it. */
+    private static final int INITIAL_BOUNCE = 4096;
+    /** Smallest usable device: the superblock region alone is 4 KiB ({@code Geometry.REGION_ALIGNMENT}). */
+    static final long MIN_SIZE = 4096;
+
+    private final NativeFile file;
+    private final FileIdentity identity;
+    private final boolean blockDevice;
+    private final long size;
+    private final int sectorSize;
+    private final int alignment;
+    /** Owned ranges by first byte; sector-aligned, never overlapping. Changed under {@link #ownership}. */
+    private final ConcurrentSkipListMap<Long, Shadow> shadows = new ConcurrentSkipListMap<>();
+    private final Object ownership = new Object();
+    private final Set<Bounce> bounces = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Bounce> bounce = ThreadLocal.withInitial(this::newBounce);
+    private volatile boolean closed;
+
+    /** One owned range [start, end) and its in-memory copy; guarded by its own monitor. */
+    private static final class Shadow {
+        final long start;
+        final long end;
+        final AlignedBuffer buffer;
+
+        Shadow(long start, long end, AlignedBuffer buffer) {
+            this.start = start;
+            this.end = end;
+            this.buffer = buffer;
+        }
+
+        @Override
+        public String toString() {
+            return "[" + start + ", " + end + ")";
+        }
+    }
+
+    /** One thread's buffer for reading foreign sectors; replaced when too small. */
+    private static final class Bounce {
+        AlignedBuffer buffer;
+    }
+
+    private BlockMedium(NativeFile file, FileInfo info, long size, int sectorSize) {
+        this.file = file;
+        this.identity = info.identity();
+        this.blockDevice = info.isBlockDevice();
+        this.size = size;
+        this.sectorSize = sectorSize;
+        this.alignment = Math.max(sectorSize, MIN_BUFFER_ALIGNMENT);
+    }
+
+    /**
+     * Opens a block device, or a regular file, with {@code O_DIRECT}. Its usable size is the
+     * device size (BLKGETSIZE64) or file size, rounded down to whole sectors.
+     *
+     * @throws java.nio.file.NoSuchFileException if the path does not exist
+     * @throws java.nio.file.AccessDeniedException if this user may not read and write it
+     * @throws IOException if the file system refuses O_DIRECT, if it is neither a block
+     *                     device nor a regular file, or if it is smaller than {@value #MIN_SIZE} bytes
+     */
+    public static BlockMedium open(String path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        NativeFile f = openDirect(path);
+        try {
+            FileInfo info = f.stat();
+            if (!info.isBlockDevice() && !info.isRegularFile()) {
+                throw new IOException(path + " is neither a block device nor a regular file (mode 0"
+                        + Integer.toOctalString(info.mode()) + ")");
+            }
+            int sector = Math.max(MIN_SECTOR_SIZE, info.logicalBlockSize());
+            if (Integer.bitCount(sector) != 1) {
+                throw new IOException(path + " reports a logical block size that is not a power of two: " + sector);
+            }
+            long usable = info.size() - info.size() % sector;
+            if (usable < MIN_SIZE) {
+                throw new IOException(path + " is too small to be an array: " + info.size()
+                        + " bytes, at least " + MIN_SIZE + " needed");
+            }
+            return new BlockMedium(f, info, usable, sector);
+        } catch (IOException | RuntimeException e) {
+            try {
+                f.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static NativeFile openDirect(String path) throws IOException {
+        try {
+            return NativeFile.open(path, NativeConstants.OPEN_DIRECT, 0);
+        } catch (IOException e) {
+            if (e.getCause() instanceof LastErrorException le && le.getErrorCode() == NativeErrors.EINVAL) {
+                throw new IOException("open " + path + " with O_DIRECT: the file system refuses direct I/O ("
+                        + NativeErrors.describe(NativeErrors.EINVAL) + "); use a block device, or a file on a "
+                        + "file system that supports O_DIRECT", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.BLOCK;
+    }
+
+    @Override
+    public String path() {
+        return file.path();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int sectorSize() {
+        return sectorSize;
+    }
+
+    @Override
+    public FileIdentity identity() {
+        return identity;
+    }
+
+    /** Whether the path is a block device (false: a regular file opened with O_DIRECT). */
+    public boolean isBlockDevice() {
+        return blockDevice;
+    }
+
+    // ---- sectors -------------------------------------------------------------------------
+
+    private long floorSector(long offset) {
+        return offset - offset % sectorSize;
+    }
+
+    private long ceilSector(long offset) {
+        long rem = offset % sectorSize;
+        return rem == 0 ? offset : offset + sectorSize - rem;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("medium " + path() + " is closed");
+        }
+    }
+
+    private static void checkWord(long offset, int width, long size) {
+        Objects.checkFromIndexSize(offset, width, size);
+        if ((offset & (width - 1)) != 0) {
+            throw new IllegalArgumentException("unaligned " + width + "-byte word at " + offset);
+        }
+    }
+
+    /** The owned range holding all of [offset, offset + length), or null. */
+    private Shadow ownedRange(long offset, long length) {
+        Map.Entry<Long, Shadow> e = shadows.floorEntry(offset);
+        if (e == null || e.getValue().end < offset + length) {
+            return null;
+        }
+        return e.getValue();
+    }
+
+    // ---- reads ---------------------------------------------------------------------------
+
+    @Override
+    public int getIntAcquire(long offset) {
+        checkWord(offset, Integer.BYTES, size);
+        ensureOpen();
+        Shadow s = ownedRange(offset, Integer.BYTES);
+        if (s != null) {
+            synchronized (s) {
+                if (!s.buffer.isFreed()) {
+                    return s.buffer.getInt(offset - s.start);
+                }
+            }
+        }
+        long sector = floorSector(offset);
+        AlignedBuffer b = readSectors(sector, sectorSize);
+        return b.getInt(offset - sector);
+    }
+
+    @Override
+    public long getLongAcquire(long offset) {
+        checkWord(offset, Long.BYTES, size);
+        ensureOpen();
+        Shadow s = ownedRange(offset, Long.BYTES);
+        if (s != null) {
+            synchronized (s) {
+                if (!s.buffer.isFreed()) {
+                    return s.buffer.getLong(offset - s.start);
+                }
+            }
+        }
+        long sector = floorSector(offset);
+        AlignedBuffer b = readSectors(sector, sectorSize);
+        return b.getLong(offset - sector);
+    }
+
+    @Override
+    public void readAcquire(long offset, ByteBuffer dst) {
+        int length = dst.remaining();
+        Objects.checkFromIndexSize(offset, length, size);
+        ensureOpen();
+        if (length == 0) {
+            return;
+        }
+        Shadow s = ownedRange(offset, length);
+        if (s != null) {
+            synchronized (s) {
+                if (!s.buffer.isFreed()) {
+                    s.buffer.copyTo(offset - s.start, dst, length);
+                    return;
+                }
+            }
+        }
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            long first = floorSector(pos);
+            long chunkEnd = Math.min(end, first + MAX_IO);
+            AlignedBuffer b = readSectors(first, ceilSector(chunkEnd) - first);
+            b.copyTo(pos - first, dst, (int) (chunkEnd - pos));
+            pos = chunkEnd;
+        }
+    }
+
+    @Override
+    public void readAcquire(long offset, byte[] dst, int dstOffset, int length) {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        readAcquire(offset, ByteBuffer.wrap(dst, dstOffset, length));
+    }
+
+    /** Reads whole sectors [first, first + length) from the device into this thread's bounce buffer. */
+    private AlignedBuffer readSectors(long first, long length) {
+        Bounce b = bounce.get();
+        if (b.buffer.capacity() < length) {
+            grow(b, length);
+        }
+        pread(b.buffer.address(), length, first);
+        return b.buffer;
+    }
+
+    private Bounce newBounce() {
+        Bounce b = new Bounce();
+        b.buffer = allocateUnchecked(INITIAL_BOUNCE);
+        bounces.add(b);
+        return b;
+    }
+
+    private void grow(Bounce b, long needed) {
+        long capacity = Math.min(MAX_IO, Long.highestOneBit(needed - 1) << 1);
+        AlignedBuffer bigger = allocateUnchecked(Math.max(capacity, needed));
+        AlignedBuffer old = b.buffer;
+        b.buffer = bigger;
+        old.close();
+    }
+
+    private AlignedBuffer allocateUnchecked(long capacity) {
+        try {
+            return AlignedBuffer.allocate(alignment, capacity);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void pread(long buffer, long length, long offset) {
+        try {
+            NativeLayer.as_pread(file.fd(), buffer, length, offset);
+        } catch (LastErrorException e) {
+            throw new UncheckedIOException(NativeErrors.toIOException(
+                    "pread(" + length + " bytes at offset " + offset + ")", path(), e));
+        }
+    }
+
+    // ---- writes --------------------------------------------------------------------------
+
+    /** The owned range that must hold [offset, offset + length): anything else is a bug. */
+    private Shadow ownedForWrite(long offset, long length) {
+        ensureOpen();
+        Shadow s = ownedRange(floorSector(offset), ceilSector(offset + length) - floorSector(offset));
+        if (s == null) {
+            throw new IllegalStateException("write of " + length + " bytes at offset " + offset + " of " + path()
+                    + " touches sectors [" + floorSector(offset) + ", " + ceilSector(offset + length)
+                    + ") not within one range this process owns; owned: " + shadows.values());
+        }
+        return s;
+    }
+
+    /** Called holding the shadow's monitor: it must not have been disowned meanwhile. */
+    private static void checkStillOwned(Shadow s, long offset, String path) {
+        if (s.buffer.isFreed()) {
+            throw new IllegalStateException("write at offset " + offset + " of " + path + ": range " + s
+                    + " was disowned meanwhile");
+        }
+    }
+
+    /** Called holding the shadow's monitor: writes the sectors covering [offset, offset + length) from it. */
+    private void writeOut(Shadow s, long offset, long length) {
+        long first = floorSector(offset);
+        long bytes = ceilSector(offset + length) - first;
+        try {
+            NativeLayer.as_pwrite(file.fd(), s.buffer.address() + (first - s.start), bytes, first);
+        } catch (LastErrorException e) {
+            throw new UncheckedIOException(NativeErrors.toIOException(
+                    "pwrite(" + bytes + " bytes at offset " + first + ")", path(), e));
+        }
+    }
+
+    @Override
+    public void putIntRelease(long offset, int value) {
+        checkWord(offset, Integer.BYTES, size);
+        Shadow s = ownedForWrite(offset, Integer.BYTES);
+        synchronized (s) {
+            checkStillOwned(s, offset, path());
+            s.buffer.putInt(offset - s.start, value);
+            writeOut(s, offset, Integer.BYTES);
+        }
+    }
+
+    @Override
+    public void putLongRelease(long offset, long value) {
+        checkWord(offset, Long.BYTES, size);
+        Shadow s = ownedForWrite(offset, Long.BYTES);
+        synchronized (s) {
+            checkStillOwned(s, offset, path());
+            s.buffer.putLong(offset - s.start, value);
+            writeOut(s, offset, Long.BYTES);
+        }
+    }
+
+    @Override
+    public void writeRelease(long offset, ByteBuffer src) {
+        int length = src.remaining();
+        Objects.checkFromIndexSize(offset, length, size);
+        if (length == 0) {
+            ensureOpen();
+            return;
+        }
+        Shadow s = ownedForWrite(offset, length);
+        synchronized (s) {
+            checkStillOwned(s, offset, path());
+            s.buffer.copyFrom(offset - s.start, src, length);
+            writeOut(s, offset, length);
+        }
+    }
+
+    @Override
+    public void writeRelease(long offset, byte[] src, int srcOffset, int length) {
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        writeRelease(offset, ByteBuffer.wrap(src, srcOffset, length));
+    }
+
+    /** Synchronous I/O leaves nothing to order: each call has reached the device when it returns. */
+    @Override
+    public void fullFence() {
+        // nothing: see the class comment
+    }
+
+    // ---- ownership -----------------------------------------------------------------------
+
+    /**
+     * Owns the sectors covering [offset, offset + length) and reads them into a shadow.
+     *
+     * @throws IllegalStateException if any of them is already owned by this medium
+     * @throws IOException           if they cannot be read, or the shadow cannot be allocated
+     */
+    @Override
+    public void own(long offset, long length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, size);
+        if (length == 0) {
+            throw new IllegalArgumentException("cannot own an empty range at " + offset);
+        }
+        long first = floorSector(offset);
+        long end = ceilSector(offset + length);
+        synchronized (ownership) {
+            ensureOpen();
+            Map.Entry<Long, Shadow> before = shadows.floorEntry(end - 1);
+            if (before != null && before.getValue().end > first) {
+                throw new IllegalStateException("own(" + offset + ", " + length + ") of " + path() + ": sectors ["
+                        + first + ", " + end + ") overlap the owned range " + before.getValue());
+            }
+            AlignedBuffer buffer = AlignedBuffer.allocate(alignment, end - first);
+            try {
+                NativeLayer.as_pread(file.fd(), buffer.address(), end - first, first);
+            } catch (LastErrorException e) {
+                buffer.close();
+                throw NativeErrors.toIOException("pread(" + (end - first) + " bytes at offset " + first + ")", path(), e);
+            }
+            shadows.put(first, new Shadow(first, end, buffer));
+        }
+    }
+
+    /**
+     * Gives up a range given to {@link #own} (the same sectors) and frees its shadow.
+     *
+     * @throws IllegalStateException if those sectors are not exactly one owned range
+     */
+    @Override
+    public void disown(long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, size);
+        long first = floorSector(offset);
+        long end = ceilSector(offset + length);
+        synchronized (ownership) {
+            ensureOpen();
+            Shadow s = shadows.get(first);
+            if (s == null || s.end != end) {
+                throw new IllegalStateException("disown(" + offset + ", " + length + ") of " + path() + ": sectors ["
+                        + first + ", " + end + ") are not one owned range; owned: " + shadows.values());
+            }
+            shadows.remove(first);
+            synchronized (s) {
+                s.buffer.close();
+            }
+        }
+    }
+
+    // ---- waiting and locks ---------------------------------------------------------------
+
+    @Override
+    public boolean supportsWakeups() {
+        return false;
+    }
+
+    /** @throws UnsupportedOperationException always: a disk has no wake-ups; poll instead */
+    @Override
+    public void awaitChange(long offset, int expected, long timeoutNanos) {
+        throw new UnsupportedOperationException("the block medium " + path() + " has no wake-ups: poll with back-off");
+    }
+
+    /** Nothing to do: no one sleeps on a block medium. */
+    @Override
+    public void wake(long offset) {
+        checkWord(offset, Integer.BYTES, size);
+    }
+
+    @Override
+    public boolean tryLock(long index) throws IOException {
+        return file.tryLock(index);
+    }
+
+    @Override
+    public void unlock(long index) throws IOException {
+        file.unlock(index);
+    }
+
+    @Override
+    public boolean isLockedElsewhere(long index) throws IOException {
+        return file.isLockedElsewhere(index);
+    }
+
+    /** Frees every shadow and bounce buffer and closes the device; idempotent. */
+    @Override
+    public void close() throws IOException {
+        synchronized (ownership) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Shadow s : shadows.values()) {
+                synchronized (s) {
+                    s.buffer.close();
+                }
+            }
+            shadows.clear();
+        }
+        for (Bounce b : bounces) {
+            b.buffer.close();
+        }
+        bounces.clear();
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return "block:" + path() + " (" + size + " bytes, " + sectorSize + "-byte sectors"
+                + (blockDevice ? "" : ", regular file") + ")";
+    }
+}

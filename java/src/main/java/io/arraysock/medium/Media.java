@@ -1,0 +1,47 @@
+package io.arraysock.medium;
+
+import io.arraysock.medium.internal.NativeConstants;
+import io.arraysock.medium.internal.NativeFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Opens whichever medium a path names: a block device is a {@link BlockMedium}; a file on
+ * tmpfs ({@code /dev/shm/NAME}, or any tmpfs) is a {@link ShmMedium}, mapped; any other
+ * regular file is a {@link BlockMedium} with {@code O_DIRECT} (for tests).
+ */
+public final class Media {
+    /** File type bits of st_mode (sys/stat.h). */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFBLK = 0060000;
+    private static final int S_IFREG = 0100000;
+
+    private Media() {
+    }
+
+    /**
+     * Opens an existing medium by path.
+     *
+     * @throws java.nio.file.NoSuchFileException if the path does not exist
+     * @throws IOException if it is neither a block device nor a regular file, or as
+     *                     {@link BlockMedium#open} and {@link ShmMedium#open} say
+     */
+    public static Medium open(String path) throws IOException {
+        // st_mode through the JDK's "unix" view: a missing path is its NoSuchFileException
+        int type = (Integer) Files.getAttribute(Path.of(path), "unix:mode") & S_IFMT;
+        if (type == S_IFBLK) {
+            // checked first: device nodes live on devtmpfs, which reports tmpfs's magic
+            return BlockMedium.open(path);
+        }
+        if (type != S_IFREG) {
+            throw new IOException(path + " is neither a block device nor a regular file (file type 0"
+                    + Integer.toOctalString(type) + ")");
+        }
+        if (NativeFile.fileSystemType(path) == NativeConstants.TMPFS_MAGIC) {
+            return ShmMedium.open(path);
+        }
+        return BlockMedium.open(path);
+    }
+}
