@@ -199,6 +199,23 @@ class SocketLayerTest {
     }
 
     @Test
+    void aRecycledBlockStartsWithCleanLiveWords() throws Exception {
+        // the first connection ends both ways (flags set), then its blocks are reused
+        SocketCore[] first = connectedPair(STREAM, 7200);
+        first[0].close();
+        first[1].close();
+        a.tick();
+        b.tick();
+        SocketCore[] second = connectedPair(STREAM, 7200);
+        assertEquals(first[1].index, second[1].index, "the server block is recycled");
+        byte[] data = new byte[1 << 20];
+        Future<byte[]> got = pool.submit(() -> readAll(second[1]));
+        second[0].send(ByteBuffer.wrap(data), true);
+        second[0].shutdownOutput();
+        assertEquals(data.length, got.get(10, TimeUnit.SECONDS).length);
+    }
+
+    @Test
     void closedSocketsAreReleased() throws Exception {
         for (int i = 0; i < 200; i++) {
             SocketCore[] p = connectedPair(STREAM, 7100);
