@@ -148,4 +148,116 @@ class CrossProcessSocketTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
+    void ephemeralBindsAreDistinctAndReleased(ArrayFixture.Kind kind) throws Exception {
+        int count = 1000;
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small().withSocketsPerNode(1100));
+             StorageArray array = f.attach();
+             ChildJvm child = f.child("ephemeral", Integer.toString(count))) {
+            child.expect("READY", START);
+            child.send("GO");
+            List<ArraySocket> mine = new ArrayList<>();
+            Set<Integer> ports = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+                ArraySocket s = array.openSocket(SocketType.STREAM);
+                s.bind(0);
+                assertTrue(s.localPort() >= 49152, "ephemeral port " + s.localPort());
+                assertTrue(ports.add(s.localPort()), "port " + s.localPort() + " handed out twice here");
+                mine.add(s);
+            }
+            for (String p : child.expect("PORTS", Duration.ofMinutes(3)).split(",")) {
+                assertTrue(ports.add(Integer.parseInt(p)), "port " + p + " held by both processes");
+            }
+            assertEquals(2 * count, ports.size());
+            assertEquals(2 * count, array.sockets().stream().filter(i -> i.state().equals("BOUND")).count());
+            child.send("CLOSE");
+            child.expect("CLOSED", START);
+            mine.forEach(ArraySocket::close);
+            assertEquals(List.of(), array.sockets(), "every block is free again");
+            child.expect("DONE", START);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
+    void refusalsAndTimeouts(ArrayFixture.Kind kind) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ChildJvm child = f.child("listen", "7003", "1")) {
+            child.expect("READY", START);
+            assertEquals("7003", child.expect("LISTENING", START));
+            try (ArraySocket nowhere = array.openSocket(SocketType.STREAM)) {
+                long t0 = System.nanoTime();
+                ConnectException e = assertThrows(ConnectException.class, () -> nowhere.connect(7999, Duration.ofSeconds(5)));
+                assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "refused within 1 s");
+                assertTrue(e.getMessage().contains("refused"), e.getMessage());
+            }
+            try (ArraySocket first = array.openSocket(SocketType.STREAM);
+                 ArraySocket second = array.openSocket(SocketType.STREAM);
+                 ArraySocket listener = array.openSocket(SocketType.STREAM)) {
+                first.connect(7003, Duration.ofSeconds(10));
+                ConnectException full = assertThrows(ConnectException.class, () -> second.connect(7003, Duration.ofSeconds(10)));
+                assertTrue(full.getMessage().contains("backlog"), full.getMessage());
+                first.setReceiveTimeout(Duration.ofMillis(200));
+                long t0 = System.nanoTime();
+                assertThrows(SocketTimeoutException.class, () -> first.receive(ByteBuffer.allocate(1)));
+                assertTrue(System.nanoTime() - t0 >= 190_000_000L);
+                listener.bind(0);
+                listener.listen(1);
+                assertThrows(SocketTimeoutException.class, () -> listener.accept(Duration.ofMillis(100)));
+                assertNull(listener.acceptNow());
+            }
+            child.send("EXIT");
+            child.expect("DONE", START);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
+    void connectTransferCloseCyclesLeaveNothingBehind(ArrayFixture.Kind kind) throws Exception {
+        int cycles = Integer.getInteger("arraysock.test.cycles", 10_000);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ChildJvm child = f.child("cycles", "7004", Integer.toString(cycles))) {
+            ArraySocket listener = array.openSocket(SocketType.STREAM);
+            listener.setSendBufferSize(4096);
+            listener.bind(7004);
+            listener.listen(16);
+            Future<Integer> echo = pool.submit(() -> {
+                ByteBuffer buf = ByteBuffer.allocateDirect(2048);
+                for (int i = 0; i < cycles; i++) {
+                    try (ArraySocket s = listener.accept(Duration.ofSeconds(60))) {
+                        buf.clear();
+                        while (s.receive(buf) >= 0) {
+                            // until the client ends its stream
+                        }
+                        assertEquals(1024, buf.position(), "cycle " + i);
+                        s.send(buf.flip());
+                    }
+                }
+                return cycles;
+            });
+            child.expect("READY", START);
+            child.send("GO");
+            assertEquals(Integer.toString(cycles), child.expect("CYCLES", Duration.ofMinutes(8)), child.describe());
+            assertEquals(cycles, echo.get(1, TimeUnit.MINUTES));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            List<SocketInfo> left;
+            do {
+                Thread.sleep(50);
+                left = array.sockets();
+            } while (left.size() > 1 && System.nanoTime() < deadline);
+            assertEquals(1, left.size(), "only the listener is left: " + left);
+            assertEquals("LISTENING", left.get(0).state());
+            listener.close();
+            assertEquals(List.of(), array.sockets());
+            child.send("EXIT");
+            child.expect("DONE", START);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -34,6 +34,7 @@ public final class SocketPeer {
                 case "messages" -> messages(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
                 case "bind-race" -> bindRace(array, in, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "ephemeral" -> ephemeral(array, in, Integer.parseInt(args[2]));
+                case "listen" -> listenOnly(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "cycles" -> cycles(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException("unknown scenario " + args[1]);
             }
@@ -208,10 +209,7 @@ public final class SocketPeer {
             ports.append(i == 0 ? "" : ",").append(s.localPort());
         }
         say("PORTS " + ports);
-        String line = in.readLine();
-        if (!"CLOSE".equals(line)) {
-            throw new IllegalStateException("expected CLOSE, got " + line);
-        }
+        awaitLine(in, "CLOSE");
         for (ArraySocket s : held) {
             s.close();
         }
@@ -222,7 +220,7 @@ public final class SocketPeer {
     private static void cycles(StorageArray array, BufferedReader in, int port, int cycles) throws Exception {
         awaitGo(in);
         ByteBuffer out = ByteBuffer.allocateDirect(1024);
-        ByteBuffer back = ByteBuffer.allocateDirect(1024);
+        ByteBuffer back = ByteBuffer.allocateDirect(2048);
         for (int i = 0; i < cycles; i++) {
             try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
                 s.setSendBufferSize(4096);
@@ -241,5 +239,23 @@ public final class SocketPeer {
             }
         }
         say("CYCLES " + cycles);
+        awaitLine(in, "EXIT");
+    }
+
+    private static void awaitLine(BufferedReader in, String expected) throws Exception {
+        String line = in.readLine();
+        if (!expected.equals(line)) {
+            throw new IllegalStateException("expected " + expected + ", got " + line);
+        }
+    }
+
+    /** Listens on {@code port} with {@code backlog} and never accepts, until EXIT. */
+    private static void listenOnly(StorageArray array, BufferedReader in, int port, int backlog) throws Exception {
+        try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
+            s.bind(port);
+            s.listen(backlog);
+            say("LISTENING " + s.localPort());
+            awaitLine(in, "EXIT");
+        }
     }
 }

@@ -691,8 +691,10 @@ public final class SocketCore {
                 c.consumer.shut();
             }
             header = layer.table.write(index, header.withState(STATE_CLOSED));
-            layer.linger(this);
-            return;
+            if (!peerDone(c)) {
+                layer.linger(this);
+                return;
+            }
         }
         if (header.state() != STATE_FREE) {
             layer.release(this, header);
@@ -706,15 +708,18 @@ public final class SocketCore {
         if (header.state() != STATE_CLOSED) {
             return;
         }
-        boolean done;
-        try {
-            done = (c.peerStatus() & Connection.PEER_CLOSED) != 0;
-        } catch (SocketException gone) {
-            done = true;
-        }
-        if (done) {
+        if (peerDone(c)) {
             layer.release(this, header);
             header = header.withState(STATE_FREE);
+        }
+    }
+
+    /** Whether the peer will read our ring no more: it closed, or it is gone. */
+    private static boolean peerDone(Connection c) {
+        try {
+            return (c.peerStatus() & Connection.PEER_CLOSED) != 0;
+        } catch (SocketException gone) {
+            return true;
         }
     }
 

@@ -84,11 +84,23 @@ public final class SocketLayer implements Closeable {
         }
     }
 
-    private synchronized int allocateIndex() throws IOException {
-        int index = used.nextClearBit(0);
-        if (index >= geometry.socketsPerNode()) {
+    private int allocateIndex() throws IOException {
+        int index = tryAllocateIndex();
+        if (index < 0) {
+            tick(); // closed sockets whose peers let go meanwhile free their blocks now, not at the next heartbeat
+            index = tryAllocateIndex();
+        }
+        if (index < 0) {
             throw new java.net.SocketException("too many open sockets: all " + geometry.socketsPerNode()
                     + " control blocks of node " + slot + " are in use");
+        }
+        return index;
+    }
+
+    private synchronized int tryAllocateIndex() {
+        int index = used.nextClearBit(0);
+        if (index >= geometry.socketsPerNode()) {
+            return -1;
         }
         used.set(index);
         return index;
