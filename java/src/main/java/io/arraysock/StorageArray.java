@@ -107,7 +107,7 @@ public final class StorageArray implements Closeable {
             } finally {
                 m.disown(0, tables);
             }
-            LOG.log(Level.INFO, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
+            LOG.log(Level.DEBUG, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
         } finally {
             m.close();
         }
@@ -195,7 +195,7 @@ public final class StorageArray implements Closeable {
                 }
             });
             hb.start();
-            LOG.log(Level.INFO, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
+            LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
         } catch (IOException | RuntimeException e) {
             try {

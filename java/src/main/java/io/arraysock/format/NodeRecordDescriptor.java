@@ -41,8 +41,10 @@ package io.arraysock.format;
  *  +---------------------------------------------------------------+
  *  |         reserved for the node layer, zero (56 bytes)          | 264
  *  +---------------------------------------------------------------+
- *  |    reserved for the socket layer (connect requests and        | 320
- *  |    answers), to the end of the sector                         |
+ *  |    connect bell (u32): never written; clients futex-wake it   | 320
+ *  |    after posting a connect request (shm)                      |
+ *  +---------------------------------------------------------------+
+ *  |    reserved for the socket layer, zero, to the sector's end   | 324
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -72,6 +74,12 @@ public final class NodeRecordDescriptor {
     public static final int NODE_RESERVED_LENGTH = 56;
     /** First byte the socket layer may use; it ends at the end of the sector. */
     public static final int SOCKET_AREA_OFFSET = 320;
+    /**
+     * A word nobody writes: a client futex-wakes it after posting a connect request to a
+     * listener of this node, whose acceptor sleeps on it. A wake needs no write, so the
+     * sector keeps its single writer.
+     */
+    public static final int CONNECT_BELL_OFFSET = SOCKET_AREA_OFFSET;
 
     /** Largest pid accepted from the medium (a positive int). */
     public static final long MAX_PID = Integer.MAX_VALUE;

@@ -1,13 +1,20 @@
 package io.arraysock.socket;
 
 import io.arraysock.IdleStrategy;
+import io.arraysock.SocketInfo;
+import io.arraysock.SocketType;
 import io.arraysock.format.Geometry;
+import io.arraysock.format.NodeRecordDescriptor;
 import io.arraysock.medium.Medium;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,11 +30,6 @@ public final class SocketLayer implements Closeable {
     private static final System.Logger LOG = System.getLogger(SocketLayer.class.getName());
     /** Default ring size per direction. */
     public static final int DEFAULT_RING_SIZE = 256 * 1024;
-    /**
-     * A word in each node record that nobody writes: clients futex-wake it after posting a
-     * connect request, and the node's acceptor sleeps on it (shm only).
-     */
-    static final int NODE_CONNECT_BELL_OFFSET = 320;
 
     final NodeContext node;
     final Medium medium;
@@ -61,7 +63,7 @@ public final class SocketLayer implements Closeable {
     }
 
     public void idleStrategy(IdleStrategy strategy) {
-        this.idleStrategy = java.util.Objects.requireNonNull(strategy, "strategy");
+        this.idleStrategy = Objects.requireNonNull(strategy, "strategy");
     }
 
     /** Allocates an unbound socket: a control block in state OPEN. */
@@ -80,7 +82,7 @@ public final class SocketLayer implements Closeable {
 
     private void ensureOpen() throws IOException {
         if (closed) {
-            throw new java.net.SocketException("the array is closed");
+            throw new SocketException("the array is closed");
         }
     }
 
@@ -91,7 +93,7 @@ public final class SocketLayer implements Closeable {
             index = tryAllocateIndex();
         }
         if (index < 0) {
-            throw new java.net.SocketException("too many open sockets: all " + geometry.socketsPerNode()
+            throw new SocketException("too many open sockets: all " + geometry.socketsPerNode()
                     + " control blocks of node " + slot + " are in use");
         }
         return index;
@@ -151,7 +153,7 @@ public final class SocketLayer implements Closeable {
     long allocateRing(long capacity) throws IOException {
         long at = arena.allocate(capacity);
         if (at < 0) {
-            throw new java.net.SocketException("no buffer space: node " + slot + "'s arena has "
+            throw new SocketException("no buffer space: node " + slot + "'s arena has "
                     + arena.freeBytes() + " bytes free, a " + capacity + "-byte ring does not fit");
         }
         return at;
@@ -168,12 +170,12 @@ public final class SocketLayer implements Closeable {
     /** Wakes the acceptor of node {@code listenerSlot}, which may be asleep. */
     void ringConnectBell(int listenerSlot) {
         if (medium.supportsWakeups()) {
-            medium.wake(geometry.nodeRecordOffset(listenerSlot) + NODE_CONNECT_BELL_OFFSET);
+            medium.wake(geometry.nodeRecordOffset(listenerSlot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET);
         }
     }
 
     long connectBell() {
-        return geometry.nodeRecordOffset(slot) + NODE_CONNECT_BELL_OFFSET;
+        return geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET;
     }
 
     /** A closed socket whose peer still holds it: released by {@link #tick()} once the peer lets go. */
@@ -196,11 +198,10 @@ public final class SocketLayer implements Closeable {
     }
 
     /** Every allocated control block of every live node, as the medium shows it now. */
-    public java.util.List<io.arraysock.SocketInfo> snapshot() {
-        java.util.List<io.arraysock.SocketInfo> out = new java.util.ArrayList<>();
-        io.arraysock.SocketType[] types = io.arraysock.SocketType.values();
-        table.scan((s, i, h) -> out.add(new io.arraysock.SocketInfo(s, i, stateName(h.state()),
-                h.type() == TYPE_SEQPACKET ? types[1] : types[0], h.localPort(), h.peerSlot(), h.remotePort(),
+    public List<SocketInfo> snapshot() {
+        List<SocketInfo> out = new ArrayList<>();
+                table.scan((s, i, h) -> out.add(new SocketInfo(s, i, stateName(h.state()),
+                h.type() == TYPE_SEQPACKET ? SocketType.SEQPACKET : SocketType.STREAM, h.localPort(), h.peerSlot(), h.remotePort(),
                 h.txRingCapacity())));
         return out;
     }
