@@ -19,6 +19,7 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
 final class RingConsumer implements IdleStrategy.Sleeper {
     /** Returned by {@link #pollMessage} when the ring holds no complete frame. */
     static final long EMPTY = -2;
+    private static final long READ_AHEAD_MAX = 1 << 20;
 
     private final Medium medium;
     private final long ring;
@@ -35,6 +36,14 @@ final class RingConsumer implements IdleStrategy.Sleeper {
     private final boolean wakeups;
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(RingProducer.FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * Block medium only: ring bytes read ahead in one transfer, so a run of small frames
+     * costs one read rather than two per frame. Bytes in [head, tail) cannot change until
+     * we release them, so what was read ahead stays valid.
+     */
+    private final ByteBuffer readAhead;
+    private long readAheadFrom;
+    private long readAheadTo;
     private long head;
     private long tailCache;
     private int events;
@@ -54,6 +63,8 @@ final class RingConsumer implements IdleStrategy.Sleeper {
         this.peerFlagsWord = peerBlock + TX_FLAGS_OFFSET;
         this.peerEventsWord = peerBlock + TX_EVENTS_OFFSET;
         this.wakeups = medium.supportsWakeups();
+        this.readAhead = medium.kind() == Medium.Kind.BLOCK
+                ? ByteBuffer.allocateDirect((int) Math.min(capacity, READ_AHEAD_MAX)) : null;
         this.head = medium.getLongAcquire(headWord);
         this.tailCache = head;
         this.events = medium.getIntAcquire(eventsWord);
@@ -115,7 +126,7 @@ final class RingConsumer implements IdleStrategy.Sleeper {
             return EMPTY;
         }
         frameHeader.clear();
-        medium.readAcquire(ring + (head & mask), frameHeader);
+        copyFrame(head, frameHeader, RingProducer.FRAME_HEADER);
         long length = frameHeader.getLong(0);
         long frame = RingProducer.frameLength(length);
         if (length < 0 || length > maxMessage || frame > avail) {
@@ -127,9 +138,27 @@ final class RingConsumer implements IdleStrategy.Sleeper {
             return length;
         }
         int n = (int) Math.min(length, room);
-        copyOut(head + RingProducer.FRAME_HEADER, dst, n);
+        copyFrame(head + RingProducer.FRAME_HEADER, dst, n);
         release(head + frame);
         return length;
+    }
+
+    /** Copies frame bytes, through the read-ahead buffer where there is one and they fit it. */
+    private void copyFrame(long position, ByteBuffer dst, int n) {
+        if (readAhead == null || n > readAhead.capacity()) {
+            copyOut(position, dst, n);
+            return;
+        }
+        if (position < readAheadFrom || position + n > readAheadTo) {
+            long to = Math.min(tailCache, position + readAhead.capacity());
+            readAhead.clear().limit((int) (to - position));
+            copyOut(position, readAhead, readAhead.limit());
+            readAheadFrom = position;
+            readAheadTo = to;
+        }
+        int at = dst.position();
+        dst.put(at, readAhead, (int) (position - readAheadFrom), n);
+        dst.position(at + n);
     }
 
     private void copyOut(long position, ByteBuffer dst, int n) {

@@ -26,6 +26,7 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
 final class RingProducer implements IdleStrategy.Sleeper {
     static final int FRAME_HEADER = 8;
     static final int FRAME_ALIGNMENT = 8;
+    private static final long STAGE_MAX = 1 << 20;
 
     private final Medium medium;
     private final long ring;
@@ -42,6 +43,11 @@ final class RingProducer implements IdleStrategy.Sleeper {
     private final boolean wakeups;
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * Block medium only: a frame is assembled here and written with one transfer, rather
+     * than its header and payload with one each.
+     */
+    private final ByteBuffer frameStage;
     private long tail;
     private long headCache;
     private int events;
@@ -66,6 +72,8 @@ final class RingProducer implements IdleStrategy.Sleeper {
         this.peerFlagsWord = peerBlock + RX_FLAGS_OFFSET;
         this.peerEventsWord = peerBlock + RX_EVENTS_OFFSET;
         this.wakeups = medium.supportsWakeups();
+        this.frameStage = medium.kind() == Medium.Kind.BLOCK
+                ? ByteBuffer.allocateDirect((int) Math.min(capacity, STAGE_MAX)).order(ByteOrder.LITTLE_ENDIAN) : null;
         this.tail = medium.getLongAcquire(tailWord);
         this.headCache = tail;
         this.events = medium.getIntAcquire(eventsWord);
@@ -122,10 +130,15 @@ final class RingProducer implements IdleStrategy.Sleeper {
         if (free(frame) < frame) {
             return false;
         }
-        frameHeader.clear();
-        frameHeader.putLong(0, length);
-        medium.writeRelease(ring + (tail & mask), frameHeader);
-        copyIn(tail + FRAME_HEADER, src, length);
+        if (frameStage != null && frame <= frameStage.capacity()) {
+            frameStage.clear().putLong(length).put(src).flip();
+            copyIn(tail, frameStage, frameStage.remaining());
+        } else {
+            frameHeader.clear();
+            frameHeader.putLong(0, length);
+            medium.writeRelease(ring + (tail & mask), frameHeader);
+            copyIn(tail + FRAME_HEADER, src, length);
+        }
         publish(tail + frame);
         return true;
     }
