@@ -15,12 +15,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The attached node as the socket layer sees it. Keeps the latest liveness verdict of every
- * slot (refreshed on each heartbeat tick, and on demand for a slot that looked free or
- * dead, so a node that attached a moment ago is seen without waiting for the next tick).
+ * slot, refreshed on each heartbeat tick and on demand when older than
+ * {@link #REJUDGE_NANOS}, so a node that attached or died a moment ago is seen without
+ * waiting for the next tick.
  */
 final class AttachedNode implements NodeContext {
-    /** A slot judged not live is judged again on demand at most this often. */
-    private static final long REJUDGE_NANOS = 5_000_000;
+    /**
+     * A slot's verdict is reused for this long, then judged again on demand: a waiting
+     * socket asks every millisecond, and a local death (the OFD lock) must surface within
+     * 100 ms.
+     */
+    private static final long REJUDGE_NANOS = 10_000_000;
 
     private final Medium medium;
     private final Geometry geometry;
@@ -99,14 +104,11 @@ final class AttachedNode implements NodeContext {
 
     @Override
     public long liveIncarnation(int s) {
-        long inc = live.get(s);
-        if (inc == 0) {
-            long now = System.nanoTime();
-            if (now - judgedAt.get(s) >= REJUDGE_NANOS) {
-                inc = judge(s, now);
-            }
+        long now = System.nanoTime();
+        if (s != slot && now - judgedAt.get(s) >= REJUDGE_NANOS) {
+            return judge(s, now);
         }
-        return inc;
+        return live.get(s);
     }
 
     @Override

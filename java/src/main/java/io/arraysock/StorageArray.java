@@ -191,7 +191,7 @@ public final class StorageArray implements Closeable {
 
                 @Override
                 public void onSlotLost(NodeSlotLostException e) {
-                    array.sockets.close();
+                    array.sockets.fence();
                 }
             });
             hb.start();
@@ -297,7 +297,11 @@ public final class StorageArray implements Closeable {
         }
         closed = true;
         node.detach();
-        sockets.close();
+        if (heartbeat.isLost()) {
+            sockets.fence();
+        } else {
+            sockets.close();
+        }
         heartbeat.stop();
         Geometry g = superblock.geometry();
         try {

@@ -34,6 +34,7 @@ public final class SocketPeer {
                 case "messages" -> messages(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
                 case "bind-race" -> bindRace(array, in, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "ephemeral" -> ephemeral(array, in, Integer.parseInt(args[2]));
+                case "stream-forever" -> streamForever(array, Integer.parseInt(args[2]), Boolean.parseBoolean(args[3]));
                 case "listen" -> listenOnly(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "cycles" -> cycles(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException("unknown scenario " + args[1]);
@@ -246,6 +247,21 @@ public final class SocketPeer {
         String line = in.readLine();
         if (!expected.equals(line)) {
             throw new IllegalStateException("expected " + expected + ", got " + line);
+        }
+    }
+
+    /** Connects to {@code port}, says CONNECTED, then sends forever (or, if not {@code send}, never reads). */
+    private static void streamForever(StorageArray array, int port, boolean send) throws Exception {
+        ArraySocket s = array.openSocket(SocketType.STREAM);
+        s.connect(port);
+        say("CONNECTED " + array.nodeSlot());
+        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+        while (true) {
+            if (send) {
+                s.send(buf.clear());
+            } else {
+                Thread.sleep(1000);
+            }
         }
     }
 

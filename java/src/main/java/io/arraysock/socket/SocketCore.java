@@ -660,6 +660,18 @@ public final class SocketCore {
         finish(true);
     }
 
+    /** Marks the socket closed without touching the medium (our slot is no longer ours). */
+    void fence() {
+        synchronized (this) {
+            closed = true;
+            peerGone = true;
+        }
+        LinkedBlockingQueue<SocketCore> q = acceptQueue;
+        if (q != null) {
+            q.clear();
+        }
+    }
+
     /** Closes without the courtesy of a clean end (array closing): peers see a reset. */
     void abort() {
         synchronized (this) {

@@ -221,6 +221,21 @@ public final class SocketLayer implements Closeable {
         };
     }
 
+    /**
+     * Our slot was lost to another node (we were judged dead and our slot reclaimed): stop
+     * at once without writing another byte to the medium, since our blocks and arena may
+     * already be someone else's. Every socket becomes closed; peers saw us die already.
+     */
+    public void fence() {
+        closed = true;
+        acceptor.close();
+        for (SocketCore s : open) {
+            s.fence();
+        }
+        open.clear();
+        lingering.clear();
+    }
+
     /** Closes every socket of this node (peers see a reset) and stops the acceptor. */
     @Override
     public void close() {

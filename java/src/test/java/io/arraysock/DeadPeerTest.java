@@ -1,0 +1,95 @@
+package io.arraysock;
+
+import io.arraysock.testkit.ChildJvm;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A peer killed with SIGKILL mid-transfer: the blocked receive or send on the other side
+ * fails with "Connection reset" naming the dead node, within 100 ms on one machine (the
+ * OFD lock tells) and within the liveness timeout on the loop pair (only the heartbeat
+ * tells); and the dead node's port becomes bindable again.
+ */
+class DeadPeerTest {
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final int LIVENESS_MS = 1000;
+
+    private static FormatOptions options() {
+        return ArrayFixture.small().withHeartbeatIntervalMs(100).withLivenessTimeoutMs(LIVENESS_MS);
+    }
+
+    private static long budgetMillis(ArrayFixture.Kind kind) {
+        return kind == ArrayFixture.Kind.SHM ? 100 : LIVENESS_MS + 500;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
+    void blockedReceiveSeesTheDeath(ArrayFixture.Kind kind) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(kind, options());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ChildJvm child = f.child("stream-forever", "7010", "true")) {
+            listener.bind(7010);
+            listener.listen(1);
+            child.expect("READY", START);
+            String childNode = child.expect("CONNECTED", START);
+            try (ArraySocket s = listener.accept(START)) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+                for (long got = 0; got < (8 << 20); ) {
+                    got += s.receive(buf.clear());
+                }
+                child.kill();
+                long t0 = System.nanoTime();
+                SocketException e = assertThrows(SocketException.class, () -> {
+                    while (true) {
+                        s.receive(buf.clear());
+                    }
+                });
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(e.getMessage().contains("reset") && e.getMessage().contains("node " + childNode), e.getMessage());
+                assertTrue(ms <= budgetMillis(kind), "reset after " + ms + " ms");
+            }
+            assertTrue(array.sockets().stream().noneMatch(i -> i.node() == Integer.parseInt(childNode)),
+                    "the dead node's blocks are no longer live: " + array.sockets());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
+    void blockedSendSeesTheDeathAndThePortIsFreed(ArrayFixture.Kind kind) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(kind, options());
+             StorageArray array = f.attach();
+             ChildJvm child = f.child("listen", "7011", "4")) {
+            child.expect("READY", START);
+            child.expect("LISTENING", START);
+            try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
+                s.setSendBufferSize(64 * 1024);
+                s.connect(7011, START);
+                int childNode = s.remoteNode();
+                ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+                long queued = 0;
+                for (int n; (n = s.sendNow(buf.clear())) > 0; ) {
+                    queued += n;
+                }
+                assertEquals(64 * 1024, queued, "the ring is full, and the child never reads");
+                child.kill();
+                long t0 = System.nanoTime();
+                SocketException e = assertThrows(SocketException.class, () -> s.send(buf.clear()));
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(e.getMessage().contains("reset") && e.getMessage().contains("node " + childNode), e.getMessage());
+                assertTrue(ms <= budgetMillis(kind), "reset after " + ms + " ms");
+            }
+            try (ArraySocket again = array.openSocket(SocketType.STREAM)) {
+                again.bind(7011); // the dead listener's port is free again
+                assertEquals(7011, again.localPort());
+            }
+        }
+    }
+}
