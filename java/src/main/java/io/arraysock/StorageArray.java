@@ -179,7 +179,8 @@ public final class StorageArray implements Closeable {
             NodeSlotClaim.Claimed claimed = new NodeSlotClaim(table, liveness, self,
                     TimeUnit.MILLISECONDS.toNanos(sb.claimSettleMs()), intervalNanos).claim();
             liveness.setSelfSlot(claimed.slot());
-            Heartbeat hb = new Heartbeat(table, claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos);
+            Heartbeat hb = new Heartbeat(table, claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos,
+                    TimeUnit.MILLISECONDS.toNanos(sb.livenessTimeoutMs()));
             StorageArray array = new StorageArray(m, sb, table, self, liveness, claimed, hb);
             hb.addListener(new NodeListener() {
                 @Override

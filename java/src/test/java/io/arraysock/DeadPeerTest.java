@@ -92,4 +92,42 @@ class DeadPeerTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
+    void aStalledNodeFencesItselfWhenItResumes(ArrayFixture.Kind kind) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(kind, options());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ChildJvm child = f.child("stream-forever", "7012", "true")) {
+            listener.bind(7012);
+            listener.listen(1);
+            child.expect("READY", START);
+            String childNode = child.expect("CONNECTED", START);
+            try (ArraySocket s = listener.accept(START)) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+                for (long got = 0; got < (4 << 20); ) {
+                    got += s.receive(buf.clear());
+                }
+                signal("STOP", child.pid());
+                Thread.sleep(LIVENESS_MS + 500);
+                signal("CONT", child.pid());
+                // the resumed child finds it went too long without a heartbeat, and stops
+                String failed = child.expect("FAILED", START);
+                assertTrue(failed.contains("reset") || failed.contains("heartbeat"), failed);
+                assertEquals(3, child.waitFor(START), child.describe());
+                SocketException e = assertThrows(SocketException.class, () -> {
+                    while (true) {
+                        s.receive(buf.clear());
+                    }
+                });
+                assertTrue(e.getMessage().contains("node " + childNode), e.getMessage());
+            }
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, p.waitFor(), "kill -" + name);
+    }
 }

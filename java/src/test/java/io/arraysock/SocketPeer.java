@@ -256,12 +256,17 @@ public final class SocketPeer {
         s.connect(port);
         say("CONNECTED " + array.nodeSlot());
         ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-        while (true) {
-            if (send) {
-                s.send(buf.clear());
-            } else {
-                Thread.sleep(1000);
+        try {
+            while (true) {
+                if (send) {
+                    s.send(buf.clear());
+                } else {
+                    Thread.sleep(1000);
+                }
             }
+        } catch (java.io.IOException e) {
+            say("FAILED " + e.getClass().getSimpleName() + " " + e.getMessage());
+            System.exit(3);
         }
     }
 

@@ -7,6 +7,7 @@ import io.arraysock.format.NodeState;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +26,9 @@ public final class Heartbeat {
     private final int slot;
     private final long incarnation;
     private final long intervalNanos;
+    /** A gap between beats longer than this means others may have judged us dead: we stop. */
+    private final long stallNanos;
+    private volatile long lastBeatNanos = System.nanoTime();
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean stopped;
@@ -32,7 +36,13 @@ public final class Heartbeat {
     private long counter;
     private long tick;
 
-    public Heartbeat(NodeTable table, int slot, long incarnation, long startCounter, long intervalNanos) {
+    /**
+     * @param stallNanos the liveness timeout: if this process is stalled (SIGSTOP, a huge
+     *                   pause) longer than that between two beats, others may have declared
+     *                   it dead and reclaimed its slot, so it must not write there again
+     */
+    public Heartbeat(NodeTable table, int slot, long incarnation, long startCounter, long intervalNanos, long stallNanos) {
+        this.stallNanos = stallNanos;
         this.table = table;
         this.slot = slot;
         this.incarnation = incarnation;
@@ -58,8 +68,19 @@ public final class Heartbeat {
         return lostReason != null;
     }
 
-    /** @throws NodeSlotLostException once a foreign claim was seen on our slot */
+    /**
+     * @throws NodeSlotLostException once a foreign claim was seen on our slot, or once this
+     *     process stalled past the liveness timeout (checked here too, so a thread that
+     *     resumes before the heartbeat thread does still stops)
+     */
     public void checkNotLost() throws NodeSlotLostException {
+        if (!stopped && lostReason == null) {
+            long gap = System.nanoTime() - lastBeatNanos;
+            if (gap > stallNanos) {
+                declareLost("this node went " + gap / 1_000_000 + " ms without a heartbeat, longer than the "
+                        + stallNanos / 1_000_000 + " ms liveness timeout (stopped or paused): others may have declared it dead");
+            }
+        }
         String reason = lostReason;
         if (reason != null) {
             throw new NodeSlotLostException(table.medium().path(), reason);
@@ -97,7 +118,12 @@ public final class Heartbeat {
             if (System.nanoTime() - next > 0) {
                 next = System.nanoTime() + intervalNanos; // we fell behind (a pause): do not burst
             }
-            if (!beat()) {
+            long gap = System.nanoTime() - lastBeatNanos;
+            if (gap > stallNanos) {
+                declareLost("this node went " + gap / 1_000_000 + " ms without a heartbeat, longer than the "
+                        + stallNanos / 1_000_000 + " ms liveness timeout (stopped or paused): others may have declared it dead");
+            }
+            if (lostReason != null || !beat()) {
                 return;
             }
             for (NodeListener l : listeners) {
@@ -117,6 +143,7 @@ public final class Heartbeat {
             NodeRecord r = table.read(slot);
             if (r.incarnation() == incarnation && r.state() == NodeState.ACTIVE) {
                 table.putHeartbeat(slot, ++counter);
+                lastBeatNanos = System.nanoTime();
                 tick++;
                 return true;
             }
@@ -128,7 +155,21 @@ public final class Heartbeat {
             LOG.log(Level.WARNING, "heartbeat of " + table.medium().path() + " slot " + slot + " failed; retrying", e);
             return true;
         }
+        declareLost(why);
+        return false;
+    }
+
+    /** Marks the slot lost (once) and tells the listeners, who must stop writing. */
+    private synchronized void declareLost(String why) {
+        if (lostReason != null) {
+            return;
+        }
         lostReason = why + "; this attachment stopped writing to it";
+        try {
+            table.medium().unlock(slot); // observers on this machine now see the node dead at once
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(Level.WARNING, "releasing the lock of node slot " + slot + " failed", ex);
+        }
         NodeSlotLostException e = new NodeSlotLostException(table.medium().path(), lostReason);
         LOG.log(Level.ERROR, e.getMessage());
         for (NodeListener l : listeners) {
@@ -138,6 +179,5 @@ public final class Heartbeat {
                 LOG.log(Level.WARNING, "listener " + l + " failed on slot loss", ex);
             }
         }
-        return false;
     }
 }

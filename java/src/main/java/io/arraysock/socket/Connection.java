@@ -56,6 +56,13 @@ final class Connection {
      * @throws SocketException "Connection reset" when the peer is gone or no longer ours
      */
     int peerStatus() throws SocketException {
+        try {
+            layer.node.checkAttached();
+        } catch (SocketException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw reset("this node is fenced: " + e.getMessage());
+        }
         if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
             throw reset("node " + peerSlot + " is gone (died or detached)");
         }
