@@ -266,6 +266,17 @@ public final class ArraySocket implements Closeable {
         return core.receiveBufferSize();
     }
 
+    /**
+     * A pre-shared key (at least 16 bytes). On a listener, set before {@link #listen}: only
+     * clients that prove the key connect; others get {@link java.net.ConnectException}. On a
+     * client, set before {@link #connect}: proves the key to a listener that asks for it. The
+     * key never touches the medium: the client writes an HMAC-SHA256 over the listener's
+     * nonce and both sockets' identities. Null removes the key.
+     */
+    public void setAuthenticationKey(byte[] key) throws IOException {
+        core.authenticationKey(key);
+    }
+
     public void setIdleStrategy(IdleStrategy strategy) {
         core.idleStrategy(Objects.requireNonNull(strategy, "strategy"));
     }

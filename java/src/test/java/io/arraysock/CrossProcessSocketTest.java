@@ -260,4 +260,52 @@ class CrossProcessSocketTest {
             pool.shutdownNow();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
+    void aKeyedListenerTakesOnlyClientsThatProveTheKey(ArrayFixture.Kind kind) throws Exception {
+        String right = "00112233445566778899aabbccddeeff0011223344556677";
+        String wrong = "ffeeddccbbaa99887766554433221100ffeeddccbbaa9988";
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ChildJvm child = f.child("auth-connects", "7005", wrong, right)) {
+            listener.setAuthenticationKey(java.util.HexFormat.of().parseHex(right));
+            listener.bind(7005);
+            listener.listen(4);
+            child.expect("READY", START);
+            String none = child.expect("AUTH", START);
+            assertTrue(none.startsWith("refused") && none.contains("requires authentication"), none);
+            String bad = child.expect("AUTH", START);
+            assertTrue(bad.startsWith("refused") && bad.contains("authentication failed"), bad);
+            assertEquals("connected", child.expect("AUTH", START));
+            try (ArraySocket s = listener.accept(Duration.ofSeconds(10))) {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                assertEquals(1, s.receive(one));
+                assertEquals(42, one.get(0));
+            }
+            assertNull(listener.acceptNow(), "the refused clients never reached accept");
+            child.expect("DONE", START);
+            assertFalse(mediumContains(f.parentPath, array.geometry().requiredSize(), java.util.HexFormat.of().parseHex(right)),
+                    "the key itself never touches the medium");
+        }
+    }
+
+    /** Whether {@code needle}'s first 8 bytes appear anywhere in the first {@code length} bytes of the medium. */
+    private static boolean mediumContains(String path, long length, byte[] needle) throws Exception {
+        byte[] probe = java.util.Arrays.copyOf(needle, 8);
+        try (io.arraysock.medium.Medium m = io.arraysock.medium.Media.open(path)) {
+            byte[] chunk = new byte[1 << 20];
+            for (long at = 0; at < length; at += chunk.length - probe.length) {
+                int n = (int) Math.min(chunk.length, length - at);
+                m.readAcquire(at, chunk, 0, n);
+                for (int i = 0; i + probe.length <= n; i++) {
+                    if (chunk[i] == probe[0] && java.util.Arrays.equals(chunk, i, i + probe.length, probe, 0, probe.length)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -35,6 +35,7 @@ public final class SocketPeer {
                 case "bind-race" -> bindRace(array, in, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "ephemeral" -> ephemeral(array, in, Integer.parseInt(args[2]));
                 case "stream-forever" -> streamForever(array, Integer.parseInt(args[2]), Boolean.parseBoolean(args[3]));
+                case "auth-connects" -> authConnects(array, Integer.parseInt(args[2]), args[3], args[4]);
                 case "listen" -> listenOnly(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "cycles" -> cycles(array, in, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException("unknown scenario " + args[1]);
@@ -267,6 +268,22 @@ public final class SocketPeer {
         } catch (java.io.IOException e) {
             say("FAILED " + e.getClass().getSimpleName() + " " + e.getMessage());
             System.exit(3);
+        }
+    }
+
+    /** Connects to {@code port} without a key, with {@code wrongHex}, then with {@code rightHex}; says how each went. */
+    private static void authConnects(StorageArray array, int port, String wrongHex, String rightHex) throws Exception {
+        for (String key : new String[] {null, wrongHex, rightHex}) {
+            try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
+                if (key != null) {
+                    s.setAuthenticationKey(HexFormat.of().parseHex(key));
+                }
+                s.connect(port, java.time.Duration.ofSeconds(10));
+                s.send(ByteBuffer.wrap(new byte[] {42}));
+                say("AUTH connected");
+            } catch (java.net.ConnectException e) {
+                say("AUTH refused " + e.getMessage());
+            }
         }
     }
 

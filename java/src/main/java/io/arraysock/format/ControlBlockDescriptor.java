@@ -33,9 +33,12 @@ package io.arraysock.format;
  *  +---------------------------------------------------------------+
  *  |               tx ring capacity (u64, power of 2)              | 72
  *  +---------------------------------------------------------------+
- *  |  backlog / wanted rx capacity |        reserved (u32)         | 80
+ *  |  parameter (u32)              |        reserved (u32)         | 80
  *  +---------------------------------------------------------------+
- *  |                     reserved, zero (88..123)                  | 88
+ *  |        auth tag (16 bytes): HMAC-SHA256 of the connect,       | 88
+ *  |        truncated (CONNECTING to a keyed listener)             |
+ *  +---------------------------------------------------------------+
+ *  |                     reserved, zero (104..123)                 | 104
  *  +---------------------------------------------------------------+
  *  |                  CRC32C of bytes 0..123 (u32)                 | 124
  *  +===============================================================+
@@ -82,8 +85,14 @@ public final class ControlBlockDescriptor {
     public static final int NONCE_OFFSET = 56;
     public static final int TX_RING_OFFSET_OFFSET = 64;
     public static final int TX_RING_CAPACITY_OFFSET = 72;
-    /** LISTENING: the backlog. CONNECTING: the ring size the client wants the server to allocate. */
+    /**
+     * LISTENING: the backlog. CONNECTING: the ring size the client wants the server to
+     * allocate. REFUSED: why ({@code REFUSED_*}).
+     */
     public static final int PARAMETER_OFFSET = 80;
+    /** CONNECTING to a listener with {@link #FLAG_AUTH_REQUIRED}: the client's proof of the key. */
+    public static final int AUTH_TAG_OFFSET = 88;
+    public static final int AUTH_TAG_LENGTH = 16;
     public static final int CRC_OFFSET = 124;
     public static final int HEADER_LENGTH = 128;
 
@@ -126,7 +135,20 @@ public final class ControlBlockDescriptor {
 
     /** flags: the socket holds its local port (bound explicitly); others may not bind it. */
     public static final int FLAG_HOLDS_PORT = 0x1;
-    public static final int FLAGS_KNOWN = FLAG_HOLDS_PORT;
+    /**
+     * flags (LISTENING): connects must prove a pre-shared key: an HMAC-SHA256 over the
+     * listener's nonce and both blocks' identities (see docs/PROTOCOL.md). The key itself
+     * never touches the medium.
+     */
+    public static final int FLAG_AUTH_REQUIRED = 0x2;
+    public static final int FLAGS_KNOWN = FLAG_HOLDS_PORT | FLAG_AUTH_REQUIRED;
+
+    /** REFUSED parameter: why the listener refused. */
+    public static final int REFUSED_BACKLOG_FULL = 1;
+    public static final int REFUSED_AUTHENTICATION = 2;
+    public static final int REFUSED_TYPE_MISMATCH = 3;
+    public static final int REFUSED_BAD_REQUEST = 4;
+    public static final int REFUSED_NO_RESOURCES = 5;
 
     /** Ring capacities: powers of two in this range. */
     public static final long MIN_RING_CAPACITY = 4096;

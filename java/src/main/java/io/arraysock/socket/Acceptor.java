@@ -143,13 +143,15 @@ final class Acceptor implements AutoCloseable {
 
     private Answer answer(SocketCore listener, Request r) {
         Answer a = null;
-        String refusal = null;
+        int refusal = 0;
         if (!r.header.ringFits(layer.geometry, r.slot)) {
-            refusal = "its ring reference is outside node " + r.slot + "'s arena";
+            refusal = REFUSED_BAD_REQUEST;
         } else if (r.header.type() != listener.typeCode()) {
-            refusal = "socket types differ";
+            refusal = REFUSED_TYPE_MISMATCH;
+        } else if (!authentic(listener, r)) {
+            refusal = REFUSED_AUTHENTICATION;
         } else if (!listener.hasBacklogRoom()) {
-            refusal = "backlog full";
+            refusal = REFUSED_BACKLOG_FULL;
         } else {
             try {
                 SocketCore s = SocketCore.accepted(layer, listener, r.slot, r.index, r.header);
@@ -157,26 +159,40 @@ final class Acceptor implements AutoCloseable {
                     a = new Answer(s.index, s.header(), s);
                 } else {
                     s.abort();
-                    refusal = "listener closed";
+                    refusal = REFUSED_BACKLOG_FULL;
                 }
             } catch (IOException e) {
-                refusal = e.getMessage();
+                refusal = REFUSED_NO_RESOURCES;
             }
         }
         if (a == null) {
-            LOG.log(Level.DEBUG, "refusing connect from {0}/{1} to port {2}: {3}", r.slot, r.index, listener.localPort(), refusal);
-            a = refuse(r);
+            LOG.log(Level.DEBUG, "refusing connect from {0}/{1} to port {2}: {3}", r.slot, r.index, listener.localPort(),
+                    SocketCore.refusalReason(refusal));
+            a = refuse(r, refusal);
         }
         layer.medium.wake(layer.table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
         return a;
     }
 
-    private Answer refuse(Request r) {
+    /** A listener without a key takes anyone; one with a key takes only a client that proves it. */
+    private static boolean authentic(SocketCore listener, Request r) {
+        byte[] key = listener.authKey();
+        if (key == null) {
+            return true;
+        }
+        ControlBlockHeader l = listener.header();
+        return ConnectProof.verify(key, l.nonce(),
+                new ConnectProof.Identity(listener.localNode(), listener.index, l.generation(), l.ownerIncarnation()),
+                new ConnectProof.Identity(r.slot, r.index, r.header.generation(), r.header.ownerIncarnation()),
+                r.header.nonce(), r.header.authTag());
+    }
+
+    private Answer refuse(Request r, int reason) {
         try {
             int index = layer.allocateAnswerIndex();
             ControlBlockHeader h = layer.newHeader(index, r.header.type(), STATE_OPEN);
             h = layer.table.write(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
-                    r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, 0));
+                    r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, reason));
             return new Answer(index, h, null);
         } catch (IOException e) {
             // No block to answer with: the client will time out, as with a SYN dropped by a full queue.

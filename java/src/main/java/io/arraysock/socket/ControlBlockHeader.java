@@ -15,9 +15,13 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  */
 record ControlBlockHeader(long sequence, int state, int generation, long ownerIncarnation, int type, int flags,
                           int localPort, int peerSlot, int peerIndex, int peerGeneration, int remotePort,
-                          long peerIncarnation, long nonce, long txRingOffset, long txRingCapacity, int parameter) {
+                          long peerIncarnation, long nonce, long txRingOffset, long txRingCapacity, int parameter,
+                          byte[] authTag) {
 
-    static final ControlBlockHeader FREE = new ControlBlockHeader(0, STATE_FREE, 0, 0, TYPE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /** The auth tag of a header that carries none. */
+    static final byte[] NO_TAG = new byte[AUTH_TAG_LENGTH];
+
+    static final ControlBlockHeader FREE = new ControlBlockHeader(0, STATE_FREE, 0, 0, TYPE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NO_TAG);
 
     /** Thrown by {@link #decode} for a sealed header whose fields are out of range. */
     static final class BadFieldException extends Exception {
@@ -47,38 +51,44 @@ record ControlBlockHeader(long sequence, int state, int generation, long ownerIn
 
     ControlBlockHeader withState(int newState) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, flags, localPort, peerSlot,
-                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter);
+                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
     ControlBlockHeader withFlags(int newFlags) {
         return new ControlBlockHeader(sequence, state, generation, ownerIncarnation, type, newFlags, localPort, peerSlot,
-                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter);
+                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
     ControlBlockHeader withPort(int newState, int port, int newFlags) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, newFlags, port, peerSlot,
-                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter);
+                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
     ControlBlockHeader withParameter(int newState, int value) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, flags, localPort, peerSlot,
-                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, value);
+                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, value, authTag);
     }
 
     ControlBlockHeader withPeer(int newState, int slot, int index, int gen, long incarnation, int port, long newNonce,
                                 long ringOffset, long ringCapacity, int param) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, flags, localPort, slot,
-                index, gen, port, incarnation, newNonce, ringOffset, ringCapacity, param);
+                index, gen, port, incarnation, newNonce, ringOffset, ringCapacity, param, authTag);
+    }
+
+    ControlBlockHeader withAuthTag(byte[] tag) {
+        return new ControlBlockHeader(sequence, state, generation, ownerIncarnation, type, flags, localPort, peerSlot,
+                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter,
+                tag.clone());
     }
 
     ControlBlockHeader withGeneration(int gen) {
         return new ControlBlockHeader(sequence, state, gen, ownerIncarnation, type, flags, localPort, peerSlot,
-                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter);
+                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
     ControlBlockHeader withSequence(long seq) {
         return new ControlBlockHeader(seq, state, generation, ownerIncarnation, type, flags, localPort, peerSlot,
-                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter);
+                peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
     /** Whether the tx ring reference lies inside arena {@code slot} and is a valid capacity. */
@@ -114,6 +124,7 @@ record ControlBlockHeader(long sequence, int state, int generation, long ownerIn
         b.putLong(TX_RING_OFFSET_OFFSET, txRingOffset);
         b.putLong(TX_RING_CAPACITY_OFFSET, txRingCapacity);
         b.putInt(PARAMETER_OFFSET, parameter);
+        b.put(AUTH_TAG_OFFSET, authTag, 0, AUTH_TAG_LENGTH);
         RecordSeal.seal(b, CRC_OFFSET);
     }
 
@@ -157,7 +168,13 @@ record ControlBlockHeader(long sequence, int state, int generation, long ownerIn
                 b.getLong(OWNER_INCARNATION_OFFSET), type, flags, (int) localPort, (int) peerSlot, (int) peerIndex,
                 b.getInt(PEER_GENERATION_OFFSET), (int) remotePort, b.getLong(PEER_INCARNATION_OFFSET),
                 b.getLong(NONCE_OFFSET), b.getLong(TX_RING_OFFSET_OFFSET), b.getLong(TX_RING_CAPACITY_OFFSET),
-                b.getInt(PARAMETER_OFFSET));
+                b.getInt(PARAMETER_OFFSET), tag(b));
+    }
+
+    private static byte[] tag(ByteBuffer b) {
+        byte[] t = new byte[AUTH_TAG_LENGTH];
+        b.get(AUTH_TAG_OFFSET, t);
+        return t;
     }
 
     private static boolean isZero(ByteBuffer b) {

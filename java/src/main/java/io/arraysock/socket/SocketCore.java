@@ -46,6 +46,7 @@ public final class SocketCore {
     private volatile int sendBufferSize = SocketLayer.DEFAULT_RING_SIZE;
     private volatile int receiveBufferSize = SocketLayer.DEFAULT_RING_SIZE;
 
+    private volatile byte[] authKey;
     private volatile LinkedBlockingQueue<SocketCore> acceptQueue;
     private volatile int backlog;
     private long lastPeerCheck;
@@ -195,6 +196,24 @@ public final class SocketCore {
         return bytes;
     }
 
+    /**
+     * A pre-shared key: a listener with a key refuses connects that cannot prove it; a
+     * client proves it to a listener that asks. Null removes it. Kept only in memory.
+     */
+    public synchronized void authenticationKey(byte[] key) throws SocketException {
+        if (header.state() == STATE_LISTENING) {
+            throw new SocketException("Set the key before listen");
+        }
+        if (key != null && key.length < 16) {
+            throw new IllegalArgumentException("a key needs at least 16 bytes, got " + key.length);
+        }
+        this.authKey = key == null ? null : key.clone();
+    }
+
+    byte[] authKey() {
+        return authKey;
+    }
+
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
@@ -231,7 +250,12 @@ public final class SocketCore {
         }
         this.backlog = backlog < 1 ? 50 : backlog;
         this.acceptQueue = new LinkedBlockingQueue<>();
-        header = layer.table.write(index, header.withParameter(STATE_LISTENING, this.backlog));
+        ControlBlockHeader h = header.withParameter(STATE_LISTENING, this.backlog);
+        if (authKey != null) {
+            h = h.withFlags(h.flags() | FLAG_AUTH_REQUIRED).withPeer(STATE_LISTENING, 0, 0, 0, 0, 0,
+                    ThreadLocalRandom.current().nextLong(), 0, 0, this.backlog);
+        }
+        header = layer.table.write(index, h);
         layer.startListening(this);
     }
 
@@ -324,15 +348,25 @@ public final class SocketCore {
         if (listener == null || listener.state() != STATE_LISTENING || listener.localPort() != port) {
             throw new ConnectException("Connection refused: the listener on port " + port + " went away");
         }
+        byte[] key = authKey;
+        if (listener.hasFlag(FLAG_AUTH_REQUIRED) && key == null) {
+            throw new ConnectException("Connection refused: the listener on port " + port
+                    + " requires authentication (set a pre-shared key on this socket)");
+        }
         long capacity = ringCapacity(sendBufferSize, layer);
         long ring = layer.allocateRing(capacity);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;
+        byte[] tag = listener.hasFlag(FLAG_AUTH_REQUIRED)
+                ? ConnectProof.tag(key, listener.nonce(), new ConnectProof.Identity(lSlot, lIndex, listener.generation(),
+                        listener.ownerIncarnation()), new ConnectProof.Identity(layer.slot, index, header.generation(),
+                        layer.node.incarnation()), nonce)
+                : ControlBlockHeader.NO_TAG;
         int restState = header.state();
         ControlBlockHeader before = header;
         boolean done = false;
         try {
             header = layer.table.write(index, header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
-                    listener.ownerIncarnation(), port, nonce, ring, capacity, receiveBufferSize));
+                    listener.ownerIncarnation(), port, nonce, ring, capacity, receiveBufferSize).withAuthTag(tag));
             layer.ringConnectBell(lSlot);
             awaitAnswer(port, lSlot, lIndex, listener, nonce, ring, capacity, start, timeoutNanos);
             done = true;
@@ -342,6 +376,17 @@ public final class SocketCore {
                 layer.arena.release(ring, capacity);
             }
         }
+    }
+
+    static String refusalReason(int code) {
+        return switch (code) {
+            case REFUSED_BACKLOG_FULL -> "backlog full";
+            case REFUSED_AUTHENTICATION -> "authentication failed (wrong pre-shared key)";
+            case REFUSED_TYPE_MISMATCH -> "socket types differ (stream vs seqpacket)";
+            case REFUSED_BAD_REQUEST -> "malformed connect request";
+            case REFUSED_NO_RESOURCES -> "the listener's node has no free control block or ring memory";
+            default -> "reason " + code;
+        };
     }
 
     private int[] findListener(int port) {
@@ -376,7 +421,8 @@ public final class SocketCore {
             if (answer[0] >= 0) {
                 ControlBlockHeader a = answerHeader[0];
                 if (a.state() == STATE_REFUSED) {
-                    throw new ConnectException("Connection refused by the listener on port " + port + " (backlog full)");
+                    throw new ConnectException("Connection refused by the listener on port " + port + ": "
+                            + refusalReason(a.parameter()));
                 }
                 if (!a.ringFits(layer.geometry, lSlot)) {
                     throw new ConnectException("Connection refused: the answer's ring lies outside node " + lSlot + "'s arena");

@@ -120,7 +120,8 @@ public final class SocketLayer implements Closeable {
         // carry its previous socket's end-of-stream or shut flags into the new connection
         medium.writeRelease(table.offset(slot, index) + HEADER_LENGTH, new byte[LENGTH - HEADER_LENGTH], 0, LENGTH - HEADER_LENGTH);
         long seq = old == null ? 0 : old.sequence();
-        ControlBlockHeader h = new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        ControlBlockHeader h = new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, ControlBlockHeader.NO_TAG);
         return table.write(index, h);
     }
 
