@@ -246,8 +246,17 @@ public final class StorageArray implements Closeable {
 
     /** Every socket on the array (all live nodes), as the medium shows it now. */
     public List<SocketInfo> sockets() throws IOException {
+        return sockets(false);
+    }
+
+    /**
+     * Every allocated control block as the medium shows it now; with {@code includeDeadNodes},
+     * also those in the partitions of dead and free node slots (left by a dead node until its
+     * slot is claimed again, or leaked).
+     */
+    public List<SocketInfo> sockets(boolean includeDeadNodes) throws IOException {
         ensureOpen();
-        return sockets.snapshot();
+        return sockets.snapshot(includeDeadNodes);
     }
 
     /** The idle strategy sockets opened from now on start with (default: {@link IdleStrategy#blocking()}). */

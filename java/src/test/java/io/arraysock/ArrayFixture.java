@@ -62,6 +62,11 @@ final class ArrayFixture implements AutoCloseable {
         return ChildJvm.start(childNetns, SocketPeer.class, all.toArray(String[]::new));
     }
 
+    /** A child JVM running {@code main} with {@code args}, in its own network namespace on the loop pair. */
+    ChildJvm child(Class<?> main, String... args) throws IOException {
+        return ChildJvm.start(childNetns, main, args);
+    }
+
     StorageArray attach() throws IOException {
         return StorageArray.attach(parentPath);
     }

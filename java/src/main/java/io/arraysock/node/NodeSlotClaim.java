@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>One claim: take the OFD lock on the slot's byte (a local claimer or holder keeps us out
  * at once), own the sector, re-read the record (it must still be what we judged), write
  * CLAIMING with our incarnation, wait the settle time, and read it back through the medium.
- * Still ours: own the node's control-block partition and arena, zero the partition if we
- * took over a dead node (its sockets are gone), and write ACTIVE. Not ours: release and go
+ * Still ours: own the node's control-block partition and arena, zero the partition (a new
+ * incarnation has no sockets; a dead holder's are gone), and write ACTIVE. Not ours: release and go
  * on. The settle time must exceed the time between a claimer's check and its write; a claim
  * that slips past it anyway is caught by the loser's heartbeat, which re-reads the slot.
  */
@@ -136,8 +136,10 @@ public final class NodeSlotClaim {
             if (tookOver) {
                 LOG.log(Level.INFO, "{0}: taking over node slot {1} of dead node {2} (pid {3} on {4})",
                         m.path(), slot, Long.toHexString(seen.incarnation()), seen.pid(), seen.hostName());
-                Zeroing.zero(m, g.partitionOffset(slot), g.partitionLength());
             }
+            // a new incarnation starts with no sockets: whatever an earlier holder left
+            // (a dead node's sockets, or anything a clean detach missed) is not ours
+            Zeroing.zero(m, g.partitionOffset(slot), g.partitionLength());
             NodeRecord active = claim.withState(NodeState.ACTIVE);
             table.write(slot, active);
             won = true;

@@ -201,6 +201,19 @@ final class Acceptor implements AutoCloseable {
         }
     }
 
+    /** Stops the thread, then (unless {@code fenced}: the medium is no longer ours) frees the refusal blocks. */
+    void close(boolean fenced) {
+        close();
+        if (!fenced) {
+            for (Answer a : answered.values()) {
+                if (a.socket == null && a.index >= 0) {
+                    layer.releaseBlock(a.index, a.header);
+                }
+            }
+        }
+        answered.clear();
+    }
+
     @Override
     public void close() {
         closed = true;

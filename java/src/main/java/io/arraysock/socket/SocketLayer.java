@@ -198,12 +198,22 @@ public final class SocketLayer implements Closeable {
         }
     }
 
-    /** Every allocated control block of every live node, as the medium shows it now. */
-    public List<SocketInfo> snapshot() {
+    /**
+     * Every allocated control block of every live node (or, with {@code allNodes}, of every
+     * node slot, dead and free ones included), as the medium shows it now.
+     */
+    public List<SocketInfo> snapshot(boolean allNodes) {
         List<SocketInfo> out = new ArrayList<>();
-                table.scan((s, i, h) -> out.add(new SocketInfo(s, i, stateName(h.state()),
-                h.type() == TYPE_SEQPACKET ? SocketType.SEQPACKET : SocketType.STREAM, h.localPort(), h.peerSlot(), h.remotePort(),
-                h.txRingCapacity())));
+        ControlBlockTable.Visitor v = (s, i, h) -> out.add(new SocketInfo(s, i, stateName(h.state()),
+                h.type() == TYPE_SEQPACKET ? SocketType.SEQPACKET : SocketType.STREAM, h.localPort(), h.peerSlot(),
+                h.remotePort(), h.txRingCapacity()));
+        if (allNodes) {
+            for (int s = 0; s < geometry.nodeSlots(); s++) {
+                table.scanPartition(s, v);
+            }
+        } else {
+            table.scan(v);
+        }
         return out;
     }
 
@@ -229,7 +239,7 @@ public final class SocketLayer implements Closeable {
      */
     public void fence() {
         closed = true;
-        acceptor.close();
+        acceptor.close(true);
         for (SocketCore s : open) {
             s.fence();
         }
@@ -241,7 +251,7 @@ public final class SocketLayer implements Closeable {
     @Override
     public void close() {
         closed = true;
-        acceptor.close();
+        acceptor.close(false);
         for (SocketCore s : open) {
             s.abort();
         }

@@ -106,6 +106,16 @@ public final class ChildJvm implements AutoCloseable {
         return line;
     }
 
+    /** The next line if one is waiting, else null (never waits). */
+    public String pollLine() {
+        String line = lines.poll();
+        if (EOF.equals(line)) {
+            lines.add(EOF);
+            return null;
+        }
+        return line;
+    }
+
     /** Reads lines until one starts with {@code prefix}; returns the rest of it. */
     public String expect(String prefix, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
