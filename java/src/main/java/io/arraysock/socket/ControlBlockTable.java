@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import static io.arraysock.format.ControlBlockDescriptor.HEADER_LENGTH;
+import static io.arraysock.format.ControlBlockDescriptor.STATE_FREE;
+import static io.arraysock.format.ControlBlockDescriptor.STATE_OFFSET;
 
 /**
  * Reads and writes control-block headers on the medium. Writes go only to our own
@@ -119,6 +121,9 @@ final class ControlBlockTable {
         part.clear();
         medium.readAcquire(geometry.partitionOffset(slot), part);
         for (int index = 0; index < geometry.socketsPerNode(); index++) {
+            if (part.getInt(index * sectorSize + STATE_OFFSET) == STATE_FREE) {
+                continue; // free (or torn into looking free): nothing to visit, no checksum to compute
+            }
             ByteBuffer sector = part.slice(index * sectorSize, HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             ControlBlockHeader h;
             try {
