@@ -105,8 +105,8 @@ class HostilePeerFuzzTest {
                 case 1 -> medium.putLongRelease(peerBlock + RX_HEAD_OFFSET, value);
                 case 2 -> medium.putIntRelease(peerBlock + TX_FLAGS_OFFSET, (int) value);
                 case 3 -> medium.putIntRelease(peerBlock + RX_FLAGS_OFFSET, (int) value);
-                case 4 -> medium.putLongRelease(ring + ((arg * 8L) & mask), value);
-                case 5 -> medium.putLongRelease(ring + (medium.getLongAcquire(ownBlock + RX_HEAD_OFFSET) & mask), value);
+                case 4 -> ringWrite(arg * 8L, value);
+                case 5 -> ringWrite(medium.getLongAcquire(ownBlock + RX_HEAD_OFFSET), value); // the next frame's length
                 case 6 -> rewriteHeader(arg, value);
                 case 7 -> serverSends(arg);
                 case 8 -> client(this::receiveNow);
@@ -120,6 +120,14 @@ class HostilePeerFuzzTest {
                         client.shutdownInput();
                     }
                 });
+            }
+        }
+
+        /** Writes {@code value} (little-endian) at ring position {@code position}, wrapping like the ring does. */
+        private void ringWrite(long position, long value) {
+            for (int i = 0; i < Long.BYTES; i++) {
+                byte[] one = {(byte) (value >>> (8 * i))};
+                medium.writeRelease(ring + ((position + i) & mask), one, 0, 1);
             }
         }
 
