@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * jcstress makes thousands of states per iteration, far too many for a segment each; a
  * state takes the next region and zeroes it. Regions are reused only after {@link #REGIONS}
  * further states, far more than jcstress keeps alive at once, so two live states never share one.
+ * The forked JVMs need {@code -Djna.library.path} pointing at libarraysock.so (the pom passes it):
+ * JNA did not load it from inside the uber-jar there.
  */
 final class Segments {
     /** Bytes per region: room for a few 64-byte lines (tail, head, payload). */
@@ -24,11 +26,6 @@ final class Segments {
 
     private static ShmMedium create() {
         String path = "/dev/shm/arraysock-jcstress-" + ProcessHandle.current().pid();
-        Thread t = Thread.currentThread();
-        if (t.getContextClassLoader() == null) {
-            // jcstress's workers have none; JNA finds libarraysock.so in the jar through it
-            t.setContextClassLoader(ClassLoader.getSystemClassLoader());
-        }
         try {
             ShmMedium m = ShmMedium.create(path, (long) REGION * REGIONS);
             ShmMedium.unlink(path); // the mapping outlives the name: nothing is left behind
