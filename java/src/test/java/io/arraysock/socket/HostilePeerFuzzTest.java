@@ -1,0 +1,200 @@
+package io.arraysock.socket;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.arraysock.format.Geometry;
+import io.arraysock.format.RecordSeal;
+import io.arraysock.medium.ShmMedium;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.arraysock.format.ControlBlockDescriptor.*;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * A hostile peer, fuzzed: a connection is set up on a small shm array, then the fuzzer
+ * writes what it likes into the peer's control block (tail, head, flags, events, any
+ * header field, resealed or not) and ring (frame lengths, bytes), interleaved with real
+ * traffic and with the victim's receive, send and peer checks. The rule for the victim
+ * (the client): every call returns normally or throws an {@link IOException} with a
+ * message (SocketException, SocketTimeoutException, MessageTooLargeException...); never
+ * another exception type, an out-of-bounds access (ShmMedium checks every offset), a hang
+ * (only non-blocking calls and a receive with a 2 ms timeout) or a crash.
+ *
+ * <p>Input layout: byte 0 bit 0 picks stream or seqpacket; then operations of 10 bytes
+ * each: opcode, argument, 8-byte little-endian value (see {@link #step}).
+ */
+class HostilePeerFuzzTest {
+    private static final Geometry GEOMETRY = new Geometry(512, 2, 8, 64 << 10);
+    private static final int OP_BYTES = 10;
+    /** Enough steps for interesting sequences, few enough that one input stays in milliseconds. */
+    private static final int MAX_OPS = 24;
+    private static final int PORT = 4000;
+    private static final AtomicLong SEGMENTS = new AtomicLong();
+    private static final long SECOND = 1_000_000_000L;
+
+    @FuzzTest(maxDuration = "2m")
+    void hostilePeer(byte[] input) throws Exception {
+        if (input.length < 1) {
+            return;
+        }
+        int type = (input[0] & 1) == 0 ? TYPE_STREAM : TYPE_SEQPACKET;
+        String path = "/dev/shm/arraysock-fuzz-" + ProcessHandle.current().pid() + "-" + SEGMENTS.incrementAndGet();
+        ShmMedium medium = ShmMedium.create(path, GEOMETRY.requiredSize());
+        try {
+            var live = BareNode.registry();
+            SocketLayer a = new SocketLayer(new BareNode(medium, GEOMETRY, 0, live));
+            SocketLayer b = new SocketLayer(new BareNode(medium, GEOMETRY, 1, live));
+            try {
+                SocketCore listener = a.open(type);
+                listener.bind(PORT);
+                listener.listen(1);
+                SocketCore client = b.open(type);
+                client.connect(PORT, 5 * SECOND);
+                SocketCore server = listener.accept(5 * SECOND);
+                assertNotNull(server, "accept");
+                listener.close();
+                Victim v = new Victim(medium, type, client, server);
+                ByteBuffer in = ByteBuffer.wrap(input, 1, input.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < MAX_OPS && in.remaining() >= OP_BYTES; i++) {
+                    v.step(in.get() & 0xFF, in.get() & 0xFF, in.getLong());
+                }
+                v.client(() -> client.close());
+                server.close();
+            } finally {
+                a.close();
+                b.close();
+            }
+        } finally {
+            medium.close();
+            ShmMedium.unlink(path);
+        }
+    }
+
+    private interface Call {
+        void run() throws IOException;
+    }
+
+    /** One connection, the server's block and ring under the fuzzer's control. */
+    private static final class Victim {
+        private final ShmMedium medium;
+        private final int type;
+        private final SocketCore client;
+        private final SocketCore server;
+        private final long peerBlock;
+        private final long ownBlock;
+        private final long ring;
+        private final long mask;
+
+        Victim(ShmMedium medium, int type, SocketCore client, SocketCore server) {
+            this.medium = medium;
+            this.type = type;
+            this.client = client;
+            this.server = server;
+            this.peerBlock = GEOMETRY.controlBlockOffset(server.localNode(), server.index);
+            this.ownBlock = GEOMETRY.controlBlockOffset(client.localNode(), client.index);
+            this.ring = server.header().txRingOffset();
+            this.mask = server.header().txRingCapacity() - 1;
+        }
+
+        void step(int op, int arg, long value) throws IOException {
+            switch (op % 13) {
+                case 0 -> medium.putLongRelease(peerBlock + TX_TAIL_OFFSET, value);
+                case 1 -> medium.putLongRelease(peerBlock + RX_HEAD_OFFSET, value);
+                case 2 -> medium.putIntRelease(peerBlock + TX_FLAGS_OFFSET, (int) value);
+                case 3 -> medium.putIntRelease(peerBlock + RX_FLAGS_OFFSET, (int) value);
+                case 4 -> ringWrite(arg * 8L, value);
+                case 5 -> ringWrite(medium.getLongAcquire(ownBlock + RX_HEAD_OFFSET), value); // the next frame's length
+                case 6 -> rewriteHeader(arg, value);
+                case 7 -> serverSends(arg);
+                case 8 -> client(this::receiveNow);
+                case 9 -> client(() -> sendNow(arg));
+                case 10 -> client(this::receiveWithin2ms);
+                case 11 -> medium.putIntRelease(peerBlock + ((arg & 1) == 0 ? TX_EVENTS_OFFSET : RX_EVENTS_OFFSET), (int) value);
+                default -> client(() -> {
+                    if ((arg & 1) == 0) {
+                        client.shutdownOutput();
+                    } else {
+                        client.shutdownInput();
+                    }
+                });
+            }
+        }
+
+        /** Writes {@code value} (little-endian) at ring position {@code position}, wrapping like the ring does. */
+        private void ringWrite(long position, long value) {
+            for (int i = 0; i < Long.BYTES; i++) {
+                byte[] one = {(byte) (value >>> (8 * i))};
+                medium.writeRelease(ring + ((position + i) & mask), one, 0, 1);
+            }
+        }
+
+        /** Overwrites one 8-byte word of the peer's header; arg bit 7 reseals it. */
+        private void rewriteHeader(int arg, long value) {
+            ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            medium.readAcquire(peerBlock, h);
+            h.putLong((arg % (HEADER_LENGTH / 8)) * 8, value);
+            if ((arg & 0x80) != 0) {
+                RecordSeal.seal(h, CRC_OFFSET);
+            }
+            medium.writeRelease(peerBlock, h.clear());
+        }
+
+        /** Real traffic from the peer's own code (it may fail: its block is what we damage). */
+        private void serverSends(int arg) {
+            ByteBuffer src = ByteBuffer.allocate(arg * 37);
+            try {
+                if (type == TYPE_STREAM) {
+                    server.send(src, false);
+                } else if (src.remaining() <= server.maxMessageSize()) {
+                    server.sendMessage(src, false);
+                }
+            } catch (IOException e) {
+                assertNotNull(e.getMessage());
+            }
+        }
+
+        private void receiveNow() throws IOException {
+            ByteBuffer dst = ByteBuffer.allocate(5000);
+            if (type == TYPE_STREAM) {
+                client.receive(dst, false);
+            } else {
+                client.receiveMessage(dst, false, (dst.capacity() & 1) == 0);
+            }
+        }
+
+        private void sendNow(int arg) throws IOException {
+            ByteBuffer src = ByteBuffer.allocate(arg * 61);
+            if (type == TYPE_STREAM) {
+                client.send(src, false);
+            } else if (src.remaining() <= client.maxMessageSize()) {
+                client.sendMessage(src, false);
+            }
+        }
+
+        private void receiveWithin2ms() throws IOException {
+            client.receiveTimeout(2);
+            try {
+                ByteBuffer dst = ByteBuffer.allocate(100);
+                if (type == TYPE_STREAM) {
+                    client.receive(dst, true);
+                } else {
+                    client.receiveMessage(dst, true, true);
+                }
+            } finally {
+                client.receiveTimeout(0);
+            }
+        }
+
+        /** The rule: an IOException with a message is fine; anything else escapes and is a finding. */
+        void client(Call call) {
+            try {
+                call.run();
+            } catch (IOException e) {
+                assertNotNull(e.getMessage(), "an IOException says why");
+            }
+        }
+    }
+}
