@@ -59,7 +59,11 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.BindException when another socket on the array holds the port
      */
     public void bind(int port) throws IOException {
-        core.bind(port);
+        try {
+            core.bind(port);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** getsockname: the bound port, or 0. */
@@ -114,12 +118,20 @@ public final class ArraySocket implements Closeable {
      * refused. A backlog below 1 means 50.
      */
     public void listen(int backlog) throws IOException {
-        core.listen(backlog);
+        try {
+            core.listen(backlog);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** Waits for a connection, as long as it takes. */
     public ArraySocket accept() throws IOException {
-        return wrap(core.accept(-1));
+        try {
+            return wrap(core.accept(-1));
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /**
@@ -128,13 +140,21 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.SocketTimeoutException when none comes
      */
     public ArraySocket accept(Duration timeout) throws IOException {
-        long nanos = timeout.toNanos();
-        return wrap(core.accept(nanos <= 0 ? 1 : nanos));
+        try {
+            long nanos = timeout.toNanos();
+            return wrap(core.accept(nanos <= 0 ? 1 : nanos));
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** A waiting connection, or null: never waits. */
     public ArraySocket acceptNow() throws IOException {
-        return wrap(core.accept(0));
+        try {
+            return wrap(core.accept(0));
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     private ArraySocket wrap(SocketCore s) {
@@ -145,7 +165,11 @@ public final class ArraySocket implements Closeable {
 
     /** Connects to the socket listening on {@code port}, waiting as long as it takes for its answer. */
     public void connect(int port) throws IOException {
-        core.connect(port, 0);
+        try {
+            core.connect(port, 0);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /**
@@ -155,24 +179,40 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.SocketTimeoutException no answer within {@code timeout}
      */
     public void connect(int port, Duration timeout) throws IOException {
-        long nanos = timeout.toNanos();
-        core.connect(port, nanos <= 0 ? 1 : nanos);
+        try {
+            long nanos = timeout.toNanos();
+            core.connect(port, nanos <= 0 ? 1 : nanos);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     // ---- stream data ------------------------------------------------------------------
 
     /** Sends all of {@code src} (stream), waiting for ring space as needed; returns the count. */
     public int send(ByteBuffer src) throws IOException {
-        return core.send(src, true);
+        try {
+            return core.send(src, true);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     public int send(byte[] src, int offset, int length) throws IOException {
-        return core.send(ByteBuffer.wrap(src, offset, length), true);
+        try {
+            return core.send(ByteBuffer.wrap(src, offset, length), true);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** Sends what fits now (stream), maybe nothing; returns the count. */
     public int sendNow(ByteBuffer src) throws IOException {
-        return core.send(src, false);
+        try {
+            return core.send(src, false);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /**
@@ -182,16 +222,28 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.SocketTimeoutException when the receive timeout passes
      */
     public int receive(ByteBuffer dst) throws IOException {
-        return core.receive(dst, true);
+        try {
+            return core.receive(dst, true);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     public int receive(byte[] dst, int offset, int length) throws IOException {
-        return core.receive(ByteBuffer.wrap(dst, offset, length), true);
+        try {
+            return core.receive(ByteBuffer.wrap(dst, offset, length), true);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** Receives what is there now (stream): a count, maybe 0, or -1 at end of stream. */
     public int receiveNow(ByteBuffer dst) throws IOException {
-        return core.receive(dst, false);
+        try {
+            return core.receive(dst, false);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     // ---- messages ---------------------------------------------------------------------
@@ -202,12 +254,20 @@ public final class ArraySocket implements Closeable {
      * @throws IOException "Message too long" above {@link #maxMessageSize()}
      */
     public void sendMessage(ByteBuffer src) throws IOException {
-        core.sendMessage(src, true);
+        try {
+            core.sendMessage(src, true);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** Sends one message if there is room now; false (nothing sent) otherwise. */
     public boolean sendMessageNow(ByteBuffer src) throws IOException {
-        return core.sendMessage(src, false);
+        try {
+            return core.sendMessage(src, false);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /**
@@ -216,7 +276,11 @@ public final class ArraySocket implements Closeable {
      * @throws MessageTooLargeException when it does not fit; it stays queued
      */
     public int receiveMessage(ByteBuffer dst) throws IOException {
-        return (int) core.receiveMessage(dst, true, false);
+        try {
+            return (int) core.receiveMessage(dst, true, false);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /**
@@ -224,12 +288,20 @@ public final class ArraySocket implements Closeable {
      * and the message's full length is returned.
      */
     public int receiveMessage(ByteBuffer dst, boolean truncate) throws IOException {
-        return (int) core.receiveMessage(dst, true, truncate);
+        try {
+            return (int) core.receiveMessage(dst, true, truncate);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** A message if one is there now; {@link #NO_MESSAGE} if none; -1 at end of stream. */
     public int receiveMessageNow(ByteBuffer dst) throws IOException {
-        return (int) core.receiveMessage(dst, false, false);
+        try {
+            return (int) core.receiveMessage(dst, false, false);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** The largest message this socket may send. */
@@ -274,7 +346,11 @@ public final class ArraySocket implements Closeable {
      * nonce and both sockets' identities. Null removes the key.
      */
     public void setAuthenticationKey(byte[] key) throws IOException {
-        core.authenticationKey(key);
+        try {
+            core.authenticationKey(key);
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     public void setIdleStrategy(IdleStrategy strategy) {
@@ -289,18 +365,30 @@ public final class ArraySocket implements Closeable {
 
     /** Ends the stream: the peer reads everything sent so far, then end of stream. */
     public void shutdownOutput() throws IOException {
-        core.shutdownOutput();
+        try {
+            core.shutdownOutput();
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** Reads no more: receives return end of stream; what the peer sends is dropped. */
     public void shutdownInput() throws IOException {
-        core.shutdownInput();
+        try {
+            core.shutdownInput();
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     /** Closes the socket; the peer reads what was sent, then end of stream. Idempotent. */
     @Override
     public void close() {
-        core.close();
+        try {
+            core.close();
+        } catch (InternalError e) {
+            core.faultOf(e); // a truncated medium: the socket is closed here all the same
+        }
     }
 
     @Override

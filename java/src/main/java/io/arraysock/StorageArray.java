@@ -241,7 +241,11 @@ public final class StorageArray implements Closeable {
      */
     public ArraySocket openSocket(SocketType type) throws IOException {
         ensureOpen();
-        return new ArraySocket(sockets.open(type.code), type);
+        try {
+            return new ArraySocket(sockets.open(type.code), type);
+        } catch (InternalError e) {
+            throw medium.faultOf(e);
+        }
     }
 
     /** Every socket on the array (all live nodes), as the medium shows it now. */
@@ -256,7 +260,11 @@ public final class StorageArray implements Closeable {
      */
     public List<SocketInfo> sockets(boolean includeDeadNodes) throws IOException {
         ensureOpen();
-        return sockets.snapshot(includeDeadNodes);
+        try {
+            return sockets.snapshot(includeDeadNodes);
+        } catch (InternalError e) {
+            throw medium.faultOf(e);
+        }
     }
 
     /** The idle strategy sockets opened from now on start with (default: {@link IdleStrategy#blocking()}). */
@@ -283,6 +291,14 @@ public final class StorageArray implements Closeable {
 
     /** A snapshot of the node table with this observer's liveness judgements, for status tables. */
     public List<NodeInfo> nodes() throws IOException {
+        try {
+            return readNodes();
+        } catch (InternalError e) {
+            throw medium.faultOf(e);
+        }
+    }
+
+    private List<NodeInfo> readNodes() throws IOException {
         heartbeat.checkNotLost();
         List<NodeInfo> out = new ArrayList<>();
         for (int s = 0; s < superblock.geometry().nodeSlots(); s++) {
@@ -307,14 +323,21 @@ public final class StorageArray implements Closeable {
         }
         closed = true;
         node.detach();
-        if (heartbeat.isLost()) {
-            sockets.fence();
-        } else {
-            sockets.close();
+        IOException fault = null;
+        if (!heartbeat.isLost()) {
+            try {
+                sockets.close();
+            } catch (InternalError e) {
+                fault = medium.faultOf(e); // a truncated medium: close what is left without writing
+            }
         }
+        sockets.fence();
         heartbeat.stop();
         Geometry g = superblock.geometry();
         try {
+            if (fault != null) {
+                throw fault;
+            }
             if (!heartbeat.isLost()) {
                 NodeRecord now = table.read(slot);
                 if (now.incarnation() == self.incarnation()) {

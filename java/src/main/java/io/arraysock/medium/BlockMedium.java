@@ -505,6 +505,14 @@ public final class BlockMedium implements Medium {
 
     /** Frees every shadow and bounce buffer and closes the device; idempotent. */
     @Override
+    public void checkIntact() throws IOException {
+        long now = file.stat().size();
+        if (now < size) {
+            throw new MediumTruncatedException(path(), now, size);
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         synchronized (ownership) {
             if (closed) {

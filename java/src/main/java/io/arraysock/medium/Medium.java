@@ -108,6 +108,42 @@ public interface Medium extends Closeable {
     /** Whether another open file description (another process) holds the lock on byte {@code index}. */
     boolean isLockedElsewhere(long index) throws IOException;
 
+    /**
+     * Checks that the medium still has its full length.
+     *
+     * @throws MediumTruncatedException if it shrank under this process
+     */
+    void checkIntact() throws IOException;
+
+    /**
+     * What an {@link InternalError} from an access to this medium means: the JVM raises
+     * one when a mapped page vanished (the segment was truncated). Returns the
+     * {@link MediumTruncatedException} to throw instead; any other error is rethrown.
+     */
+    default IOException faultOf(InternalError error) {
+        // several faulting accesses may each leave an error pending, delivered at any later
+        // point: absorb the ones that arrive while we look
+        for (int tries = 0; ; tries++) {
+            try {
+                checkIntact();
+                throw error;
+            } catch (MediumTruncatedException truncated) {
+                truncated.initCause(error);
+                return truncated;
+            } catch (IOException unreadable) {
+                error.addSuppressed(unreadable);
+                throw error;
+            } catch (InternalError again) {
+                if (again == error || tries > MAX_FAULTS) {
+                    throw again;
+                }
+            }
+        }
+    }
+
+    /** How many pending faults {@link #faultOf} absorbs before it gives up. */
+    int MAX_FAULTS = 64;
+
     /** Unmaps or closes the medium. The caller must have stopped every thread using it. */
     @Override
     void close() throws IOException;

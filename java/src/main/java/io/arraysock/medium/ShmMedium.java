@@ -354,6 +354,14 @@ public final class ShmMedium implements Medium {
         }
     }
 
+    @Override
+    public void checkIntact() throws IOException {
+        long now = file.stat().size();
+        if (now < size) {
+            throw new MediumTruncatedException(path(), now, size);
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("medium " + path() + " is closed");

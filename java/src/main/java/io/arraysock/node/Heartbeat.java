@@ -123,7 +123,12 @@ public final class Heartbeat {
                 declareLost("this node went " + gap / 1_000_000 + " ms without a heartbeat, longer than the "
                         + stallNanos / 1_000_000 + " ms liveness timeout (stopped or paused): others may have declared it dead");
             }
-            if (lostReason != null || !beat()) {
+            try {
+                if (lostReason != null || !beat()) {
+                    return;
+                }
+            } catch (InternalError e) {
+                declareLost("the medium faulted: " + table.medium().faultOf(e).getMessage());
                 return;
             }
             for (NodeListener l : listeners) {

@@ -86,6 +86,9 @@ final class Acceptor implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (InternalError e) {
+                LOG.log(Level.ERROR, "acceptor of node " + layer.slot + " stops: " + layer.medium.faultOf(e).getMessage());
+                return;
             } catch (RuntimeException e) {
                 if (closed) {
                     return;

@@ -220,6 +220,23 @@ public final class SocketCore {
         return c == null ? RingProducer.maxMessage(ringCapacity(sendBufferSize, layer)) : c.maxSendMessage;
     }
 
+    /**
+     * The exception to throw for an {@link InternalError} that came out of the medium (a
+     * vanished page of a truncated segment): a SocketException naming the truncation. The
+     * node is fenced: nothing more is written. Any other error is rethrown.
+     */
+    public SocketException faultOf(InternalError error) {
+        java.io.IOException cause = layer.medium.faultOf(error);
+        try {
+            layer.fence();
+        } catch (InternalError late) {
+            cause.addSuppressed(late); // one more pending fault of the same truncation
+        }
+        SocketException e = new SocketException("Connection reset: " + cause.getMessage());
+        e.initCause(cause);
+        return e;
+    }
+
     private void ensureOpen() throws SocketException {
         if (closed) {
             throw new SocketException("Socket is closed");
