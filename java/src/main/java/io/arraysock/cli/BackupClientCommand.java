@@ -144,7 +144,7 @@ final class BackupClientCommand implements Callable<Integer> {
         int failed = in.readInt();
         List<String> serverErrors = session.errors.awaitPeer(BackupServerCommand.SESSION_SETUP.toSeconds());
         out.printf(Locale.ROOT, "backup: the server verified and stored %d files, %s; %s through the array; %d skipped here "
-                        + "(the server got %d reports), %d failed on the server%n", files, SizeConverter.human(bytes),
+                        + "(reports the server received: %d), %d failed on the server%n", files, SizeConverter.human(bytes),
                 progress.summary(), skipped, reported, failed);
         out.flush();
         if (failed > 0 || serverErrors.stream().anyMatch(l -> l.startsWith("FAIL"))) {
