@@ -105,11 +105,10 @@ final class BackupClientCommand implements Callable<Integer> {
     private static SocketChannel connectControl(ControlAddress address) throws IOException {
         try {
             return address.connect();
-        } catch (java.net.ConnectException e) {
+        } catch (java.net.SocketException | NoSuchFileException e) {
+            // TCP: connection refused; Unix socket: refused, or no socket file at that path
             throw new CliException(ExitCode.REFUSED, "no backup server at " + ControlAddress.show(address.address())
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
-        } catch (NoSuchFileException e) {
-            throw new CliException(ExitCode.REFUSED, "no backup server at unix:" + e.getMessage());
         }
     }
 
