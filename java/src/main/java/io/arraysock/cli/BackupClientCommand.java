@@ -153,7 +153,7 @@ final class BackupClientCommand implements Callable<Integer> {
     }
 
     /** Sends one tree entry; returns why it was refused, or null when it went out. */
-    private static String send(DataOutputStream data, Path p, String rel, byte[] buffer, Progress progress) throws IOException {
+    static String send(DataOutputStream data, Path p, String rel, byte[] buffer, Progress progress) throws IOException {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

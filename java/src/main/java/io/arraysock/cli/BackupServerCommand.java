@@ -8,7 +8,9 @@ import org.apache.commons.io.file.PathUtils;
 import org.apache.commons.io.filefilter.TrueFileFilter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -19,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
@@ -61,6 +62,9 @@ final class BackupServerCommand implements Callable<Integer> {
     /** How long a client has to open its array connections after being told the port. */
     static final Duration SESSION_SETUP = Duration.ofSeconds(30);
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "PATH")
     String path;
 
@@ -81,7 +85,7 @@ final class BackupServerCommand implements Callable<Integer> {
         Files.createDirectories(store);
         ControlAddress address = ControlAddress.parse(control);
         AtomicInteger failures = new AtomicInteger();
-        PrintStream log = System.out;
+        PrintWriter log = spec.commandLine().getOut();
         try (StorageArray array = StorageArray.attach(path);
              ServerSocketChannel server = address.listen()) {
             String shown = ControlAddress.show(server.getLocalAddress());
@@ -116,7 +120,7 @@ final class BackupServerCommand implements Callable<Integer> {
         return failures.get() == 0 ? ExitCode.OK : ExitCode.PARTIAL;
     }
 
-    private void serve(StorageArray array, SocketChannel client, int id, PrintStream log) throws Exception {
+    private void serve(StorageArray array, SocketChannel client, int id, PrintWriter log) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(Channels.newOutputStream(client), true, StandardCharsets.UTF_8);
         String request = in.readLine();
@@ -152,7 +156,7 @@ final class BackupServerCommand implements Callable<Integer> {
         }
     }
 
-    private void receiveBackup(BackupSession session, String name, int id, PrintStream log) throws Exception {
+    private void receiveBackup(BackupSession session, String name, int id, PrintWriter log) throws Exception {
         Path incoming = Files.createTempDirectory(store, "." + name + ".incoming-");
         boolean done = false;
         try {
@@ -220,7 +224,7 @@ final class BackupServerCommand implements Callable<Integer> {
         }
     }
 
-    private void sendRestore(BackupSession session, String name, int id, PrintStream log) throws Exception {
+    private void sendRestore(BackupSession session, String name, int id, PrintWriter log) throws Exception {
         Path root = store.resolve(name);
         Map<String, String> manifest = readManifest(store.resolve(name + ".sha256"));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(ArrayStreams.out(session.data), BackupWire.COPY_BUFFER));
