@@ -27,7 +27,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,7 +40,8 @@ import java.util.stream.Stream;
  * ends with exit code 16 (partial).
  */
 @Command(name = "backup-client", mixinStandardHelpOptions = true,
-        description = {"backup DIR: sends the tree under DIR to the server, which verifies every file's SHA-256.",
+        description = {"Backs a directory tree up to a backup-server, or restores one, through the array.",
+                "backup DIR: sends the tree under DIR to the server, which verifies every file's SHA-256.",
                 "restore DIR: fetches backup --name into DIR (new or empty), verifying every file's SHA-256."})
 final class BackupClientCommand implements Callable<Integer> {
     enum Action { backup, restore }
@@ -179,7 +179,7 @@ final class BackupClientCommand implements Callable<Integer> {
             return "cannot open: " + ExitCode.describe(e);
         }
         try (in) {
-            boolean complete = BackupWire.writeFile(data, rel, a.size(), in, buffer);
+            boolean complete = BackupWire.writeFile(data, rel, a.size(), in, buffer).complete();
             progress.add(a.size());
             return complete ? null : "changed while it was read (size was " + a.size() + "), discarded";
         }

@@ -243,12 +243,12 @@ final class BackupServerCommand implements Callable<Integer> {
                     continue;
                 }
                 long size = Files.size(p);
-                MessageDigestCheck check = new MessageDigestCheck();
-                try (InputStream in = check.wrap(Files.newInputStream(p))) {
-                    BackupWire.writeFile(out, rel, size, in, buffer);
+                BackupWire.Sent sent;
+                try (InputStream in = Files.newInputStream(p)) {
+                    sent = BackupWire.writeFile(out, rel, size, in, buffer);
                 }
                 String expected = manifest.get(rel);
-                if (expected == null || !expected.equals(check.hex())) {
+                if (!sent.complete() || expected == null || !expected.equals(HexFormat.of().formatHex(sent.sha()))) {
                     session.errors.report("FAIL " + rel + ": the stored copy does not match the backup's checksum");
                 } else {
                     files++;
@@ -277,18 +277,5 @@ final class BackupServerCommand implements Callable<Integer> {
             }
         }
         return m;
-    }
-
-    /** The SHA-256 of what was read through {@link #wrap}. */
-    private static final class MessageDigestCheck {
-        private final java.security.MessageDigest sha = BackupWire.sha256();
-
-        InputStream wrap(InputStream in) {
-            return new java.security.DigestInputStream(in, sha);
-        }
-
-        String hex() {
-            return HexFormat.of().formatHex(sha.digest());
-        }
     }
 }

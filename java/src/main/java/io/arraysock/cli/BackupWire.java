@@ -72,11 +72,15 @@ final class BackupWire {
         return root.relativize(p).toString().replace('\\', '/');
     }
 
+    /** What went out for one file: whether it was whole, and the SHA-256 of the bytes sent. */
+    record Sent(boolean complete, byte[] sha) {
+    }
+
     /**
-     * Writes a file record from {@code in}, which should hold {@code size} bytes; returns false
-     * when it held fewer (the file shrank): the record is padded and marked changed.
+     * Writes a file record from {@code in}, which should hold {@code size} bytes; when it held
+     * fewer or more (the file changed), the record is padded or cut and marked changed.
      */
-    static boolean writeFile(DataOutputStream out, String rel, long size, InputStream in, byte[] buffer) throws IOException {
+    static Sent writeFile(DataOutputStream out, String rel, long size, InputStream in, byte[] buffer) throws IOException {
         writePath(out, FILE, rel);
         out.writeLong(size);
         MessageDigest sha = sha256();
@@ -88,8 +92,9 @@ final class BackupWire {
         }
         body.flush();
         out.writeByte(complete ? STATUS_OK : STATUS_CHANGED);
-        out.write(sha.digest());
-        return complete;
+        byte[] digest = sha.digest();
+        out.write(digest);
+        return new Sent(complete, digest);
     }
 
     /** What a file record's tail said, after its body went to {@code sink}. */

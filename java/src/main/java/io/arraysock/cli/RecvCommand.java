@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
 
 /** {@code arraysock recv}: takes one file from a {@code send}. */
 @Command(name = "recv", mixinStandardHelpOptions = true,
-        description = {"Listens on PORT for one 'arraysock send' and stores the file in DIR under its name,",
-                "after checking its size and SHA-256 (a partial file never appears under that name)."})
+        description = {"Receives one file from 'arraysock send' on PORT into DIR.",
+                "The file is stored under its name after its size and SHA-256 are checked (a partial file never "
+                        + "appears under that name). PORT 0 picks a free port and prints it on stderr."})
 final class RecvCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH")
     String path;

@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
 
 /** {@code arraysock send}: one file to a {@code recv} through the array. */
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Sends FILE to 'arraysock recv' listening on PORT: name, size, bytes and SHA-256;",
-                "waits for the receiver's verdict. A progress bar on stderr when it is a terminal."})
+        description = {"Sends FILE to an 'arraysock recv' listening on PORT.",
+                "Name, size, bytes and SHA-256 go out; the receiver's verdict comes back. A progress bar on stderr "
+                        + "when it is a terminal; the throughput at the end."})
 final class SendCommand implements Callable<Integer> {
     static final int CHUNK = 1 << 20;
     /** Rings this large keep both processes busy at once; the default is tuned for messages. */

@@ -98,9 +98,9 @@ class BackupTest {
     void aFileThatShrinksWhileReadIsMarkedChanged() throws IOException {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         byte[] buffer = new byte[4096];
-        boolean complete = BackupWire.writeFile(new DataOutputStream(wire), "f", 10_000, new ByteArrayInputStream(new byte[6000]),
-                buffer);
-        assertFalse(complete);
+        BackupWire.Sent sent = BackupWire.writeFile(new DataOutputStream(wire), "f", 10_000,
+                new ByteArrayInputStream(new byte[6000]), buffer);
+        assertFalse(sent.complete());
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(wire.toByteArray()));
         assertEquals(BackupWire.FILE, in.readUnsignedByte());
         assertEquals("f", BackupWire.readPath(in));
@@ -108,6 +108,7 @@ class BackupTest {
         assertEquals(10_000, r.size());
         assertTrue(r.changed());
         assertTrue(r.checksumOk(), "the padded body is what was hashed");
+        assertArrayEquals(sent.sha(), r.sha());
     }
 
     @Test
