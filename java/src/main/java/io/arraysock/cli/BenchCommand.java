@@ -1,6 +1,7 @@
 package io.arraysock.cli;
 
 import io.arraysock.ArraySocket;
+import io.arraysock.IdleStrategy;
 import io.arraysock.SocketType;
 import io.arraysock.StorageArray;
 import picocli.CommandLine.Command;
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
                 + "messages of --message-size bytes; prints throughput and round-trip percentiles."})
 final class BenchCommand implements Callable<Integer> {
     private static final int CHUNK = 1 << 20;
+    /** Unrecorded round trips first (at most a tenth of them), so the JIT's first passes stay out of the figures. */
+    private static final int WARM_UP_ROUNDS = 1000;
 
     @Spec
     CommandSpec spec;
@@ -45,6 +48,24 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--message-size", description = "bytes per ping (default ${DEFAULT-VALUE})")
     int messageSize = 64;
+
+    /** The waiting strategies of {@link IdleStrategy}, by the names the option takes. */
+    enum Idle {
+        blocking, backoff, yielding, spin;
+
+        IdleStrategy strategy() {
+            return switch (this) {
+                case blocking -> IdleStrategy.blocking();
+                case backoff -> IdleStrategy.backoff();
+                case yielding -> IdleStrategy.yielding();
+                case spin -> IdleStrategy.busySpin();
+            };
+        }
+    }
+
+    @Option(names = "--idle", description = "how both sockets wait: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; "
+            + "spin and yielding burn a core each, but answer sooner)")
+    Idle idle = Idle.blocking;
 
     @Option(names = "--ring-size", converter = SizeConverter.class, description = "ring per direction (default 4M)")
     long ringSize = 4 << 20;
@@ -62,13 +83,15 @@ final class BenchCommand implements Callable<Integer> {
             listener.listen(1);
             Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench-peer", path,
-                    Integer.toString(listener.localPort()), Long.toString(ringSize))
+                    Integer.toString(listener.localPort()), Long.toString(ringSize), idle.name())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
+                s.setIdleStrategy(idle.strategy());
                 DataOutputStream dout = new DataOutputStream(ArrayStreams.out(s));
                 DataInputStream din = new DataInputStream(ArrayStreams.in(s));
+                int warmUp = Math.min(WARM_UP_ROUNDS, rounds / 10);
                 dout.writeLong(bytes);
-                dout.writeInt(rounds);
+                dout.writeInt(warmUp + rounds);
                 dout.writeInt(messageSize);
                 ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
                 long start = System.nanoTime();
@@ -80,11 +103,17 @@ final class BenchCommand implements Callable<Integer> {
                     throw new CliException(ExitCode.PROTOCOL, "the bench peer did not confirm the stream");
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                out.printf(Locale.ROOT, "stream:  %s in %.2f s = %.1f MiB/s (one connection, %s rings)%n",
-                        SizeConverter.human(bytes), seconds, bytes / seconds / (1 << 20), SizeConverter.human(ringSize));
-                out.flush();
+                if (bytes > 0) {
+                    out.printf(Locale.ROOT, "stream:  %s in %.2f s = %.1f MiB/s (one connection, %s rings)%n",
+                            SizeConverter.human(bytes), seconds, bytes / seconds / (1 << 20), SizeConverter.human(ringSize));
+                    out.flush();
+                }
                 long[] rtt = new long[rounds];
                 byte[] ping = new byte[messageSize];
+                for (int i = 0; i < warmUp; i++) {
+                    dout.write(ping);
+                    din.readFully(ping);
+                }
                 for (int i = 0; i < rounds; i++) {
                     long t0 = System.nanoTime();
                     dout.write(ping);
@@ -93,8 +122,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (rounds > 0) {
                     Arrays.sort(rtt);
-                    out.printf(Locale.ROOT, "latency: %d round trips of %d bytes: p50 %.1f us, p99 %.1f us, max %.1f us%n", rounds,
-                            messageSize, rtt[rounds / 2] / 1e3, rtt[(int) Math.min(rounds - 1, rounds * 99L / 100)] / 1e3,
+                    out.printf(Locale.ROOT, "latency: %d round trips of %d bytes (%s waiting): p50 %.1f us, p99 %.1f us, max %.1f us%n", rounds,
+                            messageSize, idle, rtt[rounds / 2] / 1e3, rtt[(int) Math.min(rounds - 1, rounds * 99L / 100)] / 1e3,
                             rtt[rounds - 1] / 1e3);
                 }
                 s.shutdownOutput();
@@ -122,11 +151,15 @@ final class BenchCommand implements Callable<Integer> {
         @Parameters(index = "2")
         int ringSize;
 
+        @Parameters(index = "3")
+        Idle idle;
+
         @Override
         public Integer call() throws IOException {
             try (StorageArray array = StorageArray.attach(path);
                  ArraySocket s = array.openSocket(SocketType.STREAM)) {
                 s.setSendBufferSize(ringSize);
+                s.setIdleStrategy(idle.strategy());
                 s.connect(port, Duration.ofSeconds(10));
                 DataInputStream din = new DataInputStream(ArrayStreams.in(s));
                 DataOutputStream dout = new DataOutputStream(ArrayStreams.out(s));

@@ -140,7 +140,7 @@ class CliCommandsTest {
         Cli.Run r = Cli.run("bench", path, "--bytes", "16M", "--rounds", "200");
         assertEquals(ExitCode.OK, r.code(), r::toString);
         assertTrue(r.out().contains("stream:  16.0 MiB in"), r::toString);
-        assertTrue(r.out().contains("latency: 200 round trips of 64 bytes: p50"), r::toString);
+        assertTrue(r.out().contains("latency: 200 round trips of 64 bytes (blocking waiting): p50"), r::toString);
     }
 
     @Test
