@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * The first thing to run: formats a fresh array in /dev/shm, starts a second process, and
  * has the two talk through the array: the second listens on a well-known port, this one
  * connects and streams data, both check it with SHA-256, and the status table shows the
- * two nodes and their sockets. Needs no root. {@code scripts/demo} runs it.
+ * two nodes and their sockets. Needs no root. {@code scripts/demo --stream} runs it (plain
+ * {@code scripts/demo} runs the LAN-free backup with the {@code arraysock} commands).
  */
 public final class Demo {
     private static final int PORT = 7000;
@@ -128,6 +129,6 @@ public final class Demo {
     }
 
     static List<String> usage() {
-        return List.of("usage: scripts/demo [MiB to send, default 1024]");
+        return List.of("usage: scripts/demo --stream [MiB to send, default 1024]");
     }
 }
