@@ -65,6 +65,8 @@ interface Net extends Closeable {
         return switch (transport) {
             case "shm-spin", "block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin());
             case "shm-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
+            // blocking without the spin phase: sleeps at once, like a JDK socket
+            case "shm-block0" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(0));
             case "tcp" -> new NioNet(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(where)),
                     StandardProtocolFamily.INET, null);
             case "uds" -> new NioNet(UnixDomainSocketAddress.of(where), StandardProtocolFamily.UNIX, Path.of(where));

@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * PNG chart. Arguments: raw.tsv jmh.csv environment.txt latest.md chart.png
  */
 public final class Report {
-    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-block", "aeron-ipc", "uds", "tcp"};
-    private static final String[] RTT_ORDER = {"cring", "shm-spin", "shm-block", "aeron-ipc", "uds", "tcp"};
+    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-block", "shm-block0", "aeron-ipc", "uds", "tcp"};
+    private static final String[] RTT_ORDER = {"cring", "shm-spin", "shm-block", "shm-block0", "aeron-ipc", "uds", "tcp"};
     private static final int[] SIZES = {64, 1024, 4096, 65536, 1 << 20};
 
     /** transport -> metric -> size -> values (one per iteration) */
@@ -189,7 +189,7 @@ public final class Report {
         line("| ratio | p50 | p99 |");
         line("|---|---:|---:|");
         String[][] pairs = {{"shm-spin", "tcp"}, {"shm-spin", "uds"}, {"shm-spin", "aeron-ipc"}, {"shm-spin", "cring"},
-                {"shm-block", "tcp"}, {"shm-block", "uds"}};
+                {"shm-block", "tcp"}, {"shm-block", "uds"}, {"shm-block0", "uds"}};
         for (String[] p : pairs) {
             line("| " + p[0] + " / " + p[1] + " | " + ratio(med(p[0], "rtt_p50_us", 64), med(p[1], "rtt_p50_us", 64)) + " | "
                     + ratio(med(p[0], "rtt_p99_us", 64), med(p[1], "rtt_p99_us", 64)) + " |");
@@ -248,7 +248,7 @@ public final class Report {
                 r[4] = fmt(Double.parseDouble(f[4]));
             } else if (!name.contains(":")) {
                 double ns = Double.parseDouble(f[4]);
-                r[2] = fmt(ns) + " ± " + fmt(Double.parseDouble(f[5]));
+                r[2] = fmt(ns) + " ± " + (f[5].isBlank() || f[5].equals("NaN") ? "–" : fmt(Double.parseDouble(f[5])));
                 r[3] = fmt(Integer.parseInt(size) / ns * 1e3);
             }
         }
@@ -259,11 +259,18 @@ public final class Report {
         return Arrays.stream(l.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")).map(s -> s.replace("\"", "")).toArray(String[]::new);
     }
 
+    /** Worst, over the sizes, of the ByteBuffer path's B/op above the copy-only floor of the same size. */
     private double jmhNorm(List<String> jmh) {
+        Map<String, Double> floor = new LinkedHashMap<>();
+        for (String[] r : jmhRows(jmh)) {
+            if (r[0].endsWith("copyOnly") && !r[4].equals("–")) {
+                floor.put(r[1], Double.parseDouble(r[4].replace(",", "")));
+            }
+        }
         double worst = Double.NaN;
         for (String[] r : jmhRows(jmh)) {
             if (r[0].endsWith("byteBuffer") && !r[4].equals("–")) {
-                double v = Double.parseDouble(r[4].replace(",", ""));
+                double v = Double.parseDouble(r[4].replace(",", "")) - floor.getOrDefault(r[1], 0.0);
                 worst = Double.isNaN(worst) ? v : Math.max(worst, v);
             }
         }
@@ -298,10 +305,12 @@ public final class Report {
         target("block 64 KiB streaming ≥ 70% of dd direct (stream limit)", med("block", "stream_MBps", k), 0.7 * ddLimit(), true,
                 " MB/s");
         target("shm connects/s ≥ TCP loopback", med("shm-block", "connects_per_s", 0), med("tcp", "connects_per_s", 0), true, "/s");
-        target("0 B/op on the ByteBuffer hot path (JMH -prof gc, worst size)", jmhNorm(jmh), 0.5, false, " B/op");
+        target("0 B/op on the ByteBuffer hot path (JMH -prof gc, worst size, above the copyOnly floor)", jmhNorm(jmh), 0.5,
+                false, " B/op");
         line("");
-        line("(0 B/op is judged as < 0.5 B/op: JMH's gc.alloc.rate.norm carries a few hundredths of noise, and");
-        line("the rare peer-liveness check, every few ms while idle, allocates a header buffer.)");
+        line("(0 B/op is judged as < 0.5 B/op above `copyOnly`, a benchmark that only copies the same bytes between");
+        line("two direct buffers: JMH's gc.alloc.rate.norm includes a constant background rate in the benchmark");
+        line("thread that, spread over few long operations, shows as ~1-2 B/op at 64 KiB even for a bare copy.)");
         line("");
     }
 

@@ -94,6 +94,17 @@ public class RingHotPath {
         return n;
     }
 
+    /**
+     * The floor: the same bytes copied between two direct buffers, no socket. Its B/op is
+     * the measuring noise of {@code -prof gc} (JMH's own allocation, spread over the ops).
+     */
+    @Benchmark
+    public ByteBuffer copyOnly() {
+        in.clear();
+        out.clear();
+        return in.put(out);
+    }
+
     /** The same with byte arrays. */
     @Benchmark
     public int byteArray() throws IOException {
