@@ -328,6 +328,21 @@ public final class Report {
         return size >= 1 << 20 ? (size >> 20) + " MiB" : size >= 1024 ? (size >> 10) + " KiB" : size + " B";
     }
 
+    /** One colour per transport, the same in both charts. */
+    private static java.awt.Color color(String transport) {
+        return switch (transport) {
+            case "memcpy" -> new java.awt.Color(0x9E9E9E);
+            case "cring" -> new java.awt.Color(0x212121);
+            case "shm-spin" -> new java.awt.Color(0x1565C0);
+            case "shm-block" -> new java.awt.Color(0x42A5F5);
+            case "shm-block0" -> new java.awt.Color(0x90CAF9);
+            case "aeron-ipc" -> new java.awt.Color(0x7B1FA2);
+            case "uds" -> new java.awt.Color(0x2E7D32);
+            case "tcp" -> new java.awt.Color(0xEF6C00);
+            default -> java.awt.Color.RED;
+        };
+    }
+
     private void chart(Path png) throws IOException {
         CategoryChart tput = new CategoryChartBuilder().width(900).height(520)
                 .title("Streaming throughput by message size (median, MB/s, log scale)")
@@ -350,7 +365,7 @@ public final class Report {
                 double v = med(t, "stream_MBps", size);
                 ys.add(Double.isNaN(v) ? 0.001 : v); // absent bar: below the axis
             }
-            tput.addSeries(t, sizes, ys);
+            tput.addSeries(t, sizes, ys).setFillColor(color(t));
         }
         tput.getStyler().setYAxisMin(1.0);
         CategoryChart lat = new CategoryChartBuilder().width(900).height(520)
@@ -362,7 +377,8 @@ public final class Report {
         lat.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (String t : present(RTT_ORDER, "rtt_p50_us")) {
             lat.addSeries(t, List.of("p50", "p99", "p99.9"),
-                    List.of(med(t, "rtt_p50_us", 64), med(t, "rtt_p99_us", 64), med(t, "rtt_p999_us", 64)));
+                    List.of(med(t, "rtt_p50_us", 64), med(t, "rtt_p99_us", 64), med(t, "rtt_p999_us", 64)))
+                    .setFillColor(color(t));
         }
         lat.getStyler().setYAxisMin(0.1);
         String name = png.toString().replaceAll("\\.png$", "");
