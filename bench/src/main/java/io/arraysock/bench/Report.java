@@ -46,6 +46,11 @@ public final class Report {
         List<String> jmh = Files.exists(Path.of(args[1])) ? Files.readAllLines(Path.of(args[1])) : List.of();
         String env = Files.exists(Path.of(args[2])) ? Files.readString(Path.of(args[2])) : "";
         r.write(jmh, env);
+        // hand-written analysis of the run (where the time goes, what was changed), kept beside the results
+        Path notes = Path.of(args[3]).resolveSibling("notes.md");
+        if (Files.exists(notes)) {
+            r.md.append('\n').append(Files.readString(notes));
+        }
         Files.writeString(Path.of(args[3]), r.md.toString(), StandardCharsets.UTF_8);
         r.chart(Path.of(args[4]));
     }
