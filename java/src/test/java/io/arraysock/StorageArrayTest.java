@@ -278,4 +278,38 @@ class StorageArrayTest {
             }
         }
     }
+
+    /**
+     * Regression: a server that accepts and closes at once (a connect-rate loop) closed
+     * before the client saw its answer, and the client waited for an ESTABLISHED answer that
+     * never came (connect timed out). Like TCP, the connect must succeed and read end of stream.
+     */
+    @Test
+    void connectSucceedsWhenTheServerClosesAtOnce() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL.withArenaSize(4 << 20));
+        try (StorageArray server = StorageArray.attach(path); StorageArray client = StorageArray.attach(path)) {
+            ArraySocket listener = server.openSocket(SocketType.STREAM);
+            listener.bind(7001);
+            listener.listen(4);
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        listener.accept().close();
+                    }
+                } catch (java.io.IOException e) {
+                    // the listener closed: done
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            for (int i = 0; i < 20; i++) {
+                try (ArraySocket s = client.openSocket(SocketType.STREAM)) {
+                    s.connect(7001, Duration.ofSeconds(5));
+                    assertEquals(-1, s.receive(java.nio.ByteBuffer.allocate(8)), "connect #" + i);
+                }
+            }
+            listener.close();
+        }
+    }
 }

@@ -428,7 +428,10 @@ public final class SocketCore {
         for (int round = 0; ; round++) {
             answer[0] = -1;
             layer.table.scanPartition(lSlot, (s, i, h) -> {
-                if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED) && h.nonce() == nonce
+                // CLOSED too: the server may accept and close before we look; like TCP, the
+                // connect still succeeds, and the first receive sees the end of the stream.
+                if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED || h.state() == STATE_CLOSED)
+                        && h.nonce() == nonce
                         && h.pointsAt(mySlot, index, myGen, myInc)) {
                     answer[0] = s;
                     answer[1] = i;

@@ -1,0 +1,261 @@
+package io.arraysock.bench;
+
+import io.arraysock.ArraySocket;
+import io.arraysock.IdleStrategy;
+import io.arraysock.SocketType;
+import io.arraysock.StorageArray;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The few operations the cross-process benchmark needs, over each transport it compares, so
+ * one driver measures them all the same way: blocking stream sockets, direct buffers.
+ */
+interface Net extends Closeable {
+    /** How long a client keeps retrying while the server is not listening yet. */
+    Duration CONNECT_PATIENCE = Duration.ofSeconds(20);
+
+    Listener listen() throws IOException;
+
+    Conn connect() throws IOException;
+
+    interface Listener extends Closeable {
+        Conn accept() throws IOException;
+    }
+
+    interface Conn extends Closeable {
+        /** Writes all of {@code src}. */
+        void write(ByteBuffer src) throws IOException;
+
+        /** Reads at least one byte, or returns -1 at end of stream. */
+        int read(ByteBuffer dst) throws IOException;
+
+        void shutdownOutput() throws IOException;
+
+        default void readFully(ByteBuffer dst) throws IOException {
+            while (dst.hasRemaining()) {
+                if (read(dst) < 0) {
+                    throw new EOFException("peer closed after " + dst.position() + " bytes");
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens a transport by its name: {@code shm-spin}, {@code shm-block}, {@code block}
+     * (arraysock on the array at {@code where}), {@code tcp} (port {@code where}), {@code uds}
+     * (socket file {@code where}).
+     */
+    static Net open(String transport, String where) throws IOException {
+        return switch (transport) {
+            case "shm-spin", "block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin());
+            case "shm-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
+            // blocking without the spin phase: sleeps at once, like a JDK socket
+            case "shm-block0" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(0));
+            case "tcp" -> new NioNet(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(where)),
+                    StandardProtocolFamily.INET, null);
+            case "uds" -> new NioNet(UnixDomainSocketAddress.of(where), StandardProtocolFamily.UNIX, Path.of(where));
+            default -> throw new IllegalArgumentException("unknown transport " + transport);
+        };
+    }
+
+    /** arraysock stream sockets on a fixed port of one array. */
+    final class ArraysockNet implements Net {
+        static final int PORT = 7001;
+        private final StorageArray array;
+        private final IdleStrategy idle;
+
+        ArraysockNet(StorageArray array, IdleStrategy idle) {
+            this.array = array;
+            this.idle = idle;
+            array.setIdleStrategy(idle);
+        }
+
+        @Override
+        public Listener listen() throws IOException {
+            ArraySocket l = array.openSocket(SocketType.STREAM);
+            l.setIdleStrategy(idle);
+            l.bind(PORT);
+            l.listen(64);
+            return new Listener() {
+                @Override
+                public Conn accept() throws IOException {
+                    return wrap(l.accept());
+                }
+
+                @Override
+                public void close() {
+                    l.close();
+                }
+            };
+        }
+
+        @Override
+        public Conn connect() throws IOException {
+            long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
+            while (true) {
+                ArraySocket s = array.openSocket(SocketType.STREAM);
+                s.setIdleStrategy(idle);
+                try {
+                    s.connect(PORT, CONNECT_PATIENCE);
+                    return wrap(s);
+                } catch (ConnectException e) {
+                    s.close();
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    sleepBriefly();
+                }
+            }
+        }
+
+        private Conn wrap(ArraySocket s) {
+            s.setIdleStrategy(idle);
+            return new Conn() {
+                @Override
+                public void write(ByteBuffer src) throws IOException {
+                    s.send(src);
+                }
+
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    return s.receive(dst);
+                }
+
+                @Override
+                public void shutdownOutput() throws IOException {
+                    s.shutdownOutput();
+                }
+
+                @Override
+                public void close() {
+                    s.close();
+                }
+            };
+        }
+
+        @Override
+        public void close() throws IOException {
+            array.close();
+        }
+    }
+
+    /** The JDK's blocking SocketChannel over TCP loopback (TCP_NODELAY) or a Unix-domain socket. */
+    final class NioNet implements Net {
+        private final SocketAddress address;
+        private final StandardProtocolFamily family;
+        private final Path socketFile;
+
+        NioNet(SocketAddress address, StandardProtocolFamily family, Path socketFile) {
+            this.address = address;
+            this.family = family;
+            this.socketFile = socketFile;
+        }
+
+        @Override
+        public Listener listen() throws IOException {
+            if (socketFile != null) {
+                Files.deleteIfExists(socketFile);
+            }
+            ServerSocketChannel server = ServerSocketChannel.open(family);
+            if (family == StandardProtocolFamily.INET) {
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
+            server.bind(address, 64);
+            return new Listener() {
+                @Override
+                public Conn accept() throws IOException {
+                    return wrap(server.accept());
+                }
+
+                @Override
+                public void close() throws IOException {
+                    server.close();
+                }
+            };
+        }
+
+        @Override
+        public Conn connect() throws IOException {
+            long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
+            while (true) {
+                SocketChannel ch = SocketChannel.open(family);
+                try {
+                    ch.connect(address);
+                    return wrap(ch);
+                } catch (ConnectException | java.nio.file.NoSuchFileException e) {
+                    ch.close();
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    sleepBriefly();
+                } catch (IOException e) {
+                    ch.close();
+                    if (System.nanoTime() > deadline || socketFile == null) {
+                        throw e;
+                    }
+                    sleepBriefly();
+                }
+            }
+        }
+
+        private Conn wrap(SocketChannel ch) throws IOException {
+            if (family == StandardProtocolFamily.INET) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            return new Conn() {
+                @Override
+                public void write(ByteBuffer src) throws IOException {
+                    while (src.hasRemaining()) {
+                        ch.write(src);
+                    }
+                }
+
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    return ch.read(dst);
+                }
+
+                @Override
+                public void shutdownOutput() throws IOException {
+                    ch.shutdownOutput();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    ch.close();
+                }
+            };
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (socketFile != null) {
+                Files.deleteIfExists(socketFile);
+            }
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.arraysock.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The second JVM of {@link CrossProcess}: the client side. It follows the same fixed script
+ * as the parent, so they need no control channel: for each size, {@code iterations + 1}
+ * streaming bursts (one connection each, the first one warms up), then one ping-pong
+ * connection it echoes on until the parent closes it; finally connect/close cycles, whose
+ * rate it prints as {@code CONNECTS <iteration> <per second>} lines.
+ *
+ * <p>Arguments: transport where sizes(csv) iterations millis phases(csv of stream,pingpong,connect)
+ */
+public final class Peer {
+    private Peer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String transport = args[0];
+        String where = args[1];
+        int[] sizes = CrossProcess.parseSizes(args[2]);
+        int iterations = Integer.parseInt(args[3]);
+        long millis = Long.parseLong(args[4]);
+        String phases = args[5];
+        try (Net net = Net.open(transport, where)) {
+            for (int size : sizes) {
+                if (phases.contains("stream")) {
+                    for (int i = 0; i <= iterations; i++) {
+                        stream(net, size, millis);
+                    }
+                }
+                if (phases.contains("pingpong")) {
+                    echo(net, size);
+                }
+            }
+            if (phases.contains("connect")) {
+                for (int i = 0; i <= iterations; i++) {
+                    long n = 0;
+                    long start = System.nanoTime();
+                    long end = start + TimeUnit.MILLISECONDS.toNanos(millis);
+                    long now;
+                    do {
+                        try {
+                            net.connect().close();
+                        } catch (IOException e) {
+                            throw new IOException("connect #" + n + " of iteration " + i + " failed", e);
+                        }
+                        n++;
+                        now = System.nanoTime();
+                    } while (now < end);
+                    System.out.println("CONNECTS " + i + " " + (n * 1e9 / (now - start)));
+                }
+                System.out.flush();
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void stream(Net net, int size, long millis) throws IOException {
+        ByteBuffer msg = ByteBuffer.allocateDirect(size);
+        for (int i = 0; i < size; i++) {
+            msg.put(i, (byte) i);
+        }
+        try (Net.Conn c = net.connect()) {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            int n = 0;
+            while (true) {
+                msg.clear();
+                c.write(msg);
+                if ((++n & 15) == 0 && System.nanoTime() > end) {
+                    break;
+                }
+            }
+            c.shutdownOutput();
+            // wait for the parent's close so our close cannot race its last reads
+            ByteBuffer one = ByteBuffer.allocateDirect(1);
+            c.read(one);
+        }
+    }
+
+    private static void echo(Net net, int size) throws IOException {
+        ByteBuffer msg = ByteBuffer.allocateDirect(size);
+        try (Net.Conn c = net.connect()) {
+            while (true) {
+                msg.clear();
+                while (msg.hasRemaining()) {
+                    if (c.read(msg) < 0) {
+                        return;
+                    }
+                }
+                msg.flip();
+                c.write(msg);
+            }
+        }
+    }
+}

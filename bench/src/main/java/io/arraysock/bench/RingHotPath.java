@@ -1,0 +1,118 @@
+package io.arraysock.bench;
+
+import io.arraysock.ArraySocket;
+import io.arraysock.FormatOptions;
+import io.arraysock.IdleStrategy;
+import io.arraysock.SocketType;
+import io.arraysock.StorageArray;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-process hot path on shm: one message through a connected pair of sockets of one
+ * array, sent and received by the same thread, so the figure is the cost of the code
+ * (copy in, publish, copy out, release, the wake-up checks), without scheduling noise.
+ * Run with {@code -prof gc} for the allocation per operation (target: 0 B/op).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RingHotPath {
+    @Param({"64", "1024", "4096", "65536"})
+    public int size;
+
+    private String path;
+    private StorageArray array;
+    private ArraySocket client;
+    private ArraySocket server;
+    private ArraySocket listener;
+    private ByteBuffer out;
+    private ByteBuffer in;
+    private byte[] outBytes;
+    private byte[] inBytes;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        path = "/dev/shm/arraysock-jmh-" + ProcessHandle.current().pid();
+        StorageArray.format(path, FormatOptions.defaults().withNodeSlots(2).withSocketsPerNode(16)
+                .withArenaSize(8 << 20).withForce(true));
+        array = StorageArray.attach(path);
+        array.setIdleStrategy(IdleStrategy.busySpin());
+        listener = array.openSocket(SocketType.STREAM);
+        listener.bind(7002);
+        listener.listen(1);
+        CompletableFuture<ArraySocket> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return listener.accept();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        client = array.openSocket(SocketType.STREAM);
+        client.connect(7002);
+        server = accepted.get(10, TimeUnit.SECONDS);
+        out = ByteBuffer.allocateDirect(size);
+        in = ByteBuffer.allocateDirect(size);
+        outBytes = new byte[size];
+        inBytes = new byte[size];
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        client.close();
+        server.close();
+        listener.close();
+        array.close();
+        Files.deleteIfExists(Path.of(path));
+    }
+
+    /** Send then receive one message of {@code size} bytes, direct ByteBuffers. */
+    @Benchmark
+    public int byteBuffer() throws IOException {
+        out.clear();
+        client.send(out);
+        in.clear();
+        int n = 0;
+        while (in.hasRemaining()) {
+            n += server.receive(in);
+        }
+        return n;
+    }
+
+    /**
+     * The floor: the same bytes copied between two direct buffers, no socket. Its B/op is
+     * the measuring noise of {@code -prof gc} (JMH's own allocation, spread over the ops).
+     */
+    @Benchmark
+    public ByteBuffer copyOnly() {
+        in.clear();
+        out.clear();
+        return in.put(out);
+    }
+
+    /** The same with byte arrays. */
+    @Benchmark
+    public int byteArray() throws IOException {
+        client.send(outBytes, 0, size);
+        int n = 0;
+        while (n < size) {
+            n += server.receive(inBytes, n, size - n);
+        }
+        return n;
+    }
+}
