@@ -32,6 +32,33 @@ record ControlBlockHeader(long sequence, int state, int generation, long ownerIn
         }
     }
 
+    /** Field by field, the auth tag by content (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ControlBlockHeader h && sequence == h.sequence && state == h.state
+                && generation == h.generation && ownerIncarnation == h.ownerIncarnation && type == h.type
+                && flags == h.flags && localPort == h.localPort && peerSlot == h.peerSlot && peerIndex == h.peerIndex
+                && peerGeneration == h.peerGeneration && remotePort == h.remotePort
+                && peerIncarnation == h.peerIncarnation && nonce == h.nonce && txRingOffset == h.txRingOffset
+                && txRingCapacity == h.txRingCapacity && parameter == h.parameter
+                && java.util.Arrays.equals(authTag, h.authTag);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(sequence, state, generation, ownerIncarnation, localPort, peerSlot, peerIndex,
+                nonce, java.util.Arrays.hashCode(authTag));
+    }
+
+    @Override
+    public String toString() {
+        return "ControlBlockHeader[seq " + sequence + ", state " + state + ", gen " + generation + ", owner "
+                + Long.toHexString(ownerIncarnation) + ", type " + type + ", flags " + flags + ", port " + localPort
+                + ", peer " + peerSlot + "/" + peerIndex + "/" + peerGeneration + "/" + Long.toHexString(peerIncarnation)
+                + ", remote port " + remotePort + ", nonce " + Long.toHexString(nonce) + ", ring " + txRingOffset + "+"
+                + txRingCapacity + ", parameter " + parameter + "]";
+    }
+
     boolean isFree() {
         return state == STATE_FREE;
     }
