@@ -30,19 +30,20 @@ public final class RmiArraySocketFactory implements RMIClientSocketFactory, RMIS
     private static final long serialVersionUID = 1L;
 
     private final String arrayPath;
-    private final UUID arrayUuid;
+    /** A String, not a UUID: the RMI registry's default serial filter admits String but not java.util.UUID. */
+    private final String arrayUuid;
 
     /** For the array on {@code arrayPath} (attached briefly to learn its identity). */
     public RmiArraySocketFactory(String arrayPath) throws IOException {
         this.arrayPath = Objects.requireNonNull(arrayPath, "arrayPath");
         try (SharedArrays.Lease lease = SharedArrays.acquire(arrayPath)) {
-            this.arrayUuid = lease.array().uuid();
+            this.arrayUuid = lease.array().uuid().toString();
         }
     }
 
     /** The array's path in this JVM: one attached here with the same UUID, else the exporter's path. */
     String localPath() {
-        try (SharedArrays.Lease attached = SharedArrays.acquireAttached(arrayUuid)) {
+        try (SharedArrays.Lease attached = SharedArrays.acquireAttached(UUID.fromString(arrayUuid))) {
             return attached != null ? attached.path() : arrayPath;
         }
     }
