@@ -10,7 +10,7 @@ public final class ArrayUnavailableException extends SocketException {
     private static final long serialVersionUID = 1L;
 
     public ArrayUnavailableException(String path, Throwable cause) {
-        super("array " + path + " is unavailable: " + cause.getMessage());
+        super("array " + path + " is unavailable: " + cause);
         initCause(cause);
     }
 }
