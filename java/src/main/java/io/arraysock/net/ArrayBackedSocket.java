@@ -121,6 +121,10 @@ public final class ArrayBackedSocket extends Socket {
             }
             try {
                 ArraySocket s = open(target.arrayPath());
+                if (!s.isBound()) {
+                    // as TCP does: a connected socket has a local port, which the peer sees as getPort()
+                    s.bind(0);
+                }
                 if (timeout == 0) {
                     s.connect(target.port());
                 } else {

@@ -73,6 +73,7 @@ public final class ArraySocketChannel extends AbstractInterruptibleChannel
         ArraySocket s = null;
         try {
             s = lease.array().openSocket(SocketType.STREAM);
+            s.bind(0); // a local port, as SocketChannel binds one on connect
             s.connect(remote.port());
             ArraySocket opened = s;
             return new ArraySocketChannel(s, remote.arrayPath(), () -> {
