@@ -44,10 +44,15 @@ class RmiOverArrayTest {
     private static void run(String serverPath, String clientPath, boolean netns) throws Exception {
         try (ChildJvm server = ChildJvm.start(netns, RmiPeer.class, serverPath, "server", "" + REGISTRY_PORT)) {
             int serverNode = Integer.parseInt(server.expect("READY", WAIT));
-            try (ChildJvm client = ChildJvm.start(netns, RmiPeer.class, clientPath, "client", "" + REGISTRY_PORT, "" + SIZE)) {
+            try (ChildJvm client = ChildJvm.start(netns, RmiPeer.class, clientPath, "client", "" + REGISTRY_PORT, "" + SIZE,
+                    serverPath)) {
                 int clientNode = Integer.parseInt(client.expect("READY", WAIT));
                 assertNotEquals(serverNode, clientNode);
                 assertEquals(serverNode, Integer.parseInt(client.expect("SERVER_NODE", WAIT)), client.describe());
+                int exporterRefs = Integer.parseInt(client.expect("EXPORTER_PATH_REFS", WAIT));
+                if (!serverPath.equals(clientPath)) {
+                    assertEquals(0, exporterRefs, "the client found its own device by the array's UUID");
+                }
                 String transform = client.expect("TRANSFORM_OK", WAIT);
                 String make = client.expect("MAKE_OK", WAIT);
                 assertEquals("" + SIZE, transform.split(" ")[0]);

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * A JVM of the RMI test: {@code args = path role registryPort [size]}. The server exports
+ * A JVM of the RMI test: {@code args = path role registryPort [size [exporterPath]]}. The server exports
  * an {@link Echo} and a registry with {@link RmiArraySocketFactory} and waits for STOP on
  * stdin; the client looks it up through the registry and makes calls with {@code size}-byte
  * arguments and results. Lines out: READY, results as KEY value, ERROR on failure (exit 1).
@@ -57,7 +57,7 @@ public final class RmiPeer {
             int registryPort = Integer.parseInt(args[2]);
             switch (args[1]) {
                 case "server" -> server(lease, f, registryPort);
-                case "client" -> client(lease, f, registryPort, Integer.parseInt(args[3]));
+                case "client" -> client(lease, f, registryPort, Integer.parseInt(args[3]), args);
                 default -> throw new IllegalArgumentException("unknown role " + args[1]);
             }
             say("DONE");
@@ -88,7 +88,8 @@ public final class RmiPeer {
         UnicastRemoteObject.unexportObject(registry, true);
     }
 
-    private static void client(SharedArrays.Lease lease, RmiArraySocketFactory f, int port, int size) throws Exception {
+    private static void client(SharedArrays.Lease lease, RmiArraySocketFactory f, int port, int size, String[] args)
+            throws Exception {
         say("READY " + lease.array().nodeSlot());
         Registry registry = LocateRegistry.getRegistry("127.0.0.1", port, f);
         Echo echo = (Echo) registry.lookup("echo");
@@ -111,6 +112,10 @@ public final class RmiPeer {
         new Random(42).nextBytes(expected);
         if (!Arrays.equals(expected, made)) {
             throw new AssertionError("make result differs");
+        }
+        if (args.length > 4) {
+            // the stub's factory named the exporter's path; this JVM must have used its own
+            say("EXPORTER_PATH_REFS " + SharedArrays.references(args[4]));
         }
         say("TRANSFORM_OK " + back.length + " " + (t1 - t0) / 1_000_000);
         say("MAKE_OK " + made.length + " " + (t2 - t1) / 1_000_000);
