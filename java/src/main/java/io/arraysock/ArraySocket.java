@@ -246,6 +246,14 @@ public final class ArraySocket implements Closeable {
         }
     }
 
+    /**
+     * Bytes of a stream socket that {@link #receive} would return now without waiting (0 when
+     * none or after input shutdown): what {@code InputStream.available()} reports.
+     */
+    public int available() throws IOException {
+        return core.available();
+    }
+
     // ---- messages ---------------------------------------------------------------------
 
     /**

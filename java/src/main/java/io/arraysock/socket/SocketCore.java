@@ -589,6 +589,19 @@ public final class SocketCore {
         }
     }
 
+    /**
+     * Bytes a stream receive would return now without waiting: 0 when none, after input
+     * shutdown, or on an unconnected socket (as {@code InputStream.available()}).
+     */
+    public int available() throws IOException {
+        ensureOpen();
+        Connection c = connection;
+        if (c == null || inputShut || type != TYPE_STREAM) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, c.consumer.available());
+    }
+
     private void idleForReceive(Connection c, int round, long since, long now, long timeout) throws IOException {
         long left = Long.MAX_VALUE;
         if (timeout > 0) {

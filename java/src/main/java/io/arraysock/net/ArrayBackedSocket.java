@@ -1,0 +1,597 @@
+package io.arraysock.net;
+
+import io.arraysock.ArraySocket;
+import io.arraysock.SocketType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * A {@link java.net.Socket} whose bytes travel through an array, for libraries that take a
+ * socket or a {@link javax.net.SocketFactory} (see {@link ArraySocketFactory}). Every public
+ * method of {@code Socket} is overridden, so the JDK's own socket implementation is never
+ * created (no file descriptor, works alike on JDK 17 and 25).
+ *
+ * <p>Addresses: {@link #connect} takes an {@link ArraySocketAddress}, or an
+ * {@link InetSocketAddress} whose port the factory maps onto its array (its host is kept
+ * only to be reported back). Address getters answer in the style the socket was given:
+ * IP-style ({@code InetSocketAddress}, loopback for the array side) for sockets connected or
+ * bound with an InetSocketAddress, since libraries cast them; array-style otherwise.
+ * {@link #arrayRemoteAddress()} always gives the array address.
+ *
+ * <p>Options: {@code setSoTimeout} bounds reads ({@link java.net.SocketTimeoutException});
+ * send/receive buffer sizes size the rings (rounded into the array's limits, effective at
+ * connect); TCP_NODELAY, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR, OOBINLINE and the traffic
+ * class are remembered but mean nothing on the array. Urgent data is not supported.
+ * {@link #getChannel()} is null (a {@code SocketChannel} cannot be subclassed outside the
+ * JDK); {@link #arrayChannel()} gives an {@link ArraySocketChannel} instead.
+ */
+public final class ArrayBackedSocket extends Socket {
+    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
+            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE,
+            StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.IP_TOS);
+
+    private final AddressMapper mapper;
+    private final Object lock = new Object();
+    private volatile SharedArrays.Lease lease;
+    private volatile ArraySocket socket;
+    private volatile String arrayPath;
+    private volatile boolean closed;
+    private volatile boolean connected;
+    private volatile boolean bound;
+    private volatile boolean inetStyle;
+    private volatile InetSocketAddress nominalRemote;
+    private volatile InputStream in;
+    private volatile OutputStream out;
+    private volatile ArraySocketChannel channel;
+    private int soTimeout;
+    private int sendBuffer = -1;
+    private int receiveBuffer = -1;
+    private boolean noDelay;
+    private boolean keepAlive;
+    private boolean reuseAddress;
+    private boolean oobInline;
+    private int linger = -1;
+    private int trafficClass;
+
+    /** An unconnected socket; {@code mapper} turns the addresses it is given into array addresses. */
+    ArrayBackedSocket(AddressMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The server side of an accepted connection; takes over {@code lease}. */
+    ArrayBackedSocket(AddressMapper mapper, ArraySocket accepted, SharedArrays.Lease lease, String arrayPath,
+                      boolean inetStyle) {
+        this.mapper = mapper;
+        this.socket = accepted;
+        this.lease = lease;
+        this.arrayPath = arrayPath;
+        this.inetStyle = inetStyle;
+        this.connected = true;
+        this.bound = true;
+        this.soTimeout = (int) accepted.receiveTimeout().toMillis();
+        if (inetStyle) {
+            this.nominalRemote = new InetSocketAddress(InetAddress.getLoopbackAddress(), accepted.remotePort());
+        }
+    }
+
+    /** Turns the addresses callers hand a socket into array addresses. */
+    @FunctionalInterface
+    interface AddressMapper {
+        ArraySocketAddress toArray(SocketAddress address) throws SocketException;
+    }
+
+    // ---- connect and bind ----------------------------------------------------------------
+
+    @Override
+    public void connect(SocketAddress endpoint) throws IOException {
+        connect(endpoint, 0);
+    }
+
+    /**
+     * Connects through the array; like a JDK socket, a socket whose connect fails is closed.
+     *
+     * @throws java.net.ConnectException       nothing listens on the array port
+     * @throws java.net.SocketTimeoutException no answer within {@code timeout} ms (0: forever)
+     */
+    @Override
+    public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        if (endpoint == null) {
+            throw new IllegalArgumentException("connect: The address can't be null");
+        }
+        if (timeout < 0) {
+            throw new IllegalArgumentException("connect: timeout can't be negative");
+        }
+        ArraySocketAddress target = mapper.toArray(endpoint);
+        synchronized (lock) {
+            ensureOpen();
+            if (connected) {
+                throw new SocketException("already connected");
+            }
+            try {
+                ArraySocket s = open(target.arrayPath());
+                if (!s.isBound()) {
+                    // as TCP does: a connected socket has a local port, which the peer sees as getPort()
+                    s.bind(0);
+                }
+                if (timeout == 0) {
+                    s.connect(target.port());
+                } else {
+                    s.connect(target.port(), Duration.ofMillis(timeout));
+                }
+                connected = true;
+                bound = true;
+                if (endpoint instanceof InetSocketAddress ia) {
+                    inetStyle = true;
+                    nominalRemote = ia;
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+    }
+
+    /** Binds to the port of an {@link ArraySocketAddress} or {@link InetSocketAddress} (null or port 0: any free port). */
+    @Override
+    public void bind(SocketAddress bindpoint) throws IOException {
+        synchronized (lock) {
+            ensureOpen();
+            if (bound) {
+                throw new SocketException("Already bound");
+            }
+            ArraySocketAddress local = bindpoint == null ? mapper.toArray(new InetSocketAddress(0)) : mapper.toArray(bindpoint);
+            ArraySocket s = open(local.arrayPath());
+            s.bind(local.port());
+            bound = true;
+            inetStyle = bindpoint instanceof InetSocketAddress;
+        }
+    }
+
+    /** The array socket, made on first bind or connect (on {@code path}; later ones must use the same array). */
+    private ArraySocket open(String path) throws IOException {
+        if (socket != null) {
+            if (!path.equals(arrayPath)) {
+                throw new SocketException("socket is on array " + arrayPath + ", cannot use " + path);
+            }
+            return socket;
+        }
+        SharedArrays.Lease l = SharedArrays.acquire(path);
+        try {
+            ArraySocket s = l.array().openSocket(SocketType.STREAM);
+            if (sendBuffer > 0) {
+                s.setSendBufferSize(sendBuffer);
+            }
+            if (receiveBuffer > 0) {
+                s.setReceiveBufferSize(receiveBuffer);
+            }
+            s.setReceiveTimeout(Duration.ofMillis(soTimeout));
+            lease = l;
+            arrayPath = path;
+            socket = s;
+            return s;
+        } catch (IOException | RuntimeException e) {
+            l.close();
+            throw e;
+        }
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket is closed");
+        }
+    }
+
+    private ArraySocket connectedSocket() throws SocketException {
+        ensureOpen();
+        if (!connected) {
+            throw new SocketException("Socket is not connected");
+        }
+        return socket;
+    }
+
+    // ---- streams and channel -------------------------------------------------------------
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+        ArraySocket s = connectedSocket();
+        if (s.isInputShutdown()) {
+            throw new SocketException("Socket input is shutdown");
+        }
+        synchronized (lock) {
+            if (in == null) {
+                in = new ArraySocketInputStream(s, this);
+            }
+            return in;
+        }
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+        ArraySocket s = connectedSocket();
+        if (s.isOutputShutdown()) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        synchronized (lock) {
+            if (out == null) {
+                out = new ArraySocketOutputStream(s, this);
+            }
+            return out;
+        }
+    }
+
+    /** Always null: see {@link #arrayChannel()}. */
+    @Override
+    public SocketChannel getChannel() {
+        return null;
+    }
+
+    /** This connection as a channel; closing either closes both. */
+    public ArraySocketChannel arrayChannel() throws IOException {
+        ArraySocket s = connectedSocket();
+        synchronized (lock) {
+            if (channel == null) {
+                channel = new ArraySocketChannel(s, arrayPath, this);
+            }
+            return channel;
+        }
+    }
+
+    /** The array socket underneath (null before bind or connect). */
+    public ArraySocket arraySocket() {
+        return socket;
+    }
+
+    // ---- addresses -----------------------------------------------------------------------
+
+    /** The peer's array address, or null when unconnected. */
+    public ArraySocketAddress arrayRemoteAddress() {
+        ArraySocket s = socket;
+        return connected && s != null ? new ArraySocketAddress(arrayPath, s.remotePort()) : null;
+    }
+
+    /** This socket's array address, or null when unbound. */
+    public ArraySocketAddress arrayLocalAddress() {
+        ArraySocket s = socket;
+        return bound && s != null ? new ArraySocketAddress(arrayPath, s.localPort()) : null;
+    }
+
+    /** The host asked for when connected with an InetSocketAddress; loopback otherwise (the array has no IP). */
+    @Override
+    public InetAddress getInetAddress() {
+        if (!connected) {
+            return null;
+        }
+        InetSocketAddress n = nominalRemote;
+        return n != null && n.getAddress() != null ? n.getAddress() : InetAddress.getLoopbackAddress();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        return InetAddress.getLoopbackAddress();
+    }
+
+    @Override
+    public int getPort() {
+        ArraySocket s = socket;
+        return connected && s != null ? s.remotePort() : 0;
+    }
+
+    @Override
+    public int getLocalPort() {
+        ArraySocket s = socket;
+        return bound && s != null ? s.localPort() : -1;
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        if (!connected) {
+            return null;
+        }
+        return inetStyle ? new InetSocketAddress(getInetAddress(), getPort()) : arrayRemoteAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        if (!bound) {
+            return null;
+        }
+        return inetStyle ? new InetSocketAddress(getLocalAddress(), getLocalPort()) : arrayLocalAddress();
+    }
+
+    // ---- state ---------------------------------------------------------------------------
+
+    /** Like a JDK socket: stays true after close once it was connected. */
+    @Override
+    public boolean isConnected() {
+        return connected;
+    }
+
+    @Override
+    public boolean isBound() {
+        return bound;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        ArraySocket s = socket;
+        return s != null && s.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        ArraySocket s = socket;
+        return s != null && s.isOutputShutdown();
+    }
+
+    // ---- shutdown and close --------------------------------------------------------------
+
+    @Override
+    public void shutdownInput() throws IOException {
+        ArraySocket s = connectedSocket();
+        if (s.isInputShutdown()) {
+            throw new SocketException("Socket input is already shutdown");
+        }
+        s.shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        ArraySocket s = connectedSocket();
+        if (s.isOutputShutdown()) {
+            throw new SocketException("Socket output is already shutdown");
+        }
+        s.shutdownOutput();
+    }
+
+    /** Closes the connection (the peer reads what was sent, then end of stream) and lets go of the array. */
+    @Override
+    public void close() {
+        ArraySocketChannel ch;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ch = channel;
+        }
+        ArraySocket s = socket;
+        if (s != null) {
+            s.close();
+        }
+        SharedArrays.Lease l = lease;
+        if (l != null) {
+            l.close();
+        }
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // its owner is this socket, already closed: nothing can fail here
+            }
+        }
+    }
+
+    // ---- options -------------------------------------------------------------------------
+
+    @Override
+    public void setSoTimeout(int timeout) throws SocketException {
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout < 0");
+        }
+        synchronized (lock) {
+            ensureOpen();
+            soTimeout = timeout;
+            ArraySocket s = socket;
+            if (s != null) {
+                s.setReceiveTimeout(Duration.ofMillis(timeout));
+            }
+        }
+    }
+
+    @Override
+    public int getSoTimeout() throws SocketException {
+        ensureOpen();
+        return soTimeout;
+    }
+
+    @Override
+    public void setSendBufferSize(int size) throws SocketException {
+        synchronized (lock) {
+            ensureOpen();
+            sendBuffer = RingSizes.clamp(size);
+            if (socket != null) {
+                socket.setSendBufferSize(sendBuffer);
+            }
+        }
+    }
+
+    @Override
+    public int getSendBufferSize() throws SocketException {
+        ensureOpen();
+        ArraySocket s = socket;
+        return s != null ? s.sendBufferSize() : sendBuffer > 0 ? sendBuffer : RingSizes.DEFAULT;
+    }
+
+    @Override
+    public void setReceiveBufferSize(int size) throws SocketException {
+        synchronized (lock) {
+            ensureOpen();
+            receiveBuffer = RingSizes.clamp(size);
+            if (socket != null) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
+        }
+    }
+
+    @Override
+    public int getReceiveBufferSize() throws SocketException {
+        ensureOpen();
+        ArraySocket s = socket;
+        return s != null ? s.receiveBufferSize() : receiveBuffer > 0 ? receiveBuffer : RingSizes.DEFAULT;
+    }
+
+    @Override
+    public void setTcpNoDelay(boolean on) throws SocketException {
+        ensureOpen();
+        noDelay = on;
+    }
+
+    @Override
+    public boolean getTcpNoDelay() throws SocketException {
+        ensureOpen();
+        return noDelay;
+    }
+
+    @Override
+    public void setKeepAlive(boolean on) throws SocketException {
+        ensureOpen();
+        keepAlive = on;
+    }
+
+    @Override
+    public boolean getKeepAlive() throws SocketException {
+        ensureOpen();
+        return keepAlive;
+    }
+
+    @Override
+    public void setSoLinger(boolean on, int seconds) throws SocketException {
+        ensureOpen();
+        if (on && seconds < 0) {
+            throw new IllegalArgumentException("invalid value for SO_LINGER");
+        }
+        linger = on ? Math.min(seconds, 65535) : -1;
+    }
+
+    @Override
+    public int getSoLinger() throws SocketException {
+        ensureOpen();
+        return linger;
+    }
+
+    @Override
+    public void setReuseAddress(boolean on) throws SocketException {
+        ensureOpen();
+        reuseAddress = on;
+    }
+
+    @Override
+    public boolean getReuseAddress() throws SocketException {
+        ensureOpen();
+        return reuseAddress;
+    }
+
+    @Override
+    public void setOOBInline(boolean on) throws SocketException {
+        ensureOpen();
+        oobInline = on;
+    }
+
+    @Override
+    public boolean getOOBInline() throws SocketException {
+        ensureOpen();
+        return oobInline;
+    }
+
+    @Override
+    public void sendUrgentData(int data) throws IOException {
+        throw new SocketException("Urgent data not supported on an array socket");
+    }
+
+    @Override
+    public void setTrafficClass(int tc) throws SocketException {
+        if (tc < 0 || tc > 255) {
+            throw new IllegalArgumentException("tc is not in range 0 -- 255");
+        }
+        ensureOpen();
+        trafficClass = tc;
+    }
+
+    @Override
+    public int getTrafficClass() throws SocketException {
+        ensureOpen();
+        return trafficClass;
+    }
+
+    @Override
+    public void setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
+        // the array has one path; there is nothing to prefer
+    }
+
+    @Override
+    public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
+        if (name == StandardSocketOptions.SO_SNDBUF) {
+            setSendBufferSize((Integer) value);
+        } else if (name == StandardSocketOptions.SO_RCVBUF) {
+            setReceiveBufferSize((Integer) value);
+        } else if (name == StandardSocketOptions.TCP_NODELAY) {
+            setTcpNoDelay((Boolean) value);
+        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
+            setKeepAlive((Boolean) value);
+        } else if (name == StandardSocketOptions.SO_LINGER) {
+            int v = (Integer) value;
+            setSoLinger(v >= 0, Math.max(v, 0));
+        } else if (name == StandardSocketOptions.SO_REUSEADDR) {
+            setReuseAddress((Boolean) value);
+        } else if (name == StandardSocketOptions.IP_TOS) {
+            setTrafficClass((Integer) value);
+        } else {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        Object v;
+        if (name == StandardSocketOptions.SO_SNDBUF) {
+            v = getSendBufferSize();
+        } else if (name == StandardSocketOptions.SO_RCVBUF) {
+            v = getReceiveBufferSize();
+        } else if (name == StandardSocketOptions.TCP_NODELAY) {
+            v = getTcpNoDelay();
+        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
+            v = getKeepAlive();
+        } else if (name == StandardSocketOptions.SO_LINGER) {
+            v = getSoLinger();
+        } else if (name == StandardSocketOptions.SO_REUSEADDR) {
+            v = getReuseAddress();
+        } else if (name == StandardSocketOptions.IP_TOS) {
+            v = getTrafficClass();
+        } else {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        return (T) v;
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return OPTIONS;
+    }
+
+    @Override
+    public String toString() {
+        if (!connected) {
+            return "ArrayBackedSocket[unconnected]";
+        }
+        return "ArrayBackedSocket[" + arrayRemoteAddress() + ", localport=" + getLocalPort() + "]";
+    }
+}
