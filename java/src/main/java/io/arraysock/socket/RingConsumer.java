@@ -1,6 +1,5 @@
 package io.arraysock.socket;
 
-import io.arraysock.IdleStrategy;
 import io.arraysock.medium.Medium;
 
 import java.net.SocketException;
@@ -16,26 +15,12 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * backwards nor run more than a capacity ahead of our head, and a frame's length may not
  * exceed the largest message nor what the tail covers.
  */
-final class RingConsumer implements IdleStrategy.Sleeper {
+final class RingConsumer extends RingEnd {
     /** Returned by {@link #pollMessage} when the ring holds no complete frame. */
     static final long EMPTY = -2;
     private static final long READ_AHEAD_MAX = 1 << 20;
 
-    private final Medium medium;
-    private final long ring;
-    private final long capacity;
-    private final long mask;
-    private final long headWord;
-    private final long waitingWord;
-    private final long flagsWord;
-    private final long eventsWord;
-    private final long peerTailWord;
-    private final long peerWaitingWord;
-    private final long peerFlagsWord;
-    private final long peerEventsWord;
-    private final boolean wakeups;
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(RingProducer.FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-
     /**
      * Block medium only: ring bytes read ahead in one transfer, so a run of small frames
      * costs one read rather than two per frame. Bytes in [head, tail) cannot change until
@@ -46,33 +31,13 @@ final class RingConsumer implements IdleStrategy.Sleeper {
     private long readAheadTo;
     private long head;
     private long tailCache;
-    private int events;
-    private int flags;
 
     RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock) {
-        this.medium = medium;
-        this.ring = ring;
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.headWord = ownBlock + RX_HEAD_OFFSET;
-        this.waitingWord = ownBlock + RX_WAITING_OFFSET;
-        this.flagsWord = ownBlock + RX_FLAGS_OFFSET;
-        this.eventsWord = ownBlock + RX_EVENTS_OFFSET;
-        this.peerTailWord = peerBlock + TX_TAIL_OFFSET;
-        this.peerWaitingWord = peerBlock + TX_WAITING_OFFSET;
-        this.peerFlagsWord = peerBlock + TX_FLAGS_OFFSET;
-        this.peerEventsWord = peerBlock + TX_EVENTS_OFFSET;
-        this.wakeups = medium.supportsWakeups();
+        super(medium, ring, capacity, rxGroup(ownBlock), txGroup(peerBlock));
         this.readAhead = medium.kind() == Medium.Kind.BLOCK
                 ? ByteBuffer.allocateDirect((int) Math.min(capacity, READ_AHEAD_MAX)) : null;
-        this.head = medium.getLongAcquire(headWord);
+        this.head = initialPosition();
         this.tailCache = head;
-        this.events = medium.getIntAcquire(eventsWord);
-        this.flags = medium.getIntAcquire(flagsWord);
-    }
-
-    long capacity() {
-        return capacity;
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */
@@ -81,7 +46,7 @@ final class RingConsumer implements IdleStrategy.Sleeper {
         if (avail > 0) {
             return avail;
         }
-        long tail = medium.getLongAcquire(peerTailWord);
+        long tail = medium.getLongAcquire(peerPositionWord);
         if (tail < tailCache || tail - head > capacity) {
             throw new SocketException("Connection reset: the peer's write position " + tail
                     + " is outside " + tailCache + ".." + (head + capacity) + " (damaged control block)");
@@ -92,7 +57,7 @@ final class RingConsumer implements IdleStrategy.Sleeper {
 
     /** Whether the peer ended its stream; bytes before the end may still be unread. */
     boolean peerEnded() {
-        return (medium.getIntAcquire(peerFlagsWord) & TX_FLAG_END) != 0;
+        return peerHasFlag(TX_FLAG_END);
     }
 
     /** Copies up to {@code dst.remaining()} available bytes; returns the count (0 if none). */
@@ -105,7 +70,7 @@ final class RingConsumer implements IdleStrategy.Sleeper {
         if (n == 0) {
             return 0;
         }
-        copyOut(head, dst, n);
+        copy(head, dst, n, false);
         release(head + n);
         return n;
     }
@@ -146,13 +111,13 @@ final class RingConsumer implements IdleStrategy.Sleeper {
     /** Copies frame bytes, through the read-ahead buffer where there is one and they fit it. */
     private void copyFrame(long position, ByteBuffer dst, int n) {
         if (readAhead == null || n > readAhead.capacity()) {
-            copyOut(position, dst, n);
+            copy(position, dst, n, false);
             return;
         }
         if (position < readAheadFrom || position + n > readAheadTo) {
             long to = Math.min(tailCache, position + readAhead.capacity());
             readAhead.clear().limit((int) (to - position));
-            copyOut(position, readAhead, readAhead.limit());
+            copy(position, readAhead, readAhead.limit(), false);
             readAheadFrom = position;
             readAheadTo = to;
         }
@@ -161,60 +126,23 @@ final class RingConsumer implements IdleStrategy.Sleeper {
         dst.position(at + n);
     }
 
-    private void copyOut(long position, ByteBuffer dst, int n) {
-        int index = (int) (position & mask);
-        int first = (int) Math.min(n, capacity - index);
-        int limit = dst.limit();
-        dst.limit(dst.position() + first);
-        medium.readAcquire(ring + index, dst);
-        dst.limit(limit);
-        if (first < n) {
-            dst.limit(dst.position() + n - first);
-            medium.readAcquire(ring, dst);
-            dst.limit(limit);
-        }
-    }
-
     private void release(long newHead) {
         head = newHead;
-        medium.putLongRelease(headWord, newHead);
-        if (wakeups) {
-            medium.fullFence();
-            if (medium.getIntAcquire(peerWaitingWord) != 0) {
-                signal();
-            }
-        }
-    }
-
-    private void signal() {
-        medium.putIntRelease(eventsWord, ++events);
-        if (wakeups) {
-            medium.wake(eventsWord);
-        }
+        advance(newHead);
     }
 
     /** Says we read no more (bytes sent after this are dropped by the producer), and wakes it. */
     void shut() {
-        flags |= RX_FLAG_SHUT;
-        medium.putIntRelease(flagsWord, flags);
-        medium.fullFence();
-        signal();
+        raise(RX_FLAG_SHUT);
     }
 
     @Override
-    public boolean canSleep() {
-        return wakeups;
+    long seenPeerPosition() {
+        return tailCache;
     }
 
-    /** Sleeps until the producer signals (it published bytes, or ended its stream). */
     @Override
-    public void sleep(long maxNanos) {
-        medium.putIntRelease(waitingWord, 1);
-        medium.fullFence();
-        int seen = medium.getIntAcquire(peerEventsWord);
-        if (medium.getLongAcquire(peerTailWord) == tailCache && !peerEnded()) {
-            medium.awaitChange(peerEventsWord, seen, maxNanos);
-        }
-        medium.putIntRelease(waitingWord, 0);
+    boolean peerFinished() {
+        return peerEnded();
     }
 }

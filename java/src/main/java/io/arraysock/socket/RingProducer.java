@@ -1,6 +1,5 @@
 package io.arraysock.socket;
 
-import io.arraysock.IdleStrategy;
 import io.arraysock.medium.Medium;
 
 import java.net.SocketException;
@@ -23,26 +22,12 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * <p>Message framing (seqpacket): a {@value #FRAME_HEADER}-byte little-endian length, then
  * the payload padded to {@value #FRAME_ALIGNMENT} bytes; a frame is published whole.
  */
-final class RingProducer implements IdleStrategy.Sleeper {
+final class RingProducer extends RingEnd {
     static final int FRAME_HEADER = 8;
     static final int FRAME_ALIGNMENT = 8;
     private static final long STAGE_MAX = 1 << 20;
 
-    private final Medium medium;
-    private final long ring;
-    private final long capacity;
-    private final long mask;
-    private final long tailWord;
-    private final long waitingWord;
-    private final long flagsWord;
-    private final long eventsWord;
-    private final long peerHeadWord;
-    private final long peerWaitingWord;
-    private final long peerFlagsWord;
-    private final long peerEventsWord;
-    private final boolean wakeups;
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-
     /**
      * Block medium only: a frame is assembled here and written with one transfer, rather
      * than its header and payload with one each.
@@ -50,8 +35,6 @@ final class RingProducer implements IdleStrategy.Sleeper {
     private final ByteBuffer frameStage;
     private long tail;
     private long headCache;
-    private int events;
-    private int flags;
 
     /**
      * @param ring      absolute offset of the ring's bytes (validated by the caller)
@@ -59,29 +42,11 @@ final class RingProducer implements IdleStrategy.Sleeper {
      * @param peerBlock offset of the consumer's control block
      */
     RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock) {
-        this.medium = medium;
-        this.ring = ring;
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.tailWord = ownBlock + TX_TAIL_OFFSET;
-        this.waitingWord = ownBlock + TX_WAITING_OFFSET;
-        this.flagsWord = ownBlock + TX_FLAGS_OFFSET;
-        this.eventsWord = ownBlock + TX_EVENTS_OFFSET;
-        this.peerHeadWord = peerBlock + RX_HEAD_OFFSET;
-        this.peerWaitingWord = peerBlock + RX_WAITING_OFFSET;
-        this.peerFlagsWord = peerBlock + RX_FLAGS_OFFSET;
-        this.peerEventsWord = peerBlock + RX_EVENTS_OFFSET;
-        this.wakeups = medium.supportsWakeups();
+        super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
         this.frameStage = medium.kind() == Medium.Kind.BLOCK
                 ? ByteBuffer.allocateDirect((int) Math.min(capacity, STAGE_MAX)).order(ByteOrder.LITTLE_ENDIAN) : null;
-        this.tail = medium.getLongAcquire(tailWord);
+        this.tail = initialPosition();
         this.headCache = tail;
-        this.events = medium.getIntAcquire(eventsWord);
-        this.flags = medium.getIntAcquire(flagsWord);
-    }
-
-    long capacity() {
-        return capacity;
     }
 
     /** Largest message a frame can carry in a ring of {@code capacity} bytes. */
@@ -99,7 +64,7 @@ final class RingProducer implements IdleStrategy.Sleeper {
         if (free >= wanted) {
             return free;
         }
-        long head = medium.getLongAcquire(peerHeadWord);
+        long head = medium.getLongAcquire(peerPositionWord);
         if (head < headCache || head > tail) {
             throw new SocketException("Connection reset: the peer's read position " + head
                     + " is outside " + headCache + ".." + tail + " (damaged control block)");
@@ -118,7 +83,7 @@ final class RingProducer implements IdleStrategy.Sleeper {
         if (n == 0) {
             return 0;
         }
-        copyIn(tail, src, n);
+        copy(tail, src, n, true);
         publish(tail + n);
         return n;
     }
@@ -132,77 +97,39 @@ final class RingProducer implements IdleStrategy.Sleeper {
         }
         if (frameStage != null && frame <= frameStage.capacity()) {
             frameStage.clear().putLong(length).put(src).flip();
-            copyIn(tail, frameStage, frameStage.remaining());
+            copy(tail, frameStage, frameStage.remaining(), true);
         } else {
             frameHeader.clear();
             frameHeader.putLong(0, length);
             medium.writeRelease(ring + (tail & mask), frameHeader);
-            copyIn(tail + FRAME_HEADER, src, length);
+            copy(tail + FRAME_HEADER, src, length, true);
         }
         publish(tail + frame);
         return true;
     }
 
-    private void copyIn(long position, ByteBuffer src, int n) {
-        int index = (int) (position & mask);
-        int first = (int) Math.min(n, capacity - index);
-        int limit = src.limit();
-        src.limit(src.position() + first);
-        medium.writeRelease(ring + index, src);
-        src.limit(limit);
-        if (first < n) {
-            src.limit(src.position() + n - first);
-            medium.writeRelease(ring, src);
-            src.limit(limit);
-        }
-    }
-
     private void publish(long newTail) {
         tail = newTail;
-        medium.putLongRelease(tailWord, newTail);
-        if (wakeups) {
-            medium.fullFence();
-            if (medium.getIntAcquire(peerWaitingWord) != 0) {
-                signal();
-            }
-        }
-    }
-
-    /** Tells a sleeping consumer to look again: bumps our events word and wakes it. */
-    private void signal() {
-        medium.putIntRelease(eventsWord, ++events);
-        if (wakeups) {
-            medium.wake(eventsWord);
-        }
+        advance(newTail);
     }
 
     /** Publishes end of stream after the last tail, and wakes the consumer. */
     void end() {
-        flags |= TX_FLAG_END;
-        medium.putIntRelease(flagsWord, flags);
-        medium.fullFence();
-        signal();
+        raise(TX_FLAG_END);
     }
 
     /** Whether the consumer said it reads no more. */
     boolean peerShut() {
-        return (medium.getIntAcquire(peerFlagsWord) & RX_FLAG_SHUT) != 0;
+        return peerHasFlag(RX_FLAG_SHUT);
     }
 
     @Override
-    public boolean canSleep() {
-        return wakeups;
+    long seenPeerPosition() {
+        return headCache;
     }
 
-    /** Sleeps until the consumer signals (it moved its head, or shut its input). */
     @Override
-    public void sleep(long maxNanos) {
-        medium.putIntRelease(waitingWord, 1);
-        medium.fullFence();
-        int seen = medium.getIntAcquire(peerEventsWord);
-        if (medium.getLongAcquire(peerHeadWord) == headCache && !peerShut()) {
-            medium.awaitChange(peerEventsWord, seen, maxNanos);
-        }
-        medium.putIntRelease(waitingWord, 0);
+    boolean peerFinished() {
+        return peerShut();
     }
 }

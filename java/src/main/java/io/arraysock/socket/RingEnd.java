@@ -1,0 +1,160 @@
+package io.arraysock.socket;
+
+import io.arraysock.IdleStrategy;
+import io.arraysock.medium.Medium;
+
+import java.nio.ByteBuffer;
+
+import static io.arraysock.format.ControlBlockDescriptor.RX_HEAD_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_EVENTS_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAGS_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_TAIL_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_WAITING_OFFSET;
+
+/**
+ * What both ends of a ring share: the ring's bytes, and two groups of live words, ours
+ * (we alone write them) and the peer's. Each group is a position, a "waiting" word, a
+ * flags word and an "events" word, laid out alike for the tx and rx groups (see
+ * {@code ControlBlockDescriptor}). The wake-up handshake (docs/PROTOCOL.md): the side that
+ * moves its position looks at the other's waiting word and, if set, bumps its own events
+ * word and futex-wakes it; a sleeper reads that events word before re-checking, so no wake
+ * is lost.
+ */
+abstract class RingEnd implements IdleStrategy.Sleeper {
+    private static final int WAITING = TX_WAITING_OFFSET - TX_TAIL_OFFSET;
+    private static final int FLAGS = TX_FLAGS_OFFSET - TX_TAIL_OFFSET;
+    private static final int EVENTS = TX_EVENTS_OFFSET - TX_TAIL_OFFSET;
+
+    final Medium medium;
+    final long ring;
+    final long capacity;
+    final long mask;
+    final boolean wakeups;
+    private final long positionWord;
+    private final long waitingWord;
+    private final long flagsWord;
+    private final long eventsWord;
+    final long peerPositionWord;
+    private final long peerWaitingWord;
+    private final long peerFlagsWord;
+    private final long peerEventsWord;
+    private int events;
+    private int flags;
+
+    /**
+     * @param ownGroup  offset of our live-word group (our block + TX_TAIL or RX_HEAD offset)
+     * @param peerGroup offset of the peer's matching group
+     */
+    RingEnd(Medium medium, long ring, long capacity, long ownGroup, long peerGroup) {
+        this.medium = medium;
+        this.ring = ring;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.wakeups = medium.supportsWakeups();
+        this.positionWord = ownGroup;
+        this.waitingWord = ownGroup + WAITING;
+        this.flagsWord = ownGroup + FLAGS;
+        this.eventsWord = ownGroup + EVENTS;
+        this.peerPositionWord = peerGroup;
+        this.peerWaitingWord = peerGroup + WAITING;
+        this.peerFlagsWord = peerGroup + FLAGS;
+        this.peerEventsWord = peerGroup + EVENTS;
+        this.events = medium.getIntAcquire(eventsWord);
+        this.flags = medium.getIntAcquire(flagsWord);
+    }
+
+    /** The tx group of a block (producer side) or its rx group (consumer side). */
+    static long txGroup(long block) {
+        return block + TX_TAIL_OFFSET;
+    }
+
+    static long rxGroup(long block) {
+        return block + RX_HEAD_OFFSET;
+    }
+
+    long capacity() {
+        return capacity;
+    }
+
+    /** Our position as last published (read once, at the start). */
+    final long initialPosition() {
+        return medium.getLongAcquire(positionWord);
+    }
+
+    /** Publishes our new position and wakes the peer if it sleeps. */
+    final void advance(long position) {
+        medium.putLongRelease(positionWord, position);
+        if (wakeups) {
+            medium.fullFence();
+            if (medium.getIntAcquire(peerWaitingWord) != 0) {
+                signal();
+            }
+        }
+    }
+
+    /** Tells a sleeping peer to look again: bumps our events word and wakes it. */
+    private void signal() {
+        medium.putIntRelease(eventsWord, ++events);
+        if (wakeups) {
+            medium.wake(eventsWord);
+        }
+    }
+
+    /** Sets one of our flags (after everything published before it) and wakes the peer. */
+    final void raise(int flag) {
+        flags |= flag;
+        medium.putIntRelease(flagsWord, flags);
+        medium.fullFence();
+        signal();
+    }
+
+    final boolean peerHasFlag(int flag) {
+        return (medium.getIntAcquire(peerFlagsWord) & flag) != 0;
+    }
+
+    /** Copies {@code n} bytes between the ring at {@code position} and {@code buf}, wrapping at the end. */
+    final void copy(long position, ByteBuffer buf, int n, boolean intoRing) {
+        int index = (int) (position & mask);
+        int first = (int) Math.min(n, capacity - index);
+        int limit = buf.limit();
+        buf.limit(buf.position() + first);
+        transfer(ring + index, buf, intoRing);
+        buf.limit(limit);
+        if (first < n) {
+            buf.limit(buf.position() + n - first);
+            transfer(ring, buf, intoRing);
+            buf.limit(limit);
+        }
+    }
+
+    private void transfer(long at, ByteBuffer buf, boolean intoRing) {
+        if (intoRing) {
+            medium.writeRelease(at, buf);
+        } else {
+            medium.readAcquire(at, buf);
+        }
+    }
+
+    @Override
+    public final boolean canSleep() {
+        return wakeups;
+    }
+
+    /** Sleeps until the peer signals, unless it already moved past {@code seenPeerPosition()} or ended. */
+    @Override
+    public final void sleep(long maxNanos) {
+        medium.putIntRelease(waitingWord, 1);
+        medium.fullFence();
+        int seen = medium.getIntAcquire(peerEventsWord);
+        if (medium.getLongAcquire(peerPositionWord) == seenPeerPosition() && !peerFinished()) {
+            medium.awaitChange(peerEventsWord, seen, maxNanos);
+        }
+        medium.putIntRelease(waitingWord, 0);
+    }
+
+    /** The peer's position as we last saw it: a different one means news, no sleep. */
+    abstract long seenPeerPosition();
+
+    /** Whether the peer raised the flag that ends our waiting (end of stream, input shut). */
+    abstract boolean peerFinished();
+}
