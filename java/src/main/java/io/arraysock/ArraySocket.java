@@ -251,7 +251,11 @@ public final class ArraySocket implements Closeable {
      * none or after input shutdown): what {@code InputStream.available()} reports.
      */
     public int available() throws IOException {
-        return core.available();
+        try {
+            return core.available();
+        } catch (InternalError e) {
+            throw core.faultOf(e);
+        }
     }
 
     // ---- messages ---------------------------------------------------------------------
