@@ -15,7 +15,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -81,9 +81,8 @@ final class BenchCommand implements Callable<Integer> {
             listener.setReceiveBufferSize((int) ringSize);
             listener.bind(0);
             listener.listen(1);
-            Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench-peer", path,
-                    Integer.toString(listener.localPort()), Long.toString(ringSize), idle.name())
+            Process peer = new ProcessBuilder(JavaCommand.of(List.of(), Main.class, "bench-peer", path,
+                    Integer.toString(listener.localPort()), Long.toString(ringSize), idle.name()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
                 s.setIdleStrategy(idle.strategy());

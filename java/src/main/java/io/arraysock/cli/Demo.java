@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -46,8 +45,7 @@ public final class Demo {
         Process peer = null;
         try (StorageArray array = StorageArray.attach(path)) {
             System.out.println("this process (pid " + ProcessHandle.current().pid() + ") attached as node " + array.nodeSlot());
-            peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Demo.class.getName(), "--peer", path)
+            peer = new ProcessBuilder(JavaCommand.of(List.of(), Demo.class, "--peer", path))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader fromPeer = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
             String ready = fromPeer.readLine();

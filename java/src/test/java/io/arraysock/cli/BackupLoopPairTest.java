@@ -74,8 +74,7 @@ class BackupLoopPairTest {
         if (LoopDevices.isRoot()) {
             cmd.addAll(List.of("unshare", "--net"));
         }
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "backup-client", device));
+        cmd.addAll(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class, "backup-client", device));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -79,8 +79,7 @@ class CliTwoProcessTest {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         processes.add(p);
@@ -90,12 +89,15 @@ class CliTwoProcessTest {
     /** The port a "PORT 0" listener announces on its stderr. */
     private static int portOf(Process p) throws IOException {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        String line = err.readLine();
-        Matcher m = LISTENING.matcher(line == null ? "" : line);
-        if (!m.find()) {
-            throw new AssertionError("expected 'listening on port N' on stderr, got: " + line);
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = err.readLine()) != null; ) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            seen.append(line).append('\n'); // e.g. a JVM warning before it
         }
-        return Integer.parseInt(m.group(1));
+        throw new AssertionError("expected 'listening on port N' on stderr, got: " + seen);
     }
 
     private static Thread feed(Process p, byte[] bytes) {

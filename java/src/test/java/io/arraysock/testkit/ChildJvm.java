@@ -1,5 +1,7 @@
 package io.arraysock.testkit;
 
+import io.arraysock.cli.JavaCommand;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -64,13 +66,7 @@ public final class ChildJvm implements AutoCloseable {
             cmd.add("unshare");
             cmd.add("--net");
         }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(main.getName());
-        cmd.addAll(List.of(args));
+        cmd.addAll(JavaCommand.of(List.of("-Xmx512m", "-XX:+UseSerialGC"), main, args));
         Path err = Files.createTempFile("arraysock-child-", ".stderr");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         return new ChildJvm(main.getSimpleName() + "#" + p.pid(), p, err);
