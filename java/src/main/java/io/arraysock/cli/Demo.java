@@ -125,8 +125,4 @@ public final class Demo {
     private static MessageDigest sha256() throws NoSuchAlgorithmException {
         return MessageDigest.getInstance("SHA-256");
     }
-
-    static List<String> usage() {
-        return List.of("usage: scripts/demo --stream [MiB to send, default 1024]");
-    }
 }

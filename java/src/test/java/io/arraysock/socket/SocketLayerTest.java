@@ -234,7 +234,7 @@ class SocketLayerTest {
         a.tick();
         b.tick();
         int[] busy = {0};
-        new ControlBlockTable(new BareNode(medium, medium.size() > 0 ? a.geometry : null, 2, BareNode.registry()))
+        new ControlBlockTable(new BareNode(medium, a.geometry, 2, BareNode.registry()))
                 .scanPartition(0, (s, i, h) -> busy[0]++);
         assertEquals(0, busy[0], "blocks still in use on node 0");
         assertEquals(a.geometry.arenaSize(), a.arena.freeBytes());
