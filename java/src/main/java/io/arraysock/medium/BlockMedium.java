@@ -219,36 +219,32 @@ public final class BlockMedium implements Medium {
 
     @Override
     public int getIntAcquire(long offset) {
-        checkWord(offset, Integer.BYTES, size);
-        ensureOpen();
-        Shadow s = ownedRange(offset, Integer.BYTES);
-        if (s != null) {
-            synchronized (s) {
-                if (!s.buffer.isFreed()) {
-                    return s.buffer.getInt(offset - s.start);
-                }
-            }
-        }
-        long sector = floorSector(offset);
-        AlignedBuffer b = readSectors(sector, sectorSize);
-        return b.getInt(offset - sector);
+        return (int) readWord(offset, Integer.BYTES);
     }
 
     @Override
     public long getLongAcquire(long offset) {
-        checkWord(offset, Long.BYTES, size);
+        return readWord(offset, Long.BYTES);
+    }
+
+    /** A 4- or 8-byte word: from our shadow if we own it, else from the device. */
+    private long readWord(long offset, int width) {
+        checkWord(offset, width, size);
         ensureOpen();
-        Shadow s = ownedRange(offset, Long.BYTES);
+        Shadow s = ownedRange(offset, width);
         if (s != null) {
             synchronized (s) {
                 if (!s.buffer.isFreed()) {
-                    return s.buffer.getLong(offset - s.start);
+                    return word(s.buffer, offset - s.start, width);
                 }
             }
         }
         long sector = floorSector(offset);
-        AlignedBuffer b = readSectors(sector, sectorSize);
-        return b.getLong(offset - sector);
+        return word(readSectors(sector, sectorSize), offset - sector, width);
+    }
+
+    private static long word(AlignedBuffer b, long at, int width) {
+        return width == Long.BYTES ? b.getLong(at) : b.getInt(at);
     }
 
     @Override
