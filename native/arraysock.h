@@ -90,6 +90,12 @@ AS_EXPORT int as_ofd_lock(int fd, int64_t offset, int64_t length, int exclusive)
 AS_EXPORT int as_ofd_unlock(int fd, int64_t offset, int64_t length);
 AS_EXPORT int as_ofd_probe(int fd, int64_t offset, int64_t length);
 
+/* Installs the SIGBUS handler as_copy needs (once per process; chains to the previous one). */
+AS_EXPORT int as_copy_init(void);
+/* memcpy that returns -1 instead of crashing when a page of the source or destination
+ * vanished (SIGBUS: a truncated shared-memory segment). Only after as_copy_init. */
+AS_EXPORT int as_copy(int64_t destination, int64_t source, int64_t length);
+
 AS_EXPORT int as_strerror(int errnum, char *buffer, int length);
 
 #endif

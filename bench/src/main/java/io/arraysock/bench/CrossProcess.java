@@ -110,6 +110,11 @@ public final class CrossProcess {
             if (logging != null) {
                 cmd.add(1, "-Djava.util.logging.config.file=" + logging);
             }
+            // e.g. -Dbench.peer.jvmArgs=-XX:StartFlightRecording=filename=peer.jfr to profile the peer
+            String extra = System.getProperty("bench.peer.jvmArgs", "").strip();
+            if (!extra.isEmpty()) {
+                cmd.addAll(1, List.of(extra.split("\\s+")));
+            }
             Process peer = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             List<String> peerOut = new ArrayList<>();
             Thread reader = new Thread(() -> {

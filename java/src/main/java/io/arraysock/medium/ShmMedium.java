@@ -3,6 +3,7 @@ package io.arraysock.medium;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.arraysock.medium.internal.FileInfo;
+import io.arraysock.medium.internal.GuardedCopy;
 import io.arraysock.medium.internal.NativeConstants;
 import io.arraysock.medium.internal.NativeErrors;
 import io.arraysock.medium.internal.NativeFile;
@@ -215,6 +216,13 @@ public final class ShmMedium implements Medium {
     public void readAcquire(long offset, ByteBuffer dst) {
         int length = dst.remaining();
         Objects.checkFromIndexSize(offset, length, size);
+        if (GuardedCopy.worthIt(dst, length)) {
+            checkOpen();
+            GuardedCopy.copy(GuardedCopy.addressOf(dst), address + offset, length);
+            dst.position(dst.position() + length);
+            VarHandle.acquireFence();
+            return;
+        }
         int at = dst.position();
         long pos = offset;
         int left = length;
@@ -253,6 +261,12 @@ public final class ShmMedium implements Medium {
         int length = src.remaining();
         Objects.checkFromIndexSize(offset, length, size);
         VarHandle.releaseFence();
+        if (GuardedCopy.worthIt(src, length)) {
+            checkOpen();
+            GuardedCopy.copy(address + offset, GuardedCopy.addressOf(src), length);
+            src.position(src.position() + length);
+            return;
+        }
         int at = src.position();
         long pos = offset;
         int left = length;

@@ -42,6 +42,10 @@ public final class TruncationChild {
         System.out.println("TRUNCATED " + newLength);
 
         server.setReceiveTimeout(Duration.ofMillis(200));
+        // direct buffers of 4 KiB and more are copied by native code (GuardedCopy): first,
+        // before a fault seen elsewhere fences the node
+        call("send-direct", () -> client.send(ByteBuffer.allocateDirect(16384)));
+        call("receive-direct", () -> server.receive(ByteBuffer.allocateDirect(32768)));
         call("send", () -> client.send(ByteBuffer.wrap(new byte[5000])));
         call("receive", () -> server.receive(ByteBuffer.allocate(10000)));
         call("send-again", () -> client.send(ByteBuffer.wrap(new byte[5000])));

@@ -95,5 +95,10 @@ public final class NativeLayer {
 
     public static native int as_ofd_probe(int fd, long offset, long length) throws LastErrorException;
 
+    public static native int as_copy_init() throws LastErrorException;
+
+    /** Hot path: no errno capture; returns -1 when a page vanished under the copy. */
+    public static native int as_copy(long destination, long source, long length);
+
     public static native int as_strerror(int errnum, byte[] buffer, int length);
 }

@@ -1,0 +1,63 @@
+package io.arraysock.medium.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Copies between a shared mapping and a direct buffer with the C library's {@code memcpy}
+ * ({@code as_copy} in {@code native/guarded_copy.c}), which survives a page that vanished
+ * under it (a truncated segment) by failing instead of crashing the JVM.
+ *
+ * <p>Why not the JVM's own copy: across processes the ring's cache lines sit in the other
+ * core's cache, and the JVM's vector copy reads each line before it writes it, while
+ * glibc's {@code rep movsb} writes whole lines without reading them. Measured here on a
+ * two-process ring, 64 KiB messages stream 5.6 GB/s with a vector copy and 28 GB/s with
+ * glibc's; below {@value #MIN_LENGTH} bytes the gain is smaller than the ~0.2 µs a JNA
+ * call costs, so short copies stay in Java.
+ */
+public final class GuardedCopy {
+    /** Shortest copy worth a native call. */
+    public static final int MIN_LENGTH = 4096;
+    private static final System.Logger LOG = System.getLogger(GuardedCopy.class.getName());
+    private static final boolean AVAILABLE = init();
+
+    private GuardedCopy() {
+    }
+
+    private static boolean init() {
+        try {
+            NativeLayer.ensureLoaded();
+            NativeLayer.as_copy_init();
+            return true;
+        } catch (LastErrorException | UnsatisfiedLinkError | UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.WARNING, "native copies unavailable, shared-memory rings use the JVM's copy: " + e);
+            return false;
+        }
+    }
+
+    /** Whether {@code buffer}'s next {@code length} bytes should be copied natively. */
+    public static boolean worthIt(ByteBuffer buffer, int length) {
+        return length >= MIN_LENGTH && AVAILABLE && buffer.isDirect();
+    }
+
+    /** Address of the direct buffer's current position. */
+    public static long addressOf(ByteBuffer direct) {
+        return Pointer.nativeValue(Native.getDirectBufferPointer(direct)) + direct.position();
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code source} to {@code destination} (addresses).
+     *
+     * @throws InternalError when a page of either vanished (SIGBUS), as the JVM does for its
+     *     own accesses to a truncated mapping; {@code Medium.faultOf} tells the caller why
+     */
+    public static void copy(long destination, long source, long length) {
+        if (NativeLayer.as_copy(destination, source, length) != 0) {
+            throw new InternalError("a fault occurred in a native copy of " + length
+                    + " bytes: a page of the shared mapping vanished (the segment was truncated?)");
+        }
+    }
+}
