@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * <br>Peer: {@code peer aeronDir sizes iterations millis phases}
  */
 public final class AeronIpc {
-    private static final String CHANNEL = "aeron:ipc?term-length=8m";
+    private static final String CHANNEL = "aeron:ipc?term-length=8m|mtu=65504";
     private static final int FORTH = 1001;
     private static final int BACK = 1002;
     /** The marker that ends a streaming burst: a message of this length. */
@@ -52,7 +52,7 @@ public final class AeronIpc {
         String phases = args[4];
         String dir = "/dev/shm/aeron-bench-" + ProcessHandle.current().pid();
         MediaDriver.Context ctx = new MediaDriver.Context().aeronDirectoryName(dir).threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy()).dirDeleteOnStart(true).dirDeleteOnShutdown(true);
+                .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, 1_000, 20_000)).dirDeleteOnStart(true).dirDeleteOnShutdown(true);
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(outFile, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
              MediaDriver driver = MediaDriver.launchEmbedded(ctx);

@@ -143,10 +143,20 @@ public final class CrossProcess {
                 }
             }
             if (phases.contains("connect")) {
+                // Each cycle is a whole exchange: accept, send one byte, wait for the client's
+                // close, close. Without the byte a TCP client outruns the accepting thread (its
+                // connect completes in the kernel), overflows the listen backlog and waits 1 s
+                // for a SYN retransmission: that measured the backlog, not connection setup.
+                // The client closes first, so TIME_WAIT stays on its side, where connect()'s
+                // choice of port accounts for it.
                 Thread acceptor = new Thread(() -> {
+                    ByteBuffer one = ByteBuffer.allocateDirect(1);
                     try {
                         while (true) {
-                            listener.accept().close();
+                            try (Net.Conn c = listener.accept()) {
+                                c.write(one.clear());
+                                c.read(one.clear());
+                            }
                         }
                     } catch (IOException | RuntimeException e) {
                         // the listener closed: done

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * as the parent, so they need no control channel: for each size, {@code iterations + 1}
  * streaming bursts (one connection each, the first one warms up), then one ping-pong
  * connection it echoes on until the parent closes it; finally connect/close cycles, whose
- * rate it prints as {@code CONNECTS <iteration> <per second>} lines.
+ * rate it prints as {@code CONNECTS <iteration> <per second>} lines. A cycle: connect, read
+ * the one byte the server sends once it accepted, close (see {@code CrossProcess}).
  *
  * <p>Arguments: transport where sizes(csv) iterations millis phases(csv of stream,pingpong,connect)
  */
@@ -36,14 +37,15 @@ public final class Peer {
                 }
             }
             if (phases.contains("connect")) {
+                ByteBuffer one = ByteBuffer.allocateDirect(1);
                 for (int i = 0; i <= iterations; i++) {
                     long n = 0;
                     long start = System.nanoTime();
                     long end = start + TimeUnit.MILLISECONDS.toNanos(millis);
                     long now;
                     do {
-                        try {
-                            net.connect().close();
+                        try (Net.Conn c = net.connect()) {
+                            c.readFully(one.clear()); // the server's byte: it accepted
                         } catch (IOException e) {
                             throw new IOException("connect #" + n + " of iteration " + i + " failed", e);
                         }

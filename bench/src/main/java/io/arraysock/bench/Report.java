@@ -213,7 +213,7 @@ public final class Report {
         line("| dd limit for a stream (every byte written once and read once: 1/(1/w+1/r)) | "
                 + fmt(ddLimit()) + " |");
         line("");
-        line("## Connection setup (connect + close, accept + close), connects/s");
+        line("## Connection setup, connects/s (a cycle: connect, accept, the server sends one byte, the client reads it and closes, the server sees the end and closes)");
         line("");
         line("| shm (blocking) | TCP loopback | ratio |");
         line("|---:|---:|---:|");

@@ -464,9 +464,12 @@ public final class SocketCore {
                         || l.state() != STATE_LISTENING || l.generation() != listener.generation()) {
                     throw new ConnectException("Connection refused: the listener on port " + port + " closed");
                 }
-                layer.ringConnectBell(lSlot);
                 layer.node.checkAttached();
             }
+            // The bell is a bare futex wake on a word only the listener's node may write, so
+            // a ring that lands while its acceptor is between a scan and its sleep is lost:
+            // ring again before every wait, which bounds the loss to one short wait.
+            layer.ringConnectBell(lSlot);
             long wait = Math.min(CONNECT_POLL_MAX_NANOS, 10_000L << Math.min(round, 8));
             if (timeoutNanos > 0) {
                 wait = Math.max(1, Math.min(wait, timeoutNanos - elapsed));
