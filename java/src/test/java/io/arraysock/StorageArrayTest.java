@@ -312,4 +312,31 @@ class StorageArrayTest {
             listener.close();
         }
     }
+
+    /**
+     * Connect/close cycles faster than the heartbeat, with more sockets than the arena has
+     * rings (8 blocks but 4 rings of 16 KiB in a 64 KiB arena, heartbeat every 10 s): the
+     * client closes first, so its socket lingers until its peer lets go; its ring must come
+     * back when the arena runs out, not only at the next heartbeat ("no buffer space" before).
+     */
+    @Test
+    void lingeringRingsReturnWhenTheArenaRunsOut() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, SMALL.withLivenessTimeoutMs(60_000).withHeartbeatIntervalMs(10_000));
+        try (StorageArray array = StorageArray.attach(path)) {
+            ArraySocket listener = array.openSocket(SocketType.STREAM);
+            listener.bind(7002);
+            listener.listen(4);
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            for (int i = 0; i < 40; i++) {
+                ArraySocket client = array.openSocket(SocketType.STREAM);
+                client.connect(7002, Duration.ofSeconds(5));
+                ArraySocket served = listener.accept(Duration.ofSeconds(5));
+                client.close();
+                assertEquals(-1, served.receive(one.clear()), "cycle #" + i);
+                served.close();
+            }
+            listener.close();
+        }
+    }
 }

@@ -15,6 +15,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: transport where sizes(csv) iterations millis phases(csv of stream,pingpong,connect)
  */
 public final class Peer {
+    /**
+     * The connect phase's warm-up iteration lasts at least this long, for every transport:
+     * the connect path is long Java code, and on 2 busy cores the JIT needs seconds to
+     * finish compiling it (measured: arraysock's rate climbs from ~1,300/s to a plateau
+     * after ~4 s). TCP's path is in the kernel and needs none, so a short warm-up would
+     * compare compiled C with interpreted Java.
+     */
+    static final long CONNECT_WARMUP_MILLIS = 5_000;
+
     private Peer() {
     }
 
@@ -41,7 +50,7 @@ public final class Peer {
                 for (int i = 0; i <= iterations; i++) {
                     long n = 0;
                     long start = System.nanoTime();
-                    long end = start + TimeUnit.MILLISECONDS.toNanos(millis);
+                    long end = start + TimeUnit.MILLISECONDS.toNanos(i == 0 ? Math.max(millis, CONNECT_WARMUP_MILLIS) : millis);
                     long now;
                     do {
                         try (Net.Conn c = net.connect()) {

@@ -44,7 +44,15 @@ package io.arraysock.format;
  *  |    connect bell (u32): never written; clients futex-wake it   | 320
  *  |    after posting a connect request (shm)                      |
  *  +---------------------------------------------------------------+
- *  |    reserved for the socket layer, zero, to the sector's end   | 324
+ *  |    reserved, zero (u32)                                       | 324
+ *  +---------------------------------------------------------------+
+ *  |    connect requests posted (u64): changes after this node     | 328
+ *  |    writes a CONNECTING block                                  |
+ *  +---------------------------------------------------------------+
+ *  |    connect answers posted (u64): changes after this node      | 336
+ *  |    writes an answer (ESTABLISHED for a client, or REFUSED)    |
+ *  +---------------------------------------------------------------+
+ *  |    reserved for the socket layer, zero, to the sector's end   | 344
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -80,6 +88,14 @@ public final class NodeRecordDescriptor {
      * sector keeps its single writer.
      */
     public static final int CONNECT_BELL_OFFSET = SOCKET_AREA_OFFSET;
+    /**
+     * Live words outside the seal, release-stored by the node: a value that differs from the
+     * last one seen means "scan my partition", so pollers (acceptors, clients awaiting an
+     * answer) read one word per node instead of the table. Hints only: the value means
+     * nothing else, any value is safe, and pollers still scan in full now and then.
+     */
+    public static final int CONNECT_REQUESTS_OFFSET = 328;
+    public static final int CONNECT_ANSWERS_OFFSET = 336;
 
     /** Largest pid accepted from the medium (a positive int). */
     public static final long MAX_PID = Integer.MAX_VALUE;

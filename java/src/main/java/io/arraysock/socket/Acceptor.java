@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
@@ -21,12 +22,17 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * control-block table for blocks in state CONNECTING that name one of our listeners,
  * allocates a socket for each new one (or a REFUSED answer when the backlog is full) and
  * wakes the client. On shm it sleeps on the node's connect bell between scans; on the
- * block medium it polls with back-off.
+ * block medium it polls with back-off. A thread waiting in accept makes the same passes
+ * itself ({@link #tryPass}), so the common case needs no hand-off between threads.
+ * Clients announce requests in their node record; a pass scans only partitions whose
+ * announcement changed, and every {@value #FULL_PASS_NANOS} ns all of them.
  */
 final class Acceptor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     private static final long MAX_SLEEP_NANOS = 20_000_000;
     private static final long MIN_POLL_NANOS = 200_000;
+    /** How often the acceptor thread scans every live partition, announced or not. */
+    private static final long FULL_PASS_NANOS = 10_000_000;
     /** The medium may close right after us: wait for the thread to leave it. */
     private static final long JOIN_MILLIS = 5_000;
 
@@ -43,13 +49,35 @@ final class Acceptor implements AutoCloseable {
 
     private final SocketLayer layer;
     private final Map<Integer, SocketCore> listeners = new ConcurrentHashMap<>();
-    /** Only touched by the acceptor thread. */
+    /** Held for a pass: by the acceptor thread, or by a thread waiting in accept. */
+    private final ReentrantLock passLock = new ReentrantLock();
+    /** Guarded by passLock. */
     private final Map<RequestKey, Answer> answered = new HashMap<>();
+    /** Each node's connect-request word as of our last scan of its partition; guarded by passLock. */
+    private final long[] requestsSeen;
+    private long lastFullPass;
     private Thread thread;
     private volatile boolean closed;
 
     Acceptor(SocketLayer layer) {
         this.layer = layer;
+        this.requestsSeen = new long[layer.geometry.nodeSlots()];
+    }
+
+    /**
+     * One pass from a thread waiting in accept, so a connection is answered by the thread
+     * that takes it, without a hand-off; skipped while the acceptor thread makes one.
+     */
+    void tryPass() {
+        if (passLock.tryLock()) {
+            try {
+                if (!closed) {
+                    pass(false);
+                }
+            } finally {
+                passLock.unlock();
+            }
+        }
     }
 
     synchronized void add(SocketCore listener) {
@@ -78,7 +106,14 @@ final class Acceptor implements AutoCloseable {
                     }
                     continue;
                 }
-                if (pass()) {
+                boolean progress;
+                passLock.lock();
+                try {
+                    progress = pass(System.nanoTime() - lastFullPass >= FULL_PASS_NANOS);
+                } finally {
+                    passLock.unlock();
+                }
+                if (progress) {
                     idleRounds = 0;
                 } else {
                     idle(idleRounds++);
@@ -108,15 +143,38 @@ final class Acceptor implements AutoCloseable {
         }
     }
 
-    /** One scan: answers new requests, forgets finished ones. Returns whether anything happened. */
-    private boolean pass() {
+    /**
+     * Answers new requests; a full pass also forgets finished ones. A partial pass scans only
+     * the partitions of nodes whose connect-request word changed since we last scanned them
+     * (one word read per live node when nothing is new); a full one scans every live node,
+     * so a request whose announcement we missed waits at most {@link #FULL_PASS_NANOS}.
+     * Returns whether anything happened. Caller holds passLock.
+     */
+    private boolean pass(boolean full) {
         List<Request> requests = new ArrayList<>();
         long incarnation = layer.node.incarnation();
-        layer.table.scan((s, i, h) -> {
+        ControlBlockTable.Visitor collect = (s, i, h) -> {
             if (h.state() == STATE_CONNECTING && h.peerSlot() == layer.slot && h.peerIncarnation() == incarnation) {
                 requests.add(new Request(s, i, h));
             }
-        });
+        };
+        boolean scanned = false;
+        for (int slot = 0; slot < requestsSeen.length; slot++) {
+            if (slot != layer.slot && layer.node.liveIncarnation(slot) == 0) {
+                continue;
+            }
+            long posted = layer.connectRequests(slot); // before the scan: a later post shows as a change
+            if (full || posted != requestsSeen[slot]) {
+                requestsSeen[slot] = posted;
+                layer.table.scanPartition(slot, collect);
+                scanned = true;
+            }
+        }
+        if (full) {
+            lastFullPass = System.nanoTime();
+        } else if (!scanned) {
+            return false;
+        }
         boolean progress = false;
         Set<RequestKey> current = new HashSet<>();
         for (Request r : requests) {
@@ -129,6 +187,9 @@ final class Acceptor implements AutoCloseable {
                     progress = true;
                 }
             }
+        }
+        if (!full) {
+            return progress; // forgetting needs every partition's view
         }
         for (Iterator<Map.Entry<RequestKey, Answer>> it = answered.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<RequestKey, Answer> e = it.next();
@@ -173,7 +234,11 @@ final class Acceptor implements AutoCloseable {
                     SocketCore.refusalReason(refusal));
             a = refuse(r, refusal);
         }
+        layer.announceAnswer();
         layer.medium.wake(layer.table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
+        if (a.socket != null && layer.medium.supportsWakeups()) {
+            layer.medium.wake(layer.connectBell()); // a thread in accept may sleep on our bell
+        }
         return a;
     }
 
@@ -207,6 +272,15 @@ final class Acceptor implements AutoCloseable {
     /** Stops the thread, then (unless {@code fenced}: the medium is no longer ours) frees the refusal blocks. */
     void close(boolean fenced) {
         close();
+        passLock.lock(); // a thread in accept may be finishing a pass
+        try {
+            closeAnswers(fenced);
+        } finally {
+            passLock.unlock();
+        }
+    }
+
+    private void closeAnswers(boolean fenced) {
         if (!fenced) {
             for (Answer a : answered.values()) {
                 if (a.socket == null && a.index >= 0) {

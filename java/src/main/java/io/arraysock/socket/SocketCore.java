@@ -29,6 +29,10 @@ public final class SocketCore {
     private static final long PEER_CHECK_SHM_NANOS = 1_000_000;
     private static final long PEER_CHECK_BLOCK_NANOS = 10_000_000;
     private static final long CONNECT_POLL_MAX_NANOS = 2_000_000;
+    /** Longest sleep of a thread in accept between looks (bounds the cost of a lost bell). */
+    private static final long ACCEPT_SLEEP_MAX_NANOS = 1_000_000;
+    /** A client awaiting an answer scans the listener's partition this often even unannounced. */
+    private static final long CONNECT_LOOK_NANOS = 2_000_000;
 
     final SocketLayer layer;
     final int index;
@@ -305,31 +309,66 @@ public final class SocketCore {
         if (q == null || header.state() != STATE_LISTENING) {
             throw new SocketException("Socket is not listening");
         }
-        try {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (true) {
-                SocketCore s;
-                if (timeoutNanos == 0) {
-                    s = q.poll();
-                    if (s == null) {
-                        return null;
-                    }
-                } else {
-                    long wait = timeoutNanos < 0 ? PEER_CHECK_BLOCK_NANOS * 10 : Math.min(deadline - System.nanoTime(), PEER_CHECK_BLOCK_NANOS * 10);
-                    s = wait <= 0 ? null : q.poll(wait, TimeUnit.NANOSECONDS);
-                }
-                ensureOpen();
-                if (s != null) {
-                    return s;
-                }
-                layer.node.checkAttached();
-                if (timeoutNanos > 0 && deadline - System.nanoTime() <= 0) {
+        long start = System.nanoTime();
+        long lastCheck = start;
+        IdleStrategy.Sleeper bell = new AcceptSleeper(q);
+        for (int round = 0; ; round++) {
+            SocketCore s = q.poll();
+            if (s == null) {
+                layer.acceptPass(); // answer pending requests ourselves: no hand-off
+                s = q.poll();
+            }
+            ensureOpen();
+            if (s != null) {
+                return s;
+            }
+            if (timeoutNanos == 0) {
+                return null;
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("accept interrupted");
+            }
+            long now = System.nanoTime();
+            long left = Long.MAX_VALUE;
+            if (timeoutNanos > 0) {
+                left = timeoutNanos - (now - start);
+                if (left <= 0) {
                     throw new SocketTimeoutException("Accept timed out");
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("accept interrupted");
+            if (now - lastCheck >= peerCheckNanos) {
+                lastCheck = now;
+                layer.node.checkAttached();
+            }
+            idle.idle(round, start, left, bell);
+        }
+    }
+
+    /**
+     * Sleeps on our node's connect bell, which clients ring after posting a request and the
+     * acceptor thread rings after queueing a connection. Briefly: a ring that comes between
+     * our last look and the sleep is lost (the bell is a bare wake, see SocketLayer).
+     */
+    private final class AcceptSleeper implements IdleStrategy.Sleeper {
+        private final LinkedBlockingQueue<SocketCore> queue;
+
+        AcceptSleeper(LinkedBlockingQueue<SocketCore> queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public boolean canSleep() {
+            return layer.medium.supportsWakeups();
+        }
+
+        @Override
+        public void sleep(long maxNanos) {
+            long bell = layer.connectBell();
+            int value = layer.medium.getIntAcquire(bell);
+            if (queue.isEmpty() && !closed) {
+                layer.medium.awaitChange(bell, value, Math.min(maxNanos, ACCEPT_SLEEP_MAX_NANOS));
+            }
         }
     }
 
@@ -355,7 +394,7 @@ public final class SocketCore {
             throw new SocketException("Socket is listening; it cannot connect");
         }
         long start = System.nanoTime();
-        int[] found = findListener(port);
+        int[] found = locateListener(port);
         if (found == null) {
             throw new ConnectException("Connection refused: nothing listens on port " + port + " of " + layer.medium.path());
         }
@@ -382,10 +421,12 @@ public final class SocketCore {
         ControlBlockHeader before = header;
         boolean done = false;
         try {
+            long answersSeen = layer.connectAnswers(lSlot); // before the request: any answer to it changes it
             header = layer.table.write(index, header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
                     listener.ownerIncarnation(), port, nonce, ring, capacity, receiveBufferSize).withAuthTag(tag));
+            layer.announceConnectRequest();
             layer.ringConnectBell(lSlot);
-            awaitAnswer(port, lSlot, lIndex, listener, nonce, ring, capacity, start, timeoutNanos);
+            awaitAnswer(port, lSlot, lIndex, listener, nonce, ring, capacity, start, timeoutNanos, answersSeen);
             done = true;
         } finally {
             if (!done) {
@@ -406,6 +447,23 @@ public final class SocketCore {
         };
     }
 
+    /** Where the listener on {@code port} is: where it was last time if it is still there, else by a scan. */
+    private int[] locateListener(int port) {
+        int[] hint = layer.listenerHint(port);
+        if (hint != null) {
+            ControlBlockHeader h = layer.table.read(hint[0], hint[1]);
+            long live = hint[0] == layer.slot ? layer.node.incarnation() : layer.node.liveIncarnation(hint[0]);
+            if (h != null && h.state() == STATE_LISTENING && h.localPort() == port && h.ownerIncarnation() == live) {
+                return hint;
+            }
+        }
+        int[] found = findListener(port);
+        if (found != null) {
+            layer.rememberListener(port, found[0], found[1]);
+        }
+        return found;
+    }
+
     private int[] findListener(int port) {
         int[] found = {-1, -1};
         layer.table.scan((s, i, h) -> {
@@ -417,27 +475,58 @@ public final class SocketCore {
         return found[0] < 0 ? null : found;
     }
 
+    /**
+     * Waits for the listener's node to answer our request. It announces each answer it
+     * writes in its node record, so we read that one word per round and scan its partition
+     * only when it changed (and every {@value #CONNECT_LOOK_NANOS} ns regardless). Between
+     * rounds we idle as the socket's strategy says; asleep, on our own head word, which the
+     * acceptor wakes.
+     */
     private void awaitAnswer(int port, int lSlot, int lIndex, ControlBlockHeader listener, long nonce, long ring,
-                             long capacity, long start, long timeoutNanos) throws IOException {
+                             long capacity, long start, long timeoutNanos, long answersSeen) throws IOException {
         int mySlot = layer.slot;
         int myGen = header.generation();
         long myInc = layer.node.incarnation();
         long ownHeadWord = layer.table.offset(mySlot, index) + RX_HEAD_OFFSET;
         int[] answer = {-1, -1};
         ControlBlockHeader[] answerHeader = {null};
+        IdleStrategy.Sleeper sleeper = new IdleStrategy.Sleeper() {
+            @Override
+            public boolean canSleep() {
+                return layer.medium.supportsWakeups();
+            }
+
+            @Override
+            public void sleep(long maxNanos) {
+                // The bell is a bare futex wake on a word only the listener's node may write,
+                // so a ring that lands while its acceptor is between a look and its sleep is
+                // lost: ring again before every sleep, which bounds the loss to one sleep.
+                layer.ringConnectBell(lSlot);
+                layer.medium.awaitChange(ownHeadWord, 0, Math.min(maxNanos, CONNECT_POLL_MAX_NANOS));
+            }
+        };
+        long seen = answersSeen;
+        long lastLook = start;
+        long lastCheck = start;
         for (int round = 0; ; round++) {
-            answer[0] = -1;
-            layer.table.scanPartition(lSlot, (s, i, h) -> {
-                // CLOSED too: the server may accept and close before we look; like TCP, the
-                // connect still succeeds, and the first receive sees the end of the stream.
-                if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED || h.state() == STATE_CLOSED)
-                        && h.nonce() == nonce
-                        && h.pointsAt(mySlot, index, myGen, myInc)) {
-                    answer[0] = s;
-                    answer[1] = i;
-                    answerHeader[0] = h;
-                }
-            });
+            long posted = layer.connectAnswers(lSlot);
+            long now = System.nanoTime();
+            if (posted != seen || now - lastLook >= CONNECT_LOOK_NANOS) {
+                seen = posted;
+                lastLook = now;
+                answer[0] = -1;
+                layer.table.scanPartition(lSlot, (s, i, h) -> {
+                    // CLOSED too: the server may accept and close before we look; like TCP, the
+                    // connect still succeeds, and the first receive sees the end of the stream.
+                    if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED || h.state() == STATE_CLOSED)
+                            && h.nonce() == nonce
+                            && h.pointsAt(mySlot, index, myGen, myInc)) {
+                        answer[0] = s;
+                        answer[1] = i;
+                        answerHeader[0] = h;
+                    }
+                });
+            }
             if (answer[0] >= 0) {
                 ControlBlockHeader a = answerHeader[0];
                 if (a.state() == STATE_REFUSED) {
@@ -453,32 +542,22 @@ public final class SocketCore {
                         capacity, port);
                 return;
             }
-            long elapsed = System.nanoTime() - start;
+            long elapsed = now - start;
             if (timeoutNanos > 0 && elapsed >= timeoutNanos) {
                 throw new SocketTimeoutException("Connect timed out after " + TimeUnit.NANOSECONDS.toMillis(elapsed)
                         + " ms (port " + port + ")");
             }
-            if (round % 16 == 15) {
+            if (now - lastCheck >= peerCheckNanos) {
+                lastCheck = now;
                 ControlBlockHeader l = layer.table.read(lSlot, lIndex);
                 if (layer.node.liveIncarnation(lSlot) != listener.ownerIncarnation() || l == null
                         || l.state() != STATE_LISTENING || l.generation() != listener.generation()) {
                     throw new ConnectException("Connection refused: the listener on port " + port + " closed");
                 }
                 layer.node.checkAttached();
+                layer.ringConnectBell(lSlot); // for a spinning client, which never sleeps (see the sleeper)
             }
-            // The bell is a bare futex wake on a word only the listener's node may write, so
-            // a ring that lands while its acceptor is between a scan and its sleep is lost:
-            // ring again before every wait, which bounds the loss to one short wait.
-            layer.ringConnectBell(lSlot);
-            long wait = Math.min(CONNECT_POLL_MAX_NANOS, 10_000L << Math.min(round, 8));
-            if (timeoutNanos > 0) {
-                wait = Math.max(1, Math.min(wait, timeoutNanos - elapsed));
-            }
-            if (layer.medium.supportsWakeups()) {
-                layer.medium.awaitChange(ownHeadWord, 0, wait);
-            } else {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
+            idle.idle(round, start, timeoutNanos > 0 ? timeoutNanos - elapsed : Long.MAX_VALUE, sleeper);
         }
     }
 

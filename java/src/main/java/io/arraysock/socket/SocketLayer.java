@@ -14,9 +14,12 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
 
@@ -43,6 +46,11 @@ public final class SocketLayer implements Closeable {
     private final Set<SocketCore> lingering = ConcurrentHashMap.newKeySet();
     private final Set<SocketCore> open = ConcurrentHashMap.newKeySet();
     private final Acceptor acceptor;
+    /** Values of our connect-request and connect-answer words; random start, so a re-attach never repeats an old value. */
+    private final AtomicLong requestsPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
+    private final AtomicLong answersPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
+    /** Where a port's listener was last found (slot << 32 | index): checked before use. */
+    private final Map<Integer, Long> listenerHints = new ConcurrentHashMap<>();
     private volatile IdleStrategy idleStrategy = IdleStrategy.blocking();
     private volatile boolean closed;
 
@@ -154,6 +162,10 @@ public final class SocketLayer implements Closeable {
     long allocateRing(long capacity) throws IOException {
         long at = arena.allocate(capacity);
         if (at < 0) {
+            tick(); // closed sockets whose peers let go meanwhile return their rings now, not at the next heartbeat
+            at = arena.allocate(capacity);
+        }
+        if (at < 0) {
             throw new SocketException("no buffer space: node " + slot + "'s arena has "
                     + arena.freeBytes() + " bytes free, a " + capacity + "-byte ring does not fit");
         }
@@ -177,6 +189,43 @@ public final class SocketLayer implements Closeable {
 
     long connectBell() {
         return geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET;
+    }
+
+    /** Says, in our node record, that we wrote a CONNECTING block (after writing it). */
+    void announceConnectRequest() {
+        medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_REQUESTS_OFFSET,
+                requestsPosted.incrementAndGet());
+    }
+
+    /** Says, in our node record, that we wrote an answer to a connect request (after writing it). */
+    void announceAnswer() {
+        medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET,
+                answersPosted.incrementAndGet());
+    }
+
+    /** Node {@code nodeSlot}'s connect-request word: a change means new requests in its partition. */
+    long connectRequests(int nodeSlot) {
+        return medium.getLongAcquire(geometry.nodeRecordOffset(nodeSlot) + NodeRecordDescriptor.CONNECT_REQUESTS_OFFSET);
+    }
+
+    /** Node {@code nodeSlot}'s connect-answer word: a change means new answers in its partition. */
+    long connectAnswers(int nodeSlot) {
+        return medium.getLongAcquire(geometry.nodeRecordOffset(nodeSlot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET);
+    }
+
+    /** Where the listener on {@code port} was last seen, {slot, index}, or null; the caller checks it. */
+    int[] listenerHint(int port) {
+        Long at = listenerHints.get(port);
+        return at == null ? null : new int[] {(int) (at >>> 32), (int) (long) at};
+    }
+
+    void rememberListener(int port, int listenerSlot, int listenerIndex) {
+        listenerHints.put(port, (long) listenerSlot << 32 | (listenerIndex & 0xffffffffL));
+    }
+
+    /** From a thread waiting in accept: answers pending connect requests unless the acceptor is at it. */
+    void acceptPass() {
+        acceptor.tryPass();
     }
 
     /** A closed socket whose peer still holds it: released by {@link #tick()} once the peer lets go. */
