@@ -95,7 +95,8 @@ public final class IdleStrategy {
             }
             case BACKOFF -> backoff(round, maxNanos);
             case BLOCKING -> {
-                if (System.nanoTime() - idleSince < spinNanos) {
+                // the clock only every 8th round: a read costs as much as a look at the ring
+                if ((round & 7) != 0 || System.nanoTime() - idleSince < spinNanos) {
                     Thread.onSpinWait();
                 } else if (sleeper.canSleep()) {
                     sleeper.sleep(Math.min(maxNanos, MAX_SLEEP_NANOS));

@@ -44,15 +44,19 @@ package io.arraysock.format;
  *  +===============================================================+
  *  |                  tx tail (u64)                                | 128  \
  *  +---------------------------------------------------------------+       | producer
- *  |         tx waiting (u32)      |         tx flags (u32)        | 136   | thread's
+ *  |         (reserved)            |         tx flags (u32)        | 136   | thread's
  *  +---------------------------------------------------------------+       | line
  *  |         tx events (u32)       |                               | 144  /
  *  +---------------------------------------------------------------+
+ *  |         tx waiting (u32), a line of its own                   | 192
+ *  +---------------------------------------------------------------+
  *  |                  rx head (u64)                                | 256  \
  *  +---------------------------------------------------------------+       | consumer
- *  |         rx waiting (u32)      |         rx flags (u32)        | 264   | thread's
+ *  |         (reserved)            |         rx flags (u32)        | 264   | thread's
  *  +---------------------------------------------------------------+       | line
  *  |         rx events (u32)       |                               | 272  /
+ *  +---------------------------------------------------------------+
+ *  |         rx waiting (u32), a line of its own                   | 320
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -60,7 +64,9 @@ package io.arraysock.format;
  * and CRC; a reader re-reads it until the seal matches. The live words below it change on
  * every transfer and are single aligned words, written with release stores, outside the
  * seal. Producer and consumer words sit 128 bytes apart so the two threads of a socket
- * never share a cache line (or an adjacent-line prefetch pair).
+ * never share a cache line (or an adjacent-line prefetch pair). Each "waiting" word has a
+ * line of its own: the other side reads it after every transfer, and on the position's
+ * line (written on every transfer) that read would pull the line across cores each time.
  *
  * <p>Tail and head are byte positions since the connection began. "Waiting" is 1 while
  * that side sleeps; the other side, after moving its position, looks at it and, if set,
@@ -97,11 +103,11 @@ public final class ControlBlockDescriptor {
     public static final int HEADER_LENGTH = 128;
 
     public static final int TX_TAIL_OFFSET = 128;
-    public static final int TX_WAITING_OFFSET = 136;
+    public static final int TX_WAITING_OFFSET = 192;
     public static final int TX_FLAGS_OFFSET = 140;
     public static final int TX_EVENTS_OFFSET = 144;
     public static final int RX_HEAD_OFFSET = 256;
-    public static final int RX_WAITING_OFFSET = 264;
+    public static final int RX_WAITING_OFFSET = 320;
     public static final int RX_FLAGS_OFFSET = 268;
     public static final int RX_EVENTS_OFFSET = 272;
 

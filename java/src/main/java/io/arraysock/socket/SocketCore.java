@@ -29,6 +29,7 @@ public final class SocketCore {
     private static final long PEER_CHECK_SHM_NANOS = 1_000_000;
     private static final long PEER_CHECK_BLOCK_NANOS = 10_000_000;
     private static final long CONNECT_POLL_MAX_NANOS = 2_000_000;
+    private static final int CLOCK_ROUNDS = 8;
     /** Longest sleep of a thread in accept between looks (bounds the cost of a lost bell). */
     private static final long ACCEPT_SLEEP_MAX_NANOS = 1_000_000;
     /** A client awaiting an answer scans the listener's partition this often even unannounced. */
@@ -572,6 +573,15 @@ public final class SocketCore {
         return c;
     }
 
+    /**
+     * The clock for an idle loop, read every {@value #CLOCK_ROUNDS} rounds only: a read costs
+     * tens of ns on a VM's paravirtual clock, about as much as a look at the ring, and the
+     * timeouts and peer checks it serves need no finer grain.
+     */
+    private static long clockAt(int round, long last) {
+        return (round & (CLOCK_ROUNDS - 1)) == 0 ? System.nanoTime() : last;
+    }
+
     private void checkPeerEvery(Connection c, long now) throws SocketException {
         if (now - lastPeerCheck >= peerCheckNanos) {
             lastPeerCheck = now;
@@ -601,6 +611,7 @@ public final class SocketCore {
         int total = 0;
         int round = 0;
         long since = 0;
+        long now = 0;
         while (src.hasRemaining()) {
             int n = c.producer.offer(src);
             if (n > 0) {
@@ -611,7 +622,7 @@ public final class SocketCore {
             if (c.producer.peerShut()) {
                 return total + discardOrFail(c, src);
             }
-            long now = System.nanoTime();
+            now = clockAt(round, now);
             checkPeerEvery(c, now);
             if (!blocking) {
                 break;
@@ -649,6 +660,7 @@ public final class SocketCore {
         }
         int round = 0;
         long since = 0;
+        long now = 0;
         long timeout = receiveTimeoutNanos;
         while (true) {
             int n = c.consumer.poll(dst);
@@ -659,7 +671,7 @@ public final class SocketCore {
                 n = c.consumer.poll(dst);
                 return n > 0 ? n : -1;
             }
-            long now = System.nanoTime();
+            now = clockAt(round, now);
             if (round == 0) {
                 since = now;
             }
@@ -715,6 +727,7 @@ public final class SocketCore {
         }
         int round = 0;
         long since = 0;
+        long now = 0;
         while (true) {
             if (c.producer.offerMessage(src)) {
                 return true;
@@ -723,7 +736,7 @@ public final class SocketCore {
                 discardOrFail(c, src);
                 return true;
             }
-            long now = System.nanoTime();
+            now = clockAt(round, now);
             checkPeerEvery(c, now);
             if (!blocking) {
                 return false;
@@ -752,6 +765,7 @@ public final class SocketCore {
         }
         int round = 0;
         long since = 0;
+        long now = 0;
         long timeout = receiveTimeoutNanos;
         int room = dst.remaining();
         while (true) {
@@ -768,7 +782,7 @@ public final class SocketCore {
                 }
                 return len;
             }
-            long now = System.nanoTime();
+            now = clockAt(round, now);
             if (round == 0) {
                 since = now;
             }
