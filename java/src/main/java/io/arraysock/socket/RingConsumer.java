@@ -31,6 +31,15 @@ final class RingConsumer extends RingEnd {
     private long readAheadTo;
     private long head;
     private long tailCache;
+    /**
+     * Block medium only: the head is published once this many bytes were consumed since it
+     * last was, and always before we wait ({@link #publishHead}). A head write is a sector
+     * write, as costly as a 64 KiB payload transfer on a loop device; holding it back costs
+     * the producer nothing while the ring has room, and never strands it, since we publish
+     * before we idle.
+     */
+    private final long releaseEvery;
+    private long publishedHead;
 
     RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock) {
         super(medium, ring, capacity, rxGroup(ownBlock), txGroup(peerBlock));
@@ -38,6 +47,8 @@ final class RingConsumer extends RingEnd {
                 ? ByteBuffer.allocateDirect((int) Math.min(capacity, READ_AHEAD_MAX)) : null;
         this.head = initialPosition();
         this.tailCache = head;
+        this.publishedHead = head;
+        this.releaseEvery = medium.kind() == Medium.Kind.BLOCK ? capacity / 4 : 0;
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */
@@ -128,11 +139,23 @@ final class RingConsumer extends RingEnd {
 
     private void release(long newHead) {
         head = newHead;
-        advance(newHead);
+        if (newHead - publishedHead >= releaseEvery) {
+            publishedHead = newHead;
+            advance(newHead);
+        }
+    }
+
+    /** Publishes a head held back (block medium); called before waiting, so the producer sees all the room there is. */
+    void publishHead() {
+        if (head != publishedHead) {
+            publishedHead = head;
+            advance(head);
+        }
     }
 
     /** Says we read no more (bytes sent after this are dropped by the producer), and wakes it. */
     void shut() {
+        publishHead();
         raise(RX_FLAG_SHUT);
     }
 

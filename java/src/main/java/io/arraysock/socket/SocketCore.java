@@ -671,6 +671,7 @@ public final class SocketCore {
                 n = c.consumer.poll(dst);
                 return n > 0 ? n : -1;
             }
+            c.consumer.publishHead();
             now = clockAt(round, now);
             if (round == 0) {
                 since = now;
@@ -782,6 +783,7 @@ public final class SocketCore {
                 }
                 return len;
             }
+            c.consumer.publishHead();
             now = clockAt(round, now);
             if (round == 0) {
                 since = now;
