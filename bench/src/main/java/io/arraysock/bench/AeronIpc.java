@@ -52,7 +52,7 @@ public final class AeronIpc {
         String phases = args[4];
         String dir = "/dev/shm/aeron-bench-" + ProcessHandle.current().pid();
         MediaDriver.Context ctx = new MediaDriver.Context().aeronDirectoryName(dir).threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, 1_000, 20_000)).dirDeleteOnStart(true).dirDeleteOnShutdown(true);
+                .sharedIdleStrategy(new BackoffIdleStrategy()).dirDeleteOnStart(true).dirDeleteOnShutdown(true);
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(outFile, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
              MediaDriver driver = MediaDriver.launchEmbedded(ctx);
