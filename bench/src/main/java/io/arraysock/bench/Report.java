@@ -220,7 +220,10 @@ public final class Report {
         line("| " + cell("shm-block", "connects_per_s", 0) + " | " + cell("tcp", "connects_per_s", 0) + " | "
                 + ratio(med("shm-block", "connects_per_s", 0), med("tcp", "connects_per_s", 0)) + " |");
         line("");
-        line("## JMH: in-process hot path (one thread sends a message on shm and receives it on the peer socket)");
+        line("## JMH: in-process hot path");
+        line("");
+        line("`RingHotPath`: one thread sends a message on shm and receives it on the peer socket. "
+                + "`MediumPrimitives`: the shm medium's word load/store and copies into/out of the mapping.");
         line("");
         line("| benchmark | size | ns/op (± 99.9% CI) | MB/s | allocated B/op |");
         line("|---|---:|---:|---:|---:|");
@@ -245,7 +248,7 @@ public final class Report {
                 continue;
             }
             String name = f[0].replace("io.arraysock.bench.", "");
-            String size = f[f.length - 1];
+            String size = f[f.length - 1].isBlank() ? "–" : f[f.length - 1]; // word benchmarks have no size
             boolean norm = name.endsWith(":·gc.alloc.rate.norm") || name.endsWith(":gc.alloc.rate.norm");
             String base = name.replaceAll(":.*", "");
             String[] r = rows.computeIfAbsent(base + "@" + size, k -> new String[]{base, size, "–", "–", "–"});
@@ -254,7 +257,7 @@ public final class Report {
             } else if (!name.contains(":")) {
                 double ns = Double.parseDouble(f[4]);
                 r[2] = fmt(ns) + " ± " + (f[5].isBlank() || f[5].equals("NaN") ? "–" : fmt(Double.parseDouble(f[5])));
-                r[3] = fmt(Integer.parseInt(size) / ns * 1e3);
+                r[3] = size.equals("–") ? "–" : fmt(Integer.parseInt(size) / ns * 1e3);
             }
         }
         return new ArrayList<>(rows.values());
@@ -264,22 +267,44 @@ public final class Report {
         return Arrays.stream(l.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")).map(s -> s.replace("\"", "")).toArray(String[]::new);
     }
 
-    /** Worst, over the sizes, of the ByteBuffer path's B/op above the copy-only floor of the same size. */
+    /**
+     * Worst, over the sizes, of the ByteBuffer path's B/op above the measuring floor. JMH's
+     * gc.alloc.rate.norm includes allocation by the harness that accrues with time, not with
+     * operations; {@code copyOnly} (a bare copy, allocating nothing itself) shows its rate at
+     * each size, so the floor for a benchmark is that rate times its own time per operation.
+     */
     private double jmhNorm(List<String> jmh) {
-        Map<String, Double> floor = new LinkedHashMap<>();
-        for (String[] r : jmhRows(jmh)) {
-            if (r[0].endsWith("copyOnly") && !r[4].equals("–")) {
-                floor.put(r[1], Double.parseDouble(r[4].replace(",", "")));
-            }
-        }
+        Map<String, double[]> v = jmhValues(jmh);
         double worst = Double.NaN;
-        for (String[] r : jmhRows(jmh)) {
-            if (r[0].endsWith("byteBuffer") && !r[4].equals("–")) {
-                double v = Double.parseDouble(r[4].replace(",", "")) - floor.getOrDefault(r[1], 0.0);
-                worst = Double.isNaN(worst) ? v : Math.max(worst, v);
+        for (Map.Entry<String, double[]> e : v.entrySet()) {
+            if (!e.getKey().startsWith("RingHotPath.byteBuffer@")) {
+                continue;
             }
+            double[] floor = v.get(e.getKey().replace("byteBuffer", "copyOnly"));
+            double background = floor == null ? 0 : floor[1] / floor[0] * e.getValue()[0];
+            double excess = e.getValue()[1] - background;
+            worst = Double.isNaN(worst) ? excess : Math.max(worst, excess);
         }
         return worst;
+    }
+
+    /** benchmark@size -> {ns/op, B/op} from JMH's CSV output. */
+    private static Map<String, double[]> jmhValues(List<String> csv) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (String l : csv) {
+            String[] f = splitCsv(l);
+            if (f.length < 8 || f[0].equals("Benchmark")) {
+                continue;
+            }
+            String name = f[0].replace("io.arraysock.bench.", "");
+            double[] r = out.computeIfAbsent(name.replaceAll(":.*", "") + "@" + f[f.length - 1], k -> new double[2]);
+            if (name.endsWith("gc.alloc.rate.norm")) {
+                r[1] = Double.parseDouble(f[4]);
+            } else if (!name.contains(":")) {
+                r[0] = Double.parseDouble(f[4]);
+            }
+        }
+        return out;
     }
 
     private void target(String what, double actual, double bound, boolean atLeast, String unit) {
@@ -310,12 +335,13 @@ public final class Report {
         target("block 64 KiB streaming ≥ 70% of dd direct (stream limit)", med("block", "stream_MBps", k), 0.7 * ddLimit(), true,
                 " MB/s");
         target("shm connects/s ≥ TCP loopback", med("shm-block", "connects_per_s", 0), med("tcp", "connects_per_s", 0), true, "/s");
-        target("0 B/op on the ByteBuffer hot path (JMH -prof gc, worst size, above the copyOnly floor)", jmhNorm(jmh), 0.5,
+        target("0 B/op on the ByteBuffer hot path (JMH -prof gc, worst size, above the time-based floor)", jmhNorm(jmh), 0.5,
                 false, " B/op");
         line("");
-        line("(0 B/op is judged as < 0.5 B/op above `copyOnly`, a benchmark that only copies the same bytes between");
-        line("two direct buffers: JMH's gc.alloc.rate.norm includes a constant background rate in the benchmark");
-        line("thread that, spread over few long operations, shows as ~1-2 B/op at 64 KiB even for a bare copy.)");
+        line("(0 B/op is judged as < 0.5 B/op above the measuring floor: JMH's gc.alloc.rate.norm includes allocation");
+        line("that accrues with time, not operations (a bare copy of 1 MiB shows ~3 B/op). `copyOnly`, which copies");
+        line("the same bytes between two direct buffers and allocates nothing itself, gives that rate per ns at each");
+        line("size; the floor of `byteBuffer` is that rate times its own ns/op.)");
         line("");
     }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RingHotPath {
-    @Param({"64", "1024", "4096", "65536"})
+    @Param({"64", "1024", "4096", "65536", "1048576"})
     public int size;
 
     private String path;
@@ -53,7 +53,11 @@ public class RingHotPath {
                 .withArenaSize(8 << 20).withForce(true));
         array = StorageArray.attach(path);
         array.setIdleStrategy(IdleStrategy.busySpin());
+        // one thread sends a whole message before it receives it: the ring must hold one
+        // (the default 256 KiB, or twice the message for 1 MiB)
+        int ring = Math.max(256 * 1024, 2 * size);
         listener = array.openSocket(SocketType.STREAM);
+        listener.setSendBufferSize(ring);
         listener.bind(7002);
         listener.listen(1);
         CompletableFuture<ArraySocket> accepted = CompletableFuture.supplyAsync(() -> {
@@ -64,6 +68,8 @@ public class RingHotPath {
             }
         });
         client = array.openSocket(SocketType.STREAM);
+        client.setSendBufferSize(ring);
+        client.setReceiveBufferSize(ring);
         client.connect(7002);
         server = accepted.get(10, TimeUnit.SECONDS);
         out = ByteBuffer.allocateDirect(size);

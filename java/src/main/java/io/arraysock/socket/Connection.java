@@ -29,6 +29,12 @@ final class Connection {
     private final SocketLayer layer;
     private final int ownIndex;
     private final int ownGeneration;
+    private final long peerBlock;
+    /** The peer's header as last judged: its sequence and our verdict. */
+    private volatile Judged judged;
+
+    private record Judged(long sequence, int status) {
+    }
 
     Connection(SocketLayer layer, int ownIndex, int ownGeneration, ControlBlockHeader peer, int peerSlot, int peerIndex,
                long nonce, long ownRing, long ownRingCapacity, int remotePort) {
@@ -42,7 +48,7 @@ final class Connection {
         this.remotePort = remotePort;
         this.nonce = nonce;
         long ownBlock = layer.table.offset(layer.slot, ownIndex);
-        long peerBlock = layer.table.offset(peerSlot, peerIndex);
+        this.peerBlock = layer.table.offset(peerSlot, peerIndex);
         this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock);
         this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock);
         this.maxSendMessage = RingProducer.maxMessage(producer.capacity());
@@ -66,6 +72,12 @@ final class Connection {
         if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
             throw reset("node " + peerSlot + " is gone (died or detached)");
         }
+        // A header is rewritten whole with a new sequence: an unchanged sequence is the
+        // header we judged already (checksum and all), so a periodic check allocates nothing.
+        Judged last = judged;
+        if (last != null && layer.medium.getLongAcquire(peerBlock + SEQUENCE_OFFSET) == last.sequence) {
+            return last.status;
+        }
         ControlBlockHeader p = layer.table.read(peerSlot, peerIndex);
         if (p == null) {
             throw reset("the peer's control block " + peerSlot + "/" + peerIndex + " is damaged");
@@ -82,7 +94,9 @@ final class Connection {
         if (!ours) {
             throw reset("the peer socket " + peerSlot + "/" + peerIndex + " is no longer connected to us");
         }
-        return p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0);
+        int status = p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0);
+        judged = new Judged(p.sequence(), status);
+        return status;
     }
 
     private static SocketException reset(String why) {
