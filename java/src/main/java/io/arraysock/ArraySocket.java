@@ -40,6 +40,8 @@ public final class ArraySocket implements Closeable {
 
     private final SocketCore core;
     private final SocketType type;
+    private final ArrayView sendView = new ArrayView();
+    private final ArrayView receiveView = new ArrayView();
 
     ArraySocket(SocketCore core, SocketType type) {
         this.core = core;
@@ -200,7 +202,7 @@ public final class ArraySocket implements Closeable {
 
     public int send(byte[] src, int offset, int length) throws IOException {
         try {
-            return core.send(ByteBuffer.wrap(src, offset, length), true);
+            return core.send(sendView.over(src, offset, length), true);
         } catch (InternalError e) {
             throw core.faultOf(e);
         }
@@ -231,7 +233,7 @@ public final class ArraySocket implements Closeable {
 
     public int receive(byte[] dst, int offset, int length) throws IOException {
         try {
-            return core.receive(ByteBuffer.wrap(dst, offset, length), true);
+            return core.receive(receiveView.over(dst, offset, length), true);
         } catch (InternalError e) {
             throw core.faultOf(e);
         }
@@ -396,6 +398,8 @@ public final class ArraySocket implements Closeable {
     /** Closes the socket; the peer reads what was sent, then end of stream. Idempotent. */
     @Override
     public void close() {
+        sendView.release();
+        receiveView.release();
         try {
             core.close();
         } catch (InternalError e) {

@@ -4,7 +4,6 @@ import io.arraysock.ArraySocket;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -40,7 +39,7 @@ final class ArraySocketInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        return socket.receive(ByteBuffer.wrap(b, off, len));
+        return socket.receive(b, off, len);
     }
 
     @Override

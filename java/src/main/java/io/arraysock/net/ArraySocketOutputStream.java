@@ -4,7 +4,6 @@ import io.arraysock.ArraySocket;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -34,7 +33,7 @@ final class ArraySocketOutputStream extends OutputStream {
             throw new java.net.SocketException("Socket is closed");
         }
         if (len > 0) {
-            socket.send(ByteBuffer.wrap(b, off, len));
+            socket.send(b, off, len);
         }
     }
 
