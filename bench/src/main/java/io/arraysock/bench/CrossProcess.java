@@ -159,7 +159,11 @@ public final class CrossProcess {
                             }
                         }
                     } catch (IOException | RuntimeException e) {
-                        // the listener closed: done
+                        if (peer.isAlive()) { // not the listener closing at the end: fail the series, do not hang
+                            System.err.println("bench: the accept loop of " + transport + " failed: " + e);
+                            e.printStackTrace();
+                            peer.destroyForcibly();
+                        }
                     }
                 });
                 acceptor.setDaemon(true);

@@ -30,11 +30,20 @@ final class Connection {
     private final int ownIndex;
     private final int ownGeneration;
     private final long peerBlock;
-    /** The peer's header as last judged: its sequence and our verdict. */
+    /** The peer's header as last judged: its sequence and seal, and our verdict. */
     private volatile Judged judged;
+    /** When the peer's header was first found unreadable in a row (0: it was readable). */
+    private volatile long unreadableSince;
 
-    private record Judged(long sequence, int status) {
+    private record Judged(long sequence, int seal, int status) {
     }
+
+    /**
+     * How long the peer's header may stay unreadable before we call it damaged: a reader can
+     * catch a header half rewritten, and on a busy machine its writer may be preempted in the
+     * middle of the write for a scheduler slice or more.
+     */
+    private static final long UNREADABLE_GRACE_NANOS = 200_000_000;
 
     Connection(SocketLayer layer, int ownIndex, int ownGeneration, ControlBlockHeader peer, int peerSlot, int peerIndex,
                long nonce, long ownRing, long ownRingCapacity, int remotePort) {
@@ -72,16 +81,28 @@ final class Connection {
         if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
             throw reset("node " + peerSlot + " is gone (died or detached)");
         }
-        // A header is rewritten whole with a new sequence: an unchanged sequence is the
-        // header we judged already (checksum and all), so a periodic check allocates nothing.
+        // A header is rewritten whole with a new sequence and seal: both unchanged is the
+        // header we judged already, so a periodic check allocates nothing.
         Judged last = judged;
-        if (last != null && layer.medium.getLongAcquire(peerBlock + SEQUENCE_OFFSET) == last.sequence) {
+        if (last != null && layer.medium.getLongAcquire(peerBlock + SEQUENCE_OFFSET) == last.sequence
+                && layer.medium.getIntAcquire(peerBlock + CRC_OFFSET) == last.seal) {
             return last.status;
         }
         ControlBlockHeader p = layer.table.read(peerSlot, peerIndex);
         if (p == null) {
-            throw reset("the peer's control block " + peerSlot + "/" + peerIndex + " is damaged");
+            long now = System.nanoTime();
+            long since = unreadableSince;
+            if (since == 0) {
+                unreadableSince = now;
+                since = now;
+            }
+            if (now - since < UNREADABLE_GRACE_NANOS) {
+                return last != null ? last.status : 0; // torn, probably: judge again next time
+            }
+            throw reset("the peer's control block " + peerSlot + "/" + peerIndex + " is damaged (unreadable for "
+                    + (now - since) / 1_000_000 + " ms)");
         }
+        unreadableSince = 0;
         if (p.generation() != peerGeneration || p.ownerIncarnation() != peerIncarnation) {
             throw reset("the peer socket " + peerSlot + "/" + peerIndex + " was released");
         }
@@ -95,7 +116,7 @@ final class Connection {
             throw reset("the peer socket " + peerSlot + "/" + peerIndex + " is no longer connected to us");
         }
         int status = p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0);
-        judged = new Judged(p.sequence(), status);
+        judged = new Judged(p.sequence(), layer.medium.getIntAcquire(peerBlock + CRC_OFFSET), status);
         return status;
     }
 

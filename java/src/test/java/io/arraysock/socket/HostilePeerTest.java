@@ -100,4 +100,24 @@ class HostilePeerTest {
         SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
         assertTrue(e.getMessage().contains("released"), e.getMessage());
     }
+
+    /**
+     * A header that fails its seal may be one caught half rewritten by a writer preempted in
+     * mid-write: not a reset at once (that tore down healthy connections under load), but a
+     * reset once it stays unreadable.
+     */
+    @Test
+    void anUnreadablePeerHeaderIsAResetOnlyWhenItStaysUnreadable() throws Exception {
+        SocketCore[] p = pair(TYPE_STREAM);
+        long crc = block(p[1]) + CRC_OFFSET;
+        medium.putIntRelease(crc, medium.getIntAcquire(crc) ^ 1);
+        p[0].receiveTimeout(50);
+        assertThrows(java.net.SocketTimeoutException.class, () -> p[0].receive(ByteBuffer.allocate(10), true),
+                "within the grace the receive waits as usual");
+        p[0].receiveTimeout(5_000);
+        long start = System.nanoTime();
+        SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
+        assertTrue(e.getMessage().contains("damaged"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "reported soon after the grace");
+    }
 }
