@@ -264,7 +264,7 @@ public final class Report {
     }
 
     private static String[] splitCsv(String l) {
-        return Arrays.stream(l.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")).map(s -> s.replace("\"", "")).toArray(String[]::new);
+        return Arrays.stream(l.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1)).map(s -> s.replace("\"", "")).toArray(String[]::new);
     }
 
     /**
