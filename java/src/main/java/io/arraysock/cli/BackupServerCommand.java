@@ -195,15 +195,7 @@ final class BackupServerCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             List<String> clientErrors = session.errors.awaitPeer(BackupServerCommand.SESSION_SETUP.toSeconds());
-            DataOutputStream out = new DataOutputStream(ArrayStreams.out(session.data));
-            out.writeByte(BackupWire.SUMMARY);
-            out.writeLong(files);
-            out.writeLong(bytes);
-            out.writeInt(clientErrors.size());
-            out.writeInt(failed);
-            out.flush();
-            session.errors.finishSending();
-            session.data.shutdownOutput();
+            // store first, then confirm: a client told "stored" may restore at once
             // swap in: the old backup stays until the new one is complete
             List<String> lines = new ArrayList<>();
             manifest.forEach((rel, sha) -> lines.add(sha + "  " + rel));
@@ -215,6 +207,15 @@ final class BackupServerCommand implements Callable<Integer> {
             }
             Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             done = true;
+            DataOutputStream out = new DataOutputStream(ArrayStreams.out(session.data));
+            out.writeByte(BackupWire.SUMMARY);
+            out.writeLong(files);
+            out.writeLong(bytes);
+            out.writeInt(clientErrors.size());
+            out.writeInt(failed);
+            out.flush();
+            session.errors.finishSending();
+            session.data.shutdownOutput();
             log.printf("session %d: stored %d files, %s in %.2f s (%.1f MiB/s); %d reported by the client, %d failed here%n", id,
                     files, SizeConverter.human(bytes), seconds, bytes / Math.max(seconds, 1e-9) / (1 << 20), clientErrors.size(), failed);
         } finally {
