@@ -41,14 +41,19 @@ public final class SoakWorker {
         ArraySocket listener = array.openSocket(SocketType.STREAM);
         try {
             listener.bind(BASE_PORT + id);
+            listener.listen(64);
         } catch (java.net.BindException e) {
             // the previous holder of this id may not be judged dead yet
             SocketPeer.say("BIND-LATER " + e.getMessage());
             listener.close();
             array.close();
             System.exit(5);
+        } catch (io.arraysock.NodeSlotLostException e) {
+            // an I/O stall longer than the liveness timeout right after attach: the node fenced
+            // itself, as it must; the soak starts another worker
+            SocketPeer.say("FENCED-AT-START " + e.getMessage());
+            System.exit(6);
         }
-        listener.listen(64);
         SocketPeer.say("READY " + array.nodeSlot());
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r);
