@@ -115,12 +115,20 @@ public final class ChildJvm implements AutoCloseable {
     /** Reads lines until one starts with {@code prefix}; returns the rest of it. */
     public String expect(String prefix, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> skipped = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
-            String line = readLine(Duration.ofNanos(Math.max(left, 0)));
+            String line;
+            try {
+                line = readLine(Duration.ofNanos(Math.max(left, 0)));
+            } catch (AssertionError e) {
+                // the lines passed over say why (a child's "ERROR ..." line, say)
+                throw new AssertionError(e.getMessage() + "\nlines before, not starting with " + prefix + ": " + skipped, e);
+            }
             if (line.startsWith(prefix)) {
                 return line.substring(prefix.length()).trim();
             }
+            skipped.add(line);
         }
     }
 
