@@ -31,8 +31,8 @@ class SoakTest {
         List<String> corrupt = new ArrayList<>();
         int kills = 0;
         int stops = 0;
+        ChildJvm[] workers = new ChildJvm[WORKERS];
         try (ArrayFixture f = ArrayFixture.create(kind, options)) {
-            ChildJvm[] workers = new ChildJvm[WORKERS];
             for (int i = 0; i < WORKERS; i++) {
                 workers[i] = start(f, i);
             }
@@ -102,6 +102,13 @@ class SoakTest {
             } finally {
                 for (StorageArray a : all) {
                     a.close();
+                }
+            }
+        } finally {
+            // a failed soak must not leave workers heartbeating on the device for the next test
+            for (ChildJvm w : workers) {
+                if (w != null) {
+                    w.close();
                 }
             }
         }

@@ -37,8 +37,16 @@ public final class SoakWorker {
         String path = args[0];
         int id = Integer.parseInt(args[1]);
         int workers = Integer.parseInt(args[2]);
-        StorageArray array = StorageArray.attach(path);
-        ArraySocket listener = array.openSocket(SocketType.STREAM);
+        StorageArray array;
+        ArraySocket listener;
+        try {
+            array = StorageArray.attach(path);
+            listener = array.openSocket(SocketType.STREAM);
+        } catch (io.arraysock.NodeSlotLostException e) {
+            SocketPeer.say("FENCED-AT-START " + e.getMessage()); // see below
+            System.exit(6);
+            return;
+        }
         try {
             listener.bind(BASE_PORT + id);
             listener.listen(64);
