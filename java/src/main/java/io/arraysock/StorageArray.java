@@ -1,5 +1,17 @@
 package io.arraysock;
 
+import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.CorruptMediumException;
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.MediumTooSmallException;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeSlotLostException;
+import io.arraysock.api.NotAnArrayException;
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
+import io.arraysock.api.UnsupportedFormatVersionException;
+import io.arraysock.format.ControlBlockDescriptor;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
 import io.arraysock.format.Superblock;
@@ -242,7 +254,7 @@ public final class StorageArray implements Closeable {
     public ArraySocket openSocket(SocketType type) throws IOException {
         ensureOpen();
         try {
-            return new ArraySocket(sockets.open(type.code), type);
+            return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type);
         } catch (InternalError e) {
             throw medium.faultOf(e);
         }

@@ -1,6 +1,8 @@
 package io.arraysock;
 
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeState;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

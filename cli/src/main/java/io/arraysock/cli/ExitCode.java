@@ -1,11 +1,11 @@
 package io.arraysock.cli;
 
-import io.arraysock.AlreadyFormattedException;
-import io.arraysock.CorruptMediumException;
-import io.arraysock.MediumTooSmallException;
-import io.arraysock.NoFreeNodeSlotException;
-import io.arraysock.NotAnArrayException;
-import io.arraysock.UnsupportedFormatVersionException;
+import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.CorruptMediumException;
+import io.arraysock.api.MediumTooSmallException;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NotAnArrayException;
+import io.arraysock.api.UnsupportedFormatVersionException;
 
 import java.net.BindException;
 import java.net.ConnectException;

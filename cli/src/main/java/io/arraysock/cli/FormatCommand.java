@@ -1,6 +1,6 @@
 package io.arraysock.cli;
 
-import io.arraysock.AlreadyFormattedException;
+import io.arraysock.api.AlreadyFormattedException;
 import io.arraysock.FormatOptions;
 import io.arraysock.format.SuperblockCodec;
 import io.arraysock.StorageArray;

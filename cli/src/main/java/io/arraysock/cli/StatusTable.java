@@ -1,7 +1,7 @@
 package io.arraysock.cli;
 
-import io.arraysock.NodeInfo;
-import io.arraysock.SocketInfo;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.SocketInfo;
 import io.arraysock.StorageArray;
 import io.arraysock.format.Geometry;
 

@@ -1,7 +1,7 @@
 package io.arraysock.cli;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.SocketType;
+import io.arraysock.api.SocketType;
 import io.arraysock.StorageArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.arraysock.medium;
 
+import io.arraysock.medium.internal.FileIdentity;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

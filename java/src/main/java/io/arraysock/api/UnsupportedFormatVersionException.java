@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /** The array was formatted with a major format version this library does not speak. */
 public final class UnsupportedFormatVersionException extends ArrayException {

@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /** Every node slot of the array is held by a live node (or one not yet judged dead). */
 public final class NoFreeNodeSlotException extends ArrayException {

@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /**
  * One allocated control block as read from the medium: for status tables and for checking

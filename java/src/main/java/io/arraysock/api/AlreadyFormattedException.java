@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /** Format was asked to overwrite a medium that already carries the array magic, without {@code force}. */
 public final class AlreadyFormattedException extends ArrayException {

@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /** A record failed its checksum after several reads, or a field is out of range: the message names the structure, the field and the value. */
 public final class CorruptMediumException extends ArrayException {

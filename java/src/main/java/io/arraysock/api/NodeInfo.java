@@ -1,12 +1,10 @@
-package io.arraysock;
-
-import io.arraysock.format.NodeState;
+package io.arraysock.api;
 
 import java.time.Duration;
 
 /**
  * One row of an array's node table, as the observing attachment sees it at the moment of
- * {@link StorageArray#nodes()}.
+ * {@link io.arraysock.StorageArray#nodes()}.
  *
  * @param slot         index in the node table
  * @param state        FREE, CLAIMING or ACTIVE as written by the slot's holder

@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /** The medium does not start with the array magic: it was never formatted, or is something else. */
 public final class NotAnArrayException extends ArrayException {

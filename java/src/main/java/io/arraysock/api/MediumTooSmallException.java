@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /** The medium holds fewer bytes than the array's geometry needs. */
 public final class MediumTooSmallException extends ArrayException {

@@ -1,4 +1,4 @@
-package io.arraysock.format;
+package io.arraysock.api;
 
 /** The state word of a node record ({@link NodeRecordDescriptor#STATE_OFFSET}). */
 public enum NodeState {

@@ -1,4 +1,4 @@
-package io.arraysock;
+package io.arraysock.api;
 
 /** A foreign claim appeared on this process's node slot: another node now writes there, so this attachment stopped writing and is unusable. */
 public final class NodeSlotLostException extends ArrayException {

@@ -1,4 +1,4 @@
-package io.arraysock.medium;
+package io.arraysock.medium.internal;
 
 /**
  * Which file a medium was opened from, as the kernel names it: the filesystem's device
