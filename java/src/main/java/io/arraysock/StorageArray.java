@@ -8,6 +8,7 @@ import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.format.Zeroing;
 import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumTruncatedException;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.node.Heartbeat;
 import io.arraysock.node.Liveness;
@@ -76,9 +77,12 @@ public final class StorageArray implements Closeable {
      * Formats {@code path} as an empty array. A missing path in /dev/shm (or on any tmpfs) is
      * created as a segment of {@code options.size()} bytes (default: the required size) with
      * {@code options.mode()}; an existing medium is written in place: the superblock, and a
-     * zeroed node table and control-block table (arenas are left as they are).
+     * zeroed node table and control-block table (arenas are left as they are). With
+     * {@code options.preallocate()} every page of a segment is allocated now.
      *
      * @throws MediumTooSmallException    if the medium (or the requested size) cannot hold the geometry
+     * @throws io.arraysock.medium.NoSpaceException if the tmpfs cannot hold the new segment (statvfs), or
+     *                                    cannot allocate its pages when asked to preallocate
      * @throws AlreadyFormattedException  if it already carries the array magic and not {@code force}
      */
     public static void format(String path, FormatOptions options) throws IOException {
@@ -87,6 +91,9 @@ public final class StorageArray implements Closeable {
             Geometry g = options.geometry(m.sectorSize());
             if (m.size() < g.requiredSize()) {
                 throw new MediumTooSmallException(path, m.size(), g.requiredSize());
+            }
+            if (options.preallocate() && m instanceof ShmMedium shm) {
+                shm.preallocate();
             }
             ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             m.readAcquire(0, first);
@@ -122,7 +129,7 @@ public final class StorageArray implements Closeable {
                 throw new MediumTooSmallException(path, size, required);
             }
             try {
-                return ShmMedium.create(path, size, options.mode());
+                return ShmMedium.create(path, size, options.mode(), options.preallocate());
             } catch (FileAlreadyExistsException raced) {
                 // created by someone else meanwhile: format it as any existing medium
             }
@@ -139,6 +146,39 @@ public final class StorageArray implements Closeable {
             return parent != null && "tmpfs".equals(Files.getFileStore(parent).type());
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * What a memory fault that escaped the library means for the array on {@code path}. The
+     * JVM may deliver the {@link InternalError} of a faulting access to a mapped page at a
+     * later unsafe access anywhere in the thread (a {@code MessageDigest} update, say), so it
+     * can surface outside any call of ours; this opens the medium again to tell why.
+     *
+     * @return a {@link io.arraysock.medium.MediumTruncatedException} if the medium is now shorter
+     *         than its geometry, a {@link io.arraysock.medium.NoSpaceException} if it is whole (its
+     *         tmpfs could not back a page), or the IOException that keeps it from being opened
+     * @throws InternalError the error itself when it is not a memory fault
+     */
+    public static IOException explainFault(String path, InternalError error) {
+        if (!Medium.isMemoryFault(error)) {
+            throw error;
+        }
+        try (Medium m = openMedium(path)) {
+            long required = SuperblockCodec.read(m).geometry().requiredSize();
+            if (m.size() < required) {
+                IOException truncated = new MediumTruncatedException(path, m.size(), required);
+                truncated.initCause(error);
+                return truncated;
+            }
+            return m.faultOf(error);
+        } catch (MediumTooSmallException shrunk) {
+            IOException truncated = new MediumTruncatedException(path, shrunk.actualSize(), shrunk.requiredSize());
+            truncated.initCause(error);
+            return truncated;
+        } catch (IOException unreadable) {
+            unreadable.addSuppressed(error);
+            return unreadable;
         }
     }
 

@@ -6,6 +6,8 @@ import io.arraysock.MediumTooSmallException;
 import io.arraysock.NoFreeNodeSlotException;
 import io.arraysock.NotAnArrayException;
 import io.arraysock.UnsupportedFormatVersionException;
+import io.arraysock.medium.MediumTruncatedException;
+import io.arraysock.medium.NoSpaceException;
 
 import java.net.BindException;
 import java.net.ConnectException;
@@ -42,12 +44,21 @@ public final class ExitCode {
     public static final int PROTOCOL = 15;
     /** The job finished, but some items failed (reported on the error channel). */
     public static final int PARTIAL = 16;
+    /** The file system cannot hold it: a tmpfs too full for a segment (or for a page of one), a full disk. */
+    public static final int NO_SPACE = 17;
 
     private ExitCode() {
     }
 
     /** The code for a failure; the most specific type wins. */
     public static int of(Throwable t) {
+        Throwable fault = mediumFault(t);
+        if (fault instanceof NoSpaceException) {
+            return NO_SPACE;
+        }
+        if (fault instanceof MediumTruncatedException) {
+            return CORRUPT_OR_UNSUPPORTED;
+        }
         if (t instanceof CliException c) {
             return c.exitCode();
         }
@@ -88,6 +99,19 @@ public final class ExitCode {
             return CONNECTION_LOST;
         }
         return IO_ERROR;
+    }
+
+    /**
+     * The medium fault behind a failure, if any: a socket reset because the segment's tmpfs
+     * filled up is a full file system to the user, not a lost connection.
+     */
+    private static Throwable mediumFault(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NoSpaceException || c instanceof MediumTruncatedException) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** A one-line message for stderr: what failed, and for the usual mistakes, what to do. */

@@ -48,6 +48,11 @@ final class FormatCommand implements Callable<Integer> {
     @Option(names = "--force", description = "overwrite an existing array")
     boolean force;
 
+    @Option(names = "--preallocate", description = {"allocate every page of a segment now (fallocate), so that the "
+            + "array cannot fault later because its tmpfs filled up; a new segment is refused anyway when the tmpfs "
+            + "has less free space than its size"})
+    boolean preallocate;
+
     @Option(names = "--mode", paramLabel = "OCTAL", description = "permissions of a new segment (default 0600)")
     String mode = "0600";
 
@@ -80,7 +85,7 @@ final class FormatCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode must be octal permission bits like 0660: " + mode);
         }
         FormatOptions options = FormatOptions.defaults().withNodeSlots(nodes).withSocketsPerNode(socketsPerNode)
-                .withArenaSize(arenaSize).withForce(force).withMode(bits).withSize(size);
+                .withArenaSize(arenaSize).withForce(force).withMode(bits).withSize(size).withPreallocate(preallocate);
         if (!force) {
             refuseIfFormatted();
         }

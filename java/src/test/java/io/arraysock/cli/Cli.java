@@ -8,9 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs {@code arraysock} in this JVM with captured output, and hands out shm paths it cleans up. */
 final class Cli implements AutoCloseable {
@@ -31,6 +34,41 @@ final class Cli implements AutoCloseable {
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Starts {@code arraysock args...} as a process of its own (stdin, stdout and stderr are pipes). */
+    static Process spawn(String... args) throws IOException {
+        return command(args).start();
+    }
+
+    /** As {@link #spawn(String...)}, with stderr into the file {@code stderr} (read it with {@link #awaitLine}). */
+    static Process spawn(Path stderr, String... args) throws IOException {
+        return command(args).redirectError(stderr.toFile()).start();
+    }
+
+    private static ProcessBuilder command(String... args) {
+        List<String> cmd = new ArrayList<>(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** Waits until {@code file} has a line matching {@code pattern}; returns the match. */
+    static Matcher awaitLine(Path file, Pattern pattern, Process p, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(file)) {
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                    return m;
+                }
+            }
+            if (!p.isAlive()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no line matching " + pattern + " in " + file + " (process "
+                + (p.isAlive() ? "alive" : "exited " + p.exitValue()) + "):\n" + Files.readString(file));
     }
 
     String segment() {
