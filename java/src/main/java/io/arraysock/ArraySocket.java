@@ -1,5 +1,8 @@
 package io.arraysock;
 
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.api.SocketType;
 import io.arraysock.socket.SocketCore;
 
 import java.io.Closeable;

@@ -1,5 +1,17 @@
 package io.arraysock;
 
+import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.CorruptMediumException;
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.MediumTooSmallException;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeSlotLostException;
+import io.arraysock.api.NotAnArrayException;
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
+import io.arraysock.api.UnsupportedFormatVersionException;
+import io.arraysock.format.ControlBlockDescriptor;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
 import io.arraysock.format.Superblock;
@@ -81,7 +93,7 @@ public final class StorageArray implements Closeable {
      * {@code options.preallocate()} every page of a segment is allocated now.
      *
      * @throws MediumTooSmallException    if the medium (or the requested size) cannot hold the geometry
-     * @throws io.arraysock.medium.NoSpaceException if the tmpfs cannot hold the new segment (statvfs), or
+     * @throws io.arraysock.api.NoSpaceException if the tmpfs cannot hold the new segment (statvfs), or
      *                                    cannot allocate its pages when asked to preallocate
      * @throws AlreadyFormattedException  if it already carries the array magic and not {@code force}
      */
@@ -156,7 +168,7 @@ public final class StorageArray implements Closeable {
      * can surface outside any call of ours; this opens the medium again to tell why.
      *
      * @return a {@link io.arraysock.medium.MediumTruncatedException} if the medium is now shorter
-     *         than its geometry, a {@link io.arraysock.medium.NoSpaceException} if it is whole (its
+     *         than its geometry, a {@link io.arraysock.api.NoSpaceException} if it is whole (its
      *         tmpfs could not back a page), or the IOException that keeps it from being opened
      * @throws InternalError the error itself when it is not a memory fault
      */
@@ -282,7 +294,7 @@ public final class StorageArray implements Closeable {
     public ArraySocket openSocket(SocketType type) throws IOException {
         ensureOpen();
         try {
-            return new ArraySocket(sockets.open(type.code), type);
+            return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type);
         } catch (InternalError e) {
             throw medium.faultOf(e);
         }

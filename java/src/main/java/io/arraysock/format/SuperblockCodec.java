@@ -1,8 +1,8 @@
 package io.arraysock.format;
 
-import io.arraysock.MediumTooSmallException;
-import io.arraysock.NotAnArrayException;
-import io.arraysock.UnsupportedFormatVersionException;
+import io.arraysock.api.MediumTooSmallException;
+import io.arraysock.api.NotAnArrayException;
+import io.arraysock.api.UnsupportedFormatVersionException;
 import io.arraysock.medium.Medium;
 
 import java.io.IOException;
@@ -139,7 +139,7 @@ public final class SuperblockCodec {
         try {
             g = new Geometry((int) sectorSize, (int) nodeSlots, (int) socketsPerNode, arenaSize);
         } catch (IllegalArgumentException e) {
-            throw new io.arraysock.CorruptMediumException(path, "superblock geometry is invalid: " + e.getMessage());
+            throw new io.arraysock.api.CorruptMediumException(path, "superblock geometry is invalid: " + e.getMessage());
         }
         check.equal("node table offset", b.getLong(NODE_TABLE_OFFSET_OFFSET), g.nodeTableOffset(), "derived from the geometry");
         check.equal("control-block table offset", b.getLong(CONTROL_BLOCK_TABLE_OFFSET_OFFSET),

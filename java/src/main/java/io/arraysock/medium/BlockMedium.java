@@ -1,5 +1,6 @@
 package io.arraysock.medium;
 
+import io.arraysock.medium.internal.FileIdentity;
 import com.sun.jna.LastErrorException;
 import io.arraysock.medium.internal.AlignedBuffer;
 import io.arraysock.medium.internal.FileInfo;

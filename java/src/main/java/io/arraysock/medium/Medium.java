@@ -1,5 +1,8 @@
 package io.arraysock.medium;
 
+import io.arraysock.api.NoSpaceException;
+import io.arraysock.medium.internal.FileIdentity;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

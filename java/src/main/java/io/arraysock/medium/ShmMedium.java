@@ -1,5 +1,7 @@
 package io.arraysock.medium;
 
+import io.arraysock.api.NoSpaceException;
+import io.arraysock.medium.internal.FileIdentity;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.arraysock.medium.internal.FileInfo;

@@ -1,9 +1,9 @@
 package io.arraysock.node;
 
-import io.arraysock.CorruptMediumException;
-import io.arraysock.NodeSlotLostException;
+import io.arraysock.api.CorruptMediumException;
+import io.arraysock.api.NodeSlotLostException;
 import io.arraysock.format.NodeRecord;
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NodeState;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

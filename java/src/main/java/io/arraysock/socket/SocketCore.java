@@ -1,6 +1,6 @@
 package io.arraysock.socket;
 
-import io.arraysock.IdleStrategy;
+import io.arraysock.api.IdleStrategy;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -755,7 +755,7 @@ public final class SocketCore {
      *
      * @return its length (0 is an empty message); -1 at end of stream; -2 when there is
      *     nothing yet (non-blocking only)
-     * @throws io.arraysock.MessageTooLargeException when it does not fit {@code dst} and
+     * @throws io.arraysock.api.MessageTooLargeException when it does not fit {@code dst} and
      *     {@code truncate} is false; the message stays queued
      */
     public long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate) throws IOException {
@@ -779,7 +779,7 @@ public final class SocketCore {
             }
             if (len != RingConsumer.EMPTY) {
                 if (len > room && !truncate) {
-                    throw new io.arraysock.MessageTooLargeException(len, room);
+                    throw new io.arraysock.api.MessageTooLargeException(len, room);
                 }
                 return len;
             }

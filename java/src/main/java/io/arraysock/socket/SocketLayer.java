@@ -1,8 +1,8 @@
 package io.arraysock.socket;
 
-import io.arraysock.IdleStrategy;
-import io.arraysock.SocketInfo;
-import io.arraysock.SocketType;
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecordDescriptor;
 import io.arraysock.medium.Medium;

@@ -1,7 +1,7 @@
 package io.arraysock.medium.internal;
 
 import com.sun.jna.LastErrorException;
-import io.arraysock.medium.NoSpaceException;
+import io.arraysock.api.NoSpaceException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -86,7 +86,7 @@ public final class NativeFile implements Closeable {
      * Backs [offset, offset + length) with real pages (tmpfs) or blocks now, so that no later
      * touch of it can fail for want of space.
      *
-     * @throws io.arraysock.medium.NoSpaceException when the file system cannot hold it (ENOSPC)
+     * @throws io.arraysock.api.NoSpaceException when the file system cannot hold it (ENOSPC)
      */
     public void allocate(long offset, long length) throws IOException {
         try {
