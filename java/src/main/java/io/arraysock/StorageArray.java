@@ -1,6 +1,7 @@
 package io.arraysock;
 
 import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.ArrayInUseException;
 import io.arraysock.api.CorruptMediumException;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.MediumTooSmallException;
@@ -25,6 +26,7 @@ import io.arraysock.medium.ShmMedium;
 import io.arraysock.node.Heartbeat;
 import io.arraysock.node.Liveness;
 import io.arraysock.node.NodeIdentity;
+import io.arraysock.node.NodeCensus;
 import io.arraysock.node.NodeListener;
 import io.arraysock.node.NodeSlotClaim;
 import io.arraysock.node.NodeTable;
@@ -96,6 +98,8 @@ public final class StorageArray implements Closeable {
      * @throws io.arraysock.api.NoSpaceException if the tmpfs cannot hold the new segment (statvfs), or
      *                                    cannot allocate its pages when asked to preallocate
      * @throws AlreadyFormattedException  if it already carries the array magic and not {@code force}
+     * @throws io.arraysock.api.ArrayInUseException if nodes are alive on it and not {@code forceLive}
+     *                                    (judging remote nodes takes up to one liveness timeout)
      */
     public static void format(String path, FormatOptions options) throws IOException {
         Medium m = createOrOpen(path, options);
@@ -104,13 +108,18 @@ public final class StorageArray implements Closeable {
             if (m.size() < g.requiredSize()) {
                 throw new MediumTooSmallException(path, m.size(), g.requiredSize());
             }
-            if (options.preallocate() && m instanceof ShmMedium shm) {
-                shm.preallocate();
-            }
             ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             m.readAcquire(0, first);
-            if (SuperblockCodec.hasMagic(first) && !options.force()) {
-                throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+            if (SuperblockCodec.hasMagic(first)) {
+                if (!options.force()) {
+                    throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+                }
+                if (!options.forceLive()) {
+                    refuseIfInUse(m);
+                }
+            }
+            if (options.preallocate() && m instanceof ShmMedium shm) {
+                shm.preallocate();
             }
             Superblock sb = new Superblock(SuperblockDescriptor.VERSION_MAJOR, SuperblockDescriptor.VERSION_MINOR,
                     UUID.randomUUID(), g, 0, options.heartbeatIntervalMs(), options.livenessTimeoutMs(), options.claimSettleMs());
@@ -129,6 +138,25 @@ public final class StorageArray implements Closeable {
             LOG.log(Level.DEBUG, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
         } finally {
             m.close();
+        }
+    }
+
+    /**
+     * Overwriting an array under live nodes would pull it from under them: refuse, naming
+     * them. An array whose superblock cannot be read has no node table we could judge.
+     */
+    private static void refuseIfInUse(Medium m) throws IOException {
+        Superblock old;
+        try {
+            old = SuperblockCodec.read(m);
+        } catch (CorruptMediumException | UnsupportedFormatVersionException | MediumTooSmallException unreadable) {
+            LOG.log(Level.DEBUG, "{0}: old superblock unreadable, no live nodes to look for: {1}", m.path(),
+                    unreadable.getMessage());
+            return;
+        }
+        List<NodeCensus.Holder> alive = NodeCensus.alive(m, old);
+        if (!alive.isEmpty()) {
+            throw new ArrayInUseException(m.path(), alive.stream().map(NodeCensus.Holder::toString).toList());
         }
     }
 
@@ -231,7 +259,7 @@ public final class StorageArray implements Closeable {
             NodeSlotClaim.Claimed claimed = new NodeSlotClaim(table, liveness, self,
                     TimeUnit.MILLISECONDS.toNanos(sb.claimSettleMs()), intervalNanos).claim();
             liveness.setSelfSlot(claimed.slot());
-            Heartbeat hb = new Heartbeat(table, claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos,
+            Heartbeat hb = new Heartbeat(table, sb.uuid(), claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos,
                     TimeUnit.MILLISECONDS.toNanos(sb.livenessTimeoutMs()));
             StorageArray array = new StorageArray(m, sb, table, self, liveness, claimed, hb);
             hb.addListener(new NodeListener() {

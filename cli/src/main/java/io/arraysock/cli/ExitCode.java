@@ -1,6 +1,7 @@
 package io.arraysock.cli;
 
 import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.ArrayInUseException;
 import io.arraysock.api.CorruptMediumException;
 import io.arraysock.api.MediumTooSmallException;
 import io.arraysock.api.NoFreeNodeSlotException;
@@ -46,6 +47,8 @@ public final class ExitCode {
     public static final int PARTIAL = 16;
     /** The file system cannot hold it: a tmpfs too full for a segment (or for a page of one), a full disk. */
     public static final int NO_SPACE = 17;
+    /** Format refused to overwrite an array while nodes are alive on it. */
+    public static final int IN_USE = 18;
 
     private ExitCode() {
     }
@@ -76,6 +79,9 @@ public final class ExitCode {
         }
         if (t instanceof AlreadyFormattedException) {
             return ALREADY_FORMATTED;
+        }
+        if (t instanceof ArrayInUseException) {
+            return IN_USE;
         }
         if (t instanceof NoFreeNodeSlotException) {
             return NO_FREE_NODE_SLOT;
@@ -125,6 +131,9 @@ public final class ExitCode {
         }
         if (t instanceof AlreadyFormattedException) {
             return m + " (add --force to format it anyway)";
+        }
+        if (t instanceof ArrayInUseException) {
+            return m + " (stop them first, or add --force-live to pull the array from under them)";
         }
         if (t instanceof CliException || t instanceof IllegalArgumentException || t instanceof java.io.IOException) {
             return m;

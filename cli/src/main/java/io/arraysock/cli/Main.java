@@ -22,7 +22,7 @@ import java.io.PrintWriter;
                 "8:timed out", "9:connection reset or broken pipe", "10:permission denied", "11:no free node slot",
                 "12:medium too small", "13:verification failed (checksum or size)", "14:corrupt or unsupported array",
                 "15:protocol error or request refused by the peer", "16:finished, but some items failed",
-                "17:no space (the tmpfs or disk is full)"})
+                "17:no space (the tmpfs or disk is full)", "18:array in use: live nodes (format --force-live overrides)"})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
