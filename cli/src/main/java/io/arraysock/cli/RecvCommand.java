@@ -46,7 +46,7 @@ final class RecvCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw Files.exists(dir) ? new IllegalArgumentException(dir + ": not a directory") : new NoSuchFileException(dir.toString());
         }
-        try (StorageArray array = StorageArray.attach(path);
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              ArraySocket listener = array.openSocket(SocketType.STREAM)) {
             listener.setReceiveBufferSize(SendCommand.RING_BYTES);
             listener.bind(port);
@@ -69,7 +69,7 @@ final class RecvCommand implements Callable<Integer> {
         if (Files.exists(target) && !force) {
             throw new CliException(ExitCode.IO_ERROR, target + " exists (add --force to replace it)");
         }
-        Path part = Files.createTempFile(dir, "." + h.name() + ".", ".part");
+        Path part = ExitCleanup.deleteAtExit(Files.createTempFile(dir, "." + h.name() + ".", ".part"));
         boolean ok = false;
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -96,6 +96,7 @@ final class RecvCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.VERIFY_FAILED, h.name() + ": SHA-256 mismatch; nothing stored");
             }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ExitCleanup.kept(part);
             ok = true;
             progress.report(System.err, "received " + h.name() + ":");
         } finally {

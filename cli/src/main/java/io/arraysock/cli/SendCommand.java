@@ -47,7 +47,7 @@ final class SendCommand implements Callable<Integer> {
                     : new NoSuchFileException(file.toString());
         }
         long size = Files.size(file);
-        try (StorageArray array = StorageArray.attach(path);
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              ArraySocket s = array.openSocket(SocketType.STREAM);
              InputStream in = Files.newInputStream(file)) {
             s.setSendBufferSize(RING_BYTES);

@@ -35,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (StorageArray array = StorageArray.attach(path)) {
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path))) {
             do {
                 StatusTable.Snapshot s = StatusTable.snapshot(array);
                 if (json) {
