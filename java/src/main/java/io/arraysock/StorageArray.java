@@ -154,9 +154,9 @@ public final class StorageArray implements Closeable {
                     unreadable.getMessage());
             return;
         }
-        List<NodeCensus.Holder> alive = NodeCensus.alive(m, old);
+        List<NodeInfo> alive = NodeCensus.alive(m, old);
         if (!alive.isEmpty()) {
-            throw new ArrayInUseException(m.path(), alive.stream().map(NodeCensus.Holder::toString).toList());
+            throw new ArrayInUseException(m.path(), alive.stream().map(NodeCensus::describe).toList());
         }
     }
 

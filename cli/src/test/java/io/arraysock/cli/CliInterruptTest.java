@@ -24,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Commands interrupted by SIGINT or SIGTERM, as real processes: they remove their partial
- * files, close their sockets (the peer is told) and detach their nodes (no DEAD slot left).
+ * files, close their sockets (the peer is told) and detach their nodes (no DEAD slot left);
+ * {@code status}, which takes no slot itself, shows the slot of a node killed outright as
+ * dead and reclaimable.
  */
 class CliInterruptTest {
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
@@ -77,7 +79,7 @@ class CliInterruptTest {
         for (String line; (line = out.readLine()) != null && !line.startsWith("free:"); ) {
             // the first table
         }
-        assertTrue(nodePids(path).contains(watch.pid()), "it is attached while it watches");
+        assertEquals(List.of(), nodePids(path), "it looks without a node slot of its own");
         signal(watch, "INT");
         assertTrue(watch.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "status --watch ends on SIGINT");
         assertEquals(List.of(), nodePids(path), "no node left, dead or alive");
@@ -92,6 +94,21 @@ class CliInterruptTest {
         listen.destroy(); // SIGTERM
         assertTrue(listen.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "listen ends on SIGTERM");
         assertEquals(List.of(), nodePids(path), "no node left, dead or alive");
+    }
+
+    @Test
+    void statusShowsTheSlotOfAKilledNodeAsReclaimable() throws Exception {
+        String path = cli.formatted();
+        Path err = tmp.resolve("listen.err");
+        Process listen = start(err, "listen", path, "0");
+        Cli.awaitLine(err, LISTENING, listen, WAIT);
+        listen.destroyForcibly().waitFor(); // SIGKILL: no hook runs, the slot stays ACTIVE
+        Cli.Run table = Cli.run("status", path);
+        assertTrue(table.out().contains("dead: slot reclaimable")
+                && table.out().contains("free: 8 of 8 node slots (1 of them held by dead nodes, reclaimable)"), table::toString);
+        Cli.Run json = Cli.run("status", path, "--json");
+        assertTrue(json.out().contains("\"reclaimable\":true") && json.out().contains("\"nodeSlots\":8,\"deadNodeSlots\":1"),
+                json::toString);
     }
 
     private Process start(Path stderr, String... args) throws IOException {
@@ -117,17 +134,14 @@ class CliInterruptTest {
         throw new AssertionError("recv never started a partial file (alive: " + recv.isAlive() + ")");
     }
 
-    /** The pids of every node the array holds, alive or dead, except the looking status command's own. */
+    /** The pids of every node the array holds, alive or dead (status itself holds none). */
     private static List<Long> nodePids(String path) {
         Cli.Run s = Cli.run("status", path, "--json");
         assertEquals(ExitCode.OK, s.code(), s::toString);
         List<Long> pids = new ArrayList<>();
         Matcher m = NODE_PID.matcher(s.out());
         while (m.find()) {
-            long pid = Long.parseLong(m.group(1));
-            if (pid != ProcessHandle.current().pid()) {
-                pids.add(pid);
-            }
+            pids.add(Long.parseLong(m.group(1)));
         }
         return pids;
     }
