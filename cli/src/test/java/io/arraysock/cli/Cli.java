@@ -1,9 +1,11 @@
 package io.arraysock.cli;
 
 import io.arraysock.medium.ShmMedium;
+import org.junit.jupiter.api.Assumptions;
 import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ final class Cli implements AutoCloseable {
     }
 
     private final List<String> segments = new ArrayList<>();
+    private final List<Path> mounts = new ArrayList<>();
 
     static Run run(String... args) {
         CommandLine cl = Main.commandLine();
@@ -87,8 +90,42 @@ final class Cli implements AutoCloseable {
         return p;
     }
 
+    /** A 3 MiB tmpfs of our own in a new directory {@code under/tiny}, unmounted on close (root only: mount). */
+    Path tinyTmpfs(Path under) throws IOException, InterruptedException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root");
+        Path dir = Files.createDirectory(under.resolve("tiny"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", dir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(p.waitFor() == 0, () -> "cannot mount a tmpfs: " + out);
+        mounts.add(dir);
+        return dir;
+    }
+
+    /** Takes every free byte of the file system under {@code dir} with a file {@code filler}. */
+    static void fill(Path dir) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(dir.resolve("filler"))) {
+            while (true) {
+                out.write(chunk);
+            }
+        } catch (IOException full) {
+            // ENOSPC: full, as we wanted
+        }
+        if (Files.getFileStore(dir).getUsableSpace() >= chunk.length) {
+            throw new AssertionError(dir + " did not fill up");
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        for (Path m : mounts) {
+            try {
+                new ProcessBuilder("umount", m.toString()).inheritIO().start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (String p : segments) {
             if (Files.exists(Path.of(p))) {
                 ShmMedium.unlink(p);

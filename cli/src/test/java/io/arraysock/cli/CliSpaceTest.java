@@ -1,12 +1,10 @@
 package io.arraysock.cli;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +30,6 @@ class CliSpaceTest {
 
     private final Cli cli = new Cli();
     private final List<Process> processes = new ArrayList<>();
-    private Path mount;
 
     @TempDir
     Path tmp;
@@ -43,9 +40,6 @@ class CliSpaceTest {
             p.destroyForcibly().waitFor();
         }
         cli.close();
-        if (mount != null) {
-            new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
-        }
     }
 
     @Test
@@ -59,11 +53,11 @@ class CliSpaceTest {
 
     @Test
     void aTmpfsThatFillsUpIsAOneLineErrorNotAStackTrace() throws Exception {
-        Path tiny = tinyTmpfs();
+        Path tiny = cli.tinyTmpfs(tmp);
         String array = tiny.resolve("array").toString();
         Cli.Run f = Cli.run(concat(new String[] {"format", array}, SMALL));
         assertEquals(ExitCode.OK, f.code(), f::toString);
-        fill(tiny);
+        Cli.fill(tiny);
         Result[] r = transfer(array);
         for (Result one : r) {
             assertFalse(one.err.contains("InternalError") || one.err.contains("\tat "), one::toString);
@@ -77,11 +71,11 @@ class CliSpaceTest {
 
     @Test
     void aPreallocatedArrayKeepsWorkingOnAFullTmpfs() throws Exception {
-        Path tiny = tinyTmpfs();
+        Path tiny = cli.tinyTmpfs(tmp);
         String array = tiny.resolve("array").toString();
         Cli.Run f = Cli.run(concat(new String[] {"format", array, "--preallocate"}, SMALL));
         assertEquals(ExitCode.OK, f.code(), f::toString);
-        fill(tiny);
+        Cli.fill(tiny);
         Result[] r = transfer(array);
         assertEquals(ExitCode.OK, r[0].code, r[0]::toString);
         assertEquals(ExitCode.OK, r[1].code, r[1]::toString);
@@ -89,7 +83,7 @@ class CliSpaceTest {
 
     @Test
     void preallocateRefusesWhatTheTmpfsCannotHold() throws Exception {
-        Path tiny = tinyTmpfs();
+        Path tiny = cli.tinyTmpfs(tmp);
         Path array = tiny.resolve("array");
         Cli.Run r = Cli.run("format", array.toString(), "--preallocate", "--nodes", "2", "--sockets-per-node", "8",
                 "--arena-size", "4M");
@@ -129,30 +123,7 @@ class CliSpaceTest {
         return p;
     }
 
-    /** A 3 MiB tmpfs of our own (root only: mount). */
-    private Path tinyTmpfs() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root");
-        Path dir = Files.createDirectory(tmp.resolve("tiny"));
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", dir.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        Assumptions.assumeTrue(p.waitFor() == 0, () -> "cannot mount a tmpfs: " + out);
-        mount = dir;
-        return dir;
-    }
 
-    /** Takes every free byte of the tmpfs with a file of its own. */
-    private static void fill(Path dir) throws IOException {
-        byte[] chunk = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(dir.resolve("filler"))) {
-            while (true) {
-                out.write(chunk);
-            }
-        } catch (IOException full) {
-            // ENOSPC: the tmpfs is full, as we wanted
-        }
-        assertTrue(Files.getFileStore(dir).getUsableSpace() < chunk.length, "tmpfs full");
-    }
 
     private static String[] concat(String[] a, String[] b) {
         String[] r = new String[a.length + b.length];
