@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -24,13 +23,9 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * serialized on the socket.
  */
 public final class SocketCore {
-    /** Longest sleep of a thread in accept between looks (bounds the cost of a lost bell). */
-    private static final long ACCEPT_SLEEP_MAX_NANOS = 1_000_000;
-
     final SocketLayer layer;
     final int index;
     private final int type;
-    private final long peerCheckNanos;
     private final SocketOptions options;
 
     private volatile ControlBlockHeader header;
@@ -43,8 +38,8 @@ public final class SocketCore {
     private volatile boolean inputShut;
     private volatile boolean peerGone;
 
-    private volatile LinkedBlockingQueue<SocketCore> acceptQueue;
-    private volatile int backlog;
+    /** Set by listen. */
+    private volatile AcceptQueue acceptQueue;
 
     SocketCore(SocketLayer layer, int index, ControlBlockHeader header) {
         this(layer, index, header, new SocketOptions(layer.idleStrategy()));
@@ -56,7 +51,6 @@ public final class SocketCore {
         this.header = header;
         this.type = header.type();
         this.options = options;
-        this.peerCheckNanos = IdleLoop.peerCheckNanos(layer.medium.supportsWakeups());
     }
 
     /** The server side of a new connection, answered by the acceptor for {@code listener}. */
@@ -249,32 +243,25 @@ public final class SocketCore {
         if (header.state() == STATE_OPEN) {
             header = layer.binder.bind(index, header, 0);
         }
-        this.backlog = backlog < 1 ? 50 : backlog;
-        this.acceptQueue = new LinkedBlockingQueue<>();
-        ControlBlockHeader h = header.withParameter(STATE_LISTENING, this.backlog);
+        AcceptQueue q = new AcceptQueue(this, layer, backlog < 1 ? 50 : backlog);
+        this.acceptQueue = q;
+        ControlBlockHeader h = header.withParameter(STATE_LISTENING, q.backlog());
         if (options.authKey() != null) {
             h = h.withFlags(h.flags() | FLAG_AUTH_REQUIRED).withPeer(STATE_LISTENING, 0, 0, 0, 0, 0,
-                    ThreadLocalRandom.current().nextLong(), 0, 0, this.backlog);
+                    ThreadLocalRandom.current().nextLong(), 0, 0, q.backlog());
         }
         header = layer.table.write(index, h);
         layer.startListening(this);
     }
 
     boolean hasBacklogRoom() {
-        LinkedBlockingQueue<SocketCore> q = acceptQueue;
-        return q != null && q.size() < backlog;
+        AcceptQueue q = acceptQueue;
+        return q != null && q.hasRoom();
     }
 
     /** Called by the acceptor; false when the listener closed meanwhile. */
     boolean enqueue(SocketCore s) {
-        if (closed) {
-            return false;
-        }
-        acceptQueue.add(s);
-        if (closed && acceptQueue.remove(s)) {
-            return false;
-        }
-        return true;
+        return acceptQueue.offer(s);
     }
 
     /**
@@ -285,71 +272,11 @@ public final class SocketCore {
      */
     public SocketCore accept(long timeoutNanos) throws IOException {
         ensureOpen();
-        LinkedBlockingQueue<SocketCore> q = acceptQueue;
+        AcceptQueue q = acceptQueue;
         if (q == null || header.state() != STATE_LISTENING) {
             throw new SocketException("Socket is not listening");
         }
-        long start = System.nanoTime();
-        long lastCheck = start;
-        IdleStrategy.Sleeper bell = new AcceptSleeper(q);
-        for (int round = 0; ; round++) {
-            SocketCore s = q.poll();
-            if (s == null) {
-                layer.acceptPass(); // answer pending requests ourselves: no hand-off
-                s = q.poll();
-            }
-            ensureOpen();
-            if (s != null) {
-                return s;
-            }
-            if (timeoutNanos == 0) {
-                return null;
-            }
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("accept interrupted");
-            }
-            long now = System.nanoTime();
-            long left = Long.MAX_VALUE;
-            if (timeoutNanos > 0) {
-                left = timeoutNanos - (now - start);
-                if (left <= 0) {
-                    throw new SocketTimeoutException("Accept timed out");
-                }
-            }
-            if (now - lastCheck >= peerCheckNanos) {
-                lastCheck = now;
-                layer.node.checkAttached();
-            }
-            options.idle().idle(round, start, left, bell);
-        }
-    }
-
-    /**
-     * Sleeps on our node's connect bell, which clients ring after posting a request and the
-     * acceptor thread rings after queueing a connection. Briefly: a ring that comes between
-     * our last look and the sleep is lost (the bell is a bare wake, see SocketLayer).
-     */
-    private final class AcceptSleeper implements IdleStrategy.Sleeper {
-        private final LinkedBlockingQueue<SocketCore> queue;
-
-        AcceptSleeper(LinkedBlockingQueue<SocketCore> queue) {
-            this.queue = queue;
-        }
-
-        @Override
-        public boolean canSleep() {
-            return layer.medium.supportsWakeups();
-        }
-
-        @Override
-        public void sleep(long maxNanos) {
-            long bell = layer.connectBell();
-            int value = layer.medium.getIntAcquire(bell);
-            if (queue.isEmpty() && !closed) {
-                layer.medium.awaitChange(bell, value, Math.min(maxNanos, ACCEPT_SLEEP_MAX_NANOS));
-            }
-        }
+        return q.take(timeoutNanos, options.idle());
     }
 
     // ---- connect -------------------------------------------------------------------------
@@ -522,7 +449,7 @@ public final class SocketCore {
             closed = true;
             peerGone = true;
         }
-        LinkedBlockingQueue<SocketCore> q = acceptQueue;
+        AcceptQueue q = acceptQueue;
         if (q != null) {
             q.clear();
         }
@@ -543,9 +470,9 @@ public final class SocketCore {
         int state = header.state();
         if (state == STATE_LISTENING) {
             layer.stopListening(this);
-            LinkedBlockingQueue<SocketCore> q = acceptQueue;
-            for (SocketCore s; q != null && (s = q.poll()) != null; ) {
-                s.abort();
+            AcceptQueue q = acceptQueue;
+            if (q != null) {
+                q.abortAll();
             }
         }
         Connection c = connection;
