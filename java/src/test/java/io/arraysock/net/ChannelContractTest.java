@@ -2,8 +2,7 @@ package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
 import io.arraysock.api.SocketType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -45,17 +44,8 @@ class ChannelContractTest {
         void shutdownInput() throws IOException;
     }
 
-    private static ShmArray array;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        array = ShmArray.create();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        array.close();
-    }
+    @RegisterExtension
+    static final ShmArray array = ShmArray.perClass();
 
     private static Chan[] pair(Kind k) throws Exception {
         return k == Kind.TCP ? tcpPair() : arrayPair();

@@ -1,7 +1,6 @@
 package io.arraysock.net;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,17 +33,8 @@ class SocketContractTest {
 
     enum Kind { TCP, ARRAY }
 
-    private static ShmArray array;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        array = ShmArray.create();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        array.close();
-    }
+    @RegisterExtension
+    static final ShmArray array = ShmArray.perClass();
 
     private static SocketFactory clients(Kind k) {
         return k == Kind.TCP ? SocketFactory.getDefault() : new ArraySocketFactory(array.path);
