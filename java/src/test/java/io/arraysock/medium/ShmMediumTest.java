@@ -1,5 +1,6 @@
 package io.arraysock.medium;
 
+import io.arraysock.testkit.Await;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 class ShmMediumTest {
     private static final long SIZE = 1 << 20;
@@ -234,17 +234,12 @@ class ShmMediumTest {
      */
     private static void awaitSharedFutexWait(long pid, long tid, Duration timeout) throws Exception {
         Path syscall = Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "syscall");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String seen = "";
-        while (System.nanoTime() < deadline) {
-            seen = Files.readString(syscall).trim();
-            String[] f = seen.split(" ");
-            if (f.length > 2 && f[0].equals(SYS_FUTEX) && f[2].equals("0x0")) {
-                return;
-            }
-            Thread.sleep(5);
-        }
-        fail("the child's thread " + tid + " never entered the futex wait; /proc says: " + seen);
+        String[] seen = {""};
+        Await.until(timeout, () -> {
+            seen[0] = Files.readString(syscall).trim();
+            String[] f = seen[0].split(" ");
+            return f.length > 2 && f[0].equals(SYS_FUTEX) && f[2].equals("0x0");
+        }, () -> "the child's thread " + tid + " in a shared futex wait; /proc says: " + seen[0]);
     }
 
     private static byte[] random(int length, long seed) {
