@@ -1,5 +1,7 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockHeader;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
