@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.medium.MediumFaultException;
 import io.arraysock.socket.SocketCore;
 
 import java.io.Closeable;
@@ -28,7 +29,12 @@ import java.util.Objects;
  * {@link java.net.ConnectException} (nothing listens, or the backlog is full),
  * {@link java.net.SocketTimeoutException}, and {@link java.net.SocketException} for a reset
  * connection (the peer died or its socket vanished), a broken pipe, or any call on a closed
- * socket ("Socket is closed").
+ * socket ("Socket is closed"). When the medium fails under a call (an I/O error: the
+ * storage path failed; or a truncated segment) the call throws a SocketException
+ * "Connection reset: ..." whose cause is the typed
+ * {@link io.arraysock.medium.StoragePathFailedException} or
+ * {@link io.arraysock.medium.MediumTruncatedException}; the node then stops writing, and
+ * every other call on its sockets fails the same way.
  *
  * <p>Thread safety: like {@code SocketChannel}, one thread may receive while another sends;
  * two concurrent senders (or receivers) must synchronize between themselves. Other calls
@@ -63,7 +69,7 @@ public final class ArraySocket implements Closeable {
     public void bind(int port) throws IOException {
         try {
             core.bind(port);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -122,7 +128,7 @@ public final class ArraySocket implements Closeable {
     public void listen(int backlog) throws IOException {
         try {
             core.listen(backlog);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -131,7 +137,7 @@ public final class ArraySocket implements Closeable {
     public ArraySocket accept() throws IOException {
         try {
             return wrap(core.accept(-1));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -145,7 +151,7 @@ public final class ArraySocket implements Closeable {
         try {
             long nanos = timeout.toNanos();
             return wrap(core.accept(nanos <= 0 ? 1 : nanos));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -154,7 +160,7 @@ public final class ArraySocket implements Closeable {
     public ArraySocket acceptNow() throws IOException {
         try {
             return wrap(core.accept(0));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -169,7 +175,7 @@ public final class ArraySocket implements Closeable {
     public void connect(int port) throws IOException {
         try {
             core.connect(port, 0);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -184,7 +190,7 @@ public final class ArraySocket implements Closeable {
         try {
             long nanos = timeout.toNanos();
             core.connect(port, nanos <= 0 ? 1 : nanos);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -195,7 +201,7 @@ public final class ArraySocket implements Closeable {
     public int send(ByteBuffer src) throws IOException {
         try {
             return core.send(src, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -203,7 +209,7 @@ public final class ArraySocket implements Closeable {
     public int send(byte[] src, int offset, int length) throws IOException {
         try {
             return core.send(sendView.over(src, offset, length), true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -212,7 +218,7 @@ public final class ArraySocket implements Closeable {
     public int sendNow(ByteBuffer src) throws IOException {
         try {
             return core.send(src, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -226,7 +232,7 @@ public final class ArraySocket implements Closeable {
     public int receive(ByteBuffer dst) throws IOException {
         try {
             return core.receive(dst, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -234,7 +240,7 @@ public final class ArraySocket implements Closeable {
     public int receive(byte[] dst, int offset, int length) throws IOException {
         try {
             return core.receive(receiveView.over(dst, offset, length), true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -243,7 +249,7 @@ public final class ArraySocket implements Closeable {
     public int receiveNow(ByteBuffer dst) throws IOException {
         try {
             return core.receive(dst, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -255,7 +261,7 @@ public final class ArraySocket implements Closeable {
     public int available() throws IOException {
         try {
             return core.available();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -270,7 +276,7 @@ public final class ArraySocket implements Closeable {
     public void sendMessage(ByteBuffer src) throws IOException {
         try {
             core.sendMessage(src, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -279,7 +285,7 @@ public final class ArraySocket implements Closeable {
     public boolean sendMessageNow(ByteBuffer src) throws IOException {
         try {
             return core.sendMessage(src, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -292,7 +298,7 @@ public final class ArraySocket implements Closeable {
     public int receiveMessage(ByteBuffer dst) throws IOException {
         try {
             return (int) core.receiveMessage(dst, true, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -304,7 +310,7 @@ public final class ArraySocket implements Closeable {
     public int receiveMessage(ByteBuffer dst, boolean truncate) throws IOException {
         try {
             return (int) core.receiveMessage(dst, true, truncate);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -313,7 +319,7 @@ public final class ArraySocket implements Closeable {
     public int receiveMessageNow(ByteBuffer dst) throws IOException {
         try {
             return (int) core.receiveMessage(dst, false, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -362,7 +368,7 @@ public final class ArraySocket implements Closeable {
     public void setAuthenticationKey(byte[] key) throws IOException {
         try {
             core.authenticationKey(key);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -381,7 +387,7 @@ public final class ArraySocket implements Closeable {
     public void shutdownOutput() throws IOException {
         try {
             core.shutdownOutput();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -390,7 +396,7 @@ public final class ArraySocket implements Closeable {
     public void shutdownInput() throws IOException {
         try {
             core.shutdownInput();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -402,8 +408,8 @@ public final class ArraySocket implements Closeable {
         receiveView.release();
         try {
             core.close();
-        } catch (InternalError e) {
-            core.faultOf(e); // a truncated medium: the socket is closed here all the same
+        } catch (InternalError | MediumFaultException e) {
+            core.faultOf(e); // a truncated medium or a failed path: the socket is closed here all the same
         }
     }
 

@@ -8,6 +8,7 @@ import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.format.Zeroing;
 import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumFaultException;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.node.Heartbeat;
 import io.arraysock.node.Liveness;
@@ -84,33 +85,39 @@ public final class StorageArray implements Closeable {
     public static void format(String path, FormatOptions options) throws IOException {
         Medium m = createOrOpen(path, options);
         try {
-            Geometry g = options.geometry(m.sectorSize());
-            if (m.size() < g.requiredSize()) {
-                throw new MediumTooSmallException(path, m.size(), g.requiredSize());
-            }
-            ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            m.readAcquire(0, first);
-            if (SuperblockCodec.hasMagic(first) && !options.force()) {
-                throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
-            }
-            Superblock sb = new Superblock(SuperblockDescriptor.VERSION_MAJOR, SuperblockDescriptor.VERSION_MINOR,
-                    UUID.randomUUID(), g, 0, options.heartbeatIntervalMs(), options.livenessTimeoutMs(), options.claimSettleMs());
-            long tables = g.arenaOffset();
-            m.own(0, tables);
-            try {
-                // magic last: a format that dies halfway leaves no array behind, not a broken one
-                Zeroing.zero(m, 0, tables);
-                ByteBuffer sector = SuperblockCodec.encode(sb);
-                ByteBuffer rest = sector.duplicate().position(Long.BYTES);
-                m.writeRelease(Long.BYTES, rest);
-                m.writeRelease(0, sector.duplicate().limit(Long.BYTES));
-            } finally {
-                m.disown(0, tables);
-            }
-            LOG.log(Level.DEBUG, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
+            formatOn(m, path, options);
+        } catch (MediumFaultException e) {
+            throw e.getCause();
         } finally {
             m.close();
         }
+    }
+
+    private static void formatOn(Medium m, String path, FormatOptions options) throws IOException {
+        Geometry g = options.geometry(m.sectorSize());
+        if (m.size() < g.requiredSize()) {
+            throw new MediumTooSmallException(path, m.size(), g.requiredSize());
+        }
+        ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        m.readAcquire(0, first);
+        if (SuperblockCodec.hasMagic(first) && !options.force()) {
+            throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+        }
+        Superblock sb = new Superblock(SuperblockDescriptor.VERSION_MAJOR, SuperblockDescriptor.VERSION_MINOR,
+                UUID.randomUUID(), g, 0, options.heartbeatIntervalMs(), options.livenessTimeoutMs(), options.claimSettleMs());
+        long tables = g.arenaOffset();
+        m.own(0, tables);
+        try {
+            // magic last: a format that dies halfway leaves no array behind, not a broken one
+            Zeroing.zero(m, 0, tables);
+            ByteBuffer sector = SuperblockCodec.encode(sb);
+            ByteBuffer rest = sector.duplicate().position(Long.BYTES);
+            m.writeRelease(Long.BYTES, rest);
+            m.writeRelease(0, sector.duplicate().limit(Long.BYTES));
+        } finally {
+            m.disown(0, tables);
+        }
+        LOG.log(Level.DEBUG, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
     }
 
     private static Medium createOrOpen(String path, FormatOptions options) throws IOException {
@@ -192,19 +199,23 @@ public final class StorageArray implements Closeable {
 
                 @Override
                 public void onSlotLost(NodeSlotLostException e) {
-                    array.sockets.fence();
+                    array.sockets.fence(e.getMessage());
                 }
             });
             hb.start();
             LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
         } catch (IOException | RuntimeException e) {
+            Exception thrown = e instanceof MediumFaultException fault ? fault.getCause() : e;
             try {
                 m.close();
             } catch (IOException ce) {
-                e.addSuppressed(ce);
+                thrown.addSuppressed(ce);
             }
-            throw e;
+            if (thrown instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) thrown;
         }
     }
 
@@ -243,8 +254,8 @@ public final class StorageArray implements Closeable {
         ensureOpen();
         try {
             return new ArraySocket(sockets.open(type.code), type);
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
@@ -262,14 +273,26 @@ public final class StorageArray implements Closeable {
         ensureOpen();
         try {
             return sockets.snapshot(includeDeadNodes);
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
     /** The idle strategy sockets opened from now on start with (default: {@link IdleStrategy#blocking()}). */
     public void setIdleStrategy(IdleStrategy strategy) {
         sockets.idleStrategy(strategy);
+    }
+
+    /**
+     * The checked exception for a fault out of the medium (see {@link Medium#faultOf}); after
+     * an I/O error the node stops writing, as {@code SocketCore.faultOf} explains.
+     */
+    private IOException faultOf(Throwable fault) {
+        IOException cause = medium.faultOf(fault);
+        if (fault instanceof MediumFaultException) {
+            heartbeat.declareLost(cause);
+        }
+        return cause;
     }
 
     private synchronized void ensureOpen() throws IOException {
@@ -293,8 +316,8 @@ public final class StorageArray implements Closeable {
     public List<NodeInfo> nodes() throws IOException {
         try {
             return readNodes();
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
@@ -327,8 +350,8 @@ public final class StorageArray implements Closeable {
         if (!heartbeat.isLost()) {
             try {
                 sockets.close();
-            } catch (InternalError e) {
-                fault = medium.faultOf(e); // a truncated medium: close what is left without writing
+            } catch (InternalError | MediumFaultException e) {
+                fault = faultOf(e); // a truncated medium or a failed path: close what is left without writing
             }
         }
         sockets.fence();
@@ -348,6 +371,8 @@ public final class StorageArray implements Closeable {
             medium.disown(g.partitionOffset(slot), g.partitionLength());
             medium.disown(g.nodeRecordOffset(slot), g.sectorSize());
             medium.unlock(slot);
+        } catch (MediumFaultException e) {
+            throw e.getCause(); // our record stays ACTIVE: peers see it dead within the liveness timeout
         } finally {
             medium.close();
         }

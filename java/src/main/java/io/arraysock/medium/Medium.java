@@ -18,8 +18,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Offsets and lengths are checked against {@link #size()} on every call; a bad one is
  * an {@link IndexOutOfBoundsException} (a bug in the caller, who must range-check every
- * value read from the medium first). Implementations are safe for many threads; I/O errors
- * of the block medium surface as {@link java.io.UncheckedIOException}.
+ * value read from the medium first). Implementations are safe for many threads. The
+ * accessors are unchecked: an I/O error of the block medium surfaces as a
+ * {@link MediumFaultException} (whose cause is typically a {@link StoragePathFailedException}),
+ * and a vanished page of a truncated segment as an {@link InternalError}; callers turn
+ * either into the checked exception with {@link #faultOf}.
  */
 public interface Medium extends Closeable {
 
@@ -116,11 +119,29 @@ public interface Medium extends Closeable {
     void checkIntact() throws IOException;
 
     /**
-     * What an {@link InternalError} from an access to this medium means: the JVM raises
-     * one when a mapped page vanished (the segment was truncated). Returns the
-     * {@link MediumTruncatedException} to throw instead; any other error is rethrown.
+     * The checked exception for a fault out of an access to this medium: for a
+     * {@link MediumFaultException}, the I/O error it carries; for an {@link InternalError}
+     * (the JVM raises one when a mapped page vanished: the segment was truncated), a
+     * {@link MediumTruncatedException}. Any other throwable is rethrown.
      */
-    default IOException faultOf(InternalError error) {
+    default IOException faultOf(Throwable fault) {
+        if (fault instanceof MediumFaultException io) {
+            return io.getCause();
+        }
+        if (fault instanceof InternalError error) {
+            return truncationOf(error);
+        }
+        if (fault instanceof RuntimeException r) {
+            throw r;
+        }
+        if (fault instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalArgumentException("not a fault of the medium " + path(), fault);
+    }
+
+    /** The {@link MediumTruncatedException} that explains {@code error}, or {@code error} rethrown. */
+    private IOException truncationOf(InternalError error) {
         // several faulting accesses may each leave an error pending, delivered at any later
         // point: absorb the ones that arrive while we look
         for (int tries = 0; ; tries++) {

@@ -1,0 +1,19 @@
+package io.arraysock.medium;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The unchecked carrier of an I/O error out of a {@link Medium} access (whose methods are
+ * unchecked: they sit on the hot path). Never meant to reach an application: the layers
+ * above catch it where they catch a vanished page, through {@link Medium#faultOf}, and
+ * throw its {@linkplain #getCause() cause} instead, typically a
+ * {@link StoragePathFailedException}.
+ */
+public final class MediumFaultException extends UncheckedIOException {
+    private static final long serialVersionUID = 1L;
+
+    public MediumFaultException(IOException cause) {
+        super(cause.getMessage(), cause);
+    }
+}
