@@ -1,5 +1,8 @@
 package io.arraysock;
 
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.api.SocketType;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.socket.SocketCore;
 
@@ -32,7 +35,7 @@ import java.util.Objects;
  * socket ("Socket is closed"). When the medium fails under a call (an I/O error: the
  * storage path failed; or a truncated segment) the call throws a SocketException
  * "Connection reset: ..." whose cause is the typed
- * {@link io.arraysock.medium.StoragePathFailedException} or
+ * {@link io.arraysock.api.StoragePathFailedException} or
  * {@link io.arraysock.medium.MediumTruncatedException}; the node then stops writing, and
  * every other call on its sockets fails the same way.
  *

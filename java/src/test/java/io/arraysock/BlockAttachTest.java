@@ -1,6 +1,7 @@
 package io.arraysock;
 
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeState;
 import io.arraysock.testkit.BlockPair;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,8 @@
 package io.arraysock;
 
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeState;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -107,7 +109,7 @@ class CrossProcessAttachTest {
             String cp = worldReadableClasspath(dir);
             List<String> cmd = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
-                    io.arraysock.cli.JavaCommand.NATIVE_ACCESS,
+                    io.arraysock.testkit.ChildJvm.NATIVE_ACCESS,
                     "-Djna.tmpdir=" + dir.resolve("jna"), "-Duser.home=" + dir, "-cp", cp, AttachChild.class.getName(), path);
             Files.createDirectories(dir.resolve("jna"));
             run("chmod", "777", dir.resolve("jna").toString());

@@ -1,5 +1,7 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

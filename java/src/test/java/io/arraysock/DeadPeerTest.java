@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

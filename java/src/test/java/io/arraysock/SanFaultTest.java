@@ -1,8 +1,10 @@
 package io.arraysock;
 
+import io.arraysock.api.NodeSlotLostException;
+import io.arraysock.api.SocketType;
+import io.arraysock.api.StoragePathFailedException;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.MediumFaultException;
-import io.arraysock.medium.StoragePathFailedException;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.SanFaults;
 import io.arraysock.testkit.SanFaults.Host;

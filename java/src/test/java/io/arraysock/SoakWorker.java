@@ -1,5 +1,7 @@
 package io.arraysock;
 
+import io.arraysock.api.NodeSlotLostException;
+import io.arraysock.api.SocketType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -42,7 +44,7 @@ public final class SoakWorker {
         try {
             array = StorageArray.attach(path);
             listener = array.openSocket(SocketType.STREAM);
-        } catch (io.arraysock.NodeSlotLostException e) {
+        } catch (io.arraysock.api.NodeSlotLostException e) {
             SocketPeer.say("FENCED-AT-START " + e.getMessage()); // see below
             System.exit(6);
             return;
@@ -56,7 +58,7 @@ public final class SoakWorker {
             listener.close();
             array.close();
             System.exit(5);
-        } catch (io.arraysock.NodeSlotLostException e) {
+        } catch (io.arraysock.api.NodeSlotLostException e) {
             // an I/O stall longer than the liveness timeout right after attach: the node fenced
             // itself, as it must; the soak starts another worker
             SocketPeer.say("FENCED-AT-START " + e.getMessage());

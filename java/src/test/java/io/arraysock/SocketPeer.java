@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;

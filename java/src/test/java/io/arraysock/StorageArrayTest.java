@@ -1,11 +1,20 @@
 package io.arraysock;
 
+import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.CorruptMediumException;
+import io.arraysock.api.MediumTooSmallException;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeSlotLostException;
+import io.arraysock.api.NotAnArrayException;
+import io.arraysock.api.SocketType;
+import io.arraysock.api.UnsupportedFormatVersionException;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
 import io.arraysock.format.NodeRecordCodec;
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NodeState;
 import io.arraysock.format.SuperblockDescriptor;
-import io.arraysock.medium.FileIdentity;
+import io.arraysock.medium.internal.FileIdentity;
 import io.arraysock.medium.ShmMedium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

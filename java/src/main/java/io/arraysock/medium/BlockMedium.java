@@ -1,5 +1,6 @@
 package io.arraysock.medium;
 
+import io.arraysock.medium.internal.FileIdentity;
 import com.sun.jna.LastErrorException;
 import io.arraysock.medium.internal.AlignedBuffer;
 import io.arraysock.medium.internal.FileInfo;
@@ -40,7 +41,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * (growing to {@value #MAX_IO} bytes; longer reads are split) until {@link #close()}.
  *
  * <p>A read or write the device fails throws {@link MediumFaultException} carrying a
- * {@link StoragePathFailedException} (device, offset, length, errno); {@link #own} throws
+ * {@link io.arraysock.api.StoragePathFailedException} (device, offset, length, errno); {@link #own} throws
  * the latter itself.
  */
 public final class BlockMedium implements Medium {

@@ -1,5 +1,8 @@
 package io.arraysock.medium;
 
+import io.arraysock.api.NoSpaceException;
+import io.arraysock.medium.internal.FileIdentity;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +23,7 @@ import java.nio.ByteBuffer;
  * an {@link IndexOutOfBoundsException} (a bug in the caller, who must range-check every
  * value read from the medium first). Implementations are safe for many threads. The
  * accessors are unchecked: an I/O error of the block medium surfaces as a
- * {@link MediumFaultException} (whose cause is typically a {@link StoragePathFailedException}),
+ * {@link MediumFaultException} (whose cause is typically a {@link io.arraysock.api.StoragePathFailedException}),
  * and a vanished page of a truncated segment as an {@link InternalError}; callers turn
  * either into the checked exception with {@link #faultOf}.
  */
@@ -120,16 +123,16 @@ public interface Medium extends Closeable {
 
     /**
      * The checked exception for a fault out of an access to this medium: for a
-     * {@link MediumFaultException}, the I/O error it carries; for an {@link InternalError}
-     * (the JVM raises one when a mapped page vanished: the segment was truncated), a
-     * {@link MediumTruncatedException}. Any other throwable is rethrown.
+     * {@link MediumFaultException}, the I/O error it carries (typically a
+     * {@link io.arraysock.api.StoragePathFailedException}); for an {@link InternalError},
+     * what {@link #faultOf(InternalError)} makes of it. Any other throwable is rethrown.
      */
     default IOException faultOf(Throwable fault) {
         if (fault instanceof MediumFaultException io) {
             return io.getCause();
         }
         if (fault instanceof InternalError error) {
-            return truncationOf(error);
+            return faultOf(error);
         }
         if (fault instanceof RuntimeException r) {
             throw r;
@@ -140,14 +143,23 @@ public interface Medium extends Closeable {
         throw new IllegalArgumentException("not a fault of the medium " + path(), fault);
     }
 
-    /** The {@link MediumTruncatedException} that explains {@code error}, or {@code error} rethrown. */
-    private IOException truncationOf(InternalError error) {
+    /**
+     * What an {@link InternalError} from an access to this medium means: the JVM raises one
+     * when a mapped page vanished (the segment was truncated: a {@link MediumTruncatedException})
+     * or could not be allocated when first touched (its tmpfs is full: a
+     * {@link NoSpaceException}). Returns the exception to throw instead; an error that is not
+     * a memory fault is rethrown.
+     */
+    default IOException faultOf(InternalError error) {
+        if (!isMemoryFault(error)) {
+            throw error;
+        }
         // several faulting accesses may each leave an error pending, delivered at any later
         // point: absorb the ones that arrive while we look
         for (int tries = 0; ; tries++) {
             try {
                 checkIntact();
-                throw error;
+                break;
             } catch (MediumTruncatedException truncated) {
                 truncated.initCause(error);
                 return truncated;
@@ -160,6 +172,16 @@ public interface Medium extends Closeable {
                 }
             }
         }
+        NoSpaceException unbacked = new NoSpaceException(path(), "a page of the medium could not be allocated when "
+                + "first touched: its file system is full (format the array with --preallocate to reserve its pages)");
+        unbacked.initCause(error);
+        return unbacked;
+    }
+
+    /** The JVM's (and the guarded copy's) report of a SIGBUS in an access to mapped memory. */
+    static boolean isMemoryFault(InternalError error) {
+        String m = error.getMessage();
+        return m != null && m.startsWith("a fault occurred");
     }
 
     /** How many pending faults {@link #faultOf} absorbs before it gives up. */

@@ -1,7 +1,7 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.SocketType;
+import io.arraysock.api.SocketType;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,7 +1,8 @@
 package io.arraysock.format;
 
+import io.arraysock.api.NodeState;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.arraysock.CorruptMediumException;
+import io.arraysock.api.CorruptMediumException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

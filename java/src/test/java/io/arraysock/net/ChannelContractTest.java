@@ -1,7 +1,7 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.SocketType;
+import io.arraysock.api.SocketType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,8 @@
 package io.arraysock.medium.internal;
 
 import com.sun.jna.LastErrorException;
-import io.arraysock.medium.StoragePathFailedException;
+import io.arraysock.api.NoSpaceException;
+import io.arraysock.api.StoragePathFailedException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,11 @@ public final class NativeErrors {
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int EACCES = 13;
+    public static final int EFAULT = 14;
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
-    public static final int EFAULT = 14;
     public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
 
     private NativeErrors() {
     }
@@ -48,6 +50,7 @@ public final class NativeErrors {
             case ENOENT, ENOTDIR -> new NoSuchFileException(path, null, call + ": " + reason);
             case EACCES, EPERM -> new AccessDeniedException(path, null, call + ": " + reason);
             case EEXIST -> new FileAlreadyExistsException(path, null, call + ": " + reason);
+            case ENOSPC -> new NoSpaceException(path, call + ": " + reason);
             default -> new IOException(call + " " + path + ": " + reason);
         };
         io.initCause(e);

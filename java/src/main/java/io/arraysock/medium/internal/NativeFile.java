@@ -82,6 +82,20 @@ public final class NativeFile implements Closeable {
         }
     }
 
+    /**
+     * Backs [offset, offset + length) with real pages (tmpfs) or blocks now, so that no later
+     * touch of it can fail for want of space.
+     *
+     * @throws io.arraysock.api.NoSpaceException when the file system cannot hold it (ENOSPC)
+     */
+    public void allocate(long offset, long length) throws IOException {
+        try {
+            NativeLayer.as_fallocate(fd, offset, length);
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("fallocate(" + length + " bytes at " + offset + ")", path, e);
+        }
+    }
+
     public void chmod(int mode) throws IOException {
         try {
             NativeLayer.as_fchmod(fd, mode);
@@ -102,7 +116,7 @@ public final class NativeFile implements Closeable {
     /**
      * Reads exactly {@code length} bytes at {@code offset} into native memory at {@code buffer}.
      *
-     * @throws io.arraysock.medium.StoragePathFailedException when the device fails the read
+     * @throws io.arraysock.api.StoragePathFailedException when the device fails the read
      *     (or ends before it)
      */
     public void pread(long buffer, long length, long offset) throws IOException {
@@ -116,7 +130,7 @@ public final class NativeFile implements Closeable {
     /**
      * Writes exactly {@code length} bytes from native memory at {@code buffer} to {@code offset}.
      *
-     * @throws io.arraysock.medium.StoragePathFailedException when the device fails the write
+     * @throws io.arraysock.api.StoragePathFailedException when the device fails the write
      */
     public void pwrite(long buffer, long length, long offset) throws IOException {
         try {
