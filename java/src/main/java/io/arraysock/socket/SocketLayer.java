@@ -308,10 +308,15 @@ public final class SocketLayer implements Closeable {
      * already be someone else's. Every socket becomes closed; peers saw us die already.
      */
     public void fence() {
+        fence(null);
+    }
+
+    /** {@link #fence()}, and the sockets' later calls fail with "Connection reset: {@code why}". */
+    public void fence(String why) {
         closed = true;
         acceptor.close(true);
         for (SocketCore s : open) {
-            s.fence();
+            s.fence(why);
         }
         open.clear();
         lingering.clear();
