@@ -31,22 +31,24 @@ import java.util.concurrent.TimeUnit;
                 + "messages of --message-size bytes; prints throughput and round-trip percentiles."})
 final class BenchCommand implements Callable<Integer> {
     private static final int CHUNK = 1 << 20;
+    /** Rings are sized in int bytes; a 2 GiB one would overflow (and no arena holds one). */
+    private static final long MAX_RING = 1L << 30;
     /** Unrecorded round trips first (at most a tenth of them), so the JIT's first passes stay out of the figures. */
     private static final int WARM_UP_ROUNDS = 1000;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a block device")
     String path;
 
-    @Option(names = "--bytes", converter = SizeConverter.class, description = "bytes to stream (default 1G)")
+    @Option(names = "--bytes", paramLabel = "BYTES", converter = SizeConverter.class, description = "bytes to stream, e.g. 512M (default 1G)")
     long bytes = 1L << 30;
 
-    @Option(names = "--rounds", description = "ping-pong round trips (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", paramLabel = "N", description = "ping-pong round trips (default ${DEFAULT-VALUE})")
     int rounds = 10_000;
 
-    @Option(names = "--message-size", description = "bytes per ping (default ${DEFAULT-VALUE})")
+    @Option(names = "--message-size", paramLabel = "BYTES", description = "bytes per ping (default ${DEFAULT-VALUE})")
     int messageSize = 64;
 
     /** The waiting strategies of {@link IdleStrategy}, by the names the option takes. */
@@ -67,13 +69,16 @@ final class BenchCommand implements Callable<Integer> {
             + "spin and yielding burn a core each, but answer sooner)")
     Idle idle = Idle.blocking;
 
-    @Option(names = "--ring-size", converter = SizeConverter.class, description = "ring per direction (default 4M)")
+    @Option(names = "--ring-size", paramLabel = "BYTES", converter = SizeConverter.class, description = "bytes of ring per direction, e.g. 1M; at most 1G (default 4M)")
     long ringSize = 4 << 20;
 
     @Override
     public Integer call() throws Exception {
         if (bytes < 0 || rounds < 0 || messageSize < 1 || messageSize > CHUNK) {
             throw new IllegalArgumentException("--bytes and --rounds must be >= 0 and --message-size in 1.." + CHUNK);
+        }
+        if (ringSize < 1 || ringSize > MAX_RING) {
+            throw new IllegalArgumentException("--ring-size must be in 1.." + SizeConverter.human(MAX_RING) + ": " + ringSize);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
@@ -141,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The second JVM of {@code bench}: swallows the stream, echoes the pings. */
     @Command(name = "bench-peer", hidden = true)
     static final class Peer implements Callable<Integer> {
-        @Parameters(index = "0")
+        @Parameters(index = "0", paramLabel = MediumFaults.PATH_LABEL)
         String path;
 
         @Parameters(index = "1")

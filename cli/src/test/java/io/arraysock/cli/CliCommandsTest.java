@@ -136,6 +136,49 @@ class CliCommandsTest {
     }
 
     @Test
+    void everyCommandsHelpListsTheExitCodesAndDescribesItsArguments() {
+        for (String command : new String[] {"format", "status", "listen", "connect", "send", "recv", "bench",
+                "backup-server", "backup-client"}) {
+            String help = Cli.run(command, "--help").out();
+            assertTrue(help.contains("Exit codes:") && help.contains("17   no space"), help);
+            for (String line : help.lines().toList()) {
+                if (line.matches(" {6}(PATH|PORT|FILE|DIR|ACTION)\\s*")) { // the options list, not the synopsis
+                    throw new AssertionError(command + ": positional argument without a description: " + line + "\n" + help);
+                }
+            }
+            assertTrue(help.contains("--debug"), help);
+        }
+        String bench = Cli.run("bench", "--help").out();
+        assertTrue(bench.contains("--ring-size=BYTES") && bench.contains("--bytes=BYTES"), bench);
+    }
+
+    @Test
+    void numbersOutOfRangeAreRefused() {
+        String path = cli.formatted();
+        expect(ExitCode.USAGE, "--ring-size must be in 1..1.0 GiB", "bench", path, "--ring-size", "2G");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "listen", path, "0", "--timeout", "-1");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "recv", path, "0", tmp.toString(), "--timeout", "-5");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "connect", path, "1", "--timeout", "99999999999999");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "send", path, "1", "x", "--timeout", "-1");
+    }
+
+    @Test
+    void formatOnAMissingPathOffTmpfsSaysWhatMustExistOrCreatesAFileOfSize() throws IOException {
+        Path missing = tmp.resolve("array.img");
+        Cli.Run r = Cli.run("format", missing.toString());
+        assertEquals(ExitCode.NO_SUCH_PATH, r.code(), r::toString);
+        assertTrue(r.err().contains("must be an existing block device or file") && r.err().contains("--size")
+                && !r.err().contains("create an array with"), r::toString);
+        Cli.Run made = Cli.run("format", missing.toString(), "--size", "64M", "--nodes", "2", "--sockets-per-node", "8",
+                "--arena-size", "1M", "--mode", "0640");
+        assertEquals(ExitCode.OK, made.code(), made::toString);
+        assertEquals(64L << 20, Files.size(missing));
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(missing)));
+        Cli.Run status = Cli.run("status", missing.toString());
+        assertEquals(ExitCode.OK, status.code(), status::toString);
+    }
+
+    @Test
     void benchRunsBetweenTwoProcesses() {
         String path = cli.formatted();
         Cli.Run r = Cli.run("bench", path, "--bytes", "16M", "--rounds", "200");
