@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The loop devices that block-medium tests run on, attached by {@code scripts/loopdev.sh}
@@ -11,10 +12,13 @@ import java.nio.file.Path;
  * {@code ARRAYSOCK_LOOP_A} and {@code ARRAYSOCK_LOOP_B}, two loop devices over one backing
  * file, both with {@code --direct-io=on}: two "hosts" with separate caches.
  *
- * <p>Where they are absent a test is skipped with the reason, except in CI
+ * <p>Where they are absent a test is skipped with the reason (said once on the console too), except in CI
  * ({@code -Darraysock.test.requireLoop=true}, set from {@code $CI}), where absence fails.
  */
 public final class LoopDevices {
+    /** Whether this JVM said on the console why block-medium tests are skipped (once: not per test). */
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
+
     private LoopDevices() {
     }
 
@@ -50,7 +54,12 @@ public final class LoopDevices {
             if (Boolean.getBoolean("arraysock.test.requireLoop")) {
                 throw new AssertionError("block-medium tests must run in CI, but " + why);
             }
-            Assumptions.abort("needs loop devices (root): " + why);
+            String reason = "needs loop devices (root): " + why;
+            if (TOLD.compareAndSet(false, true)) {
+                // surefire keeps an abort's reason in its XML only: say it where people look
+                System.err.println("arraysock: block-medium tests are skipped: " + reason);
+            }
+            Assumptions.abort(reason);
         }
         return path;
     }
