@@ -3,13 +3,17 @@ package io.arraysock.cli;
 import io.arraysock.ArraySocket;
 import io.arraysock.api.SocketType;
 import io.arraysock.StorageArray;
+import io.arraysock.testkit.Unprivileged;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,6 +69,26 @@ class CliCommandsTest {
                 assertTrue(t.out().contains("free: 7 of 8"), t::toString);
                 assertTrue(t.out().contains("ALIVE"), t::toString);
             }
+        }
+    }
+
+    @Test
+    void statusReadsASegmentItMayNotWrite() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to drop privileges");
+        String path = cli.segment();
+        Cli.Run f = Cli.run("format", path, "--nodes", "4", "--sockets-per-node", "8", "--mode", "0644");
+        assertEquals(ExitCode.OK, f.code(), f::toString);
+        Path scratch = Files.createTempDirectory("arraysock-status-");
+        try {
+            Process p = new ProcessBuilder(Unprivileged.javaCommand(scratch, Main.class, "status", path))
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(ExitCode.OK, p.exitValue(), out);
+            assertTrue(out.contains("free: 4 of 4 node slots"), out);
+        } finally {
+            Unprivileged.run("rm", "-rf", scratch.toString());
         }
     }
 
