@@ -173,7 +173,8 @@ class CliCommandsTest {
             assertTrue(help.contains("--debug"), help);
         }
         String bench = Cli.run("bench", "--help").out();
-        assertTrue(bench.contains("--ring-size=BYTES") && bench.contains("--bytes=BYTES"), bench);
+        assertTrue(bench.contains("--ring-size=BYTES") && bench.contains("--seconds=SECONDS")
+                && bench.contains("--warm-up=SECONDS"), bench);
     }
 
     @Test
@@ -205,10 +206,15 @@ class CliCommandsTest {
     @Test
     void benchRunsBetweenTwoProcesses() {
         String path = cli.formatted();
-        Cli.Run r = Cli.run("bench", path, "--bytes", "16M", "--rounds", "200");
+        long t0 = System.nanoTime();
+        Cli.Run r = Cli.run("bench", path, "--seconds", "1", "--warm-up", "1");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertEquals(ExitCode.OK, r.code(), r::toString);
-        assertTrue(r.out().contains("stream:  16.0 MiB in"), r::toString);
-        assertTrue(r.out().contains("latency: 200 round trips of 64 bytes (blocking waiting): p50"), r::toString);
+        assertTrue(r.out().matches("(?s)stream: +[0-9.]+ [KMGT]iB in 1\\.[0-9]+ s = [0-9.]+ GiB/s \\(blocking 1 MiB sends.*"
+                + "after 1 s of warm-up; the peer received all .*"), r::toString);
+        assertTrue(r.out().matches("(?s).*latency: [0-9]+ round trips of 64 bytes in 1 s \\(blocking waiting, after 1 s of "
+                + "warm-up\\): p50 .*"), r::toString);
+        assertTrue(ms >= 4000, "two phases of 1 s warm-up + 1 s each: " + ms + " ms");
     }
 
     @Test
