@@ -28,6 +28,7 @@ final class Cli implements AutoCloseable {
 
     private final List<String> segments = new ArrayList<>();
     private final List<Path> mounts = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
 
     static Run run(String... args) {
         CommandLine cl = Main.commandLine();
@@ -47,6 +48,29 @@ final class Cli implements AutoCloseable {
     /** As {@link #spawn(String...)}, with stderr into the file {@code stderr} (read it with {@link #awaitLine}). */
     static Process spawn(Path stderr, String... args) throws IOException {
         return command(args).redirectError(stderr.toFile()).start();
+    }
+
+    /** As {@link #spawn(Path, String...)}; the process is killed on close if it still runs. */
+    Process start(Path stderr, String... args) throws IOException {
+        Process p = spawn(stderr, args);
+        processes.add(p);
+        return p;
+    }
+
+    /** As {@link #spawn(String...)}; the process is killed on close if it still runs. */
+    Process start(String... args) throws IOException {
+        Process p = spawn(args);
+        processes.add(p);
+        return p;
+    }
+
+    /** A file's text, or why it has none: for assertion messages. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static ProcessBuilder command(String... args) {
@@ -119,6 +143,13 @@ final class Cli implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        for (Process p : processes) {
+            try {
+                p.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Path m : mounts) {
             try {
                 new ProcessBuilder("umount", m.toString()).inheritIO().start().waitFor();

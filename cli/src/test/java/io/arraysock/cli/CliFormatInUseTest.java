@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -24,16 +22,12 @@ class CliFormatInUseTest {
     private static final Pattern UUID = Pattern.compile("uuid ([0-9a-f-]{36})");
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor();
-        }
+    void cleanUp() throws IOException {
         cli.close();
     }
 
@@ -76,8 +70,7 @@ class CliFormatInUseTest {
     }
 
     private Process listen(String path, Path err) throws IOException, InterruptedException {
-        Process p = Cli.spawn(err, "listen", path, "0");
-        processes.add(p);
+        Process p = cli.start(err, "listen", path, "0");
         Cli.awaitLine(err, LISTENING, p, Duration.ofSeconds(30));
         return p;
     }

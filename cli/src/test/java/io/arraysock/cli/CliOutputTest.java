@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -25,16 +24,12 @@ class CliOutputTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor();
-        }
+    void cleanUp() throws IOException {
         cli.close();
     }
 
@@ -43,11 +38,11 @@ class CliOutputTest {
         String path = cli.segment();
         assertEquals(ExitCode.OK, Cli.run("format", path, "--nodes", "1", "--sockets-per-node", "8").code());
         Path err = tmp.resolve("listen.err");
-        Process dead = start(err, "listen", path, "0");
+        Process dead = cli.start(err, "listen", path, "0");
         Cli.awaitLine(err, LISTENING, dead, WAIT);
         dead.destroyForcibly().waitFor(); // its one slot stays ACTIVE: the next attach takes it over, and logs so
         Path err2 = tmp.resolve("connect.err");
-        Process next = start(err2, "connect", path, "4999");
+        Process next = cli.start(err2, "connect", path, "4999");
         next.getOutputStream().close();
         assertTrue(next.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
         List<String> lines = Files.readAllLines(err2);
@@ -60,9 +55,9 @@ class CliOutputTest {
     @Test
     void connectWithRetryForWaitsForAListenerStartedAfterIt() throws Exception {
         String path = cli.formatted();
-        Process connect = start(tmp.resolve("connect.err"), "connect", path, "7311", "--retry-for", "30");
+        Process connect = cli.start(tmp.resolve("connect.err"), "connect", path, "7311", "--retry-for", "30");
         Thread.sleep(1500); // it is refused meanwhile, and tries again
-        Process listen = start(tmp.resolve("listen.err"), "listen", path, "7311");
+        Process listen = cli.start(tmp.resolve("listen.err"), "listen", path, "7311");
         byte[] up = "hello through the array\n".getBytes();
         try (OutputStream in = connect.getOutputStream()) {
             in.write(up);
@@ -70,7 +65,7 @@ class CliOutputTest {
         listen.getOutputStream().close();
         byte[] got = listen.getInputStream().readAllBytes();
         assertTrue(listen.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && connect.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(0, connect.exitValue(), () -> read(tmp.resolve("connect.err")));
+        assertEquals(0, connect.exitValue(), () -> Cli.read(tmp.resolve("connect.err")));
         assertArrayEquals(up, got);
     }
 
@@ -80,7 +75,7 @@ class CliOutputTest {
         Path dir = Files.createDirectory(tmp.resolve("in"));
         Path file = Files.write(tmp.resolve("payload.txt"), "payload".getBytes());
         Path recvErr = tmp.resolve("recv.err");
-        Process recv = start(recvErr, "recv", path, "0", dir.toString());
+        Process recv = cli.start(recvErr, "recv", path, "0", dir.toString());
         int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
         Cli.Run sent = Cli.run("send", path, Integer.toString(port), file.toString());
         assertEquals(ExitCode.OK, sent.code(), sent::toString);
@@ -90,17 +85,5 @@ class CliOutputTest {
                 "0666 minus umask " + Integer.toOctalString(Umask.value()) + ", not the temporary file's 0600");
     }
 
-    private Process start(Path stderr, String... args) throws IOException {
-        Process p = Cli.spawn(stderr, args);
-        processes.add(p);
-        return p;
-    }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
 }

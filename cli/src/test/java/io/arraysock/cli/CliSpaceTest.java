@@ -10,8 +10,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -32,16 +30,12 @@ class CliSpaceTest {
     private static final String[] SMALL = {"--nodes", "2", "--sockets-per-node", "8", "--arena-size", "1M"};
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor();
-        }
+    void cleanUp() throws IOException {
         cli.close();
     }
 
@@ -102,8 +96,7 @@ class CliSpaceTest {
         Process recv = start(recvErr, "recv", array, "0", in.toString(), "--timeout", "30");
         int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, Duration.ofSeconds(30)).group(1));
         Path connectErr = tmp.resolve("connect.err");
-        Process sender = Cli.spawn(connectErr, "connect", array, Integer.toString(port));
-        processes.add(sender);
+        Process sender = cli.start(connectErr, "connect", array, Integer.toString(port));
         DataOutputStream feed = new DataOutputStream(sender.getOutputStream());
         new FileHeader("big.bin", 1L << 30).write(feed);
         feed.write(new byte[1 << 20]);
@@ -158,9 +151,8 @@ class CliSpaceTest {
     }
 
     private Process start(Path stderr, String... args) throws IOException {
-        Process p = Cli.spawn(stderr, args);
+        Process p = cli.start(stderr, args);
         p.getOutputStream().close();
-        processes.add(p);
         return p;
     }
 
