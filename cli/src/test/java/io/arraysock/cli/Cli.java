@@ -79,6 +79,14 @@ final class Cli implements AutoCloseable {
         return new ProcessBuilder(cmd);
     }
 
+    /** What a PORT 0 listener ({@code listen}, {@code recv}) says on stderr. */
+    static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+
+    /** The port a PORT 0 listener started with {@code stderr} into that file announces (30 s at most). */
+    static int awaitPort(Path stderr, Process p) throws IOException, InterruptedException {
+        return Integer.parseInt(awaitLine(stderr, LISTENING, p, Duration.ofSeconds(30)).group(1));
+    }
+
     /** Waits until {@code file} has a line matching {@code pattern}; returns the match. */
     static Matcher awaitLine(Path file, Pattern pattern, Process p, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

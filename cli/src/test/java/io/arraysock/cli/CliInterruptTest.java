@@ -29,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dead and reclaimable.
  */
 class CliInterruptTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     private static final Pattern NODE_PID = Pattern.compile("\"pid\":(\\d+)");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -49,7 +48,7 @@ class CliInterruptTest {
         Path dir = Files.createDirectory(tmp.resolve("in"));
         Path recvErr = tmp.resolve("recv.err");
         Process recv = cli.start(recvErr, "recv", path, "0", dir.toString());
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
+        int port = Cli.awaitPort(recvErr, recv);
         // the sender: a netcat connect fed a file header that promises 1 GiB, then 1 MiB of it
         Process sender = cli.start(tmp.resolve("connect.err"), "connect", path, Integer.toString(port));
         DataOutputStream feed = new DataOutputStream(sender.getOutputStream());
@@ -86,7 +85,7 @@ class CliInterruptTest {
         String path = cli.formatted();
         Path err = tmp.resolve("listen.err");
         Process listen = cli.start(err, "listen", path, "0");
-        Cli.awaitLine(err, LISTENING, listen, WAIT);
+        Cli.awaitPort(err, listen);
         listen.destroy(); // SIGTERM
         assertTrue(listen.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "listen ends on SIGTERM");
         assertEquals(List.of(), nodePids(path), "no node left, dead or alive");
@@ -97,7 +96,7 @@ class CliInterruptTest {
         String path = cli.formatted();
         Path err = tmp.resolve("listen.err");
         Process listen = cli.start(err, "listen", path, "0");
-        Cli.awaitLine(err, LISTENING, listen, WAIT);
+        Cli.awaitPort(err, listen);
         listen.destroyForcibly().waitFor(); // SIGKILL: no hook runs, the slot stays ACTIVE
         Cli.Run table = Cli.run("status", path);
         assertTrue(table.out().contains("dead: slot reclaimable")

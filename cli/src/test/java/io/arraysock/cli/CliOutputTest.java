@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What users see of real processes: log lines, a connect that waits for its listener, file modes. */
 class CliOutputTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Cli cli = new Cli();
@@ -39,7 +37,7 @@ class CliOutputTest {
         assertEquals(ExitCode.OK, Cli.run("format", path, "--nodes", "1", "--sockets-per-node", "8").code());
         Path err = tmp.resolve("listen.err");
         Process dead = cli.start(err, "listen", path, "0");
-        Cli.awaitLine(err, LISTENING, dead, WAIT);
+        Cli.awaitPort(err, dead);
         dead.destroyForcibly().waitFor(); // its one slot stays ACTIVE: the next attach takes it over, and logs so
         Path err2 = tmp.resolve("connect.err");
         Process next = cli.start(err2, "connect", path, "4999");
@@ -76,7 +74,7 @@ class CliOutputTest {
         Path file = Files.write(tmp.resolve("payload.txt"), "payload".getBytes());
         Path recvErr = tmp.resolve("recv.err");
         Process recv = cli.start(recvErr, "recv", path, "0", dir.toString());
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
+        int port = Cli.awaitPort(recvErr, recv);
         Cli.Run sent = Cli.run("send", path, Integer.toString(port), file.toString());
         assertEquals(ExitCode.OK, sent.code(), sent::toString);
         assertTrue(recv.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the file), and a sender whose peer never answers the header gives up: real processes.
  */
 class CliRefusalTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Cli cli = new Cli();
@@ -67,7 +65,7 @@ class CliRefusalTest {
         Path dir = cli.tinyTmpfs(tmp);
         Path recvErr = tmp.resolve("recv.err");
         Process recv = cli.start(recvErr, "recv", array, "0", dir.toString());
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
+        int port = Cli.awaitPort(recvErr, recv);
         // the sender: a netcat connect we feed by hand, so the disk can fill between its chunks
         Process sender = cli.start(tmp.resolve("connect.err"), "connect", array, Integer.toString(port));
         DataOutputStream feed = new DataOutputStream(sender.getOutputStream());
@@ -95,7 +93,7 @@ class CliRefusalTest {
         String array = cli.formatted();
         Path listenErr = tmp.resolve("listen.err");
         Process listen = cli.start(listenErr, "listen", array, "0"); // netcat: reads the header, answers nothing
-        int port = Integer.parseInt(Cli.awaitLine(listenErr, LISTENING, listen, WAIT).group(1));
+        int port = Cli.awaitPort(listenErr, listen);
         Path file = Files.write(tmp.resolve("payload.bin"), new byte[1000]);
         Path sendErr = tmp.resolve("send.err");
         Process send = cli.start(sendErr, "send", array, Integer.toString(port), file.toString(), "--timeout", "2");
@@ -115,7 +113,7 @@ class CliRefusalTest {
     private Sent sendThroughRecv(String array, Path dir, Path file) throws Exception {
         Path recvErr = tmp.resolve("recv.err");
         Process recv = cli.start(recvErr, "recv", array, "0", dir.toString());
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
+        int port = Cli.awaitPort(recvErr, recv);
         Path sendErr = tmp.resolve("send.err");
         Process send = cli.start(sendErr, "send", array, Integer.toString(port), file.toString());
         send.getOutputStream().close();

@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code --preallocate} keeps an array working on a tmpfs that is full.
  */
 class CliSpaceTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     /** A small array: 2 nodes, 1 MiB arenas, about 2 MiB in all. */
     private static final String[] SMALL = {"--nodes", "2", "--sockets-per-node", "8", "--arena-size", "1M"};
 
@@ -94,7 +91,7 @@ class CliSpaceTest {
         Path in = Files.createDirectory(tmp.resolve("in"));
         Path recvErr = tmp.resolve("recv.err");
         Process recv = start(recvErr, "recv", array, "0", in.toString(), "--timeout", "30");
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, Duration.ofSeconds(30)).group(1));
+        int port = Cli.awaitPort(recvErr, recv);
         Path connectErr = tmp.resolve("connect.err");
         Process sender = cli.start(connectErr, "connect", array, Integer.toString(port));
         DataOutputStream feed = new DataOutputStream(sender.getOutputStream());
@@ -142,7 +139,7 @@ class CliSpaceTest {
         Path recvErr = tmp.resolve("recv.err");
         Path sendErr = tmp.resolve("send.err");
         Process recv = start(recvErr, "recv", array, "0", in.toString(), "--timeout", "30");
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, Duration.ofSeconds(30)).group(1));
+        int port = Cli.awaitPort(recvErr, recv);
         Process send = start(sendErr, "send", array, Integer.toString(port), file.toString());
         assertTrue(send.waitFor(60, TimeUnit.SECONDS), "send ended");
         assertTrue(recv.waitFor(60, TimeUnit.SECONDS), "recv ended");

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The commands as real processes: netcat both ways, and a file from send to recv. */
 class CliTwoProcessTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
     private final Cli cli = new Cli();
 
@@ -78,7 +76,7 @@ class CliTwoProcessTest {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line; (line = err.readLine()) != null; ) {
-            Matcher m = LISTENING.matcher(line);
+            Matcher m = Cli.LISTENING.matcher(line);
             if (m.find()) {
                 return Integer.parseInt(m.group(1));
             }
