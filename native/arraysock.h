@@ -73,6 +73,8 @@ AS_EXPORT int as_fstat(int fd, struct as_file_info *info);
 AS_EXPORT int64_t as_statfs_type(const char *path);
 
 AS_EXPORT int64_t as_mmap(int fd, int64_t length, int64_t offset);
+/* As as_mmap, PROT_READ only: for an observer that opened the file read-only. */
+AS_EXPORT int64_t as_mmap_readonly(int fd, int64_t length, int64_t offset);
 AS_EXPORT int as_munmap(int64_t address, int64_t length);
 /* Replaces a shared mapping with private anonymous memory at the same address: late
  * accesses by threads that missed the close hit harmless memory instead of faulting. */

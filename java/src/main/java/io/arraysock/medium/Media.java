@@ -29,6 +29,18 @@ public final class Media {
      *                     {@link BlockMedium#open} and {@link ShmMedium#open} say
      */
     public static Medium open(String path) throws IOException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens an existing medium to look at only: a segment is mapped read-only (so one may
+     * inspect a segment one cannot write); a block device is opened as by {@link #open}.
+     */
+    public static Medium openToInspect(String path) throws IOException {
+        return open(path, true);
+    }
+
+    private static Medium open(String path, boolean inspectOnly) throws IOException {
         // st_mode through the JDK's "unix" view: a missing path is its NoSuchFileException
         int type = (Integer) Files.getAttribute(Path.of(path), "unix:mode") & S_IFMT;
         if (type == S_IFBLK) {
@@ -40,7 +52,7 @@ public final class Media {
                     + Integer.toOctalString(type) + ")");
         }
         if (isOnTmpfs(path)) {
-            return ShmMedium.open(path);
+            return inspectOnly ? ShmMedium.openReadOnly(path) : ShmMedium.open(path);
         }
         return BlockMedium.open(path);
     }

@@ -72,6 +72,8 @@ public final class NativeLayer {
 
     public static native long as_mmap(int fd, long length, long offset) throws LastErrorException;
 
+    public static native long as_mmap_readonly(int fd, long length, long offset) throws LastErrorException;
+
     public static native int as_munmap(long address, long length) throws LastErrorException;
 
     public static native int as_retire_mapping(long address, long length) throws LastErrorException;
