@@ -80,6 +80,15 @@ int as_ftruncate(int fd, int64_t size) {
 
 int as_fchmod(int fd, int mode) { return fchmod(fd, (mode_t) mode); }
 
+int as_fallocate(int fd, int64_t offset, int64_t length) {
+    int rc;
+    do {
+        rc = fallocate(fd, 0, (off_t) offset, (off_t) length);
+    } while (rc < 0 && errno == EINTR);
+    if (rc == 0) errno = 0;
+    return rc;
+}
+
 int as_fstat(int fd, struct as_file_info *info) {
     struct stat st;
     if (fstat(fd, &st) < 0) return -1;

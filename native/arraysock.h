@@ -66,6 +66,8 @@ AS_EXPORT int as_shm_unlink(const char *name);
 AS_EXPORT int as_close(int fd);
 AS_EXPORT int as_ftruncate(int fd, int64_t size);
 AS_EXPORT int as_fchmod(int fd, int mode);
+/* fallocate(fd, 0, offset, length): backs the range with real pages or blocks now (ENOSPC if it cannot). */
+AS_EXPORT int as_fallocate(int fd, int64_t offset, int64_t length);
 AS_EXPORT int as_fstat(int fd, struct as_file_info *info);
 /* statfs(path).f_type: the file system's magic number (TMPFS_MAGIC for /dev/shm). */
 AS_EXPORT int64_t as_statfs_type(const char *path);

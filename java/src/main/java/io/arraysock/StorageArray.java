@@ -1,6 +1,7 @@
 package io.arraysock;
 
 import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.ArrayInUseException;
 import io.arraysock.api.CorruptMediumException;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.MediumTooSmallException;
@@ -20,10 +21,12 @@ import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.format.Zeroing;
 import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumTruncatedException;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.node.Heartbeat;
 import io.arraysock.node.Liveness;
 import io.arraysock.node.NodeIdentity;
+import io.arraysock.node.NodeCensus;
 import io.arraysock.node.NodeListener;
 import io.arraysock.node.NodeSlotClaim;
 import io.arraysock.node.NodeTable;
@@ -88,10 +91,15 @@ public final class StorageArray implements Closeable {
      * Formats {@code path} as an empty array. A missing path in /dev/shm (or on any tmpfs) is
      * created as a segment of {@code options.size()} bytes (default: the required size) with
      * {@code options.mode()}; an existing medium is written in place: the superblock, and a
-     * zeroed node table and control-block table (arenas are left as they are).
+     * zeroed node table and control-block table (arenas are left as they are). With
+     * {@code options.preallocate()} every page of a segment is allocated now.
      *
      * @throws MediumTooSmallException    if the medium (or the requested size) cannot hold the geometry
+     * @throws io.arraysock.api.NoSpaceException if the tmpfs cannot hold the new segment (statvfs), or
+     *                                    cannot allocate its pages when asked to preallocate
      * @throws AlreadyFormattedException  if it already carries the array magic and not {@code force}
+     * @throws io.arraysock.api.ArrayInUseException if nodes are alive on it and not {@code forceLive}
+     *                                    (judging remote nodes takes up to one liveness timeout)
      */
     public static void format(String path, FormatOptions options) throws IOException {
         Medium m = createOrOpen(path, options);
@@ -102,8 +110,16 @@ public final class StorageArray implements Closeable {
             }
             ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             m.readAcquire(0, first);
-            if (SuperblockCodec.hasMagic(first) && !options.force()) {
-                throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+            if (SuperblockCodec.hasMagic(first)) {
+                if (!options.force()) {
+                    throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+                }
+                if (!options.forceLive()) {
+                    refuseIfInUse(m);
+                }
+            }
+            if (options.preallocate() && m instanceof ShmMedium shm) {
+                shm.preallocate();
             }
             Superblock sb = new Superblock(SuperblockDescriptor.VERSION_MAJOR, SuperblockDescriptor.VERSION_MINOR,
                     UUID.randomUUID(), g, 0, options.heartbeatIntervalMs(), options.livenessTimeoutMs(), options.claimSettleMs());
@@ -125,6 +141,25 @@ public final class StorageArray implements Closeable {
         }
     }
 
+    /**
+     * Overwriting an array under live nodes would pull it from under them: refuse, naming
+     * them. An array whose superblock cannot be read has no node table we could judge.
+     */
+    private static void refuseIfInUse(Medium m) throws IOException {
+        Superblock old;
+        try {
+            old = SuperblockCodec.read(m);
+        } catch (CorruptMediumException | UnsupportedFormatVersionException | MediumTooSmallException unreadable) {
+            LOG.log(Level.DEBUG, "{0}: old superblock unreadable, no live nodes to look for: {1}", m.path(),
+                    unreadable.getMessage());
+            return;
+        }
+        List<NodeInfo> alive = NodeCensus.alive(m, old);
+        if (!alive.isEmpty()) {
+            throw new ArrayInUseException(m.path(), alive.stream().map(NodeCensus::describe).toList());
+        }
+    }
+
     private static Medium createOrOpen(String path, FormatOptions options) throws IOException {
         Path p = Path.of(path);
         if (!Files.exists(p) && isOnTmpfs(p)) {
@@ -134,7 +169,7 @@ public final class StorageArray implements Closeable {
                 throw new MediumTooSmallException(path, size, required);
             }
             try {
-                return ShmMedium.create(path, size, options.mode());
+                return ShmMedium.create(path, size, options.mode(), options.preallocate());
             } catch (FileAlreadyExistsException raced) {
                 // created by someone else meanwhile: format it as any existing medium
             }
@@ -151,6 +186,39 @@ public final class StorageArray implements Closeable {
             return parent != null && "tmpfs".equals(Files.getFileStore(parent).type());
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * What a memory fault that escaped the library means for the array on {@code path}. The
+     * JVM may deliver the {@link InternalError} of a faulting access to a mapped page at a
+     * later unsafe access anywhere in the thread (a {@code MessageDigest} update, say), so it
+     * can surface outside any call of ours; this opens the medium again to tell why.
+     *
+     * @return a {@link io.arraysock.medium.MediumTruncatedException} if the medium is now shorter
+     *         than its geometry, a {@link io.arraysock.api.NoSpaceException} if it is whole (its
+     *         tmpfs could not back a page), or the IOException that keeps it from being opened
+     * @throws InternalError the error itself when it is not a memory fault
+     */
+    public static IOException explainFault(String path, InternalError error) {
+        if (!Medium.isMemoryFault(error)) {
+            throw error;
+        }
+        try (Medium m = openMedium(path)) {
+            long required = SuperblockCodec.read(m).geometry().requiredSize();
+            if (m.size() < required) {
+                IOException truncated = new MediumTruncatedException(path, m.size(), required);
+                truncated.initCause(error);
+                return truncated;
+            }
+            return m.faultOf(error);
+        } catch (MediumTooSmallException shrunk) {
+            IOException truncated = new MediumTruncatedException(path, shrunk.actualSize(), shrunk.requiredSize());
+            truncated.initCause(error);
+            return truncated;
+        } catch (IOException unreadable) {
+            unreadable.addSuppressed(error);
+            return unreadable;
         }
     }
 
@@ -191,7 +259,7 @@ public final class StorageArray implements Closeable {
             NodeSlotClaim.Claimed claimed = new NodeSlotClaim(table, liveness, self,
                     TimeUnit.MILLISECONDS.toNanos(sb.claimSettleMs()), intervalNanos).claim();
             liveness.setSelfSlot(claimed.slot());
-            Heartbeat hb = new Heartbeat(table, claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos,
+            Heartbeat hb = new Heartbeat(table, sb.uuid(), claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos,
                     TimeUnit.MILLISECONDS.toNanos(sb.livenessTimeoutMs()));
             StorageArray array = new StorageArray(m, sb, table, self, liveness, claimed, hb);
             hb.addListener(new NodeListener() {

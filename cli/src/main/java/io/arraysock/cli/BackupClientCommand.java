@@ -78,7 +78,7 @@ final class BackupClientCommand implements Callable<Integer> {
             throw new IllegalArgumentException(dir + ": restore needs a new or empty directory");
         }
         ControlAddress address = ControlAddress.parse(server);
-        try (StorageArray array = StorageArray.attach(path);
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              SocketChannel control = connectControl(address)) {
             PrintWriter ctlOut = new PrintWriter(Channels.newOutputStream(control), true, StandardCharsets.UTF_8);
             BufferedReader ctlIn = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8));

@@ -86,7 +86,7 @@ final class BackupServerCommand implements Callable<Integer> {
         ControlAddress address = ControlAddress.parse(control);
         AtomicInteger failures = new AtomicInteger();
         PrintWriter log = spec.commandLine().getOut();
-        try (StorageArray array = StorageArray.attach(path);
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              ServerSocketChannel server = address.listen()) {
             String shown = ControlAddress.show(server.getLocalAddress());
             log.printf("backup-server: node %d of %s, control on %s, store %s%n", array.nodeSlot(), path, shown, store);
@@ -157,7 +157,7 @@ final class BackupServerCommand implements Callable<Integer> {
     }
 
     private void receiveBackup(BackupSession session, String name, int id, PrintWriter log) throws Exception {
-        Path incoming = Files.createTempDirectory(store, "." + name + ".incoming-");
+        Path incoming = ExitCleanup.deleteAtExit(Files.createTempDirectory(store, "." + name + ".incoming-"));
         boolean done = false;
         try {
             DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(session.data), BackupWire.COPY_BUFFER));
@@ -206,6 +206,7 @@ final class BackupServerCommand implements Callable<Integer> {
                 FileUtils.deleteDirectory(target.toFile());
             }
             Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
+            ExitCleanup.kept(incoming);
             done = true;
             DataOutputStream out = new DataOutputStream(ArrayStreams.out(session.data));
             out.writeByte(BackupWire.SUMMARY);

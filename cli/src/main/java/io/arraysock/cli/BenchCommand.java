@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bytes and --rounds must be >= 0 and --message-size in 1.." + CHUNK);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (StorageArray array = StorageArray.attach(path);
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              ArraySocket listener = array.openSocket(SocketType.STREAM)) {
             listener.setReceiveBufferSize((int) ringSize);
             listener.bind(0);
@@ -155,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            try (StorageArray array = StorageArray.attach(path);
+            try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
                  ArraySocket s = array.openSocket(SocketType.STREAM)) {
                 s.setSendBufferSize(ringSize);
                 s.setIdleStrategy(idle.strategy());

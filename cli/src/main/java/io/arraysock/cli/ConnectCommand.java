@@ -25,7 +25,7 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (StorageArray array = StorageArray.attach(path);
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              ArraySocket s = array.openSocket(SocketType.STREAM)) {
             s.connect(port, Duration.ofSeconds(timeoutSeconds));
             Netcat.run(s, System.in, System.out);

@@ -59,7 +59,7 @@ public final class Demo {
                 s.connect(PORT, Duration.ofSeconds(10));
                 System.out.println("connected to port " + s.remotePort() + " of node " + s.remoteNode() + "; status:");
                 System.out.println();
-                StatusTable.print(array, System.out);
+                StatusTable.print(path, System.out);
                 System.out.println();
                 MessageDigest sha = sha256();
                 ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);

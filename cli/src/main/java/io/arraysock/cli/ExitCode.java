@@ -1,11 +1,14 @@
 package io.arraysock.cli;
 
 import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.ArrayInUseException;
 import io.arraysock.api.CorruptMediumException;
 import io.arraysock.api.MediumTooSmallException;
 import io.arraysock.api.NoFreeNodeSlotException;
 import io.arraysock.api.NotAnArrayException;
 import io.arraysock.api.UnsupportedFormatVersionException;
+import io.arraysock.api.NoSpaceException;
+import io.arraysock.medium.MediumTruncatedException;
 
 import java.net.BindException;
 import java.net.ConnectException;
@@ -42,12 +45,23 @@ public final class ExitCode {
     public static final int PROTOCOL = 15;
     /** The job finished, but some items failed (reported on the error channel). */
     public static final int PARTIAL = 16;
+    /** The file system cannot hold it: a tmpfs too full for a segment (or for a page of one), a full disk. */
+    public static final int NO_SPACE = 17;
+    /** Format refused to overwrite an array while nodes are alive on it. */
+    public static final int IN_USE = 18;
 
     private ExitCode() {
     }
 
     /** The code for a failure; the most specific type wins. */
     public static int of(Throwable t) {
+        Throwable fault = mediumFault(t);
+        if (fault instanceof NoSpaceException) {
+            return NO_SPACE;
+        }
+        if (fault instanceof MediumTruncatedException) {
+            return CORRUPT_OR_UNSUPPORTED;
+        }
         if (t instanceof CliException c) {
             return c.exitCode();
         }
@@ -65,6 +79,9 @@ public final class ExitCode {
         }
         if (t instanceof AlreadyFormattedException) {
             return ALREADY_FORMATTED;
+        }
+        if (t instanceof ArrayInUseException) {
+            return IN_USE;
         }
         if (t instanceof NoFreeNodeSlotException) {
             return NO_FREE_NODE_SLOT;
@@ -90,6 +107,19 @@ public final class ExitCode {
         return IO_ERROR;
     }
 
+    /**
+     * The medium fault behind a failure, if any: a socket reset because the segment's tmpfs
+     * filled up is a full file system to the user, not a lost connection.
+     */
+    private static Throwable mediumFault(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NoSpaceException || c instanceof MediumTruncatedException) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** A one-line message for stderr: what failed, and for the usual mistakes, what to do. */
     public static String describe(Throwable t) {
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
@@ -101,6 +131,9 @@ public final class ExitCode {
         }
         if (t instanceof AlreadyFormattedException) {
             return m + " (add --force to format it anyway)";
+        }
+        if (t instanceof ArrayInUseException) {
+            return m + " (stop them first, or add --force-live to pull the array from under them)";
         }
         if (t instanceof CliException || t instanceof IllegalArgumentException || t instanceof java.io.IOException) {
             return m;

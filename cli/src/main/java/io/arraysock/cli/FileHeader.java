@@ -6,14 +6,26 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What {@code send} puts before a file: magic "ASF1", the name (u16 length + UTF-8), the
- * size (u64); the file's bytes and their SHA-256 (32 bytes) follow, and the receiver answers
- * one byte, {@link #ACK_OK} or {@link #ACK_BAD}. Big-endian (DataOutput).
+ * The file protocol of {@code send} and {@code recv}. Big-endian (DataOutput).
+ * <pre>
+ * sender                                   receiver
+ * "ASF2" | u16 name length | name | u64 size  -->
+ *                                          <--  READY, or REFUSED | u8 exit code | u16 length | reason
+ * the file's bytes | SHA-256 (32 bytes)    -->
+ *                                          <--  ACK_OK or ACK_BAD, or REFUSED ... (it failed to store them)
+ * </pre>
+ * A receiver that refuses mid-file (its disk filled up) sends REFUSED at once and reads on
+ * until the sender, which looks for it between chunks, closes: so the sender always hears
+ * why, never only that the connection was reset.
  */
 record FileHeader(String name, long size) {
-    static final int MAGIC = 0x41534631; // "ASF1"
+    static final int MAGIC = 0x41534632; // "ASF2"
     static final int ACK_OK = 0;
     static final int ACK_BAD = 1;
+    static final int READY = 2;
+    static final int REFUSED = 3;
+    /** Longest reason a refusal carries (longer ones are cut). */
+    static final int MAX_REASON_BYTES = 1024;
     /** A file name, not a path: longer names than this are refused (a tiny header, by design). */
     static final int MAX_NAME_BYTES = 4096;
 
@@ -35,6 +47,27 @@ record FileHeader(String name, long size) {
         out.writeShort(n.length);
         out.write(n);
         out.writeLong(size);
+    }
+
+    /** The receiver's REFUSED answer: why, and the exit code the sender should end with. */
+    static void writeRefusal(DataOutputStream out, int exitCode, String reason) throws IOException {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        out.writeByte(REFUSED);
+        out.writeByte(exitCode);
+        out.writeShort(Math.min(r.length, MAX_REASON_BYTES));
+        out.write(r, 0, Math.min(r.length, MAX_REASON_BYTES));
+        out.flush();
+    }
+
+    /** Reads the rest of a REFUSED answer (its first byte already read) as the failure to end with. */
+    static CliException readRefusal(DataInputStream in) throws IOException {
+        int code = in.readUnsignedByte();
+        int len = in.readUnsignedShort();
+        if (len > MAX_REASON_BYTES) {
+            throw new CliException(ExitCode.PROTOCOL, "the receiver refused with a reason of " + len + " bytes");
+        }
+        String reason = new String(in.readNBytes(len), StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", " ");
+        return new CliException(code == ExitCode.OK ? ExitCode.PROTOCOL : code, "the receiver refused: " + reason);
     }
 
     static FileHeader read(DataInputStream in) throws IOException {

@@ -45,8 +45,18 @@ final class FormatCommand implements Callable<Integer> {
             description = "ring memory per node (default 16M)")
     long arenaSize = FormatOptions.DEFAULT_ARENA_SIZE;
 
-    @Option(names = "--force", description = "overwrite an existing array")
+    @Option(names = "--force", description = {"overwrite an existing array, once no node is alive on it (nodes on "
+            + "other hosts are watched for up to the array's liveness timeout, 2 s by default)"})
     boolean force;
+
+    @Option(names = "--force-live", description = {"overwrite it even while nodes are alive on it: they lose their "
+            + "sockets and are told the array was reformatted (implies --force)"})
+    boolean forceLive;
+
+    @Option(names = "--preallocate", description = {"allocate every page of a segment now (fallocate), so that the "
+            + "array cannot fault later because its tmpfs filled up; a new segment is refused anyway when the tmpfs "
+            + "has less free space than its size"})
+    boolean preallocate;
 
     @Option(names = "--mode", paramLabel = "OCTAL", description = "permissions of a new segment (default 0600)")
     String mode = "0600";
@@ -80,8 +90,8 @@ final class FormatCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode must be octal permission bits like 0660: " + mode);
         }
         FormatOptions options = FormatOptions.defaults().withNodeSlots(nodes).withSocketsPerNode(socketsPerNode)
-                .withArenaSize(arenaSize).withForce(force).withMode(bits).withSize(size);
-        if (!force) {
+                .withArenaSize(arenaSize).withForce(force || forceLive).withForceLive(forceLive).withMode(bits).withSize(size).withPreallocate(preallocate);
+        if (!force && !forceLive) {
             refuseIfFormatted();
         }
         StorageArray.format(path, options);

@@ -26,7 +26,7 @@ final class ListenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (StorageArray array = StorageArray.attach(path);
+        try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              ArraySocket listener = array.openSocket(SocketType.STREAM)) {
             listener.bind(port);
             listener.listen(1);

@@ -1,6 +1,6 @@
 package io.arraysock.cli;
 
-import io.arraysock.StorageArray;
+import io.arraysock.ArrayInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows an array's nodes (slot, host, pid, liveness, heartbeat age), its sockets "
                 + "(node, type, state, local port, peer, ring size) and its free capacity.",
-                "The command attaches as a node itself while it looks (it is the row marked SELF)."})
+                "It only reads: it takes no node slot and writes nothing. A node on another host is judged by its "
+                        + "heartbeat, so the first look waits up to the array's liveness timeout (2 s by default) to tell "
+                        + "live from dead. A DEAD node's slot is reclaimable: the next attach takes it."})
 final class StatusCommand implements Callable<Integer> {
     /** ANSI: cursor home, clear screen; what watch(1) does between refreshes. */
     private static final String CLEAR = "\033[H\033[2J";
@@ -23,7 +25,7 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a device")
     String path;
 
     @Option(names = "--json", description = "one JSON object (one per line with --watch)")
@@ -35,9 +37,12 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (StorageArray array = StorageArray.attach(path)) {
+        try (ArrayInspector inspector = ExitCleanup.closeAtExit(ArrayInspector.open(path))) {
+            boolean first = true;
             do {
-                StatusTable.Snapshot s = StatusTable.snapshot(array);
+                // one-shot: settle remote nodes; watching: the next refreshes settle them
+                StatusTable.Snapshot s = new StatusTable.Snapshot(inspector.inspect(first && !watch));
+                first = false;
                 if (json) {
                     out.println(StatusTable.json(s));
                 } else {

@@ -2,7 +2,8 @@ package io.arraysock.cli;
 
 import io.arraysock.api.NodeInfo;
 import io.arraysock.api.SocketInfo;
-import io.arraysock.StorageArray;
+import io.arraysock.ArrayInspector;
+import io.arraysock.ArrayInspector.Inspection;
 import io.arraysock.format.Geometry;
 
 import java.io.IOException;
@@ -19,51 +20,65 @@ public final class StatusTable {
     private StatusTable() {
     }
 
-    /** One reading of the array, taken by {@link #snapshot}. */
-    public record Snapshot(StorageArray array, List<NodeInfo> nodes, List<SocketInfo> sockets) {
+    /** One reading of the array, taken by {@link ArrayInspector#inspect}, and what it means for capacity. */
+    record Snapshot(Inspection look) {
+        /** Slots held by live (or not yet judged) nodes; a dead node's slot is free to claim. */
         int usedNodes() {
-            return (int) nodes.stream().filter(n -> !n.state().name().equals("FREE")).count();
+            return (int) look.nodes().stream().filter(n -> !reclaimable(n)).count();
+        }
+
+        int deadNodes() {
+            return (int) look.nodes().stream().filter(StatusTable::reclaimable).count();
         }
 
         int freeNodes() {
-            return array.geometry().nodeSlots() - usedNodes();
+            return look.geometry().nodeSlots() - usedNodes();
         }
 
         long freeSockets() {
-            return (long) array.geometry().nodeSlots() * array.geometry().socketsPerNode() - sockets.size();
+            return (long) look.geometry().nodeSlots() * look.geometry().socketsPerNode() - look.sockets().size();
         }
     }
 
-    public static Snapshot snapshot(StorageArray array) throws IOException {
-        return new Snapshot(array, array.nodes(), array.sockets());
+    /** A slot held by a dead node: the next attach may claim it. */
+    static boolean reclaimable(NodeInfo n) {
+        return n.liveness() == NodeInfo.Liveness.DEAD;
     }
 
-    public static void print(StorageArray array, PrintStream out) throws IOException {
-        PrintWriter w = new PrintWriter(out, false);
-        print(snapshot(array), w);
-        w.flush();
+    private static String age(NodeInfo n) {
+        if (reclaimable(n)) {
+            return "- (dead: slot reclaimable)";
+        }
+        Duration age = n.heartbeatAge();
+        return age == null ? "-" : age.toMillis() + " ms";
     }
 
-    public static void print(Snapshot s, PrintWriter out) {
-        StorageArray array = s.array();
-        Geometry g = array.geometry();
-        out.printf("array %s  uuid %s  %d node slots x %d sockets, %d MiB arena per node%n", array.path(), array.uuid(),
+    /** Prints the array on {@code path} as {@code status} does (settled: remote nodes judged). */
+    public static void print(String path, PrintStream out) throws IOException {
+        try (ArrayInspector inspector = ArrayInspector.open(path)) {
+            PrintWriter w = new PrintWriter(out, false);
+            print(new Snapshot(inspector.inspect(true)), w);
+            w.flush();
+        }
+    }
+
+    static void print(Snapshot s, PrintWriter out) {
+        Inspection look = s.look();
+        Geometry g = look.geometry();
+        out.printf("array %s  uuid %s  %d node slots x %d sockets, %d MiB arena per node%n", look.path(), look.uuid(),
                 g.nodeSlots(), g.socketsPerNode(), g.arenaSize() >> 20);
         out.printf("%-5s %-8s %-8s %-8s %-20s %s%n", "NODE", "STATE", "LIVENESS", "PID", "HOST", "HEARTBEAT AGE");
-        for (NodeInfo n : s.nodes()) {
-            if (n.state().name().equals("FREE")) {
-                continue;
-            }
-            Duration age = n.heartbeatAge();
-            out.printf("%-5d %-8s %-8s %-8d %-20s %s%n", n.slot(), n.state(), n.liveness(), n.pid(), n.host(),
-                    n.liveness() == NodeInfo.Liveness.SELF ? "- (this status command)" : age == null ? "-" : age.toMillis() + " ms");
+        for (NodeInfo n : look.nodes()) {
+            out.printf("%-5d %-8s %-8s %-8d %-20s %s%n", n.slot(), n.state(), n.liveness(), n.pid(), n.host(), age(n));
         }
         out.printf("%-5s %-6s %-10s %-12s %-6s %-10s %s%n", "NODE", "INDEX", "TYPE", "STATE", "PORT", "PEER", "RING");
-        for (SocketInfo k : s.sockets()) {
+        for (SocketInfo k : look.sockets()) {
             out.printf("%-5d %-6d %-10s %-12s %-6d %-10s %s%n", k.node(), k.index(), k.type(), k.state(), k.localPort(),
                     peer(k), k.ringBytes() == 0 ? "-" : (k.ringBytes() >> 10) + " KiB");
         }
-        out.printf("free: %d of %d node slots, %d of %d sockets%n", s.freeNodes(), g.nodeSlots(), s.freeSockets(),
+        int dead = s.deadNodes();
+        out.printf("free: %d of %d node slots%s, %d of %d sockets%n", s.freeNodes(), g.nodeSlots(),
+                dead == 0 ? "" : " (" + dead + " of them held by dead nodes, reclaimable)", s.freeSockets(),
                 (long) g.nodeSlots() * g.socketsPerNode());
     }
 
@@ -76,29 +91,28 @@ public final class StatusTable {
     }
 
     /** The same snapshot as one JSON object (no library: the shape is small and fixed). */
-    public static String json(Snapshot s) {
-        StorageArray array = s.array();
-        Geometry g = array.geometry();
+    static String json(Snapshot s) {
+        Inspection look = s.look();
+        Geometry g = look.geometry();
         StringBuilder b = new StringBuilder(256);
-        b.append("{\"path\":").append(str(array.path())).append(",\"uuid\":").append(str(array.uuid().toString()))
+        b.append("{\"path\":").append(str(look.path())).append(",\"uuid\":").append(str(look.uuid().toString()))
                 .append(",\"nodeSlots\":").append(g.nodeSlots()).append(",\"socketsPerNode\":").append(g.socketsPerNode())
-                .append(",\"arenaSize\":").append(g.arenaSize()).append(",\"self\":").append(array.nodeSlot())
+                .append(",\"arenaSize\":").append(g.arenaSize())
                 .append(",\"nodes\":[");
         String sep = "";
-        for (NodeInfo n : s.nodes()) {
-            if (n.state().name().equals("FREE")) {
-                continue;
-            }
+        for (NodeInfo n : look.nodes()) {
             b.append(sep).append("{\"slot\":").append(n.slot()).append(",\"state\":").append(str(n.state().name()))
                     .append(",\"liveness\":").append(str(n.liveness().name())).append(",\"alive\":").append(n.alive())
+                    .append(",\"reclaimable\":").append(reclaimable(n))
                     .append(",\"pid\":").append(n.pid()).append(",\"host\":").append(str(n.host()))
-                    .append(",\"heartbeatAgeMs\":").append(n.heartbeatAge() == null ? "null" : n.heartbeatAge().toMillis())
+                    .append(",\"heartbeatAgeMs\":").append(n.heartbeatAge() == null || reclaimable(n) ? "null"
+                            : n.heartbeatAge().toMillis())
                     .append('}');
             sep = ",";
         }
         b.append("],\"sockets\":[");
         sep = "";
-        for (SocketInfo k : s.sockets()) {
+        for (SocketInfo k : look.sockets()) {
             b.append(sep).append("{\"node\":").append(k.node()).append(",\"index\":").append(k.index())
                     .append(",\"type\":").append(str(k.type().name())).append(",\"state\":").append(str(k.state()))
                     .append(",\"localPort\":").append(k.localPort());
@@ -108,7 +122,7 @@ public final class StatusTable {
             b.append(",\"ringBytes\":").append(k.ringBytes()).append('}');
             sep = ",";
         }
-        b.append("],\"free\":{\"nodeSlots\":").append(s.freeNodes()).append(",\"sockets\":").append(s.freeSockets())
+        b.append("],\"free\":{\"nodeSlots\":").append(s.freeNodes()).append(",\"deadNodeSlots\":").append(s.deadNodes()).append(",\"sockets\":").append(s.freeSockets())
                 .append("}}");
         return b.toString();
     }

@@ -33,16 +33,16 @@ class CliCommandsTest {
         Cli.Run table = Cli.run("status", path);
         assertEquals(ExitCode.OK, table.code(), table::toString);
         assertTrue(table.out().contains("8 node slots x 16 sockets"), table::toString);
-        assertTrue(table.out().contains("SELF"), table::toString);
-        assertTrue(table.out().contains("free: 7 of 8 node slots, 128 of 128 sockets"), table::toString);
+        assertTrue(!table.out().contains("SELF") && !table.out().contains("ACTIVE"), "status takes no node slot: " + table);
+        assertTrue(table.out().contains("free: 8 of 8 node slots, 128 of 128 sockets"), table::toString);
 
         Cli.Run json = Cli.run("status", path, "--json");
         assertEquals(ExitCode.OK, json.code(), json::toString);
         String j = json.out().trim();
         assertTrue(j.startsWith("{\"path\":\"" + path + "\""), j);
         assertTrue(j.contains("\"nodeSlots\":8,\"socketsPerNode\":16"), j);
-        assertTrue(j.contains("\"liveness\":\"SELF\",\"alive\":true"), j);
-        assertTrue(j.endsWith("\"free\":{\"nodeSlots\":7,\"sockets\":128}}"), j);
+        assertTrue(j.contains("\"nodes\":[]"), j);
+        assertTrue(j.endsWith("\"free\":{\"nodeSlots\":8,\"deadNodeSlots\":0,\"sockets\":128}}"), j);
     }
 
     @Test
@@ -62,7 +62,8 @@ class CliCommandsTest {
                 assertTrue(r.out().contains("\"remotePort\":4321"), r::toString);
                 Cli.Run t = Cli.run("status", path);
                 assertTrue(t.out().contains("LISTENING"), t::toString);
-                assertTrue(t.out().contains("free: 6 of 8"), t::toString);
+                assertTrue(t.out().contains("free: 7 of 8"), t::toString);
+                assertTrue(t.out().contains("ALIVE"), t::toString);
             }
         }
     }

@@ -79,15 +79,13 @@ class CliTwoProcessTest {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        Process p = Cli.spawn(args);
         processes.add(p);
         return p;
     }
 
     /** The port a "PORT 0" listener announces on its stderr. */
-    private static int portOf(Process p) throws IOException {
+    static int portOf(Process p) throws IOException {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line; (line = err.readLine()) != null; ) {

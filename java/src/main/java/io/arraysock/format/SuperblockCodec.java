@@ -72,6 +72,21 @@ public final class SuperblockCodec {
         }
     }
 
+    /**
+     * The uuid of the array on {@code medium} now, read without seal or checks, or null when
+     * the magic is gone (erased, or a format is under way): what an attached node compares
+     * with the uuid it attached to, to notice a reformat. One small read.
+     */
+    public static UUID currentUuid(Medium medium) {
+        ByteBuffer b = ByteBuffer.allocate(UUID_OFFSET + UUID_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        medium.readAcquire(0, b);
+        if (b.getLong(MAGIC_OFFSET) != MAGIC) {
+            return null;
+        }
+        b.order(ByteOrder.BIG_ENDIAN);
+        return new UUID(b.getLong(UUID_OFFSET), b.getLong(UUID_OFFSET + 8));
+    }
+
     /** Whether the buffer starts with the array magic (what {@code format} refuses to overwrite). */
     public static boolean hasMagic(ByteBuffer header) {
         return header.order(ByteOrder.LITTLE_ENDIAN).getLong(MAGIC_OFFSET) == MAGIC;

@@ -1,6 +1,8 @@
 package io.arraysock.medium;
 
+import io.arraysock.api.NoSpaceException;
 import io.arraysock.medium.internal.FileIdentity;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,17 +119,22 @@ public interface Medium extends Closeable {
     void checkIntact() throws IOException;
 
     /**
-     * What an {@link InternalError} from an access to this medium means: the JVM raises
-     * one when a mapped page vanished (the segment was truncated). Returns the
-     * {@link MediumTruncatedException} to throw instead; any other error is rethrown.
+     * What an {@link InternalError} from an access to this medium means: the JVM raises one
+     * when a mapped page vanished (the segment was truncated: a {@link MediumTruncatedException})
+     * or could not be allocated when first touched (its tmpfs is full: a
+     * {@link NoSpaceException}). Returns the exception to throw instead; an error that is not
+     * a memory fault is rethrown.
      */
     default IOException faultOf(InternalError error) {
+        if (!isMemoryFault(error)) {
+            throw error;
+        }
         // several faulting accesses may each leave an error pending, delivered at any later
         // point: absorb the ones that arrive while we look
         for (int tries = 0; ; tries++) {
             try {
                 checkIntact();
-                throw error;
+                break;
             } catch (MediumTruncatedException truncated) {
                 truncated.initCause(error);
                 return truncated;
@@ -140,6 +147,16 @@ public interface Medium extends Closeable {
                 }
             }
         }
+        NoSpaceException unbacked = new NoSpaceException(path(), "a page of the medium could not be allocated when "
+                + "first touched: its file system is full (format the array with --preallocate to reserve its pages)");
+        unbacked.initCause(error);
+        return unbacked;
+    }
+
+    /** The JVM's (and the guarded copy's) report of a SIGBUS in an access to mapped memory. */
+    static boolean isMemoryFault(InternalError error) {
+        String m = error.getMessage();
+        return m != null && m.startsWith("a fault occurred");
     }
 
     /** How many pending faults {@link #faultOf} absorbs before it gives up. */

@@ -1,5 +1,6 @@
 package io.arraysock.medium;
 
+import io.arraysock.api.NoSpaceException;
 import io.arraysock.medium.internal.FileIdentity;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
@@ -15,6 +16,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -63,28 +66,66 @@ public final class ShmMedium implements Medium {
 
     /**
      * Creates a new segment of {@code size} bytes, zero-filled, with permission bits
-     * {@code mode} (e.g. 0600, 0660), and maps it.
+     * {@code mode} (e.g. 0600, 0660), and maps it. Its pages are allocated as they are first
+     * touched, unless {@code preallocate}: then all of them now.
      *
      * @throws java.nio.file.FileAlreadyExistsException if it exists
+     * @throws NoSpaceException if its file system has fewer than {@code size} bytes free (a
+     *         sparse segment larger than that would fault when touched), or cannot allocate it
      */
-    public static ShmMedium create(String path, long size, int mode) throws IOException {
+    public static ShmMedium create(String path, long size, int mode, boolean preallocate) throws IOException {
         if (size <= 0 || size % SECTOR_SIZE != 0) {
             throw new IllegalArgumentException("segment size must be a positive multiple of " + SECTOR_SIZE + ": " + size);
         }
+        checkRoomFor(path, size);
         NativeFile f = openFile(path, NativeConstants.OPEN_CREATE | NativeConstants.OPEN_EXCL, mode);
         try {
             f.chmod(mode); // the umask must not narrow what the caller asked for
             f.truncate(size);
+            if (preallocate) {
+                f.allocate(0, size);
+            }
             return map(f, size);
         } catch (IOException | RuntimeException e) {
             closeQuietly(f, e);
+            unlinkQuietly(path, e); // ours: we created it exclusively
             throw e;
         }
+    }
+
+    /** Creates a segment whose pages are allocated when first touched. */
+    public static ShmMedium create(String path, long size, int mode) throws IOException {
+        return create(path, size, mode, false);
     }
 
     /** Creates a segment with mode 0600. */
     public static ShmMedium create(String path, long size) throws IOException {
         return create(path, size, DEFAULT_MODE);
+    }
+
+    /** Refuses a segment its tmpfs cannot hold: statvfs's free bytes for unprivileged users. */
+    private static void checkRoomFor(String path, long size) throws IOException {
+        long free = freeBytes(path);
+        if (free >= 0 && size > free) {
+            throw new NoSpaceException(path, "a segment of " + size + " bytes does not fit: its file system has "
+                    + free + " bytes free");
+        }
+    }
+
+    /** Free bytes of the file system that holds (or would hold) {@code path}; -1 when unknown. */
+    static long freeBytes(String path) {
+        Path p = Path.of(path).toAbsolutePath();
+        Path probe = Files.exists(p) ? p : p.getParent();
+        try {
+            return probe == null ? -1 : Files.getFileStore(probe).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Allocates every page of the segment now, so that no later touch can fault for want of space. */
+    public void preallocate() throws IOException {
+        file.allocate(0, size);
     }
 
     /** Maps an existing segment, whole. */
@@ -113,7 +154,7 @@ public final class ShmMedium implements Medium {
             if (name != null) {
                 NativeLayer.as_shm_unlink(name);
             } else {
-                java.nio.file.Files.delete(java.nio.file.Path.of(path));
+                Files.delete(Path.of(path));
             }
         } catch (LastErrorException e) {
             throw NativeErrors.toIOException("shm_unlink", path, e);
@@ -137,6 +178,14 @@ public final class ShmMedium implements Medium {
         FileInfo info = f.stat();
         long address = f.map(0, size);
         return new ShmMedium(f, info.identity(), address, size);
+    }
+
+    private static void unlinkQuietly(String path, Exception primary) {
+        try {
+            unlink(path);
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
     }
 
     private static void closeQuietly(NativeFile f, Exception primary) {

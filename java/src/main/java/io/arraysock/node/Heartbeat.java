@@ -3,12 +3,14 @@ package io.arraysock.node;
 import io.arraysock.api.CorruptMediumException;
 import io.arraysock.api.NodeSlotLostException;
 import io.arraysock.format.NodeRecord;
+import io.arraysock.format.SuperblockCodec;
 import io.arraysock.api.NodeState;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
@@ -23,6 +25,8 @@ public final class Heartbeat {
     private static final Logger LOG = System.getLogger(Heartbeat.class.getName());
 
     private final NodeTable table;
+    /** The array we attached to: a superblock with another uuid means it was reformatted under us. */
+    private final UUID arrayUuid;
     private final int slot;
     private final long incarnation;
     private final long intervalNanos;
@@ -41,9 +45,11 @@ public final class Heartbeat {
      *                   pause) longer than that between two beats, others may have declared
      *                   it dead and reclaimed its slot, so it must not write there again
      */
-    public Heartbeat(NodeTable table, int slot, long incarnation, long startCounter, long intervalNanos, long stallNanos) {
+    public Heartbeat(NodeTable table, UUID arrayUuid, int slot, long incarnation, long startCounter, long intervalNanos,
+                     long stallNanos) {
         this.stallNanos = stallNanos;
         this.table = table;
+        this.arrayUuid = arrayUuid;
         this.slot = slot;
         this.incarnation = incarnation;
         this.counter = startCounter;
@@ -145,6 +151,13 @@ public final class Heartbeat {
     private boolean beat() {
         String why;
         try {
+            // first: on the block medium our own record is read from our shadow of it, so
+            // only the superblock shows that a format zeroed the table under us
+            why = reformatted();
+            if (why != null) {
+                declareLost(why);
+                return false;
+            }
             NodeRecord r = table.read(slot);
             if (r.incarnation() == incarnation && r.state() == NodeState.ACTIVE) {
                 table.putHeartbeat(slot, ++counter);
@@ -162,6 +175,17 @@ public final class Heartbeat {
         }
         declareLost(why);
         return false;
+    }
+
+    /** Why the slot is gone if the whole array is: reformatted (or being reformatted) under us; else null. */
+    private String reformatted() {
+        UUID now = SuperblockCodec.currentUuid(table.medium());
+        if (now == null) {
+            return "the array is being reformatted or was erased under this node (no array magic): its sockets and "
+                    + "node slot are gone";
+        }
+        return now.equals(arrayUuid) ? null : "the array was reformatted under this node (it was array " + arrayUuid
+                + ", it is now array " + now + "): its sockets and node slot are gone";
     }
 
     /** Marks the slot lost (once) and tells the listeners, who must stop writing. */

@@ -231,7 +231,7 @@ final class Acceptor implements AutoCloseable {
         }
         if (a == null) {
             LOG.log(Level.DEBUG, "refusing connect from {0}/{1} to port {2}: {3}", r.slot, r.index, listener.localPort(),
-                    SocketCore.refusalReason(refusal));
+                    ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
         layer.announceAnswer();

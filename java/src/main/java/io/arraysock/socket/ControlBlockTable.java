@@ -33,9 +33,18 @@ final class ControlBlockTable {
     private final ThreadLocal<ByteBuffer> partitionBuffer;
 
     ControlBlockTable(NodeContext node) {
+        this(node, node.medium(), node.geometry());
+    }
+
+    /** A table to scan only, for an observer without a node of its own (it cannot write). */
+    ControlBlockTable(Medium medium, Geometry geometry) {
+        this(null, medium, geometry);
+    }
+
+    private ControlBlockTable(NodeContext node, Medium medium, Geometry geometry) {
         this.node = node;
-        this.medium = node.medium();
-        this.geometry = node.geometry();
+        this.medium = medium;
+        this.geometry = geometry;
         this.sectorSize = geometry.sectorSize();
         int partition = Math.toIntExact(geometry.partitionLength());
         this.partitionBuffer = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(partition).order(ByteOrder.LITTLE_ENDIAN));

@@ -1,6 +1,7 @@
 package io.arraysock.medium.internal;
 
 import com.sun.jna.LastErrorException;
+import io.arraysock.api.NoSpaceException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ public final class NativeErrors {
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
 
     private NativeErrors() {
     }
@@ -45,6 +47,7 @@ public final class NativeErrors {
             case ENOENT, ENOTDIR -> new NoSuchFileException(path, null, call + ": " + reason);
             case EACCES, EPERM -> new AccessDeniedException(path, null, call + ": " + reason);
             case EEXIST -> new FileAlreadyExistsException(path, null, call + ": " + reason);
+            case ENOSPC -> new NoSpaceException(path, call + ": " + reason);
             default -> new IOException(call + " " + path + ": " + reason);
         };
         io.initCause(e);

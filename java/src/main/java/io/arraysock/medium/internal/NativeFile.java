@@ -82,6 +82,20 @@ public final class NativeFile implements Closeable {
         }
     }
 
+    /**
+     * Backs [offset, offset + length) with real pages (tmpfs) or blocks now, so that no later
+     * touch of it can fail for want of space.
+     *
+     * @throws io.arraysock.api.NoSpaceException when the file system cannot hold it (ENOSPC)
+     */
+    public void allocate(long offset, long length) throws IOException {
+        try {
+            NativeLayer.as_fallocate(fd, offset, length);
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("fallocate(" + length + " bytes at " + offset + ")", path, e);
+        }
+    }
+
     public void chmod(int mode) throws IOException {
         try {
             NativeLayer.as_fchmod(fd, mode);

@@ -64,6 +64,8 @@ public final class NativeLayer {
 
     public static native int as_fchmod(int fd, int mode) throws LastErrorException;
 
+    public static native int as_fallocate(int fd, long offset, long length) throws LastErrorException;
+
     public static native int as_fstat(int fd, Pointer info) throws LastErrorException;
 
     public static native long as_statfs_type(String path) throws LastErrorException;

@@ -1,0 +1,134 @@
+package io.arraysock.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A tmpfs too small for the array: {@code format} refuses it, a tmpfs that fills up later
+ * gives a one-line "file system is full" (never an InternalError trace), and
+ * {@code --preallocate} keeps an array working on a tmpfs that is full.
+ */
+class CliSpaceTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+    /** A small array: 2 nodes, 1 MiB arenas, about 2 MiB in all. */
+    private static final String[] SMALL = {"--nodes", "2", "--sockets-per-node", "8", "--arena-size", "1M"};
+
+    private final Cli cli = new Cli();
+    private final List<Process> processes = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor();
+        }
+        cli.close();
+    }
+
+    @Test
+    void formatRefusesASegmentLargerThanTheFreeSpaceOfItsTmpfs() {
+        String path = cli.segment();
+        Cli.Run r = Cli.run("format", path, "--size", "16384T");
+        assertEquals(ExitCode.NO_SPACE, r.code(), r::toString);
+        assertTrue(r.err().contains("does not fit") && r.err().contains("bytes free"), r::toString);
+        assertFalse(Files.exists(Path.of(path)), "nothing created");
+    }
+
+    @Test
+    void aTmpfsThatFillsUpIsAOneLineErrorNotAStackTrace() throws Exception {
+        Path tiny = cli.tinyTmpfs(tmp);
+        String array = tiny.resolve("array").toString();
+        Cli.Run f = Cli.run(concat(new String[] {"format", array}, SMALL));
+        assertEquals(ExitCode.OK, f.code(), f::toString);
+        Cli.fill(tiny);
+        Result[] r = transfer(array);
+        for (Result one : r) {
+            assertFalse(one.err.contains("InternalError") || one.err.contains("\tat "), one::toString);
+        }
+        assertTrue(r[0].code == ExitCode.NO_SPACE || r[1].code == ExitCode.NO_SPACE,
+                () -> "expected exit " + ExitCode.NO_SPACE + " on one side:\n" + r[0] + "\n" + r[1]);
+        Result full = r[0].code == ExitCode.NO_SPACE ? r[0] : r[1];
+        assertTrue(full.err.contains("file system is full") && full.err.contains("--preallocate"), full::toString);
+        assertEquals(1, full.err.strip().lines().filter(l -> l.startsWith("arraysock ")).count(), full::toString);
+    }
+
+    @Test
+    void aPreallocatedArrayKeepsWorkingOnAFullTmpfs() throws Exception {
+        Path tiny = cli.tinyTmpfs(tmp);
+        String array = tiny.resolve("array").toString();
+        Cli.Run f = Cli.run(concat(new String[] {"format", array, "--preallocate"}, SMALL));
+        assertEquals(ExitCode.OK, f.code(), f::toString);
+        Cli.fill(tiny);
+        Result[] r = transfer(array);
+        assertEquals(ExitCode.OK, r[0].code, r[0]::toString);
+        assertEquals(ExitCode.OK, r[1].code, r[1]::toString);
+    }
+
+    @Test
+    void preallocateRefusesWhatTheTmpfsCannotHold() throws Exception {
+        Path tiny = cli.tinyTmpfs(tmp);
+        Path array = tiny.resolve("array");
+        Cli.Run r = Cli.run("format", array.toString(), "--preallocate", "--nodes", "2", "--sockets-per-node", "8",
+                "--arena-size", "4M");
+        assertEquals(ExitCode.NO_SPACE, r.code(), r::toString);
+        assertFalse(Files.exists(array), "a failed preallocation leaves no segment behind");
+    }
+
+    private record Result(String name, int code, String err) {
+        @Override
+        public String toString() {
+            return name + ": exit " + code + "\n" + err;
+        }
+    }
+
+    /** recv and send of a 20 MB file through {@code array}, as two processes; both results. */
+    private Result[] transfer(String array) throws Exception {
+        Path in = Files.createDirectory(tmp.resolve("in"));
+        Path file = tmp.resolve("payload.bin");
+        byte[] bytes = new byte[20_000_000];
+        new Random(7).nextBytes(bytes);
+        Files.write(file, bytes);
+        Path recvErr = tmp.resolve("recv.err");
+        Path sendErr = tmp.resolve("send.err");
+        Process recv = start(recvErr, "recv", array, "0", in.toString(), "--timeout", "30");
+        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, Duration.ofSeconds(30)).group(1));
+        Process send = start(sendErr, "send", array, Integer.toString(port), file.toString());
+        assertTrue(send.waitFor(60, TimeUnit.SECONDS), "send ended");
+        assertTrue(recv.waitFor(60, TimeUnit.SECONDS), "recv ended");
+        return new Result[] {new Result("send", send.exitValue(), Files.readString(sendErr)),
+                new Result("recv", recv.exitValue(), Files.readString(recvErr))};
+    }
+
+    private Process start(Path stderr, String... args) throws IOException {
+        Process p = Cli.spawn(stderr, args);
+        p.getOutputStream().close();
+        processes.add(p);
+        return p;
+    }
+
+
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
