@@ -27,17 +27,9 @@ final class SeededStreams {
 
     /** Sends {@code total} seeded bytes, then ends the stream; returns their SHA-256. */
     static String sendSeeded(ArraySocket s, long seed, long total) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        SplittableRandom random = new SplittableRandom(seed);
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-        for (long sent = 0; sent < total; ) {
-            fill(random, buf);
-            buf.limit((int) Math.min(buf.capacity(), total - sent));
-            sha.update(buf.duplicate());
-            sent += s.send(buf);
-        }
+        String sha = digest(seed, total, ByteBuffer.allocateDirect(CHUNK), s::send);
         s.shutdownOutput();
-        return HexFormat.of().formatHex(sha.digest());
+        return sha;
     }
 
     /** Receives until end of stream; returns "count sha256". */
@@ -55,14 +47,25 @@ final class SeededStreams {
 
     /** The SHA-256 of the first {@code total} bytes of the stream seeded with {@code seed}. */
     static String expectedSha(long seed, long total) throws Exception {
+        return digest(seed, total, ByteBuffer.allocate(CHUNK), chunk -> { });
+    }
+
+    /** What is done with each chunk of a seeded stream (it may consume the buffer). */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void take(ByteBuffer chunk) throws Exception;
+    }
+
+    /** Hands the first {@code total} bytes of the stream seeded with {@code seed} to {@code sink} chunk by chunk; returns their SHA-256. */
+    private static String digest(long seed, long total, ByteBuffer buf, ChunkSink sink) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         SplittableRandom random = new SplittableRandom(seed);
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         for (long done = 0; done < total; ) {
             fill(random, buf);
             buf.limit((int) Math.min(buf.capacity(), total - done));
             done += buf.remaining();
-            sha.update(buf);
+            sha.update(buf.duplicate());
+            sink.take(buf);
         }
         return HexFormat.of().formatHex(sha.digest());
     }
