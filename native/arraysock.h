@@ -97,6 +97,9 @@ AS_EXPORT int as_copy_init(void);
 /* memcpy that returns -1 instead of crashing when a page of the source or destination
  * vanished (SIGBUS: a truncated shared-memory segment). Only after as_copy_init. */
 AS_EXPORT int as_copy(int64_t destination, int64_t source, int64_t length);
+/* Address of the count of SIGBUS signals our handler passed on to the previous one (the
+ * JVM's): a change means some access faulted, maybe one into a shrunk shared segment. */
+AS_EXPORT int64_t as_fault_counter(void);
 
 AS_EXPORT int as_strerror(int errnum, char *buffer, int length);
 

@@ -108,6 +108,15 @@ public final class Peer {
         return array;
     }
 
+    /** " [caused by A, B]": the simple names of what {@code e} was caused by, for tests that check the types. */
+    static String causes(Throwable e) {
+        List<String> names = new ArrayList<>();
+        for (Throwable c = e.getCause(); c != null && names.size() < 8; c = c.getCause()) {
+            names.add(c.getClass().getSimpleName());
+        }
+        return names.isEmpty() ? "" : " [caused by " + String.join(", ", names) + "]";
+    }
+
     /** Prints one line to the parent, whole even when several threads report. */
     static void say(String line) {
         synchronized (System.out) {

@@ -26,7 +26,7 @@ record StreamForeverPeer(int port, boolean send) implements Peer.Scenario {
                 }
             }
         } catch (IOException e) {
-            Peer.say("FAILED " + e.getClass().getSimpleName() + " " + e.getMessage());
+            Peer.say("FAILED " + e.getClass().getSimpleName() + " " + e.getMessage() + Peer.causes(e));
             System.exit(3);
         }
     }

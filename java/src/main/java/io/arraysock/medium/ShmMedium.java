@@ -48,6 +48,12 @@ public final class ShmMedium implements Medium {
     private final long size;
     private final ByteBuffer[] windows;
     private volatile boolean closed;
+    /** {@link GuardedCopy#faultCount()} when last found harmless; see {@link #surfaceLateFault}. */
+    private volatile long faultsSeen = GuardedCopy.faultCount();
+    /** Where {@link #lateFault} allocates, so the allocation is not optimized away. */
+    private static volatile long[] drain;
+    private static final int DRAIN_ROUNDS = 4;
+    private static final int DRAIN_WORDS = 1 << 20;
 
     private ShmMedium(NativeFile file, FileIdentity identity, long address, long size) {
         this.file = file;
@@ -424,6 +430,40 @@ public final class ShmMedium implements Medium {
         if (now < size) {
             throw new MediumTruncatedException(path(), now, size);
         }
+    }
+
+    @Override
+    public void surfaceLateFault() {
+        long faults = GuardedCopy.faultCount();
+        if (faults != faultsSeen) {
+            lateFault(faults);
+        }
+    }
+
+    private void lateFault(long faults) {
+        IOException truncated;
+        try {
+            checkIntact();
+            faultsSeen = faults; // the fault was somewhere else in this process
+            return;
+        } catch (IOException e) {
+            truncated = e; // shrunk, or not even its size can be read
+        } catch (InternalError pending) {
+            throw new MediumFaultException(faultOf(pending));
+        }
+        // Take the JVM's pending InternalError for our faulting access now: it is raised on
+        // the way out of a call into the JVM's runtime, such as an allocation too large for
+        // the thread's buffer, or at a safepoint poll.
+        try {
+            for (int i = 0; i < DRAIN_ROUNDS; i++) {
+                drain = new long[DRAIN_WORDS];
+                Thread.yield();
+            }
+        } catch (InternalError pending) {
+            truncated.addSuppressed(pending);
+        }
+        faultsSeen = faults; // raised once; the node is fenced for it
+        throw new MediumFaultException(truncated);
     }
 
     private void checkOpen() {

@@ -99,6 +99,9 @@ public final class NativeLayer {
 
     public static native int as_copy_init() throws LastErrorException;
 
+    /** Address of the count of SIGBUS signals passed on to the JVM's handler (an int64). */
+    public static native long as_fault_counter();
+
     /** Hot path: no errno capture; returns -1 when a page vanished under the copy. */
     public static native int as_copy(long destination, long source, long length);
 
