@@ -56,7 +56,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StorageArray implements Closeable {
     private static final Logger LOG = System.getLogger(StorageArray.class.getName());
-    private static final String SHM_DIR = "/dev/shm/";
 
     private final Medium medium;
     private final Superblock superblock;
@@ -165,7 +164,7 @@ public final class StorageArray implements Closeable {
 
     private static Medium createOrOpen(String path, FormatOptions options) throws IOException {
         Path p = Path.of(path);
-        if (!Files.exists(p) && isOnTmpfs(p)) {
+        if (!Files.exists(p) && Media.isOnTmpfs(path)) {
             long required = options.geometry(Geometry.MIN_SECTOR_SIZE).requiredSize();
             long size = options.size() == 0 ? required : options.size();
             if (size < required) {
@@ -178,18 +177,6 @@ public final class StorageArray implements Closeable {
             }
         }
         return openMedium(path);
-    }
-
-    private static boolean isOnTmpfs(Path p) {
-        if (p.toString().startsWith(SHM_DIR)) {
-            return true;
-        }
-        Path parent = p.toAbsolutePath().getParent();
-        try {
-            return parent != null && "tmpfs".equals(Files.getFileStore(parent).type());
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**

@@ -39,9 +39,24 @@ public final class Media {
             throw new IOException(path + " is neither a block device nor a regular file (file type 0"
                     + Integer.toOctalString(type) + ")");
         }
-        if (NativeFile.fileSystemType(path) == NativeConstants.TMPFS_MAGIC) {
+        if (isOnTmpfs(path)) {
             return ShmMedium.open(path);
         }
         return BlockMedium.open(path);
+    }
+
+    /**
+     * Whether {@code path} lives on tmpfs, where a file is a shared-memory segment (statfs's
+     * magic; for a path that does not exist yet, its directory's). THE tmpfs test: opening
+     * and formatting both ask it.
+     */
+    public static boolean isOnTmpfs(String path) {
+        Path p = Path.of(path).toAbsolutePath();
+        Path where = Files.exists(p) ? p : p.getParent();
+        try {
+            return where != null && NativeFile.fileSystemType(where.toString()) == NativeConstants.TMPFS_MAGIC;
+        } catch (IOException unreadable) {
+            return false;
+        }
     }
 }
