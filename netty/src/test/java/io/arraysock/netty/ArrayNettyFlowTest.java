@@ -65,8 +65,8 @@ class ArrayNettyFlowTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            channel.close().sync();
+        public void close() {
+            channel.close().syncUninterruptibly();
         }
     }
 

@@ -49,7 +49,7 @@ final class EchoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        channel.close().sync();
+    public void close() {
+        channel.close().syncUninterruptibly();
     }
 }

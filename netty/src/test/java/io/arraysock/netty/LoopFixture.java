@@ -3,6 +3,7 @@ package io.arraysock.netty;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /** An shm array and one array event loop for a test class (server and client share the loop thread). */
@@ -15,8 +16,8 @@ final class LoopFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    public void close() throws IOException {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         array.close();
     }
 }
