@@ -6,6 +6,7 @@ import io.arraysock.format.Geometry;
 import io.arraysock.format.Superblock;
 import io.arraysock.format.SuperblockCodec;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumFaultException;
 import io.arraysock.node.NodeCensus;
 import io.arraysock.socket.SocketLayer;
 
@@ -48,12 +49,16 @@ public final class ArrayInspector implements Closeable {
         try {
             return new ArrayInspector(m, SuperblockCodec.read(m));
         } catch (IOException | RuntimeException e) {
+            Exception thrown = MediumFaultException.unwrap(e);
             try {
                 m.close();
             } catch (IOException ce) {
-                e.addSuppressed(ce);
+                thrown.addSuppressed(ce);
             }
-            throw e;
+            if (thrown instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) thrown;
         }
     }
 
@@ -69,7 +74,7 @@ public final class ArrayInspector implements Closeable {
                     .collect(Collectors.toSet());
             List<SocketInfo> sockets = SocketLayer.inspect(medium, superblock.geometry(), held::contains);
             return new Inspection(medium.path(), superblock.uuid(), superblock.geometry(), nodes, sockets);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw medium.faultOf(e);
         }
     }

@@ -3,6 +3,7 @@ package io.arraysock;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.MessageTooLargeException;
 import io.arraysock.api.SocketType;
+import io.arraysock.medium.MediumFaultException;
 import io.arraysock.socket.SocketCore;
 
 import java.io.Closeable;
@@ -31,7 +32,12 @@ import java.util.Objects;
  * {@link java.net.ConnectException} (nothing listens, or the backlog is full),
  * {@link java.net.SocketTimeoutException}, and {@link java.net.SocketException} for a reset
  * connection (the peer died or its socket vanished), a broken pipe, or any call on a closed
- * socket ("Socket is closed").
+ * socket ("Socket is closed"). When the medium fails under a call (an I/O error: the
+ * storage path failed; or a truncated segment) the call throws a SocketException
+ * "Connection reset: ..." whose cause is the typed
+ * {@link io.arraysock.api.StoragePathFailedException} or
+ * {@link io.arraysock.medium.MediumTruncatedException}; the node then stops writing, and
+ * every other call on its sockets fails the same way.
  *
  * <p>Thread safety: like {@code SocketChannel}, one thread may receive while another sends;
  * two concurrent senders (or receivers) must synchronize between themselves. Other calls
@@ -66,7 +72,7 @@ public final class ArraySocket implements Closeable {
     public void bind(int port) throws IOException {
         try {
             core.bind(port);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -125,7 +131,7 @@ public final class ArraySocket implements Closeable {
     public void listen(int backlog) throws IOException {
         try {
             core.listen(backlog);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -134,7 +140,7 @@ public final class ArraySocket implements Closeable {
     public ArraySocket accept() throws IOException {
         try {
             return wrap(core.accept(-1));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -148,7 +154,7 @@ public final class ArraySocket implements Closeable {
         try {
             long nanos = timeout.toNanos();
             return wrap(core.accept(nanos <= 0 ? 1 : nanos));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -157,7 +163,7 @@ public final class ArraySocket implements Closeable {
     public ArraySocket acceptNow() throws IOException {
         try {
             return wrap(core.accept(0));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -172,7 +178,7 @@ public final class ArraySocket implements Closeable {
     public void connect(int port) throws IOException {
         try {
             core.connect(port, 0);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -187,7 +193,7 @@ public final class ArraySocket implements Closeable {
         try {
             long nanos = timeout.toNanos();
             core.connect(port, nanos <= 0 ? 1 : nanos);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -198,7 +204,7 @@ public final class ArraySocket implements Closeable {
     public int send(ByteBuffer src) throws IOException {
         try {
             return core.send(src, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -206,7 +212,7 @@ public final class ArraySocket implements Closeable {
     public int send(byte[] src, int offset, int length) throws IOException {
         try {
             return core.send(sendView.over(src, offset, length), true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -215,7 +221,7 @@ public final class ArraySocket implements Closeable {
     public int sendNow(ByteBuffer src) throws IOException {
         try {
             return core.send(src, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -229,7 +235,7 @@ public final class ArraySocket implements Closeable {
     public int receive(ByteBuffer dst) throws IOException {
         try {
             return core.receive(dst, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -237,7 +243,7 @@ public final class ArraySocket implements Closeable {
     public int receive(byte[] dst, int offset, int length) throws IOException {
         try {
             return core.receive(receiveView.over(dst, offset, length), true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -246,7 +252,7 @@ public final class ArraySocket implements Closeable {
     public int receiveNow(ByteBuffer dst) throws IOException {
         try {
             return core.receive(dst, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -258,7 +264,7 @@ public final class ArraySocket implements Closeable {
     public int available() throws IOException {
         try {
             return core.available();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -273,7 +279,7 @@ public final class ArraySocket implements Closeable {
     public void sendMessage(ByteBuffer src) throws IOException {
         try {
             core.sendMessage(src, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -282,7 +288,7 @@ public final class ArraySocket implements Closeable {
     public boolean sendMessageNow(ByteBuffer src) throws IOException {
         try {
             return core.sendMessage(src, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -295,7 +301,7 @@ public final class ArraySocket implements Closeable {
     public int receiveMessage(ByteBuffer dst) throws IOException {
         try {
             return (int) core.receiveMessage(dst, true, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -307,7 +313,7 @@ public final class ArraySocket implements Closeable {
     public int receiveMessage(ByteBuffer dst, boolean truncate) throws IOException {
         try {
             return (int) core.receiveMessage(dst, true, truncate);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -316,7 +322,7 @@ public final class ArraySocket implements Closeable {
     public int receiveMessageNow(ByteBuffer dst) throws IOException {
         try {
             return (int) core.receiveMessage(dst, false, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -365,7 +371,7 @@ public final class ArraySocket implements Closeable {
     public void setAuthenticationKey(byte[] key) throws IOException {
         try {
             core.authenticationKey(key);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -384,7 +390,7 @@ public final class ArraySocket implements Closeable {
     public void shutdownOutput() throws IOException {
         try {
             core.shutdownOutput();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -393,7 +399,7 @@ public final class ArraySocket implements Closeable {
     public void shutdownInput() throws IOException {
         try {
             core.shutdownInput();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         }
     }
@@ -405,8 +411,8 @@ public final class ArraySocket implements Closeable {
         receiveView.release();
         try {
             core.close();
-        } catch (InternalError e) {
-            core.faultOf(e); // a truncated medium: the socket is closed here all the same
+        } catch (InternalError | MediumFaultException e) {
+            core.faultOf(e); // a truncated medium or a failed path: the socket is closed here all the same
         }
     }
 

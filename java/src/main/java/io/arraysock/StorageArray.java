@@ -21,6 +21,7 @@ import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.format.Zeroing;
 import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumFaultException;
 import io.arraysock.medium.MediumTruncatedException;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.node.Heartbeat;
@@ -136,6 +137,8 @@ public final class StorageArray implements Closeable {
                 m.disown(0, tables);
             }
             LOG.log(Level.DEBUG, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
+        } catch (MediumFaultException e) {
+            throw e.getCause();
         } finally {
             m.close();
         }
@@ -272,19 +275,23 @@ public final class StorageArray implements Closeable {
 
                 @Override
                 public void onSlotLost(NodeSlotLostException e) {
-                    array.sockets.fence();
+                    array.sockets.fence(e.getMessage());
                 }
             });
             hb.start();
             LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
         } catch (IOException | RuntimeException e) {
+            Exception thrown = MediumFaultException.unwrap(e);
             try {
                 m.close();
             } catch (IOException ce) {
-                e.addSuppressed(ce);
+                thrown.addSuppressed(ce);
             }
-            throw e;
+            if (thrown instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) thrown;
         }
     }
 
@@ -323,8 +330,8 @@ public final class StorageArray implements Closeable {
         ensureOpen();
         try {
             return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type);
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
@@ -342,14 +349,26 @@ public final class StorageArray implements Closeable {
         ensureOpen();
         try {
             return sockets.snapshot(includeDeadNodes);
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
     /** The idle strategy sockets opened from now on start with (default: {@link IdleStrategy#blocking()}). */
     public void setIdleStrategy(IdleStrategy strategy) {
         sockets.idleStrategy(strategy);
+    }
+
+    /**
+     * The checked exception for a fault out of the medium (see {@link Medium#faultOf}); after
+     * an I/O error the node stops writing, as {@code SocketCore.faultOf} explains.
+     */
+    private IOException faultOf(Throwable fault) {
+        IOException cause = medium.faultOf(fault);
+        if (fault instanceof MediumFaultException) {
+            heartbeat.declareLost(cause);
+        }
+        return cause;
     }
 
     private synchronized void ensureOpen() throws IOException {
@@ -373,8 +392,8 @@ public final class StorageArray implements Closeable {
     public List<NodeInfo> nodes() throws IOException {
         try {
             return readNodes();
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
@@ -407,8 +426,8 @@ public final class StorageArray implements Closeable {
         if (!heartbeat.isLost()) {
             try {
                 sockets.close();
-            } catch (InternalError e) {
-                fault = medium.faultOf(e); // a truncated medium: close what is left without writing
+            } catch (InternalError | MediumFaultException e) {
+                fault = faultOf(e); // a truncated medium or a failed path: close what is left without writing
             }
         }
         sockets.fence();
@@ -428,6 +447,8 @@ public final class StorageArray implements Closeable {
             medium.disown(g.partitionOffset(slot), g.partitionLength());
             medium.disown(g.nodeRecordOffset(slot), g.sectorSize());
             medium.unlock(slot);
+        } catch (MediumFaultException e) {
+            throw e.getCause(); // our record stays ACTIVE: peers see it dead within the liveness timeout
         } finally {
             medium.close();
         }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The socket calls between two JVMs, on shm and on the loop pair (the child in its own network namespace). */
+/** The socket calls between two JVMs, on shm and on each block pair (the child in its own network namespace). */
 class CrossProcessSocketTest {
     private static final Duration START = Duration.ofSeconds(30);
     private static final long DUPLEX_BYTES = Long.getLong("arraysock.test.duplexBytes", 1L << 30);
@@ -100,7 +100,7 @@ class CrossProcessSocketTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void seqpacketKeepsEveryBoundary(ArrayFixture.Kind kind) throws Exception {
-        int count = 100_000;
+        int count = kind.rounds(100_000);
         long seed = 42;
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
@@ -219,7 +219,7 @@ class CrossProcessSocketTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void connectTransferCloseCyclesLeaveNothingBehind(ArrayFixture.Kind kind) throws Exception {
-        int cycles = Integer.getInteger("arraysock.test.cycles", 10_000);
+        int cycles = kind.rounds(Integer.getInteger("arraysock.test.cycles", 10_000));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();

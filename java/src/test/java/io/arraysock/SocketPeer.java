@@ -49,6 +49,15 @@ public final class SocketPeer {
         }
     }
 
+    /** " [caused by A, B]": the simple names of what {@code e} was caused by, for tests that check the types. */
+    static String causes(Throwable e) {
+        List<String> names = new ArrayList<>();
+        for (Throwable c = e.getCause(); c != null && names.size() < 8; c = c.getCause()) {
+            names.add(c.getClass().getSimpleName());
+        }
+        return names.isEmpty() ? "" : " [caused by " + String.join(", ", names) + "]";
+    }
+
     static void say(String line) {
         synchronized (System.out) {
             System.out.println(line);
@@ -267,7 +276,7 @@ public final class SocketPeer {
                 }
             }
         } catch (java.io.IOException e) {
-            say("FAILED " + e.getClass().getSimpleName() + " " + e.getMessage());
+            say("FAILED " + e.getClass().getSimpleName() + " " + e.getMessage() + causes(e));
             System.exit(3);
         }
     }

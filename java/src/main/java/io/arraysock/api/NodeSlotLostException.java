@@ -1,6 +1,11 @@
 package io.arraysock.api;
 
-/** A foreign claim appeared on this process's node slot: another node now writes there, so this attachment stopped writing and is unusable. */
+/**
+ * This process's node slot is no longer its to write: a foreign claim appeared on it, the
+ * process stalled past the liveness timeout, or an I/O to the medium failed (then the cause
+ * is a {@link StoragePathFailedException}). The attachment stopped
+ * writing and is unusable; attach again.
+ */
 public final class NodeSlotLostException extends ArrayException {
     private static final long serialVersionUID = 1L;
 

@@ -21,8 +21,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Offsets and lengths are checked against {@link #size()} on every call; a bad one is
  * an {@link IndexOutOfBoundsException} (a bug in the caller, who must range-check every
- * value read from the medium first). Implementations are safe for many threads; I/O errors
- * of the block medium surface as {@link java.io.UncheckedIOException}.
+ * value read from the medium first). Implementations are safe for many threads. The
+ * accessors are unchecked: an I/O error of the block medium surfaces as a
+ * {@link MediumFaultException} (whose cause is typically a {@link io.arraysock.api.StoragePathFailedException}),
+ * and a vanished page of a truncated segment as an {@link InternalError}; callers turn
+ * either into the checked exception with {@link #faultOf}.
  */
 public interface Medium extends Closeable {
 
@@ -117,6 +120,28 @@ public interface Medium extends Closeable {
      * @throws MediumTruncatedException if it shrank under this process
      */
     void checkIntact() throws IOException;
+
+    /**
+     * The checked exception for a fault out of an access to this medium: for a
+     * {@link MediumFaultException}, the I/O error it carries (typically a
+     * {@link io.arraysock.api.StoragePathFailedException}); for an {@link InternalError},
+     * what {@link #faultOf(InternalError)} makes of it. Any other throwable is rethrown.
+     */
+    default IOException faultOf(Throwable fault) {
+        if (fault instanceof MediumFaultException io) {
+            return io.getCause();
+        }
+        if (fault instanceof InternalError error) {
+            return faultOf(error);
+        }
+        if (fault instanceof RuntimeException r) {
+            throw r;
+        }
+        if (fault instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalArgumentException("not a fault of the medium " + path(), fault);
+    }
 
     /**
      * What an {@link InternalError} from an access to this medium means: the JVM raises one

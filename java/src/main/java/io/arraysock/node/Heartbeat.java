@@ -5,6 +5,7 @@ import io.arraysock.api.NodeSlotLostException;
 import io.arraysock.format.NodeRecord;
 import io.arraysock.format.SuperblockCodec;
 import io.arraysock.api.NodeState;
+import io.arraysock.medium.MediumFaultException;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -18,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * The heartbeat of a claimed slot: a daemon thread that every interval re-reads the slot's
  * sealed header and, while it is still ours, release-stores the next counter value, then
  * runs the {@link NodeListener}s. If the header ever shows a foreign incarnation (or is no
- * longer a valid ACTIVE record of ours), the slot is lost: it logs at ERROR, stops writing
- * into the slot for good, and {@link #checkNotLost()} throws from then on.
+ * longer a valid ACTIVE record of ours), or an I/O to the medium fails, the slot is lost: it
+ * logs at ERROR, stops writing into the slot for good, and {@link #checkNotLost()} throws
+ * from then on.
  */
 public final class Heartbeat {
     private static final Logger LOG = System.getLogger(Heartbeat.class.getName());
@@ -37,6 +39,7 @@ public final class Heartbeat {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile String lostReason;
+    private volatile IOException lostCause;
     private long counter;
     private long tick;
 
@@ -89,7 +92,11 @@ public final class Heartbeat {
         }
         String reason = lostReason;
         if (reason != null) {
-            throw new NodeSlotLostException(table.medium().path(), reason);
+            NodeSlotLostException e = new NodeSlotLostException(table.medium().path(), reason);
+            if (lostCause != null) {
+                e.initCause(lostCause);
+            }
+            throw e;
         }
     }
 
@@ -133,13 +140,16 @@ public final class Heartbeat {
                 if (lostReason != null || !beat()) {
                     return;
                 }
-            } catch (InternalError e) {
-                declareLost("the medium faulted: " + table.medium().faultOf(e).getMessage());
+            } catch (InternalError | MediumFaultException e) {
+                declareLost(table.medium().faultOf(e));
                 return;
             }
             for (NodeListener l : listeners) {
                 try {
                     l.onHeartbeat(tick);
+                } catch (MediumFaultException e) {
+                    declareLost(e.getCause());
+                    return;
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "heartbeat listener " + l + " failed on " + table.medium().path(), e);
                 }
@@ -169,6 +179,9 @@ public final class Heartbeat {
                     + " (pid " + r.pid() + " on " + r.hostName() + "), not ours (" + Long.toHexString(incarnation) + ")";
         } catch (CorruptMediumException e) {
             why = "node slot " + slot + " no longer holds a valid record: " + e.getMessage();
+        } catch (MediumFaultException e) {
+            declareLost(e.getCause()); // the beat may or may not have landed: stop
+            return false;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat of " + table.medium().path() + " slot " + slot + " failed; retrying", e);
             return true;
@@ -188,12 +201,32 @@ public final class Heartbeat {
                 + ", it is now array " + now + "): its sockets and node slot are gone";
     }
 
-    /** Marks the slot lost (once) and tells the listeners, who must stop writing. */
-    private synchronized void declareLost(String why) {
-        if (lostReason != null) {
-            return;
+    /**
+     * Marks the slot lost (once) and tells the listeners, who must stop writing. Called here
+     * on a foreign claim, a stall or a failed beat, and by the layers above when an I/O of
+     * theirs failed: what this node last wrote is then unknown, so it writes nothing more,
+     * and its peers see it dead within the liveness timeout.
+     */
+    public void declareLost(String why) {
+        declareLost(why, null);
+    }
+
+    /** {@link #declareLost(String)} for a failed I/O: {@link #checkNotLost()} then names it as its cause. */
+    public void declareLost(IOException cause) {
+        String m = String.valueOf(cause.getMessage());
+        String path = table.medium().path() + ": ";
+        declareLost(m.startsWith(path) ? m.substring(path.length()) : m, cause); // the exception names the path
+    }
+
+    private void declareLost(String why, IOException cause) {
+        synchronized (this) {
+            if (lostReason != null) {
+                return;
+            }
+            lostCause = cause;
+            lostReason = why + "; this attachment stopped writing to it";
         }
-        lostReason = why + "; this attachment stopped writing to it";
+        // outside the monitor: a listener may wait for a thread that is itself declaring the loss
         try {
             table.medium().unlock(slot); // observers on this machine now see the node dead at once
         } catch (IOException | RuntimeException ex) {

@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.api.IdleStrategy;
 
 import java.io.IOException;
@@ -34,6 +35,8 @@ public final class SocketCore {
     private SendPath sender;
     private ReceivePath receiver;
     private volatile boolean closed;
+    /** Why the socket was fenced, if it was (see {@link #fence}). */
+    private volatile String fencedBecause;
     private volatile boolean outputShut;
     private volatile boolean inputShut;
     private volatile boolean peerGone;
@@ -199,16 +202,24 @@ public final class SocketCore {
     }
 
     /**
-     * The exception to throw for an {@link InternalError} that came out of the medium (a
-     * vanished page of a truncated segment): a SocketException naming the truncation. The
-     * node is fenced: nothing more is written. Any other error is rethrown.
+     * The exception to throw for a fault that came out of the medium: a
+     * {@link io.arraysock.medium.MediumFaultException} (an I/O error: the storage path
+     * failed) or an {@link InternalError} (a vanished page of a truncated segment). Either
+     * way the node is fenced: nothing more is written, and after an I/O error its slot is
+     * lost, so peers see its sockets reset within the liveness timeout. Returns a
+     * SocketException "Connection reset: ..." whose cause is the typed IOException
+     * ({@link io.arraysock.api.StoragePathFailedException},
+     * {@link io.arraysock.medium.MediumTruncatedException}); anything else is rethrown.
      */
-    public SocketException faultOf(InternalError error) {
-        java.io.IOException cause = layer.medium.faultOf(error);
+    public SocketException faultOf(Throwable fault) {
+        java.io.IOException cause = layer.medium.faultOf(fault);
         try {
-            layer.fence();
-        } catch (InternalError late) {
-            cause.addSuppressed(late); // one more pending fault of the same truncation
+            if (fault instanceof io.arraysock.medium.MediumFaultException) {
+                layer.node.ioFailed(cause);
+            }
+            layer.fence(cause.getMessage());
+        } catch (InternalError | io.arraysock.medium.MediumFaultException late) {
+            cause.addSuppressed(late); // one more pending fault of the same truncation or path
         }
         SocketException e = new SocketException("Connection reset: " + cause.getMessage());
         e.initCause(cause);
@@ -217,7 +228,8 @@ public final class SocketCore {
 
     void ensureOpen() throws SocketException {
         if (closed) {
-            throw new SocketException("Socket is closed");
+            String why = fencedBecause;
+            throw new SocketException(why == null ? "Socket is closed" : "Connection reset: " + why);
         }
     }
 
@@ -443,9 +455,15 @@ public final class SocketCore {
         finish(true);
     }
 
-    /** Marks the socket closed without touching the medium (our slot is no longer ours). */
-    void fence() {
+    /**
+     * Marks the socket closed without touching the medium (our slot is no longer ours);
+     * later calls fail with "Connection reset: {@code why}" (null: "Socket is closed").
+     */
+    void fence(String why) {
         synchronized (this) {
+            if (!closed) {
+                fencedBecause = why;
+            }
             closed = true;
             peerGone = true;
         }

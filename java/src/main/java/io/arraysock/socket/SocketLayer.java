@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.SocketInfo;
 import io.arraysock.api.SocketType;
@@ -307,10 +308,15 @@ public final class SocketLayer implements Closeable {
      * already be someone else's. Every socket becomes closed; peers saw us die already.
      */
     public void fence() {
+        fence(null);
+    }
+
+    /** {@link #fence()}, and the sockets' later calls fail with "Connection reset: {@code why}". */
+    public void fence(String why) {
         closed = true;
         acceptor.close(true);
         for (SocketCore s : open) {
-            s.fence();
+            s.fence(why);
         }
         open.clear();
         lingering.clear();

@@ -10,7 +10,7 @@ import static io.arraysock.medium.internal.NativeConstants.*;
 
 /**
  * An open file descriptor with what both media need of it: its size and kind, OFD locks,
- * and errors that name the call and the path. Not for the hot path.
+ * whole reads and writes, and errors that name the call and the path.
  */
 public final class NativeFile implements Closeable {
     private final String path;
@@ -110,6 +110,33 @@ public final class NativeFile implements Closeable {
             return NativeLayer.as_mmap(fd, length, offset);
         } catch (LastErrorException e) {
             throw NativeErrors.toIOException("mmap(" + length + " bytes at " + offset + ")", path, e);
+        }
+    }
+
+    /**
+     * Reads exactly {@code length} bytes at {@code offset} into native memory at {@code buffer}.
+     *
+     * @throws io.arraysock.api.StoragePathFailedException when the device fails the read
+     *     (or ends before it)
+     */
+    public void pread(long buffer, long length, long offset) throws IOException {
+        try {
+            NativeLayer.as_pread(fd, buffer, length, offset);
+        } catch (LastErrorException e) {
+            throw NativeErrors.ioFailed("pread", path, offset, length, e);
+        }
+    }
+
+    /**
+     * Writes exactly {@code length} bytes from native memory at {@code buffer} to {@code offset}.
+     *
+     * @throws io.arraysock.api.StoragePathFailedException when the device fails the write
+     */
+    public void pwrite(long buffer, long length, long offset) throws IOException {
+        try {
+            NativeLayer.as_pwrite(fd, buffer, length, offset);
+        } catch (LastErrorException e) {
+            throw NativeErrors.ioFailed("pwrite", path, offset, length, e);
         }
     }
 

@@ -1,8 +1,6 @@
-package io.arraysock.socket;
+package io.arraysock.format;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.arraysock.format.Geometry;
-import io.arraysock.format.RecordSeal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,5 @@
-package io.arraysock.socket;
+package io.arraysock.format;
 
-import io.arraysock.format.Geometry;
-import io.arraysock.format.RecordSeal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,18 +11,18 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * write, so {@link #decode} checks every field's range and {@link #ringFits} checks a
  * ring reference against the owner's arena before anyone dereferences it.
  */
-record ControlBlockHeader(long sequence, int state, int generation, long ownerIncarnation, int type, int flags,
+public record ControlBlockHeader(long sequence, int state, int generation, long ownerIncarnation, int type, int flags,
                           int localPort, int peerSlot, int peerIndex, int peerGeneration, int remotePort,
                           long peerIncarnation, long nonce, long txRingOffset, long txRingCapacity, int parameter,
                           byte[] authTag) {
 
     /** The auth tag of a header that carries none. */
-    static final byte[] NO_TAG = new byte[AUTH_TAG_LENGTH];
+    public static final byte[] NO_TAG = new byte[AUTH_TAG_LENGTH];
 
-    static final ControlBlockHeader FREE = new ControlBlockHeader(0, STATE_FREE, 0, 0, TYPE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NO_TAG);
+    public static final ControlBlockHeader FREE = new ControlBlockHeader(0, STATE_FREE, 0, 0, TYPE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NO_TAG);
 
     /** Thrown by {@link #decode} for a sealed header whose fields are out of range. */
-    static final class BadFieldException extends Exception {
+    public static final class BadFieldException extends Exception {
         private static final long serialVersionUID = 1L;
 
         BadFieldException(String message) {
@@ -59,67 +57,67 @@ record ControlBlockHeader(long sequence, int state, int generation, long ownerIn
                 + txRingCapacity + ", parameter " + parameter + "]";
     }
 
-    boolean isFree() {
+    public boolean isFree() {
         return state == STATE_FREE;
     }
 
-    boolean holdsPort() {
+    public boolean holdsPort() {
         return (flags & FLAG_HOLDS_PORT) != 0;
     }
 
-    boolean hasFlag(int flag) {
+    public boolean hasFlag(int flag) {
         return (flags & flag) != 0;
     }
 
     /** Whether this block names (slot, index, generation, incarnation) as its peer. */
-    boolean pointsAt(int slot, int index, int gen, long incarnation) {
+    public boolean pointsAt(int slot, int index, int gen, long incarnation) {
         return peerSlot == slot && peerIndex == index && peerGeneration == gen && peerIncarnation == incarnation;
     }
 
-    ControlBlockHeader withState(int newState) {
+    public ControlBlockHeader withState(int newState) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, flags, localPort, peerSlot,
                 peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
-    ControlBlockHeader withFlags(int newFlags) {
+    public ControlBlockHeader withFlags(int newFlags) {
         return new ControlBlockHeader(sequence, state, generation, ownerIncarnation, type, newFlags, localPort, peerSlot,
                 peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
-    ControlBlockHeader withPort(int newState, int port, int newFlags) {
+    public ControlBlockHeader withPort(int newState, int port, int newFlags) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, newFlags, port, peerSlot,
                 peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
-    ControlBlockHeader withParameter(int newState, int value) {
+    public ControlBlockHeader withParameter(int newState, int value) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, flags, localPort, peerSlot,
                 peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, value, authTag);
     }
 
-    ControlBlockHeader withPeer(int newState, int slot, int index, int gen, long incarnation, int port, long newNonce,
+    public ControlBlockHeader withPeer(int newState, int slot, int index, int gen, long incarnation, int port, long newNonce,
                                 long ringOffset, long ringCapacity, int param) {
         return new ControlBlockHeader(sequence, newState, generation, ownerIncarnation, type, flags, localPort, slot,
                 index, gen, port, incarnation, newNonce, ringOffset, ringCapacity, param, authTag);
     }
 
-    ControlBlockHeader withAuthTag(byte[] tag) {
+    public ControlBlockHeader withAuthTag(byte[] tag) {
         return new ControlBlockHeader(sequence, state, generation, ownerIncarnation, type, flags, localPort, peerSlot,
                 peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter,
                 tag.clone());
     }
 
-    ControlBlockHeader withGeneration(int gen) {
+    public ControlBlockHeader withGeneration(int gen) {
         return new ControlBlockHeader(sequence, state, gen, ownerIncarnation, type, flags, localPort, peerSlot,
                 peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
-    ControlBlockHeader withSequence(long seq) {
+    public ControlBlockHeader withSequence(long seq) {
         return new ControlBlockHeader(seq, state, generation, ownerIncarnation, type, flags, localPort, peerSlot,
                 peerIndex, peerGeneration, remotePort, peerIncarnation, nonce, txRingOffset, txRingCapacity, parameter, authTag);
     }
 
     /** Whether the tx ring reference lies inside arena {@code slot} and is a valid capacity. */
-    boolean ringFits(Geometry geometry, int slot) {
+    public boolean ringFits(Geometry geometry, int slot) {
         long cap = txRingCapacity;
         if (cap < MIN_RING_CAPACITY || cap > MAX_RING_CAPACITY || Long.bitCount(cap) != 1) {
             return false;
@@ -130,7 +128,7 @@ record ControlBlockHeader(long sequence, int state, int generation, long ownerIn
     }
 
     /** Encodes into {@code buf[0, HEADER_LENGTH)} and seals it. */
-    void encode(ByteBuffer buf) {
+    public void encode(ByteBuffer buf) {
         ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
         for (int i = 0; i < HEADER_LENGTH; i += 8) {
             b.putLong(i, 0);
@@ -161,7 +159,7 @@ record ControlBlockHeader(long sequence, int state, int generation, long ownerIn
      * @return null when the seal does not match (torn or damaged: re-read)
      * @throws BadFieldException when sealed but a field is out of range
      */
-    static ControlBlockHeader decode(ByteBuffer buf, Geometry geometry) throws BadFieldException {
+    public static ControlBlockHeader decode(ByteBuffer buf, Geometry geometry) throws BadFieldException {
         ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
         if (b.getInt(CRC_OFFSET) == 0 && isZero(b)) {
             return FREE;
