@@ -41,7 +41,7 @@ class ControlBlockHeaderFuzzTest {
         if ((input[0] & RESEAL) != 0) {
             RecordSeal.seal(buf, CRC_OFFSET);
         }
-        boolean blank = isZero(buf, 0, HEADER_LENGTH);
+        boolean blank = Bytes.isZero(buf, 0, HEADER_LENGTH);
         boolean sealed = RecordSeal.isSealed(buf, CRC_OFFSET);
         String broken = brokenRule(buf, g);
         ControlBlockHeader h;
@@ -74,7 +74,7 @@ class ControlBlockHeaderFuzzTest {
         assertEquals(-1, buf.slice(0, parameterEnd).mismatch(again.slice(0, parameterEnd)), "decode then encode changed a field");
         assertEquals(-1, buf.slice(AUTH_TAG_OFFSET, AUTH_TAG_LENGTH).mismatch(again.slice(AUTH_TAG_OFFSET, AUTH_TAG_LENGTH)),
                 "decode then encode changed the auth tag");
-        if (isZero(buf, parameterEnd, AUTH_TAG_OFFSET - parameterEnd) && isZero(buf, tagEnd, CRC_OFFSET - tagEnd)) {
+        if (Bytes.isZero(buf, parameterEnd, AUTH_TAG_OFFSET - parameterEnd) && Bytes.isZero(buf, tagEnd, CRC_OFFSET - tagEnd)) {
             assertEquals(-1, buf.duplicate().clear().mismatch(again.duplicate().clear()), "decode then encode changed the seal");
         }
         try {
@@ -114,14 +114,5 @@ class ControlBlockHeaderFuzzTest {
             return "peer reference";
         }
         return null;
-    }
-
-    private static boolean isZero(ByteBuffer b, int from, int length) {
-        for (int i = from; i < from + length; i++) {
-            if (b.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -59,21 +59,21 @@ class NodeRecordCodecFuzzTest {
             return;
         }
         assertNull(broken, "accepted a header that breaks a rule");
-        if (isZero(header, 0, HEADER_LENGTH)) {
+        if (Bytes.isZero(header, 0, HEADER_LENGTH)) {
             assertEquals(NodeRecord.blank(), r, "the all-zero header is the blank record");
             return;
         }
         ByteBuffer again = NodeRecordCodec.encode(r);
         assertEquals(header.duplicate().limit(RESERVED_OFFSET), again.duplicate().limit(RESERVED_OFFSET),
                 "decode then encode changed a field");
-        if (isZero(header, RESERVED_OFFSET, RESERVED_LENGTH)) {
+        if (Bytes.isZero(header, RESERVED_OFFSET, RESERVED_LENGTH)) {
             assertEquals(header, again, "decode then encode changed the seal");
         }
     }
 
     /** The rule of docs/FORMAT.md that {@code h} breaks, or null when it is a valid node record header. */
     private static String brokenRule(ByteBuffer h) {
-        if (isZero(h, 0, HEADER_LENGTH)) {
+        if (Bytes.isZero(h, 0, HEADER_LENGTH)) {
             return null;
         }
         if (!RecordSeal.isSealed(h, CRC_OFFSET)) {
@@ -95,7 +95,7 @@ class NodeRecordCodecFuzzTest {
         while (nameLength < HOST_NAME_LENGTH && h.get(HOST_NAME_OFFSET + nameLength) != 0) {
             nameLength++;
         }
-        if (!isZero(h, HOST_NAME_OFFSET + nameLength, HOST_NAME_LENGTH - nameLength)) {
+        if (!Bytes.isZero(h, HOST_NAME_OFFSET + nameLength, HOST_NAME_LENGTH - nameLength)) {
             return "host name padding";
         }
         try {
@@ -109,14 +109,5 @@ class NodeRecordCodecFuzzTest {
             return "attach count";
         }
         return null;
-    }
-
-    private static boolean isZero(ByteBuffer b, int from, int length) {
-        for (int i = from; i < from + length; i++) {
-            if (b.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }
