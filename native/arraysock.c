@@ -132,6 +132,12 @@ int64_t as_mmap(int fd, int64_t length, int64_t offset) {
     return (int64_t) (intptr_t) p;
 }
 
+int64_t as_mmap_readonly(int fd, int64_t length, int64_t offset) {
+    void *p = mmap(NULL, (size_t) length, PROT_READ, MAP_SHARED, fd, (off_t) offset);
+    if (p == MAP_FAILED) return -1;
+    return (int64_t) (intptr_t) p;
+}
+
 int as_munmap(int64_t address, int64_t length) {
     return munmap((void *) (intptr_t) address, (size_t) length);
 }

@@ -5,6 +5,7 @@ import io.arraysock.api.SocketInfo;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.Superblock;
 import io.arraysock.format.SuperblockCodec;
+import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.node.NodeCensus;
@@ -18,7 +19,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Looks at an array without attaching: no node slot, no lock, not a byte written (what
+ * Looks at an array without attaching: no node slot, no lock, not a byte written, a segment
+ * mapped read-only (so a segment one may only read can be inspected; a block device is
+ * still opened read-write, as for attaching). What
  * {@code arraysock status} uses, so that looking never takes a slot, and never claims the
  * slot of a dead node it is about to report). Repeated {@link #inspect} calls accumulate
  * liveness evidence, as an attached node's would.
@@ -45,7 +48,7 @@ public final class ArrayInspector implements Closeable {
      *         about the superblock
      */
     public static ArrayInspector open(String path) throws IOException {
-        Medium m = StorageArray.openMedium(path);
+        Medium m = Media.openToInspect(path);
         try {
             return new ArrayInspector(m, SuperblockCodec.read(m));
         } catch (IOException | RuntimeException e) {

@@ -74,6 +74,8 @@ public final class ArraySocket implements Closeable {
             core.bind(port);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -133,6 +135,8 @@ public final class ArraySocket implements Closeable {
             core.listen(backlog);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -142,6 +146,8 @@ public final class ArraySocket implements Closeable {
             return wrap(core.accept(-1));
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -156,6 +162,8 @@ public final class ArraySocket implements Closeable {
             return wrap(core.accept(nanos <= 0 ? 1 : nanos));
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -165,6 +173,8 @@ public final class ArraySocket implements Closeable {
             return wrap(core.accept(0));
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -180,6 +190,8 @@ public final class ArraySocket implements Closeable {
             core.connect(port, 0);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -195,6 +207,8 @@ public final class ArraySocket implements Closeable {
             core.connect(port, nanos <= 0 ? 1 : nanos);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -206,6 +220,8 @@ public final class ArraySocket implements Closeable {
             return core.send(src, true);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -214,6 +230,8 @@ public final class ArraySocket implements Closeable {
             return core.send(sendView.over(src, offset, length), true);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -223,6 +241,8 @@ public final class ArraySocket implements Closeable {
             return core.send(src, false);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -237,6 +257,8 @@ public final class ArraySocket implements Closeable {
             return core.receive(dst, true);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -245,6 +267,8 @@ public final class ArraySocket implements Closeable {
             return core.receive(receiveView.over(dst, offset, length), true);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -254,6 +278,8 @@ public final class ArraySocket implements Closeable {
             return core.receive(dst, false);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -266,6 +292,8 @@ public final class ArraySocket implements Closeable {
             return core.available();
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -281,6 +309,8 @@ public final class ArraySocket implements Closeable {
             core.sendMessage(src, true);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -290,6 +320,8 @@ public final class ArraySocket implements Closeable {
             return core.sendMessage(src, false);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -303,6 +335,8 @@ public final class ArraySocket implements Closeable {
             return (int) core.receiveMessage(dst, true, false);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -315,6 +349,8 @@ public final class ArraySocket implements Closeable {
             return (int) core.receiveMessage(dst, true, truncate);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -324,6 +360,8 @@ public final class ArraySocket implements Closeable {
             return (int) core.receiveMessage(dst, false, false);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -373,6 +411,8 @@ public final class ArraySocket implements Closeable {
             core.authenticationKey(key);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -392,6 +432,8 @@ public final class ArraySocket implements Closeable {
             core.shutdownOutput();
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -401,6 +443,8 @@ public final class ArraySocket implements Closeable {
             core.shutdownInput();
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -413,6 +457,12 @@ public final class ArraySocket implements Closeable {
             core.close();
         } catch (InternalError | MediumFaultException e) {
             core.faultOf(e); // a truncated medium or a failed path: the socket is closed here all the same
+        } finally {
+            try {
+                core.surfaceLateFault();
+            } catch (java.net.SocketException faulted) {
+                // closed all the same; what matters is that the JVM's pending error is taken here
+            }
         }
     }
 

@@ -45,7 +45,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -56,7 +58,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StorageArray implements Closeable {
     private static final Logger LOG = System.getLogger(StorageArray.class.getName());
-    private static final String SHM_DIR = "/dev/shm/";
 
     private final Medium medium;
     private final Superblock superblock;
@@ -111,12 +112,15 @@ public final class StorageArray implements Closeable {
             }
             ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             m.readAcquire(0, first);
+            OldHolders old = OldHolders.NONE;
             if (SuperblockCodec.hasMagic(first)) {
                 if (!options.force()) {
                     throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
                 }
                 if (!options.forceLive()) {
                     refuseIfInUse(m);
+                } else {
+                    old = OldHolders.of(m);
                 }
             }
             if (options.preallocate() && m instanceof ShmMedium shm) {
@@ -136,11 +140,78 @@ public final class StorageArray implements Closeable {
             } finally {
                 m.disown(0, tables);
             }
+            old.sweepGhosts(m, g);
             LOG.log(Level.DEBUG, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
         } catch (MediumFaultException e) {
             throw e.getCause();
         } finally {
             m.close();
+        }
+    }
+
+    /**
+     * The holders of the old array's slots, when format overwrites it under them
+     * ({@code forceLive}). A holder whose heartbeat read the old superblock just before the
+     * zeroing may still write once after it: on the block medium that rewrites its whole
+     * old record (from its shadow) into the new table. Each holder stops at its next beat,
+     * when it sees the new uuid; so format waits two of the old heartbeat intervals, then
+     * zeroes every record that still carries an old incarnation (a ghost; a node that
+     * claimed a slot of the new array meanwhile has a fresh one).
+     */
+    private record OldHolders(Set<Long> incarnations, long intervalMs) {
+        static final OldHolders NONE = new OldHolders(Set.of(), 0);
+
+        static OldHolders of(Medium m) throws IOException {
+            Superblock old;
+            try {
+                old = SuperblockCodec.read(m);
+            } catch (CorruptMediumException | UnsupportedFormatVersionException | MediumTooSmallException unreadable) {
+                return NONE;
+            }
+            NodeTable table = new NodeTable(m, old.geometry());
+            Set<Long> held = new HashSet<>();
+            for (int s = 0; s < old.geometry().nodeSlots(); s++) {
+                try {
+                    NodeRecord r = table.read(s);
+                    if (r.incarnation() != 0) {
+                        held.add(r.incarnation());
+                    }
+                } catch (CorruptMediumException torn) {
+                    // no holder we can name; nothing to sweep for it
+                }
+            }
+            return new OldHolders(held, old.heartbeatIntervalMs());
+        }
+
+        void sweepGhosts(Medium m, Geometry g) throws IOException {
+            if (incarnations.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(2 * intervalMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // the sweep is a courtesy: a ghost left is judged dead and reclaimed
+            }
+            NodeTable table = new NodeTable(m, g);
+            for (int s = 0; s < g.nodeSlots(); s++) {
+                long incarnation;
+                try {
+                    incarnation = table.read(s).incarnation();
+                } catch (CorruptMediumException torn) {
+                    continue;
+                }
+                if (incarnations.contains(incarnation)) {
+                    long at = g.nodeRecordOffset(s);
+                    m.own(at, g.sectorSize());
+                    try {
+                        Zeroing.zero(m, at, g.sectorSize());
+                    } finally {
+                        m.disown(at, g.sectorSize());
+                    }
+                    LOG.log(Level.DEBUG, "{0}: swept the old record of node slot {1} out of the new array", m.path(), s);
+                }
+            }
         }
     }
 
@@ -165,7 +236,7 @@ public final class StorageArray implements Closeable {
 
     private static Medium createOrOpen(String path, FormatOptions options) throws IOException {
         Path p = Path.of(path);
-        if (!Files.exists(p) && isOnTmpfs(p)) {
+        if (!Files.exists(p) && Media.isOnTmpfs(path)) {
             long required = options.geometry(Geometry.MIN_SECTOR_SIZE).requiredSize();
             long size = options.size() == 0 ? required : options.size();
             if (size < required) {
@@ -178,18 +249,6 @@ public final class StorageArray implements Closeable {
             }
         }
         return openMedium(path);
-    }
-
-    private static boolean isOnTmpfs(Path p) {
-        if (p.toString().startsWith(SHM_DIR)) {
-            return true;
-        }
-        Path parent = p.toAbsolutePath().getParent();
-        try {
-            return parent != null && "tmpfs".equals(Files.getFileStore(parent).type());
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**

@@ -83,11 +83,12 @@ final class ArrayFixture implements AutoCloseable {
         return FormatOptions.defaults().withNodeSlots(4).withSocketsPerNode(128).withArenaSize(16 << 20);
     }
 
-    ChildJvm child(String... args) throws IOException {
-        List<String> all = new ArrayList<>();
-        all.add(childPath);
-        all.addAll(List.of(args));
-        return ChildJvm.start(childNetns, SocketPeer.class, all.toArray(String[]::new));
+    /** A child JVM running {@code scenario} (see {@link Peer}) on this array. */
+    ChildJvm peer(Peer.Scenario scenario) throws IOException {
+        List<String> args = new ArrayList<>();
+        args.add(childPath);
+        args.addAll(Peer.arguments(scenario));
+        return ChildJvm.start(childNetns, Peer.class, args.toArray(String[]::new));
     }
 
     /** The faults of each host's path (host A: this process's node, B: the child's); skips where there are none. */

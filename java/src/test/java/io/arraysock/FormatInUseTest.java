@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FormatInUseTest {
     private static final Duration START = Duration.ofSeconds(60);
     private static final FormatOptions OPTIONS = StorageArrayTest.SMALL.withNodeSlots(2).withForce(true)
-            .withLivenessTimeoutMs(600);
+            .withLivenessTimeoutMs(2000); // the default: a loaded CI machine stalls a JVM for most of a second
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})

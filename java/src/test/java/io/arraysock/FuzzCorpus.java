@@ -34,7 +34,7 @@ public final class FuzzCorpus {
         Path root = Path.of(args.length > 0 ? args[0] : "java/src/test/resources");
         superblocks(root.resolve("io/arraysock/format/SuperblockCodecFuzzTestInputs/decode"));
         nodeRecords(root.resolve("io/arraysock/format/NodeRecordCodecFuzzTestInputs/decode"));
-        controlBlocks(root.resolve("io/arraysock/socket/ControlBlockHeaderFuzzTestInputs/decode"));
+        controlBlocks(root.resolve("io/arraysock/format/ControlBlockHeaderFuzzTestInputs/decode"));
         hostilePeer(root.resolve("io/arraysock/socket/HostilePeerFuzzTestInputs/hostilePeer"));
     }
 

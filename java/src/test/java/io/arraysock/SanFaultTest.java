@@ -51,7 +51,7 @@ class SanFaultTest {
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.NBD_PAIR, options(LIVENESS_MS));
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("stream-forever", "7020", "true")) {
+             ChildJvm child = f.peer(new StreamForeverPeer(7020, true))) {
             SanFaults faults = f.faults();
             try {
                 listener.bind(7020);
@@ -100,7 +100,7 @@ class SanFaultTest {
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.NBD_PAIR, options(LIVENESS_MS));
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("stream-forever", "7021", "true")) {
+             ChildJvm child = f.peer(new StreamForeverPeer(7021, true))) {
             SanFaults faults = f.faults();
             try {
                 listener.bind(7021);
@@ -140,7 +140,7 @@ class SanFaultTest {
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.NBD_PAIR, options(SPIKE_LIVENESS_MS));
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("duplex", "7022", "2", Long.toString(SPIKE_BYTES))) {
+             ChildJvm child = f.peer(new DuplexPeer(7022, 2, SPIKE_BYTES))) {
             SanFaults faults = f.faults();
             listener.setSendBufferSize(1 << 20);
             listener.bind(7022);
@@ -160,8 +160,8 @@ class SanFaultTest {
                     }
                     return n;
                 });
-                Future<String> received = pool.submit(() -> SocketPeer.receiveAll(s));
-                String sent = SocketPeer.sendSeeded(s, 1, SPIKE_BYTES);
+                Future<String> received = pool.submit(() -> SeededStreams.receiveAll(s));
+                String sent = SeededStreams.sendSeeded(s, 1, SPIKE_BYTES);
                 Duration t = Duration.ofMinutes(3);
                 assertEquals(child.expect("SENT", t), received.get(3, TimeUnit.MINUTES).split(" ")[1], child.describe());
                 assertEquals(SPIKE_BYTES + " " + sent, child.expect("RECEIVED", t), child.describe());

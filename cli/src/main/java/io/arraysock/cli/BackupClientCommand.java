@@ -49,13 +49,13 @@ final class BackupClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "the array")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a block device")
     String path;
 
     @Parameters(index = "1", paramLabel = "ACTION", description = "backup or restore")
     Action action;
 
-    @Parameters(index = "2", paramLabel = "DIR")
+    @Parameters(index = "2", paramLabel = "DIR", description = "the directory to back up, or to restore into")
     Path dir;
 
     @Option(names = "--name", paramLabel = "NAME", description = "the backup's name on the server (default: DIR's name)")

@@ -65,7 +65,7 @@ final class BackupServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a block device")
     String path;
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "where backups are kept")

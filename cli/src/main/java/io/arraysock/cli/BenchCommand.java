@@ -25,28 +25,37 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code arraysock bench}: a quick look at one array: throughput of one stream and the
  * round-trip time of small messages, between this process and a second JVM it starts.
+ * Each phase runs a warm-up (unrecorded: the JIT compiles the paths) and then a measured
+ * window of fixed length, so a cold JVM's first second does not pass for the array's speed.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Streams --bytes from this process to a second JVM it starts, then ping-pongs --rounds "
-                + "messages of --message-size bytes; prints throughput and round-trip percentiles."})
+        description = {"Streams from this process to a second JVM it starts for --warm-up then --seconds seconds, "
+                + "then ping-pongs messages of --message-size bytes for as long; prints what it measured and how.",
+                "A quick look, not the benchmark: scripts/bench runs every size, both media and the comparisons, "
+                        + "with iterations and rounds (see README)."})
 final class BenchCommand implements Callable<Integer> {
     private static final int CHUNK = 1 << 20;
-    /** Unrecorded round trips first (at most a tenth of them), so the JIT's first passes stay out of the figures. */
-    private static final int WARM_UP_ROUNDS = 1000;
+    /** Rings are sized in int bytes; a 2 GiB one would overflow (and no arena holds one). */
+    private static final long MAX_RING = 1L << 30;
+    /** First byte of a ping: go on, or this is the last one. */
+    private static final byte PING = 0;
+    private static final byte LAST = 1;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a block device")
     String path;
 
-    @Option(names = "--bytes", converter = SizeConverter.class, description = "bytes to stream (default 1G)")
-    long bytes = 1L << 30;
+    @Option(names = "--seconds", paramLabel = "SECONDS", converter = SecondsConverter.class,
+            description = "length of each measured window: stream, then round trips (default ${DEFAULT-VALUE})")
+    long seconds = 3;
 
-    @Option(names = "--rounds", description = "ping-pong round trips (default ${DEFAULT-VALUE})")
-    int rounds = 10_000;
+    @Option(names = "--warm-up", paramLabel = "SECONDS", converter = SecondsConverter.class,
+            description = "unrecorded run before each window (default ${DEFAULT-VALUE})")
+    long warmUpSeconds = 1;
 
-    @Option(names = "--message-size", description = "bytes per ping (default ${DEFAULT-VALUE})")
+    @Option(names = "--message-size", paramLabel = "BYTES", description = "bytes per ping (default ${DEFAULT-VALUE})")
     int messageSize = 64;
 
     /** The waiting strategies of {@link IdleStrategy}, by the names the option takes. */
@@ -67,65 +76,35 @@ final class BenchCommand implements Callable<Integer> {
             + "spin and yielding burn a core each, but answer sooner)")
     Idle idle = Idle.blocking;
 
-    @Option(names = "--ring-size", converter = SizeConverter.class, description = "ring per direction (default 4M)")
+    @Option(names = "--ring-size", paramLabel = "BYTES", converter = SizeConverter.class,
+            description = "bytes of ring per direction, e.g. 1M; at most 1G (default 4M)")
     long ringSize = 4 << 20;
 
     @Override
     public Integer call() throws Exception {
-        if (bytes < 0 || rounds < 0 || messageSize < 1 || messageSize > CHUNK) {
-            throw new IllegalArgumentException("--bytes and --rounds must be >= 0 and --message-size in 1.." + CHUNK);
+        if (seconds < 1 || messageSize < 1 || messageSize > CHUNK) {
+            throw new IllegalArgumentException("--seconds must be at least 1 and --message-size in 1.." + CHUNK);
+        }
+        if (ringSize < 1 || ringSize > MAX_RING) {
+            throw new IllegalArgumentException("--ring-size must be in 1.." + SizeConverter.human(MAX_RING) + ": " + ringSize);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
              ArraySocket listener = array.openSocket(SocketType.STREAM)) {
             listener.setReceiveBufferSize((int) ringSize);
             listener.bind(0);
-            listener.listen(1);
+            listener.listen(2);
             Process peer = new ProcessBuilder(JavaCommand.of(List.of(), Main.class, "bench-peer", path,
-                    Integer.toString(listener.localPort()), Long.toString(ringSize), idle.name()))
+                    Integer.toString(listener.localPort()), Long.toString(ringSize), idle.name(),
+                    Integer.toString(messageSize)))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
-                s.setIdleStrategy(idle.strategy());
-                DataOutputStream dout = new DataOutputStream(ArrayStreams.out(s));
-                DataInputStream din = new DataInputStream(ArrayStreams.in(s));
-                int warmUp = Math.min(WARM_UP_ROUNDS, rounds / 10);
-                dout.writeLong(bytes);
-                dout.writeInt(warmUp + rounds);
-                dout.writeInt(messageSize);
-                ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-                long start = System.nanoTime();
-                for (long left = bytes; left > 0; left -= buf.limit()) {
-                    buf.clear().limit((int) Math.min(CHUNK, left));
-                    s.send(buf);
+            try {
+                try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
+                    stream(s, out);
                 }
-                if (din.read() != 0) {
-                    throw new CliException(ExitCode.PROTOCOL, "the bench peer did not confirm the stream");
+                try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
+                    roundTrips(s, out);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (bytes > 0) {
-                    out.printf(Locale.ROOT, "stream:  %s in %.2f s = %.1f MiB/s (one connection, %s rings)%n",
-                            SizeConverter.human(bytes), seconds, bytes / seconds / (1 << 20), SizeConverter.human(ringSize));
-                    out.flush();
-                }
-                long[] rtt = new long[rounds];
-                byte[] ping = new byte[messageSize];
-                for (int i = 0; i < warmUp; i++) {
-                    dout.write(ping);
-                    din.readFully(ping);
-                }
-                for (int i = 0; i < rounds; i++) {
-                    long t0 = System.nanoTime();
-                    dout.write(ping);
-                    din.readFully(ping);
-                    rtt[i] = System.nanoTime() - t0;
-                }
-                if (rounds > 0) {
-                    Arrays.sort(rtt);
-                    out.printf(Locale.ROOT, "latency: %d round trips of %d bytes (%s waiting): p50 %.1f us, p99 %.1f us, max %.1f us%n", rounds,
-                            messageSize, idle, rtt[rounds / 2] / 1e3, rtt[(int) Math.min(rounds - 1, rounds * 99L / 100)] / 1e3,
-                            rtt[rounds - 1] / 1e3);
-                }
-                s.shutdownOutput();
             } finally {
                 if (!peer.waitFor(10, TimeUnit.SECONDS)) {
                     peer.destroyForcibly();
@@ -138,10 +117,76 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The second JVM of {@code bench}: swallows the stream, echoes the pings. */
+    /** Streams until the window ends, counting what the sender handed over inside it; the peer confirms the total. */
+    private void stream(ArraySocket s, PrintWriter out) throws IOException {
+        s.setIdleStrategy(idle.strategy());
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        long windowStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
+        long end = windowStart + TimeUnit.SECONDS.toNanos(seconds);
+        long total = 0;
+        long measured = 0;
+        long now;
+        while ((now = System.nanoTime()) - end < 0) {
+            buf.clear();
+            s.send(buf);
+            total += CHUNK;
+            if (now - windowStart >= 0) {
+                measured += CHUNK;
+            }
+        }
+        double window = (System.nanoTime() - windowStart) / 1e9;
+        s.shutdownOutput();
+        long received = new DataInputStream(ArrayStreams.in(s)).readLong();
+        if (received != total) {
+            throw new CliException(ExitCode.VERIFY_FAILED, "the bench peer received " + received + " of " + total + " bytes");
+        }
+        out.printf(Locale.ROOT, "stream:  %s in %.2f s = %.2f GiB/s (%s 1 MiB sends into one connection with %s rings, "
+                        + "counted at the sender after %d s of warm-up; the peer received all %s)%n",
+                SizeConverter.human(measured), window, measured / window / (1L << 30), idle, SizeConverter.human(ringSize),
+                warmUpSeconds, SizeConverter.human(total));
+        out.flush();
+    }
+
+    /** Ping-pongs until the window ends; each round trip of the window is timed. */
+    private void roundTrips(ArraySocket s, PrintWriter out) throws IOException {
+        s.setIdleStrategy(idle.strategy());
+        DataOutputStream dout = new DataOutputStream(ArrayStreams.out(s));
+        DataInputStream din = new DataInputStream(ArrayStreams.in(s));
+        byte[] ping = new byte[messageSize];
+        long windowStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
+        long end = windowStart + TimeUnit.SECONDS.toNanos(seconds);
+        long[] rtt = new long[1 << 16];
+        int n = 0;
+        for (long t0 = System.nanoTime(); ; t0 = System.nanoTime()) {
+            boolean last = t0 - end >= 0;
+            ping[0] = last ? LAST : PING;
+            dout.write(ping);
+            din.readFully(ping);
+            if (last) {
+                break;
+            }
+            if (t0 - windowStart >= 0) {
+                if (n == rtt.length) {
+                    rtt = Arrays.copyOf(rtt, n * 2);
+                }
+                rtt[n++] = System.nanoTime() - t0;
+            }
+        }
+        s.shutdownOutput();
+        Arrays.sort(rtt, 0, n);
+        if (n == 0) {
+            throw new CliException(ExitCode.TIMEOUT, "no round trip completed in " + seconds + " s");
+        }
+        out.printf(Locale.ROOT, "latency: %d round trips of %d bytes in %d s (%s waiting, after %d s of warm-up): "
+                        + "p50 %.2f us, p99 %.2f us, max %.1f us%n", n, messageSize, seconds, idle, warmUpSeconds,
+                rtt[n / 2] / 1e3, rtt[(int) Math.min(n - 1, n * 99L / 100)] / 1e3, rtt[n - 1] / 1e3);
+        out.flush();
+    }
+
+    /** The second JVM of {@code bench}: swallows the stream (and says how much came), echoes the pings. */
     @Command(name = "bench-peer", hidden = true)
     static final class Peer implements Callable<Integer> {
-        @Parameters(index = "0")
+        @Parameters(index = "0", paramLabel = MediumFaults.PATH_LABEL)
         String path;
 
         @Parameters(index = "1")
@@ -153,34 +198,39 @@ final class BenchCommand implements Callable<Integer> {
         @Parameters(index = "3")
         Idle idle;
 
+        @Parameters(index = "4")
+        int messageSize;
+
         @Override
         public Integer call() throws IOException {
-            try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path));
-                 ArraySocket s = array.openSocket(SocketType.STREAM)) {
-                s.setSendBufferSize(ringSize);
-                s.setIdleStrategy(idle.strategy());
-                s.connect(port, Duration.ofSeconds(10));
-                DataInputStream din = new DataInputStream(ArrayStreams.in(s));
-                DataOutputStream dout = new DataOutputStream(ArrayStreams.out(s));
-                long bytes = din.readLong();
-                int rounds = din.readInt();
-                byte[] ping = new byte[din.readInt()];
-                ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-                for (long left = bytes; left > 0; ) {
-                    buf.clear().limit((int) Math.min(CHUNK, left));
-                    int n = s.receive(buf);
-                    if (n < 0) {
-                        throw new CliException(ExitCode.CONNECTION_LOST, "the stream ended early");
+            try (StorageArray array = ExitCleanup.closeAtExit(StorageArray.attach(path))) {
+                try (ArraySocket s = connect(array)) {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+                    long total = 0;
+                    for (int n; (n = s.receive(buf.clear())) >= 0; ) {
+                        total += n;
                     }
-                    left -= n;
+                    new DataOutputStream(ArrayStreams.out(s)).writeLong(total);
                 }
-                dout.write(0);
-                for (int i = 0; i < rounds; i++) {
-                    din.readFully(ping);
-                    dout.write(ping);
+                try (ArraySocket s = connect(array)) {
+                    DataInputStream din = new DataInputStream(ArrayStreams.in(s));
+                    DataOutputStream dout = new DataOutputStream(ArrayStreams.out(s));
+                    byte[] ping = new byte[messageSize];
+                    do {
+                        din.readFully(ping);
+                        dout.write(ping);
+                    } while (ping[0] != LAST);
                 }
             }
             return ExitCode.OK;
+        }
+
+        private ArraySocket connect(StorageArray array) throws IOException {
+            ArraySocket s = array.openSocket(SocketType.STREAM);
+            s.setSendBufferSize(ringSize);
+            s.setIdleStrategy(idle.strategy());
+            s.connect(port, Duration.ofSeconds(10));
+            return s;
         }
     }
 }

@@ -16,6 +16,9 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The exit codes of {@code arraysock}: one per kind of failure, so that scripts can tell
@@ -50,7 +53,38 @@ public final class ExitCode {
     /** Format refused to overwrite an array while nodes are alive on it. */
     public static final int IN_USE = 18;
 
+    private static final Map<String, String> DESCRIPTIONS = descriptionsInOrder();
+
     private ExitCode() {
+    }
+
+    private static Map<String, String> descriptionsInOrder() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("0", "success");
+        m.put("1", "I/O error");
+        m.put("2", "bad command line");
+        m.put("3", "no such path");
+        m.put("4", "not an array (not formatted)");
+        m.put("5", "already formatted (use --force)");
+        m.put("6", "port in use");
+        m.put("7", "connection refused (nothing listens)");
+        m.put("8", "timed out");
+        m.put("9", "connection reset or broken pipe");
+        m.put("10", "permission denied");
+        m.put("11", "no free node slot");
+        m.put("12", "medium too small");
+        m.put("13", "verification failed (checksum or size)");
+        m.put("14", "corrupt or unsupported array (or it shrank under us)");
+        m.put("15", "protocol error or request refused by the peer");
+        m.put("16", "finished, but some items failed");
+        m.put("17", "no space (the tmpfs or disk is full)");
+        m.put("18", "array in use: live nodes (format --force-live overrides)");
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Code to meaning, in order: what every command's help lists. */
+    public static Map<String, String> descriptions() {
+        return DESCRIPTIONS;
     }
 
     /** The code for a failure; the most specific type wins. */

@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -32,7 +33,8 @@ final class FormatCommand implements Callable<Integer> {
     String path;
 
     @Option(names = "--size", paramLabel = "BYTES", converter = SizeConverter.class,
-            description = "size of a new segment (e.g. 1G); default: just what the geometry needs")
+            description = "size of a new segment (e.g. 1G; default: just what the geometry needs), or of a new file "
+                    + "off tmpfs, which format then creates")
     long size;
 
     @Option(names = "--nodes", paramLabel = "N", description = "node slots: processes that may attach at once (default ${DEFAULT-VALUE})")
@@ -58,7 +60,7 @@ final class FormatCommand implements Callable<Integer> {
             + "has less free space than its size"})
     boolean preallocate;
 
-    @Option(names = "--mode", paramLabel = "OCTAL", description = "permissions of a new segment (default 0600)")
+    @Option(names = "--mode", paramLabel = "OCTAL", description = "permissions of a new segment or file (default 0600)")
     String mode = "0600";
 
     /**
@@ -81,6 +83,36 @@ final class FormatCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A missing path off tmpfs is no segment: with --size it becomes a regular file of that
+     * size (sparse; the array then lives on the file's disk); without, say what must exist.
+     */
+    private void createFileIfAsked(int bits) throws IOException {
+        Path p = Path.of(path);
+        if (Files.exists(p) || onTmpfs(p)) {
+            return;
+        }
+        if (size == 0) {
+            throw new CliException(ExitCode.NO_SUCH_PATH, path + ": no such file or device. format creates segments "
+                    + "only on a tmpfs (e.g. /dev/shm/NAME); elsewhere PATH must be an existing block device or file, "
+                    + "or give --size to create a file of that size");
+        }
+        Files.createFile(p);
+        Files.setPosixFilePermissions(p, Umask.permissions(bits)); // exactly --mode: the umask must not narrow it
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(size);
+        }
+    }
+
+    private static boolean onTmpfs(Path p) {
+        Path parent = p.toAbsolutePath().getParent();
+        try {
+            return p.toString().startsWith("/dev/shm/") || (parent != null && "tmpfs".equals(Files.getFileStore(parent).type()));
+        } catch (IOException e) {
+            return false; // the parent is missing too: createFile says so
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         int bits;
@@ -91,6 +123,7 @@ final class FormatCommand implements Callable<Integer> {
         }
         FormatOptions options = FormatOptions.defaults().withNodeSlots(nodes).withSocketsPerNode(socketsPerNode)
                 .withArenaSize(arenaSize).withForce(force || forceLive).withForceLive(forceLive).withMode(bits).withSize(size).withPreallocate(preallocate);
+        createFileIfAsked(bits);
         if (!force && !forceLive) {
             refuseIfFormatted();
         }

@@ -15,13 +15,13 @@ import java.util.concurrent.Callable;
         description = {"Waits for one connection on PORT, then copies stdin to it and it to stdout (like nc -l).",
                 "PORT 0 picks a free port and prints it on stderr."})
 final class ListenCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PATH")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a block device")
     String path;
 
-    @Parameters(index = "1", paramLabel = "PORT")
+    @Parameters(index = "1", paramLabel = "PORT", description = "the array port to listen on (not a TCP port); 0 picks one")
     int port;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when nobody connects in time (default: wait forever)")
+    @Option(names = "--timeout", paramLabel = "SECONDS", converter = SecondsConverter.class, description = "give up when nobody connects in time (default: wait forever)")
     long timeoutSeconds;
 
     @Override

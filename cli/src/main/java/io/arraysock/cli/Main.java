@@ -2,6 +2,8 @@ package io.arraysock.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
 
@@ -14,20 +16,21 @@ import java.io.PrintWriter;
         description = "Sockets through shared storage: a /dev/shm segment or a shared block device.",
         subcommands = {FormatCommand.class, StatusCommand.class, ListenCommand.class, ConnectCommand.class,
                 SendCommand.class, RecvCommand.class, BenchCommand.class, BenchCommand.Peer.class,
-                BackupServerCommand.class, BackupClientCommand.class, CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:success", "1:I/O error", "2:bad command line", "3:no such path", "4:not an array (not formatted)",
-                "5:already formatted (use --force)", "6:port in use", "7:connection refused (nothing listens)",
-                "8:timed out", "9:connection reset or broken pipe", "10:permission denied", "11:no free node slot",
-                "12:medium too small", "13:verification failed (checksum or size)", "14:corrupt or unsupported array",
-                "15:protocol error or request refused by the peer", "16:finished, but some items failed",
-                "17:no space (the tmpfs or disk is full)", "18:array in use: live nodes (format --force-live overrides)"})
+                BackupServerCommand.class, BackupClientCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "full stack traces, and the library's DEBUG log, on stderr")
+    void debug(boolean on) {
+        if (on) {
+            CliLogging.enableDebug();
+        }
+    }
+
     public static void main(String[] args) {
+        CliLogging.install();
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         System.exit(commandLine().execute(args));
     }
@@ -35,7 +38,7 @@ public final class Main implements Runnable {
     /** A failure on a thread of a command's own (netcat's stdin pump, say): one line, not a stack trace. */
     private static void uncaught(Thread thread, Throwable e) {
         System.err.println("arraysock: " + thread.getName() + " failed: " + ExitCode.describe(e));
-        if (Boolean.getBoolean("arraysock.debug")) {
+        if (CliLogging.debug()) {
             e.printStackTrace();
         }
     }
@@ -46,14 +49,21 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("arraysock " + cmd.getCommandName() + ": " + ExitCode.describe(e));
-            if (Boolean.getBoolean("arraysock.debug")) {
+            if (CliLogging.debug()) {
                 e.printStackTrace(err);
             }
             err.flush();
             return ExitCode.of(e);
         });
         cl.setExecutionStrategy(Main::executeTypingFaults);
+        listExitCodes(cl);
         return cl;
+    }
+
+    /** Every command's help lists the exit codes, not only the top level's. */
+    private static void listExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.descriptions());
+        cl.getSubcommands().values().forEach(Main::listExitCodes);
     }
 
     /**

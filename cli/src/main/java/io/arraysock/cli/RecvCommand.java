@@ -26,18 +26,19 @@ import java.util.concurrent.Callable;
 @Command(name = "recv", mixinStandardHelpOptions = true,
         description = {"Receives one file from 'arraysock send' on PORT into DIR.",
                 "The file is stored under its name after its size and SHA-256 are checked (a partial file never "
-                        + "appears under that name). PORT 0 picks a free port and prints it on stderr."})
+                        + "appears under that name), with mode 0666 minus the umask. PORT 0 picks a free port and prints "
+                        + "it on stderr. A refusal (the file exists, too little space) is told to the sender."})
 final class RecvCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PATH")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a block device")
     String path;
 
-    @Parameters(index = "1", paramLabel = "PORT")
+    @Parameters(index = "1", paramLabel = "PORT", description = "the array port to listen on (not a TCP port); 0 picks one")
     int port;
 
-    @Parameters(index = "2", paramLabel = "DIR")
+    @Parameters(index = "2", paramLabel = "DIR", description = "the directory the file is stored in")
     Path dir;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when nobody connects in time (default: wait forever)")
+    @Option(names = "--timeout", paramLabel = "SECONDS", converter = SecondsConverter.class, description = "give up when nobody connects in time (default: wait forever)")
     long timeoutSeconds;
 
     @Option(names = "--force", description = "replace a file of the same name in DIR")
@@ -110,6 +111,7 @@ final class RecvCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.VERIFY_FAILED, h.name() + ": SHA-256 mismatch; nothing stored");
             }
             try {
+                Files.setPosixFilePermissions(part, Umask.newFilePermissions()); // not the temporary file's 0600
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw refuse(s, in, answer, ExitCode.of(e), "storing " + h.name() + " failed: " + ExitCode.describe(e));

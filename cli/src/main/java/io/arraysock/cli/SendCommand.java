@@ -30,16 +30,16 @@ final class SendCommand implements Callable<Integer> {
     /** Rings this large keep both processes busy at once; the default is tuned for messages. */
     static final int RING_BYTES = 4 << 20;
 
-    @Parameters(index = "0", paramLabel = "PATH")
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a block device")
     String path;
 
-    @Parameters(index = "1", paramLabel = "PORT")
+    @Parameters(index = "1", paramLabel = "PORT", description = "the array port a listener waits on (not a TCP port)")
     int port;
 
-    @Parameters(index = "2", paramLabel = "FILE")
+    @Parameters(index = "2", paramLabel = "FILE", description = "the regular file to send (its name goes along)")
     Path file;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long to wait for the connection, and then "
+    @Option(names = "--timeout", paramLabel = "SECONDS", converter = SecondsConverter.class, description = "how long to wait for the connection, and then "
             + "for the receiver's answer to the file header (default ${DEFAULT-VALUE})")
     long timeoutSeconds = 10;
 

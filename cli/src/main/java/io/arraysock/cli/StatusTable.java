@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * An array's nodes, sockets and free capacity, like {@code ss}: as tables for people and

@@ -28,6 +28,7 @@ final class Cli implements AutoCloseable {
 
     private final List<String> segments = new ArrayList<>();
     private final List<Path> mounts = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
 
     static Run run(String... args) {
         CommandLine cl = Main.commandLine();
@@ -49,10 +50,41 @@ final class Cli implements AutoCloseable {
         return command(args).redirectError(stderr.toFile()).start();
     }
 
+    /** As {@link #spawn(Path, String...)}; the process is killed on close if it still runs. */
+    Process start(Path stderr, String... args) throws IOException {
+        Process p = spawn(stderr, args);
+        processes.add(p);
+        return p;
+    }
+
+    /** As {@link #spawn(String...)}; the process is killed on close if it still runs. */
+    Process start(String... args) throws IOException {
+        Process p = spawn(args);
+        processes.add(p);
+        return p;
+    }
+
+    /** A file's text, or why it has none: for assertion messages. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     private static ProcessBuilder command(String... args) {
         List<String> cmd = new ArrayList<>(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
+    }
+
+    /** What a PORT 0 listener ({@code listen}, {@code recv}) says on stderr. */
+    static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+
+    /** The port a PORT 0 listener started with {@code stderr} into that file announces (30 s at most). */
+    static int awaitPort(Path stderr, Process p) throws IOException, InterruptedException {
+        return Integer.parseInt(awaitLine(stderr, LISTENING, p, Duration.ofSeconds(30)).group(1));
     }
 
     /** Waits until {@code file} has a line matching {@code pattern}; returns the match. */
@@ -119,6 +151,13 @@ final class Cli implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        for (Process p : processes) {
+            try {
+                p.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Path m : mounts) {
             try {
                 new ProcessBuilder("umount", m.toString()).inheritIO().start().waitFor();

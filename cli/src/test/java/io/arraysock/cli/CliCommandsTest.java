@@ -3,13 +3,17 @@ package io.arraysock.cli;
 import io.arraysock.ArraySocket;
 import io.arraysock.api.SocketType;
 import io.arraysock.StorageArray;
+import io.arraysock.testkit.Unprivileged;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,6 +69,26 @@ class CliCommandsTest {
                 assertTrue(t.out().contains("free: 7 of 8"), t::toString);
                 assertTrue(t.out().contains("ALIVE"), t::toString);
             }
+        }
+    }
+
+    @Test
+    void statusReadsASegmentItMayNotWrite() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to drop privileges");
+        String path = cli.segment();
+        Cli.Run f = Cli.run("format", path, "--nodes", "4", "--sockets-per-node", "8", "--mode", "0644");
+        assertEquals(ExitCode.OK, f.code(), f::toString);
+        Path scratch = Files.createTempDirectory("arraysock-status-");
+        try {
+            Process p = new ProcessBuilder(Unprivileged.javaCommand(scratch, Main.class, "status", path))
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(ExitCode.OK, p.exitValue(), out);
+            assertTrue(out.contains("free: 4 of 4 node slots"), out);
+        } finally {
+            Unprivileged.run("rm", "-rf", scratch.toString());
         }
     }
 
@@ -136,12 +160,61 @@ class CliCommandsTest {
     }
 
     @Test
+    void everyCommandsHelpListsTheExitCodesAndDescribesItsArguments() {
+        for (String command : new String[] {"format", "status", "listen", "connect", "send", "recv", "bench",
+                "backup-server", "backup-client"}) {
+            String help = Cli.run(command, "--help").out();
+            assertTrue(help.contains("Exit codes:") && help.contains("17   no space"), help);
+            for (String line : help.lines().toList()) {
+                if (line.matches(" {6}(PATH|PORT|FILE|DIR|ACTION)\\s*")) { // the options list, not the synopsis
+                    throw new AssertionError(command + ": positional argument without a description: " + line + "\n" + help);
+                }
+            }
+            assertTrue(help.contains("--debug"), help);
+        }
+        String bench = Cli.run("bench", "--help").out();
+        assertTrue(bench.contains("--ring-size=BYTES") && bench.contains("--seconds=SECONDS")
+                && bench.contains("--warm-up=SECONDS"), bench);
+    }
+
+    @Test
+    void numbersOutOfRangeAreRefused() {
+        String path = cli.formatted();
+        expect(ExitCode.USAGE, "--ring-size must be in 1..1.0 GiB", "bench", path, "--ring-size", "2G");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "listen", path, "0", "--timeout", "-1");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "recv", path, "0", tmp.toString(), "--timeout", "-5");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "connect", path, "1", "--timeout", "99999999999999");
+        expect(ExitCode.USAGE, "seconds must be in 0..", "send", path, "1", "x", "--timeout", "-1");
+    }
+
+    @Test
+    void formatOnAMissingPathOffTmpfsSaysWhatMustExistOrCreatesAFileOfSize() throws IOException {
+        Path missing = tmp.resolve("array.img");
+        Cli.Run r = Cli.run("format", missing.toString());
+        assertEquals(ExitCode.NO_SUCH_PATH, r.code(), r::toString);
+        assertTrue(r.err().contains("must be an existing block device or file") && r.err().contains("--size")
+                && !r.err().contains("create an array with"), r::toString);
+        Cli.Run made = Cli.run("format", missing.toString(), "--size", "64M", "--nodes", "2", "--sockets-per-node", "8",
+                "--arena-size", "1M", "--mode", "0640");
+        assertEquals(ExitCode.OK, made.code(), made::toString);
+        assertEquals(64L << 20, Files.size(missing));
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(missing)));
+        Cli.Run status = Cli.run("status", missing.toString());
+        assertEquals(ExitCode.OK, status.code(), status::toString);
+    }
+
+    @Test
     void benchRunsBetweenTwoProcesses() {
         String path = cli.formatted();
-        Cli.Run r = Cli.run("bench", path, "--bytes", "16M", "--rounds", "200");
+        long t0 = System.nanoTime();
+        Cli.Run r = Cli.run("bench", path, "--seconds", "1", "--warm-up", "1");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertEquals(ExitCode.OK, r.code(), r::toString);
-        assertTrue(r.out().contains("stream:  16.0 MiB in"), r::toString);
-        assertTrue(r.out().contains("latency: 200 round trips of 64 bytes (blocking waiting): p50"), r::toString);
+        assertTrue(r.out().matches("(?s)stream: +[0-9.]+ [KMGT]iB in 1\\.[0-9]+ s = [0-9.]+ GiB/s \\(blocking 1 MiB sends.*"
+                + "after 1 s of warm-up; the peer received all .*"), r::toString);
+        assertTrue(r.out().matches("(?s).*latency: [0-9]+ round trips of 64 bytes in 1 s \\(blocking waiting, after 1 s of "
+                + "warm-up\\): p50 .*"), r::toString);
+        assertTrue(ms >= 4000, "two phases of 1 s warm-up + 1 s each: " + ms + " ms");
     }
 
     @Test

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -20,20 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code format --force} on an array in use: refused, naming the live nodes; {@code --force-live} overrides. */
 class CliFormatInUseTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     private static final Pattern UUID = Pattern.compile("uuid ([0-9a-f-]{36})");
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor();
-        }
+    void cleanUp() throws IOException {
         cli.close();
     }
 
@@ -76,9 +68,8 @@ class CliFormatInUseTest {
     }
 
     private Process listen(String path, Path err) throws IOException, InterruptedException {
-        Process p = Cli.spawn(err, "listen", path, "0");
-        processes.add(p);
-        Cli.awaitLine(err, LISTENING, p, Duration.ofSeconds(30));
+        Process p = cli.start(err, "listen", path, "0");
+        Cli.awaitPort(err, p);
         return p;
     }
 

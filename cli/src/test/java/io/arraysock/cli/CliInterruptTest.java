@@ -29,21 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dead and reclaimable.
  */
 class CliInterruptTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     private static final Pattern NODE_PID = Pattern.compile("\"pid\":(\\d+)");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor();
-        }
+    void cleanUp() throws IOException {
         cli.close();
     }
 
@@ -52,10 +47,10 @@ class CliInterruptTest {
         String path = cli.formatted();
         Path dir = Files.createDirectory(tmp.resolve("in"));
         Path recvErr = tmp.resolve("recv.err");
-        Process recv = start(recvErr, "recv", path, "0", dir.toString());
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
+        Process recv = cli.start(recvErr, "recv", path, "0", dir.toString());
+        int port = Cli.awaitPort(recvErr, recv);
         // the sender: a netcat connect fed a file header that promises 1 GiB, then 1 MiB of it
-        Process sender = start(tmp.resolve("connect.err"), "connect", path, Integer.toString(port));
+        Process sender = cli.start(tmp.resolve("connect.err"), "connect", path, Integer.toString(port));
         DataOutputStream feed = new DataOutputStream(sender.getOutputStream());
         new FileHeader("big.bin", 1L << 30).write(feed);
         feed.write(new byte[1 << 20]);
@@ -74,7 +69,7 @@ class CliInterruptTest {
     @Test
     void statusWatchInterruptedLeavesNoDeadNode() throws Exception {
         String path = cli.formatted();
-        Process watch = start(tmp.resolve("watch.err"), "status", path, "--watch");
+        Process watch = cli.start(tmp.resolve("watch.err"), "status", path, "--watch");
         BufferedReader out = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null && !line.startsWith("free:"); ) {
             // the first table
@@ -89,8 +84,8 @@ class CliInterruptTest {
     void listenTerminatedDetaches() throws Exception {
         String path = cli.formatted();
         Path err = tmp.resolve("listen.err");
-        Process listen = start(err, "listen", path, "0");
-        Cli.awaitLine(err, LISTENING, listen, WAIT);
+        Process listen = cli.start(err, "listen", path, "0");
+        Cli.awaitPort(err, listen);
         listen.destroy(); // SIGTERM
         assertTrue(listen.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "listen ends on SIGTERM");
         assertEquals(List.of(), nodePids(path), "no node left, dead or alive");
@@ -100,8 +95,8 @@ class CliInterruptTest {
     void statusShowsTheSlotOfAKilledNodeAsReclaimable() throws Exception {
         String path = cli.formatted();
         Path err = tmp.resolve("listen.err");
-        Process listen = start(err, "listen", path, "0");
-        Cli.awaitLine(err, LISTENING, listen, WAIT);
+        Process listen = cli.start(err, "listen", path, "0");
+        Cli.awaitPort(err, listen);
         listen.destroyForcibly().waitFor(); // SIGKILL: no hook runs, the slot stays ACTIVE
         Cli.Run table = Cli.run("status", path);
         assertTrue(table.out().contains("dead: slot reclaimable")
@@ -111,11 +106,6 @@ class CliInterruptTest {
                 json::toString);
     }
 
-    private Process start(Path stderr, String... args) throws IOException {
-        Process p = Cli.spawn(stderr, args);
-        processes.add(p);
-        return p;
-    }
 
     private static void signal(Process p, String name) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor());

@@ -7,14 +7,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,20 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the file), and a sender whose peer never answers the header gives up: real processes.
  */
 class CliRefusalTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor();
-        }
+    void cleanUp() throws IOException {
         cli.close();
     }
 
@@ -72,10 +64,10 @@ class CliRefusalTest {
         String array = cli.formatted();
         Path dir = cli.tinyTmpfs(tmp);
         Path recvErr = tmp.resolve("recv.err");
-        Process recv = start(recvErr, "recv", array, "0", dir.toString());
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
+        Process recv = cli.start(recvErr, "recv", array, "0", dir.toString());
+        int port = Cli.awaitPort(recvErr, recv);
         // the sender: a netcat connect we feed by hand, so the disk can fill between its chunks
-        Process sender = start(tmp.resolve("connect.err"), "connect", array, Integer.toString(port));
+        Process sender = cli.start(tmp.resolve("connect.err"), "connect", array, Integer.toString(port));
         DataOutputStream feed = new DataOutputStream(sender.getOutputStream());
         new FileHeader("big.bin", 2 << 20).write(feed);
         feed.flush();
@@ -90,7 +82,7 @@ class CliRefusalTest {
         assertTrue(refusal.getMessage().contains("storing big.bin failed"), refusal::getMessage);
         feed.close();
         assertTrue(recv.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(ExitCode.NO_SPACE, recv.exitValue(), () -> read(recvErr));
+        assertEquals(ExitCode.NO_SPACE, recv.exitValue(), () -> Cli.read(recvErr));
         try (var left = Files.list(dir)) {
             assertEquals(List.of(dir.resolve("filler")), left.toList(), "no partial file left behind");
         }
@@ -100,15 +92,15 @@ class CliRefusalTest {
     void aSenderWhosePeerNeverAnswersTheHeaderGivesUp() throws Exception {
         String array = cli.formatted();
         Path listenErr = tmp.resolve("listen.err");
-        Process listen = start(listenErr, "listen", array, "0"); // netcat: reads the header, answers nothing
-        int port = Integer.parseInt(Cli.awaitLine(listenErr, LISTENING, listen, WAIT).group(1));
+        Process listen = cli.start(listenErr, "listen", array, "0"); // netcat: reads the header, answers nothing
+        int port = Cli.awaitPort(listenErr, listen);
         Path file = Files.write(tmp.resolve("payload.bin"), new byte[1000]);
         Path sendErr = tmp.resolve("send.err");
-        Process send = start(sendErr, "send", array, Integer.toString(port), file.toString(), "--timeout", "2");
+        Process send = cli.start(sendErr, "send", array, Integer.toString(port), file.toString(), "--timeout", "2");
         send.getOutputStream().close();
         assertTrue(send.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "send gives up");
-        assertEquals(ExitCode.TIMEOUT, send.exitValue(), () -> read(sendErr));
-        assertTrue(read(sendErr).contains("no answer to the file header in 2 s"), () -> read(sendErr));
+        assertEquals(ExitCode.TIMEOUT, send.exitValue(), () -> Cli.read(sendErr));
+        assertTrue(Cli.read(sendErr).contains("no answer to the file header in 2 s"), () -> Cli.read(sendErr));
     }
 
     private record Sent(int send, String sendErr, int recv, String recvErr) {
@@ -120,29 +112,17 @@ class CliRefusalTest {
 
     private Sent sendThroughRecv(String array, Path dir, Path file) throws Exception {
         Path recvErr = tmp.resolve("recv.err");
-        Process recv = start(recvErr, "recv", array, "0", dir.toString());
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, WAIT).group(1));
+        Process recv = cli.start(recvErr, "recv", array, "0", dir.toString());
+        int port = Cli.awaitPort(recvErr, recv);
         Path sendErr = tmp.resolve("send.err");
-        Process send = start(sendErr, "send", array, Integer.toString(port), file.toString());
+        Process send = cli.start(sendErr, "send", array, Integer.toString(port), file.toString());
         send.getOutputStream().close();
         assertTrue(send.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "send ended");
         assertTrue(recv.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "recv ended");
-        return new Sent(send.exitValue(), read(sendErr), recv.exitValue(), read(recvErr));
+        return new Sent(send.exitValue(), Cli.read(sendErr), recv.exitValue(), Cli.read(recvErr));
     }
 
-    private Process start(Path stderr, String... args) throws IOException {
-        Process p = Cli.spawn(stderr, args);
-        processes.add(p);
-        return p;
-    }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
 
 
 }

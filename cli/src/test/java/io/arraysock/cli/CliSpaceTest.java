@@ -4,15 +4,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,25 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A tmpfs too small for the array: {@code format} refuses it, a tmpfs that fills up later
- * gives a one-line "file system is full" (never an InternalError trace), and
+ * gives a one-line "file system is full" (never an InternalError trace), as a segment
+ * truncated mid-transfer gives a one-line "shrank", and
  * {@code --preallocate} keeps an array working on a tmpfs that is full.
  */
 class CliSpaceTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
     /** A small array: 2 nodes, 1 MiB arenas, about 2 MiB in all. */
     private static final String[] SMALL = {"--nodes", "2", "--sockets-per-node", "8", "--arena-size", "1M"};
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor();
-        }
+    void cleanUp() throws IOException {
         cli.close();
     }
 
@@ -91,6 +85,43 @@ class CliSpaceTest {
         assertFalse(Files.exists(array), "a failed preallocation leaves no segment behind");
     }
 
+    @Test
+    void aSegmentTruncatedMidTransferIsAOneLineErrorNotAStackTrace() throws Exception {
+        String array = cli.formatted();
+        Path in = Files.createDirectory(tmp.resolve("in"));
+        Path recvErr = tmp.resolve("recv.err");
+        Process recv = start(recvErr, "recv", array, "0", in.toString(), "--timeout", "30");
+        int port = Cli.awaitPort(recvErr, recv);
+        Path connectErr = tmp.resolve("connect.err");
+        Process sender = cli.start(connectErr, "connect", array, Integer.toString(port));
+        DataOutputStream feed = new DataOutputStream(sender.getOutputStream());
+        new FileHeader("big.bin", 1L << 30).write(feed);
+        feed.write(new byte[1 << 20]);
+        feed.flush();
+        assertEquals(FileHeader.READY, sender.getInputStream().read());
+        try (RandomAccessFile f = new RandomAccessFile(array, "rw")) {
+            f.setLength(4096); // the rings are gone from under both processes
+        }
+        try {
+            for (int i = 0; i < 64; i++) {
+                feed.write(new byte[1 << 20]);
+            }
+            feed.close();
+        } catch (IOException senderEnded) {
+            // the connect process died of it: what it said is checked below
+        }
+        assertTrue(recv.waitFor(60, TimeUnit.SECONDS) && sender.waitFor(60, TimeUnit.SECONDS), "both end");
+        Result[] r = {new Result("connect", sender.exitValue(), Files.readString(connectErr)),
+                new Result("recv", recv.exitValue(), Files.readString(recvErr))};
+        for (Result one : r) {
+            assertFalse(one.err.contains("InternalError") || one.err.contains("\tat "), one::toString);
+            assertTrue(one.code != ExitCode.OK, one::toString);
+        }
+        assertTrue(r[0].code == ExitCode.CORRUPT_OR_UNSUPPORTED || r[1].code == ExitCode.CORRUPT_OR_UNSUPPORTED,
+                () -> "expected exit " + ExitCode.CORRUPT_OR_UNSUPPORTED + " (shrank) on one side:\n" + r[0] + "\n" + r[1]);
+        assertTrue(r[0].err.contains("shrank") || r[1].err.contains("shrank"), () -> r[0] + "\n" + r[1]);
+    }
+
     private record Result(String name, int code, String err) {
         @Override
         public String toString() {
@@ -108,7 +139,7 @@ class CliSpaceTest {
         Path recvErr = tmp.resolve("recv.err");
         Path sendErr = tmp.resolve("send.err");
         Process recv = start(recvErr, "recv", array, "0", in.toString(), "--timeout", "30");
-        int port = Integer.parseInt(Cli.awaitLine(recvErr, LISTENING, recv, Duration.ofSeconds(30)).group(1));
+        int port = Cli.awaitPort(recvErr, recv);
         Process send = start(sendErr, "send", array, Integer.toString(port), file.toString());
         assertTrue(send.waitFor(60, TimeUnit.SECONDS), "send ended");
         assertTrue(recv.waitFor(60, TimeUnit.SECONDS), "recv ended");
@@ -117,9 +148,8 @@ class CliSpaceTest {
     }
 
     private Process start(Path stderr, String... args) throws IOException {
-        Process p = Cli.spawn(stderr, args);
+        Process p = cli.start(stderr, args);
         p.getOutputStream().close();
-        processes.add(p);
         return p;
     }
 

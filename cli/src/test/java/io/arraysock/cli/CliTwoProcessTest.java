@@ -11,12 +11,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,28 +21,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The commands as real processes: netcat both ways, and a file from send to recv. */
 class CliTwoProcessTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
     private final Cli cli = new Cli();
-    private final List<Process> processes = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @AfterEach
     void cleanUp() throws IOException {
-        for (Process p : processes) {
-            p.destroyForcibly();
-        }
         cli.close();
     }
 
     @Test
     void netcatCarriesBothDirectionsAndEnds() throws Exception {
         String path = cli.formatted();
-        Process listener = start("listen", path, "0", "--timeout", "30");
+        Process listener = cli.start("listen", path, "0", "--timeout", "30");
         int port = portOf(listener);
-        Process connector = start("connect", path, Integer.toString(port));
+        Process connector = cli.start("connect", path, Integer.toString(port));
         byte[] up = randomBytes(300_000, 1);
         byte[] down = randomBytes(200_000, 2);
         Thread feedListener = feed(listener, down);
@@ -66,7 +58,7 @@ class CliTwoProcessTest {
         String path = cli.formatted();
         Path dir = Files.createDirectory(tmp.resolve("in"));
         Path file = Files.write(tmp.resolve("payload.bin"), randomBytes(3_000_000, 3));
-        Process receiver = start("recv", path, "0", dir.toString(), "--timeout", "30");
+        Process receiver = cli.start("recv", path, "0", dir.toString(), "--timeout", "30");
         int port = portOf(receiver);
         Cli.Run sent = Cli.run("send", path, Integer.toString(port), file.toString());
         assertEquals(ExitCode.OK, sent.code(), sent::toString);
@@ -78,18 +70,13 @@ class CliTwoProcessTest {
         }
     }
 
-    private Process start(String... args) throws IOException {
-        Process p = Cli.spawn(args);
-        processes.add(p);
-        return p;
-    }
 
     /** The port a "PORT 0" listener announces on its stderr. */
     static int portOf(Process p) throws IOException {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line; (line = err.readLine()) != null; ) {
-            Matcher m = LISTENING.matcher(line);
+            Matcher m = Cli.LISTENING.matcher(line);
             if (m.find()) {
                 return Integer.parseInt(m.group(1));
             }

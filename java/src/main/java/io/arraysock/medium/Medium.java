@@ -122,6 +122,18 @@ public interface Medium extends Closeable {
     void checkIntact() throws IOException;
 
     /**
+     * Ends a call that touched this medium: if an access of this thread may have faulted
+     * since the last look (the JVM lets a faulting access in compiled Java code carry on
+     * with garbage and raises its InternalError only at a later safepoint), takes that
+     * pending error here and throws it as a {@link MediumFaultException}, so the caller's
+     * call fails with the typed reason instead of returning garbage and leaving the error to
+     * surface later in code that does not expect it. Costs one load when nothing faulted.
+     * Nothing to do on media that do not map memory.
+     */
+    default void surfaceLateFault() {
+    }
+
+    /**
      * The checked exception for a fault out of an access to this medium: for a
      * {@link MediumFaultException}, the I/O error it carries (typically a
      * {@link io.arraysock.api.StoragePathFailedException}); for an {@link InternalError},

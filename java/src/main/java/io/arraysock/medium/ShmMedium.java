@@ -16,6 +16,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -47,20 +48,30 @@ public final class ShmMedium implements Medium {
     private final long address;
     private final long size;
     private final ByteBuffer[] windows;
+    /** Opened to look only (status): a write is a {@link ReadOnlyBufferException}, never a fault. */
+    private final boolean readOnly;
     private volatile boolean closed;
+    /** {@link GuardedCopy#faultCount()} when last found harmless; see {@link #surfaceLateFault}. */
+    private volatile long faultsSeen = GuardedCopy.faultCount();
+    /** Where {@link #lateFault} allocates, so the allocation is not optimized away. */
+    private static volatile long[] drain;
+    private static final int DRAIN_ROUNDS = 4;
+    private static final int DRAIN_WORDS = 1 << 20;
 
-    private ShmMedium(NativeFile file, FileIdentity identity, long address, long size) {
+    private ShmMedium(NativeFile file, FileIdentity identity, long address, long size, boolean readOnly) {
         this.file = file;
         this.identity = identity;
         this.address = address;
         this.size = size;
+        this.readOnly = readOnly;
         int count = (int) ((size + WINDOW_MASK) >>> WINDOW_SHIFT);
         this.windows = new ByteBuffer[count];
         Pointer base = new Pointer(address);
         for (int i = 0; i < count; i++) {
             long start = (long) i << WINDOW_SHIFT;
             long length = Math.min(1L << WINDOW_SHIFT, size - start);
-            windows[i] = base.getByteBuffer(start, length).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer w = base.getByteBuffer(start, length);
+            windows[i] = (readOnly ? w.asReadOnlyBuffer() : w).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
@@ -85,7 +96,7 @@ public final class ShmMedium implements Medium {
             if (preallocate) {
                 f.allocate(0, size);
             }
-            return map(f, size);
+            return map(f, size, false);
         } catch (IOException | RuntimeException e) {
             closeQuietly(f, e);
             unlinkQuietly(path, e); // ours: we created it exclusively
@@ -125,12 +136,27 @@ public final class ShmMedium implements Medium {
 
     /** Allocates every page of the segment now, so that no later touch can fault for want of space. */
     public void preallocate() throws IOException {
+        if (readOnly) {
+            throw new ReadOnlyBufferException();
+        }
         file.allocate(0, size);
     }
 
     /** Maps an existing segment, whole. */
     public static ShmMedium open(String path) throws IOException {
-        NativeFile f = openFile(path, 0, 0);
+        return open(path, false);
+    }
+
+    /**
+     * Maps an existing segment read-only: to look at an array one may not write (a 0644
+     * segment of another user), as {@code status} does. Every write throws.
+     */
+    public static ShmMedium openReadOnly(String path) throws IOException {
+        return open(path, true);
+    }
+
+    private static ShmMedium open(String path, boolean readOnly) throws IOException {
+        NativeFile f = openFile(path, readOnly ? NativeConstants.OPEN_RDONLY : 0, 0);
         try {
             FileInfo info = f.stat();
             if (!info.isRegularFile()) {
@@ -139,7 +165,7 @@ public final class ShmMedium implements Medium {
             if (info.size() < SECTOR_SIZE) {
                 throw new IOException(path + " is too small to be an array: " + info.size() + " bytes");
             }
-            return map(f, info.size() - info.size() % SECTOR_SIZE);
+            return map(f, info.size() - info.size() % SECTOR_SIZE, readOnly);
         } catch (IOException | RuntimeException e) {
             closeQuietly(f, e);
             throw e;
@@ -174,10 +200,10 @@ public final class ShmMedium implements Medium {
         return null;
     }
 
-    private static ShmMedium map(NativeFile f, long size) throws IOException {
+    private static ShmMedium map(NativeFile f, long size, boolean readOnly) throws IOException {
         FileInfo info = f.stat();
-        long address = f.map(0, size);
-        return new ShmMedium(f, info.identity(), address, size);
+        long address = readOnly ? f.mapReadOnly(0, size) : f.map(0, size);
+        return new ShmMedium(f, info.identity(), address, size, readOnly);
     }
 
     private static void unlinkQuietly(String path, Exception primary) {
@@ -313,6 +339,9 @@ public final class ShmMedium implements Medium {
         VarHandle.releaseFence();
         if (GuardedCopy.worthIt(src, length)) {
             checkOpen();
+            if (readOnly) {
+                throw new ReadOnlyBufferException(); // the native copy would fault on a PROT_READ page
+            }
             GuardedCopy.copy(address + offset, GuardedCopy.addressOf(src), length);
             src.position(src.position() + length);
             return;
@@ -424,6 +453,40 @@ public final class ShmMedium implements Medium {
         if (now < size) {
             throw new MediumTruncatedException(path(), now, size);
         }
+    }
+
+    @Override
+    public void surfaceLateFault() {
+        long faults = GuardedCopy.faultCount();
+        if (faults != faultsSeen) {
+            lateFault(faults);
+        }
+    }
+
+    private void lateFault(long faults) {
+        IOException truncated;
+        try {
+            checkIntact();
+            faultsSeen = faults; // the fault was somewhere else in this process
+            return;
+        } catch (IOException e) {
+            truncated = e; // shrunk, or not even its size can be read
+        } catch (InternalError pending) {
+            throw new MediumFaultException(faultOf(pending));
+        }
+        // Take the JVM's pending InternalError for our faulting access now: it is raised on
+        // the way out of a call into the JVM's runtime, such as an allocation too large for
+        // the thread's buffer, or at a safepoint poll.
+        try {
+            for (int i = 0; i < DRAIN_ROUNDS; i++) {
+                drain = new long[DRAIN_WORDS];
+                Thread.yield();
+            }
+        } catch (InternalError pending) {
+            truncated.addSuppressed(pending);
+        }
+        faultsSeen = faults; // raised once; the node is fenced for it
+        throw new MediumFaultException(truncated);
     }
 
     private void checkOpen() {

@@ -136,23 +136,25 @@ public final class Heartbeat {
                 declareLost("this node went " + gap / 1_000_000 + " ms without a heartbeat, longer than the "
                         + stallNanos / 1_000_000 + " ms liveness timeout (stopped or paused): others may have declared it dead");
             }
+            // A truncated segment's fault reaches this thread as an InternalError at any later
+            // point of the beat or of a listener (the JVM delivers it asynchronously): it ends
+            // the node like an I/O error, never the thread with a stack trace on stderr.
             try {
                 if (lostReason != null || !beat()) {
                     return;
                 }
+                for (NodeListener l : listeners) {
+                    try {
+                        l.onHeartbeat(tick);
+                    } catch (MediumFaultException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "heartbeat listener " + l + " failed on " + table.medium().path(), e);
+                    }
+                }
             } catch (InternalError | MediumFaultException e) {
                 declareLost(table.medium().faultOf(e));
                 return;
-            }
-            for (NodeListener l : listeners) {
-                try {
-                    l.onHeartbeat(tick);
-                } catch (MediumFaultException e) {
-                    declareLost(e.getCause());
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "heartbeat listener " + l + " failed on " + table.medium().path(), e);
-                }
             }
         }
     }

@@ -226,6 +226,18 @@ public final class SocketCore {
         return e;
     }
 
+    /**
+     * Ends a public call: a fault of one of its accesses that the JVM has not raised yet
+     * (see {@code Medium.surfaceLateFault}) fails the call now, typed, as {@link #faultOf} does.
+     */
+    public void surfaceLateFault() throws SocketException {
+        try {
+            layer.medium.surfaceLateFault();
+        } catch (io.arraysock.medium.MediumFaultException e) {
+            throw faultOf(e);
+        }
+    }
+
     void ensureOpen() throws SocketException {
         if (closed) {
             String why = fencedBecause;

@@ -11,9 +11,12 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Coverage-guided fuzzing of {@link ControlBlockHeader#decode} and {@link ControlBlockHeader#ringFits}:
  * a control block is written by its owner and read by every node that scans for ports or
- * follows a peer. The rule: {@link ControlBlockHeader#FREE}, null (torn: re-read), a header
- * whose every field is in range, or {@link ControlBlockHeader.BadFieldException}; a ring
- * reference that {@code ringFits} accepts lies wholly inside the owner's arena.
+ * follows a peer. The properties: the all-zero block is {@link ControlBlockHeader#FREE}; an
+ * unsealed one is torn (null: re-read), never decoded nor refused; a sealed one is refused
+ * ({@link ControlBlockHeader.BadFieldException}) exactly when it breaks a field rule (checked
+ * here independently, by {@link #brokenRule}), and otherwise decodes to fields in range that
+ * re-encode to the same bytes; a ring reference that {@code ringFits} accepts lies wholly
+ * inside the owner's arena.
  *
  * <p>Input layout: byte 0 steers (bit 0: reseal; bits 1..2: one of four geometries), the
  * rest the header, zero-padded to {@value io.arraysock.format.ControlBlockDescriptor#HEADER_LENGTH} bytes.
@@ -38,22 +41,42 @@ class ControlBlockHeaderFuzzTest {
         if ((input[0] & RESEAL) != 0) {
             RecordSeal.seal(buf, CRC_OFFSET);
         }
+        boolean blank = isZero(buf, 0, HEADER_LENGTH);
+        boolean sealed = RecordSeal.isSealed(buf, CRC_OFFSET);
+        String broken = brokenRule(buf, g);
         ControlBlockHeader h;
         try {
             h = ControlBlockHeader.decode(buf, g);
         } catch (ControlBlockHeader.BadFieldException e) {
-            assertNotNull(e.getMessage());
+            assertTrue(sealed && !blank, "refused a header that is torn or free rather than bad: " + e.getMessage());
+            assertNotNull(broken, "refused a header that keeps every rule: " + e.getMessage());
             return;
         }
-        if (h == null || h == ControlBlockHeader.FREE) {
+        if (blank) {
+            assertSame(ControlBlockHeader.FREE, h, "the all-zero block is free");
             return;
         }
+        if (!sealed) {
+            assertNull(h, "a header whose seal does not match is torn (null: re-read), never decoded");
+            return;
+        }
+        assertNotNull(h, "a sealed header is never reported torn");
+        assertNull(broken, "accepted a header that breaks a rule");
         assertTrue(h.state() >= STATE_FREE && h.state() <= STATE_MAX, "state");
         assertTrue(h.type() <= TYPE_SEQPACKET, "type");
         assertTrue(g.isSlot(h.peerSlot()) && g.isIndex(h.peerIndex()), "peer reference");
         assertTrue(h.localPort() >= 0 && h.localPort() <= 65535 && h.remotePort() >= 0 && h.remotePort() <= 65535, "ports");
         ByteBuffer again = ByteBuffer.allocate(HEADER_LENGTH);
         h.encode(again);
+        // the reserved bytes (after the parameter and after the tag) are not read, so only there may the two differ
+        int parameterEnd = PARAMETER_OFFSET + Integer.BYTES;
+        int tagEnd = AUTH_TAG_OFFSET + AUTH_TAG_LENGTH;
+        assertEquals(-1, buf.slice(0, parameterEnd).mismatch(again.slice(0, parameterEnd)), "decode then encode changed a field");
+        assertEquals(-1, buf.slice(AUTH_TAG_OFFSET, AUTH_TAG_LENGTH).mismatch(again.slice(AUTH_TAG_OFFSET, AUTH_TAG_LENGTH)),
+                "decode then encode changed the auth tag");
+        if (isZero(buf, parameterEnd, AUTH_TAG_OFFSET - parameterEnd) && isZero(buf, tagEnd, CRC_OFFSET - tagEnd)) {
+            assertEquals(-1, buf.duplicate().clear().mismatch(again.duplicate().clear()), "decode then encode changed the seal");
+        }
         try {
             assertEquals(h, ControlBlockHeader.decode(again, g), "encode then decode changed the header");
         } catch (ControlBlockHeader.BadFieldException e) {
@@ -69,5 +92,36 @@ class ControlBlockHeaderFuzzTest {
                 assertTrue(h.txRingOffset() + cap <= g.requiredSize(), "ring past the end of the medium");
             }
         }
+    }
+
+    /** The field rule of docs/FORMAT.md that a sealed, non-free header {@code b} breaks, or null. */
+    private static String brokenRule(ByteBuffer b, Geometry g) {
+        int state = b.getInt(STATE_OFFSET);
+        long flags = Short.toUnsignedLong(b.getShort(FLAGS_OFFSET));
+        if (state < STATE_FREE || state > STATE_MAX) {
+            return "state";
+        }
+        if (Short.toUnsignedInt(b.getShort(TYPE_OFFSET)) > TYPE_SEQPACKET) {
+            return "type";
+        }
+        if ((flags & ~(long) FLAGS_KNOWN) != 0) {
+            return "flags";
+        }
+        if (Integer.toUnsignedLong(b.getInt(LOCAL_PORT_OFFSET)) > 65535 || Integer.toUnsignedLong(b.getInt(REMOTE_PORT_OFFSET)) > 65535) {
+            return "port";
+        }
+        if (!g.isSlot(Integer.toUnsignedLong(b.getInt(PEER_SLOT_OFFSET))) || !g.isIndex(Integer.toUnsignedLong(b.getInt(PEER_INDEX_OFFSET)))) {
+            return "peer reference";
+        }
+        return null;
+    }
+
+    private static boolean isZero(ByteBuffer b, int from, int length) {
+        for (int i = from; i < from + length; i++) {
+            if (b.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

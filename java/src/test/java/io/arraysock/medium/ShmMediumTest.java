@@ -55,6 +55,30 @@ class ShmMediumTest {
     }
 
     @Test
+    void aReadOnlyMappingReadsAndRefusesEveryWriteWithoutFaulting() throws IOException {
+        String path = newPath();
+        try (ShmMedium rw = ShmMedium.create(path, SIZE, 0444); ShmMedium ro = ShmMedium.openReadOnly(path)) {
+            rw.putLongRelease(4096, 0x1122334455667788L);
+            assertEquals(0x1122334455667788L, ro.getLongAcquire(4096));
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.putLongRelease(4096, 1));
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.putIntRelease(4096, 1));
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.writeRelease(0, new byte[512], 0, 512));
+            // large enough for the native copy, which would fault on a PROT_READ page
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.writeRelease(0, ByteBuffer.allocateDirect(64 << 10)));
+            assertThrows(java.nio.ReadOnlyBufferException.class, ro::preallocate);
+            assertEquals(0x1122334455667788L, rw.getLongAcquire(4096));
+        }
+    }
+
+    @Test
+    void createRefusesMoreThanItsTmpfsHasFree() throws IOException {
+        String path = newPath();
+        long free = Files.getFileStore(Path.of("/dev/shm")).getUsableSpace();
+        assertThrows(io.arraysock.api.NoSpaceException.class, () -> ShmMedium.create(path, (free / 512 + 1024) * 512));
+        assertTrue(!Files.exists(Path.of(path)));
+    }
+
+    @Test
     void createsWithMode0600ByDefaultAndTheModeAsked() throws IOException {
         String a = newPath();
         String b = newPath();

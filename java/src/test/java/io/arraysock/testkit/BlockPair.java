@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pairs of device nodes that cross-host block tests run on: two "hosts" sharing one
@@ -22,6 +24,9 @@ public enum BlockPair {
      * ({@code scripts/nbdpair.sh}); it can inject {@link SanFaults} into either path.
      */
     NBD("NBD pair", "ARRAYSOCK_NBD", "scripts/nbdpair.sh", "arraysock.test.requireNbd");
+
+    /** The pairs this JVM said on the console it skips tests of (once each, not per test). */
+    private static final Set<BlockPair> TOLD = ConcurrentHashMap.newKeySet();
 
     /** Two device nodes onto the same storage: the first for this process, the second for the other host. */
     public record Nodes(String first, String second) {
@@ -90,6 +95,11 @@ public enum BlockPair {
         if (Boolean.getBoolean(requiredProperty)) {
             throw new AssertionError("the " + description + " tests must run in CI, but " + why);
         }
-        Assumptions.abort("needs the " + description + " (root): " + why);
+        String reason = "needs the " + description + " (root): " + why;
+        if (TOLD.add(this)) {
+            // surefire keeps an abort's reason in its XML only: say it, once, where people look
+            System.err.println("arraysock: " + description + " tests are skipped: " + reason);
+        }
+        Assumptions.abort(reason);
     }
 }

@@ -113,6 +113,15 @@ public final class NativeFile implements Closeable {
         }
     }
 
+    /** Maps [offset, offset + length) shared, read-only (the file may be open read-only); returns the address. */
+    public long mapReadOnly(long offset, long length) throws IOException {
+        try {
+            return NativeLayer.as_mmap_readonly(fd, length, offset);
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("mmap(PROT_READ, " + length + " bytes at " + offset + ")", path, e);
+        }
+    }
+
     /**
      * Reads exactly {@code length} bytes at {@code offset} into native memory at {@code buffer}.
      *
