@@ -530,6 +530,7 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
         }
 
         /** One read: as much as the allocator handle asks for, into its buffers. */
+        @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: what recvBufAllocHandle() returns in 4.2
         private int read() {
             ChannelPipeline pipeline = pipeline();
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
