@@ -19,6 +19,10 @@ interface ArrayIoHandle extends IoHandle {
      */
     int poll();
 
+    /** Closes the channel (at loop shutdown); never throws, so no InterruptedException either. */
+    @Override
+    void close();
+
     /** The loop calls {@link #poll} instead; a submitted event means "poll now". */
     @Override
     default void handle(IoRegistration registration, IoEvent ioEvent) {

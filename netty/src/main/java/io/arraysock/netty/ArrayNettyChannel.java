@@ -71,7 +71,9 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
     private ChannelPromise connectPromise;
     /** A connect thread still waits in the library's connect: it closes the socket if we closed meanwhile. */
     private volatile boolean connecting;
+    /** One byte a probe took from the ring, delivered first by the next read. */
     private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private boolean probeHoldsByte;
 
     /** A client channel, unconnected (for {@code Bootstrap.channel}). */
     public ArrayNettyChannel() {
@@ -495,11 +497,40 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
             }
             if (readPending && open && !inputEnded) {
                 progress += read();
+            } else if (open && !inputEnded && !probeHoldsByte) {
+                progress += watchForEnd();
             }
             return progress;
         }
 
+        /**
+         * Without a read pending, the peer's end of stream (or a reset) is still noticed, as
+         * the native transports notice a hang-up with reads off: when no byte waits, a
+         * one-byte probe sees the end; a byte that arrived meanwhile stays in the probe for
+         * the next read.
+         */
+        private int watchForEnd() {
+            try {
+                if (socket.available() > 0) {
+                    return 0;
+                }
+                int n = socket.receiveNow(probe.clear());
+                if (n > 0) {
+                    probeHoldsByte = true;
+                } else if (n < 0) {
+                    inputEnded(pipeline());
+                    return 1;
+                }
+                return 0;
+            } catch (Throwable t) {
+                pipeline().fireExceptionCaught(t);
+                close(voidPromise());
+                return 1;
+            }
+        }
+
         /** One read: as much as the allocator handle asks for, into its buffers. */
+        @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: what recvBufAllocHandle() returns in 4.2
         private int read() {
             ChannelPipeline pipeline = pipeline();
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
@@ -510,9 +541,11 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
             ByteBuf buf = null;
             try {
                 do {
-                    int available = socket.available();
-                    int first = -2;
-                    if (available == 0) {
+                    int first = 0;
+                    if (probeHoldsByte) {
+                        probeHoldsByte = false;
+                        first = 1;
+                    } else if (socket.available() == 0) {
                         // a probe: sees end of stream (or a reset) and lets the library check the peer
                         first = socket.receiveNow(probe.clear());
                         if (first <= 0) {

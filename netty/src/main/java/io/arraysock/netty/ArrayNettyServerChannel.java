@@ -149,6 +149,7 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
         }
 
         /** Takes the connections the library's acceptor has answered, as many as the allocator handle allows. */
+        @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: what recvBufAllocHandle() returns in 4.2
         @Override
         public int poll() {
             if (!acceptPending || !isActive()) {

@@ -85,7 +85,7 @@ class ArrayNettyHalfCloseTest {
                         @Override
                         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                             clientEvents.add(evt);
-                            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                            if (evt == ChannelInputShutdownReadComplete.INSTANCE) {
                                 answer.complete(got.toString());
                             }
                         }
