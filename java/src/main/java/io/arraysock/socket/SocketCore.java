@@ -1,7 +1,8 @@
 package io.arraysock.socket;
 
-import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.api.IdleStrategy;
+import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.MediumFaultException;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -212,13 +213,13 @@ public final class SocketCore {
      * {@link io.arraysock.medium.MediumTruncatedException}); anything else is rethrown.
      */
     public SocketException faultOf(Throwable fault) {
-        java.io.IOException cause = layer.medium.faultOf(fault);
+        IOException cause = layer.medium.faultOf(fault);
         try {
-            if (fault instanceof io.arraysock.medium.MediumFaultException) {
+            if (fault instanceof MediumFaultException) {
                 layer.node.ioFailed(cause);
             }
             layer.fence(cause.getMessage());
-        } catch (InternalError | io.arraysock.medium.MediumFaultException late) {
+        } catch (InternalError | MediumFaultException late) {
             cause.addSuppressed(late); // one more pending fault of the same truncation or path
         }
         SocketException e = new SocketException("Connection reset: " + cause.getMessage());
