@@ -222,7 +222,7 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(ringCapacity(sendBufferSize, layer)) : c.maxSendMessage;
+        return c == null ? RingProducer.maxMessage(ringCapacity(sendBufferSize, layer), layer.medium.kind()) : c.maxSendMessage;
     }
 
     /**
@@ -629,6 +629,7 @@ public final class SocketCore {
             }
             if (round == 0) {
                 since = now;
+                c.producer.publishTail(); // block medium: the consumer may need it before we write again
             }
             ensureOpen();
             idle.idle(round++, since, Long.MAX_VALUE, c.producer);
@@ -724,7 +725,7 @@ public final class SocketCore {
         }
         if (src.remaining() > c.maxSendMessage) {
             throw new java.io.IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
-                    + c.maxSendMessage + " (the send buffer size less " + RingProducer.FRAME_HEADER + ")");
+                    + c.maxSendMessage + " (what one record of the send buffer holds)");
         }
         int round = 0;
         long since = 0;
@@ -744,6 +745,7 @@ public final class SocketCore {
             }
             if (round == 0) {
                 since = now;
+                c.producer.publishTail(); // block medium: the consumer may need it before we write again
             }
             ensureOpen();
             idle.idle(round++, since, Long.MAX_VALUE, c.producer);
@@ -837,12 +839,15 @@ public final class SocketCore {
         finish(true);
     }
 
-    /** Marks the socket closed without touching the medium (our slot is no longer ours). */
+    /**
+     * Marks the socket closed without touching the medium (our slot is no longer ours).
+     * Without the socket's lock: the fence runs holding the heartbeat's, and a closing
+     * thread holds the socket's while it asks the heartbeat whether we are attached (the
+     * two deadlocked when a loaded machine stalled the heartbeat past the liveness timeout).
+     */
     void fence() {
-        synchronized (this) {
-            closed = true;
-            peerGone = true;
-        }
+        closed = true;
+        peerGone = true;
         LinkedBlockingQueue<SocketCore> q = acceptQueue;
         if (q != null) {
             q.clear();
