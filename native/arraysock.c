@@ -80,6 +80,15 @@ int as_ftruncate(int fd, int64_t size) {
 
 int as_fchmod(int fd, int mode) { return fchmod(fd, (mode_t) mode); }
 
+int as_fallocate(int fd, int64_t offset, int64_t length) {
+    int rc;
+    do {
+        rc = fallocate(fd, 0, (off_t) offset, (off_t) length);
+    } while (rc < 0 && errno == EINTR);
+    if (rc == 0) errno = 0;
+    return rc;
+}
+
 int as_fstat(int fd, struct as_file_info *info) {
     struct stat st;
     if (fstat(fd, &st) < 0) return -1;
@@ -119,6 +128,12 @@ int64_t as_statfs_type(const char *path) {
 
 int64_t as_mmap(int fd, int64_t length, int64_t offset) {
     void *p = mmap(NULL, (size_t) length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t) offset);
+    if (p == MAP_FAILED) return -1;
+    return (int64_t) (intptr_t) p;
+}
+
+int64_t as_mmap_readonly(int fd, int64_t length, int64_t offset) {
+    void *p = mmap(NULL, (size_t) length, PROT_READ, MAP_SHARED, fd, (off_t) offset);
     if (p == MAP_FAILED) return -1;
     return (int64_t) (intptr_t) p;
 }

@@ -66,11 +66,15 @@ AS_EXPORT int as_shm_unlink(const char *name);
 AS_EXPORT int as_close(int fd);
 AS_EXPORT int as_ftruncate(int fd, int64_t size);
 AS_EXPORT int as_fchmod(int fd, int mode);
+/* fallocate(fd, 0, offset, length): backs the range with real pages or blocks now (ENOSPC if it cannot). */
+AS_EXPORT int as_fallocate(int fd, int64_t offset, int64_t length);
 AS_EXPORT int as_fstat(int fd, struct as_file_info *info);
 /* statfs(path).f_type: the file system's magic number (TMPFS_MAGIC for /dev/shm). */
 AS_EXPORT int64_t as_statfs_type(const char *path);
 
 AS_EXPORT int64_t as_mmap(int fd, int64_t length, int64_t offset);
+/* As as_mmap, PROT_READ only: for an observer that opened the file read-only. */
+AS_EXPORT int64_t as_mmap_readonly(int fd, int64_t length, int64_t offset);
 AS_EXPORT int as_munmap(int64_t address, int64_t length);
 /* Replaces a shared mapping with private anonymous memory at the same address: late
  * accesses by threads that missed the close hit harmless memory instead of faulting. */
@@ -95,6 +99,9 @@ AS_EXPORT int as_copy_init(void);
 /* memcpy that returns -1 instead of crashing when a page of the source or destination
  * vanished (SIGBUS: a truncated shared-memory segment). Only after as_copy_init. */
 AS_EXPORT int as_copy(int64_t destination, int64_t source, int64_t length);
+/* Address of the count of SIGBUS signals our handler passed on to the previous one (the
+ * JVM's): a change means some access faulted, maybe one into a shrunk shared segment. */
+AS_EXPORT int64_t as_fault_counter(void);
 
 AS_EXPORT int as_strerror(int errnum, char *buffer, int length);
 

@@ -8,7 +8,10 @@
  *
  * So: while a copy runs, a thread-local jump buffer is set; our SIGBUS handler jumps
  * back to it and the copy reports failure. Any other SIGBUS goes to the handler we
- * replaced (the JVM's), with the same arguments, as if we were not there.
+ * replaced (the JVM's), with the same arguments, as if we were not there, after it was
+ * counted: the JVM lets a faulting access in compiled Java code go on with garbage and
+ * raises its InternalError only at a later safepoint, possibly after the library call
+ * returned, so the Java side reads the count at the end of each call (as_fault_counter).
  */
 #include "arraysock.h"
 
@@ -23,6 +26,9 @@ static pthread_once_t installed = PTHREAD_ONCE_INIT;
 static int install_error;
 /* initial-exec: the handler must not allocate a TLS block (it may run on any thread) */
 static __thread sigjmp_buf *volatile copy_jump __attribute__((tls_model("initial-exec")));
+/* SIGBUS signals passed on to the previous handler; only ever incremented (an aligned
+ * 64-bit store, read by Java with acquire order) */
+static volatile int64_t passed_on;
 
 static void on_sigbus(int sig, siginfo_t *info, void *context) {
     sigjmp_buf *jump = copy_jump;
@@ -30,6 +36,7 @@ static void on_sigbus(int sig, siginfo_t *info, void *context) {
         copy_jump = NULL;
         siglongjmp(*jump, 1);
     }
+    __atomic_fetch_add(&passed_on, 1, __ATOMIC_RELEASE);
     if (previous.sa_flags & SA_SIGINFO) {
         previous.sa_sigaction(sig, info, context);
     } else if (previous.sa_handler == SIG_DFL) {
@@ -57,6 +64,10 @@ int as_copy_init(void) {
     }
     errno = 0;
     return 0;
+}
+
+int64_t as_fault_counter(void) {
+    return (int64_t) (intptr_t) &passed_on;
 }
 
 int as_copy(int64_t destination, int64_t source, int64_t length) {

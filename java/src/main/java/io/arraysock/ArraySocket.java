@@ -1,5 +1,9 @@
 package io.arraysock;
 
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.api.SocketType;
+import io.arraysock.medium.MediumFaultException;
 import io.arraysock.socket.SocketCore;
 
 import java.io.Closeable;
@@ -28,7 +32,12 @@ import java.util.Objects;
  * {@link java.net.ConnectException} (nothing listens, or the backlog is full),
  * {@link java.net.SocketTimeoutException}, and {@link java.net.SocketException} for a reset
  * connection (the peer died or its socket vanished), a broken pipe, or any call on a closed
- * socket ("Socket is closed").
+ * socket ("Socket is closed"). When the medium fails under a call (an I/O error: the
+ * storage path failed; or a truncated segment) the call throws a SocketException
+ * "Connection reset: ..." whose cause is the typed
+ * {@link io.arraysock.api.StoragePathFailedException} or
+ * {@link io.arraysock.medium.MediumTruncatedException}; the node then stops writing, and
+ * every other call on its sockets fails the same way.
  *
  * <p>Thread safety: like {@code SocketChannel}, one thread may receive while another sends;
  * two concurrent senders (or receivers) must synchronize between themselves. Other calls
@@ -63,8 +72,10 @@ public final class ArraySocket implements Closeable {
     public void bind(int port) throws IOException {
         try {
             core.bind(port);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -122,8 +133,10 @@ public final class ArraySocket implements Closeable {
     public void listen(int backlog) throws IOException {
         try {
             core.listen(backlog);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -131,8 +144,10 @@ public final class ArraySocket implements Closeable {
     public ArraySocket accept() throws IOException {
         try {
             return wrap(core.accept(-1));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -145,8 +160,10 @@ public final class ArraySocket implements Closeable {
         try {
             long nanos = timeout.toNanos();
             return wrap(core.accept(nanos <= 0 ? 1 : nanos));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -154,8 +171,10 @@ public final class ArraySocket implements Closeable {
     public ArraySocket acceptNow() throws IOException {
         try {
             return wrap(core.accept(0));
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -169,8 +188,10 @@ public final class ArraySocket implements Closeable {
     public void connect(int port) throws IOException {
         try {
             core.connect(port, 0);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -184,8 +205,10 @@ public final class ArraySocket implements Closeable {
         try {
             long nanos = timeout.toNanos();
             core.connect(port, nanos <= 0 ? 1 : nanos);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -195,16 +218,20 @@ public final class ArraySocket implements Closeable {
     public int send(ByteBuffer src) throws IOException {
         try {
             return core.send(src, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
     public int send(byte[] src, int offset, int length) throws IOException {
         try {
             return core.send(sendView.over(src, offset, length), true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -212,8 +239,10 @@ public final class ArraySocket implements Closeable {
     public int sendNow(ByteBuffer src) throws IOException {
         try {
             return core.send(src, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -226,16 +255,20 @@ public final class ArraySocket implements Closeable {
     public int receive(ByteBuffer dst) throws IOException {
         try {
             return core.receive(dst, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
     public int receive(byte[] dst, int offset, int length) throws IOException {
         try {
             return core.receive(receiveView.over(dst, offset, length), true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -243,8 +276,10 @@ public final class ArraySocket implements Closeable {
     public int receiveNow(ByteBuffer dst) throws IOException {
         try {
             return core.receive(dst, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -255,8 +290,10 @@ public final class ArraySocket implements Closeable {
     public int available() throws IOException {
         try {
             return core.available();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -270,8 +307,10 @@ public final class ArraySocket implements Closeable {
     public void sendMessage(ByteBuffer src) throws IOException {
         try {
             core.sendMessage(src, true);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -279,8 +318,10 @@ public final class ArraySocket implements Closeable {
     public boolean sendMessageNow(ByteBuffer src) throws IOException {
         try {
             return core.sendMessage(src, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -292,8 +333,10 @@ public final class ArraySocket implements Closeable {
     public int receiveMessage(ByteBuffer dst) throws IOException {
         try {
             return (int) core.receiveMessage(dst, true, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -304,8 +347,10 @@ public final class ArraySocket implements Closeable {
     public int receiveMessage(ByteBuffer dst, boolean truncate) throws IOException {
         try {
             return (int) core.receiveMessage(dst, true, truncate);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -313,8 +358,10 @@ public final class ArraySocket implements Closeable {
     public int receiveMessageNow(ByteBuffer dst) throws IOException {
         try {
             return (int) core.receiveMessage(dst, false, false);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -362,8 +409,10 @@ public final class ArraySocket implements Closeable {
     public void setAuthenticationKey(byte[] key) throws IOException {
         try {
             core.authenticationKey(key);
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -381,8 +430,10 @@ public final class ArraySocket implements Closeable {
     public void shutdownOutput() throws IOException {
         try {
             core.shutdownOutput();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -390,8 +441,10 @@ public final class ArraySocket implements Closeable {
     public void shutdownInput() throws IOException {
         try {
             core.shutdownInput();
-        } catch (InternalError e) {
+        } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
         }
     }
 
@@ -402,8 +455,14 @@ public final class ArraySocket implements Closeable {
         receiveView.release();
         try {
             core.close();
-        } catch (InternalError e) {
-            core.faultOf(e); // a truncated medium: the socket is closed here all the same
+        } catch (InternalError | MediumFaultException e) {
+            core.faultOf(e); // a truncated medium or a failed path: the socket is closed here all the same
+        } finally {
+            try {
+                core.surfaceLateFault();
+            } catch (java.net.SocketException faulted) {
+                // closed all the same; what matters is that the JVM's pending error is taken here
+            }
         }
     }
 

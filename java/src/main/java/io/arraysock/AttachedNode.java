@@ -67,7 +67,10 @@ final class AttachedNode implements NodeContext {
         long inc = 0;
         try {
             NodeRecord r = table.read(s);
-            Verdict v = liveness.judge(s, r, table.heartbeat(s), now);
+            long heartbeat = table.heartbeat(s);
+            // evidence is as new as the read's end: a read held up by a latency spike of our
+            // path must not date a heartbeat it saw move to before the spike
+            Verdict v = liveness.judge(s, r, heartbeat, Math.max(now, System.nanoTime()));
             // UNKNOWN (a remote node not yet watched for a whole timeout) counts as alive
             inc = v == Verdict.ALIVE || v == Verdict.UNKNOWN ? r.incarnation() : 0;
         } catch (IOException e) {
@@ -117,5 +120,10 @@ final class AttachedNode implements NodeContext {
             throw new SocketException("the array " + medium.path() + " is closed");
         }
         heartbeat.checkNotLost();
+    }
+
+    @Override
+    public void ioFailed(IOException cause) {
+        heartbeat.declareLost(cause);
     }
 }

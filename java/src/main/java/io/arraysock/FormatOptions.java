@@ -10,7 +10,8 @@ import io.arraysock.format.SuperblockDescriptor;
  * <p>Defaults: 16 node slots, 128 sockets per node, a 16 MiB arena per node (256 MiB of ring
  * memory in all: on tmpfs only the pages touched are allocated), a heartbeat every 100 ms,
  * a node judged dead after its heartbeat stood still 2000 ms, a 50 ms claim settle time,
- * no {@code force}, mode 0600 and the required size for a segment format creates.
+ * no {@code force}, mode 0600, the required size for a segment format creates, and its pages
+ * allocated when first touched.
  *
  * @param nodeSlots         how many nodes may attach at once
  * @param socketsPerNode    control blocks (sockets) each node may hold
@@ -19,13 +20,18 @@ import io.arraysock.format.SuperblockDescriptor;
  * @param livenessTimeoutMs how long a heartbeat may stand still before its node is dead;
  *                          at least twice the interval
  * @param claimSettleMs     how long a slot claimer waits before reading its claim back
- * @param force             overwrite a medium that is already an array
+ * @param force             overwrite a medium that is already an array, once no node is alive on it
+ * @param forceLive         with {@code force}: overwrite it even while nodes are alive on it
+ *                          (they lose their slots and are told the array was reformatted)
  * @param mode              permission bits of a segment created by format
  * @param size              bytes of a segment created by format; 0 = exactly the required size.
  *                          Ignored for a medium that exists.
+ * @param preallocate       allocate every page of a segment on tmpfs now (fallocate), so that
+ *                          no later access can fault because the tmpfs filled up meanwhile
  */
 public record FormatOptions(int nodeSlots, int socketsPerNode, long arenaSize, int heartbeatIntervalMs,
-                            int livenessTimeoutMs, int claimSettleMs, boolean force, int mode, long size) {
+                            int livenessTimeoutMs, int claimSettleMs, boolean force, boolean forceLive, int mode, long size,
+                            boolean preallocate) {
     public static final int DEFAULT_NODE_SLOTS = 16;
     public static final int DEFAULT_SOCKETS_PER_NODE = 128;
     public static final long DEFAULT_ARENA_SIZE = 16L << 20;
@@ -61,7 +67,8 @@ public record FormatOptions(int nodeSlots, int socketsPerNode, long arenaSize, i
 
     public static FormatOptions defaults() {
         return new FormatOptions(DEFAULT_NODE_SLOTS, DEFAULT_SOCKETS_PER_NODE, DEFAULT_ARENA_SIZE,
-                DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_LIVENESS_TIMEOUT_MS, DEFAULT_CLAIM_SETTLE_MS, false, DEFAULT_MODE, 0);
+                DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_LIVENESS_TIMEOUT_MS, DEFAULT_CLAIM_SETTLE_MS, false, false, DEFAULT_MODE, 0,
+                false);
     }
 
     /** The geometry these options give on a medium with {@code sectorSize}-byte sectors. */
@@ -70,38 +77,46 @@ public record FormatOptions(int nodeSlots, int socketsPerNode, long arenaSize, i
     }
 
     public FormatOptions withNodeSlots(int v) {
-        return new FormatOptions(v, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, mode, size);
+        return new FormatOptions(v, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, forceLive, mode, size, preallocate);
     }
 
     public FormatOptions withSocketsPerNode(int v) {
-        return new FormatOptions(nodeSlots, v, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, mode, size);
+        return new FormatOptions(nodeSlots, v, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, forceLive, mode, size, preallocate);
     }
 
     public FormatOptions withArenaSize(long v) {
-        return new FormatOptions(nodeSlots, socketsPerNode, v, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, mode, size);
+        return new FormatOptions(nodeSlots, socketsPerNode, v, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, forceLive, mode, size, preallocate);
     }
 
     public FormatOptions withHeartbeatIntervalMs(int v) {
-        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, v, livenessTimeoutMs, claimSettleMs, force, mode, size);
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, v, livenessTimeoutMs, claimSettleMs, force, forceLive, mode, size, preallocate);
     }
 
     public FormatOptions withLivenessTimeoutMs(int v) {
-        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, v, claimSettleMs, force, mode, size);
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, v, claimSettleMs, force, forceLive, mode, size, preallocate);
     }
 
     public FormatOptions withClaimSettleMs(int v) {
-        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, v, force, mode, size);
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, v, force, forceLive, mode, size, preallocate);
     }
 
     public FormatOptions withForce(boolean v) {
-        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, v, mode, size);
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, v, forceLive, mode, size, preallocate);
+    }
+
+    public FormatOptions withForceLive(boolean v) {
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, v, mode, size, preallocate);
     }
 
     public FormatOptions withMode(int v) {
-        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, v, size);
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, forceLive, v, size, preallocate);
     }
 
     public FormatOptions withSize(long v) {
-        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, mode, v);
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, forceLive, mode, v, preallocate);
+    }
+
+    public FormatOptions withPreallocate(boolean v) {
+        return new FormatOptions(nodeSlots, socketsPerNode, arenaSize, heartbeatIntervalMs, livenessTimeoutMs, claimSettleMs, force, forceLive, mode, size, v);
     }
 }

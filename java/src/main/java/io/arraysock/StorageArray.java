@@ -1,5 +1,18 @@
 package io.arraysock;
 
+import io.arraysock.api.AlreadyFormattedException;
+import io.arraysock.api.ArrayInUseException;
+import io.arraysock.api.CorruptMediumException;
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.MediumTooSmallException;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeSlotLostException;
+import io.arraysock.api.NotAnArrayException;
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
+import io.arraysock.api.UnsupportedFormatVersionException;
+import io.arraysock.format.ControlBlockDescriptor;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
 import io.arraysock.format.Superblock;
@@ -8,10 +21,13 @@ import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.format.Zeroing;
 import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumFaultException;
+import io.arraysock.medium.MediumTruncatedException;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.node.Heartbeat;
 import io.arraysock.node.Liveness;
 import io.arraysock.node.NodeIdentity;
+import io.arraysock.node.NodeCensus;
 import io.arraysock.node.NodeListener;
 import io.arraysock.node.NodeSlotClaim;
 import io.arraysock.node.NodeTable;
@@ -29,7 +45,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +58,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StorageArray implements Closeable {
     private static final Logger LOG = System.getLogger(StorageArray.class.getName());
-    private static final String SHM_DIR = "/dev/shm/";
 
     private final Medium medium;
     private final Superblock superblock;
@@ -76,10 +93,15 @@ public final class StorageArray implements Closeable {
      * Formats {@code path} as an empty array. A missing path in /dev/shm (or on any tmpfs) is
      * created as a segment of {@code options.size()} bytes (default: the required size) with
      * {@code options.mode()}; an existing medium is written in place: the superblock, and a
-     * zeroed node table and control-block table (arenas are left as they are).
+     * zeroed node table and control-block table (arenas are left as they are). With
+     * {@code options.preallocate()} every page of a segment is allocated now.
      *
      * @throws MediumTooSmallException    if the medium (or the requested size) cannot hold the geometry
+     * @throws io.arraysock.api.NoSpaceException if the tmpfs cannot hold the new segment (statvfs), or
+     *                                    cannot allocate its pages when asked to preallocate
      * @throws AlreadyFormattedException  if it already carries the array magic and not {@code force}
+     * @throws io.arraysock.api.ArrayInUseException if nodes are alive on it and not {@code forceLive}
+     *                                    (judging remote nodes takes up to one liveness timeout)
      */
     public static void format(String path, FormatOptions options) throws IOException {
         Medium m = createOrOpen(path, options);
@@ -90,8 +112,19 @@ public final class StorageArray implements Closeable {
             }
             ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             m.readAcquire(0, first);
-            if (SuperblockCodec.hasMagic(first) && !options.force()) {
-                throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+            OldHolders old = OldHolders.NONE;
+            if (SuperblockCodec.hasMagic(first)) {
+                if (!options.force()) {
+                    throw new AlreadyFormattedException(path, "already formatted as an array; use force to overwrite it");
+                }
+                if (!options.forceLive()) {
+                    refuseIfInUse(m);
+                } else {
+                    old = OldHolders.of(m);
+                }
+            }
+            if (options.preallocate() && m instanceof ShmMedium shm) {
+                shm.preallocate();
             }
             Superblock sb = new Superblock(SuperblockDescriptor.VERSION_MAJOR, SuperblockDescriptor.VERSION_MINOR,
                     UUID.randomUUID(), g, 0, options.heartbeatIntervalMs(), options.livenessTimeoutMs(), options.claimSettleMs());
@@ -107,22 +140,110 @@ public final class StorageArray implements Closeable {
             } finally {
                 m.disown(0, tables);
             }
+            old.sweepGhosts(m, g);
             LOG.log(Level.DEBUG, "{0}: formatted as array {1}: {2}", path, sb.uuid(), g);
+        } catch (MediumFaultException e) {
+            throw e.getCause();
         } finally {
             m.close();
         }
     }
 
+    /**
+     * The holders of the old array's slots, when format overwrites it under them
+     * ({@code forceLive}). A holder whose heartbeat read the old superblock just before the
+     * zeroing may still write once after it: on the block medium that rewrites its whole
+     * old record (from its shadow) into the new table. Each holder stops at its next beat,
+     * when it sees the new uuid; so format waits two of the old heartbeat intervals, then
+     * zeroes every record that still carries an old incarnation (a ghost; a node that
+     * claimed a slot of the new array meanwhile has a fresh one).
+     */
+    private record OldHolders(Set<Long> incarnations, long intervalMs) {
+        static final OldHolders NONE = new OldHolders(Set.of(), 0);
+
+        static OldHolders of(Medium m) throws IOException {
+            Superblock old;
+            try {
+                old = SuperblockCodec.read(m);
+            } catch (CorruptMediumException | UnsupportedFormatVersionException | MediumTooSmallException unreadable) {
+                return NONE;
+            }
+            NodeTable table = new NodeTable(m, old.geometry());
+            Set<Long> held = new HashSet<>();
+            for (int s = 0; s < old.geometry().nodeSlots(); s++) {
+                try {
+                    NodeRecord r = table.read(s);
+                    if (r.incarnation() != 0) {
+                        held.add(r.incarnation());
+                    }
+                } catch (CorruptMediumException torn) {
+                    // no holder we can name; nothing to sweep for it
+                }
+            }
+            return new OldHolders(held, old.heartbeatIntervalMs());
+        }
+
+        void sweepGhosts(Medium m, Geometry g) throws IOException {
+            if (incarnations.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(2 * intervalMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // the sweep is a courtesy: a ghost left is judged dead and reclaimed
+            }
+            NodeTable table = new NodeTable(m, g);
+            for (int s = 0; s < g.nodeSlots(); s++) {
+                long incarnation;
+                try {
+                    incarnation = table.read(s).incarnation();
+                } catch (CorruptMediumException torn) {
+                    continue;
+                }
+                if (incarnations.contains(incarnation)) {
+                    long at = g.nodeRecordOffset(s);
+                    m.own(at, g.sectorSize());
+                    try {
+                        Zeroing.zero(m, at, g.sectorSize());
+                    } finally {
+                        m.disown(at, g.sectorSize());
+                    }
+                    LOG.log(Level.DEBUG, "{0}: swept the old record of node slot {1} out of the new array", m.path(), s);
+                }
+            }
+        }
+    }
+
+    /**
+     * Overwriting an array under live nodes would pull it from under them: refuse, naming
+     * them. An array whose superblock cannot be read has no node table we could judge.
+     */
+    private static void refuseIfInUse(Medium m) throws IOException {
+        Superblock old;
+        try {
+            old = SuperblockCodec.read(m);
+        } catch (CorruptMediumException | UnsupportedFormatVersionException | MediumTooSmallException unreadable) {
+            LOG.log(Level.DEBUG, "{0}: old superblock unreadable, no live nodes to look for: {1}", m.path(),
+                    unreadable.getMessage());
+            return;
+        }
+        List<NodeInfo> alive = NodeCensus.alive(m, old);
+        if (!alive.isEmpty()) {
+            throw new ArrayInUseException(m.path(), alive.stream().map(NodeCensus::describe).toList());
+        }
+    }
+
     private static Medium createOrOpen(String path, FormatOptions options) throws IOException {
         Path p = Path.of(path);
-        if (!Files.exists(p) && isOnTmpfs(p)) {
+        if (!Files.exists(p) && Media.isOnTmpfs(path)) {
             long required = options.geometry(Geometry.MIN_SECTOR_SIZE).requiredSize();
             long size = options.size() == 0 ? required : options.size();
             if (size < required) {
                 throw new MediumTooSmallException(path, size, required);
             }
             try {
-                return ShmMedium.create(path, size, options.mode());
+                return ShmMedium.create(path, size, options.mode(), options.preallocate());
             } catch (FileAlreadyExistsException raced) {
                 // created by someone else meanwhile: format it as any existing medium
             }
@@ -130,15 +251,36 @@ public final class StorageArray implements Closeable {
         return openMedium(path);
     }
 
-    private static boolean isOnTmpfs(Path p) {
-        if (p.toString().startsWith(SHM_DIR)) {
-            return true;
+    /**
+     * What a memory fault that escaped the library means for the array on {@code path}. The
+     * JVM may deliver the {@link InternalError} of a faulting access to a mapped page at a
+     * later unsafe access anywhere in the thread (a {@code MessageDigest} update, say), so it
+     * can surface outside any call of ours; this opens the medium again to tell why.
+     *
+     * @return a {@link io.arraysock.medium.MediumTruncatedException} if the medium is now shorter
+     *         than its geometry, a {@link io.arraysock.api.NoSpaceException} if it is whole (its
+     *         tmpfs could not back a page), or the IOException that keeps it from being opened
+     * @throws InternalError the error itself when it is not a memory fault
+     */
+    public static IOException explainFault(String path, InternalError error) {
+        if (!Medium.isMemoryFault(error)) {
+            throw error;
         }
-        Path parent = p.toAbsolutePath().getParent();
-        try {
-            return parent != null && "tmpfs".equals(Files.getFileStore(parent).type());
-        } catch (IOException e) {
-            return false;
+        try (Medium m = openMedium(path)) {
+            long required = SuperblockCodec.read(m).geometry().requiredSize();
+            if (m.size() < required) {
+                IOException truncated = new MediumTruncatedException(path, m.size(), required);
+                truncated.initCause(error);
+                return truncated;
+            }
+            return m.faultOf(error);
+        } catch (MediumTooSmallException shrunk) {
+            IOException truncated = new MediumTruncatedException(path, shrunk.actualSize(), shrunk.requiredSize());
+            truncated.initCause(error);
+            return truncated;
+        } catch (IOException unreadable) {
+            unreadable.addSuppressed(error);
+            return unreadable;
         }
     }
 
@@ -179,7 +321,7 @@ public final class StorageArray implements Closeable {
             NodeSlotClaim.Claimed claimed = new NodeSlotClaim(table, liveness, self,
                     TimeUnit.MILLISECONDS.toNanos(sb.claimSettleMs()), intervalNanos).claim();
             liveness.setSelfSlot(claimed.slot());
-            Heartbeat hb = new Heartbeat(table, claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos,
+            Heartbeat hb = new Heartbeat(table, sb.uuid(), claimed.slot(), self.incarnation(), claimed.heartbeat(), intervalNanos,
                     TimeUnit.MILLISECONDS.toNanos(sb.livenessTimeoutMs()));
             StorageArray array = new StorageArray(m, sb, table, self, liveness, claimed, hb);
             hb.addListener(new NodeListener() {
@@ -192,19 +334,23 @@ public final class StorageArray implements Closeable {
 
                 @Override
                 public void onSlotLost(NodeSlotLostException e) {
-                    array.sockets.fence();
+                    array.sockets.fence(e.getMessage());
                 }
             });
             hb.start();
             LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
         } catch (IOException | RuntimeException e) {
+            Exception thrown = MediumFaultException.unwrap(e);
             try {
                 m.close();
             } catch (IOException ce) {
-                e.addSuppressed(ce);
+                thrown.addSuppressed(ce);
             }
-            throw e;
+            if (thrown instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) thrown;
         }
     }
 
@@ -242,9 +388,9 @@ public final class StorageArray implements Closeable {
     public ArraySocket openSocket(SocketType type) throws IOException {
         ensureOpen();
         try {
-            return new ArraySocket(sockets.open(type.code), type);
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+            return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
@@ -262,14 +408,26 @@ public final class StorageArray implements Closeable {
         ensureOpen();
         try {
             return sockets.snapshot(includeDeadNodes);
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
     /** The idle strategy sockets opened from now on start with (default: {@link IdleStrategy#blocking()}). */
     public void setIdleStrategy(IdleStrategy strategy) {
         sockets.idleStrategy(strategy);
+    }
+
+    /**
+     * The checked exception for a fault out of the medium (see {@link Medium#faultOf}); after
+     * an I/O error the node stops writing, as {@code SocketCore.faultOf} explains.
+     */
+    private IOException faultOf(Throwable fault) {
+        IOException cause = medium.faultOf(fault);
+        if (fault instanceof MediumFaultException) {
+            heartbeat.declareLost(cause);
+        }
+        return cause;
     }
 
     private synchronized void ensureOpen() throws IOException {
@@ -293,8 +451,8 @@ public final class StorageArray implements Closeable {
     public List<NodeInfo> nodes() throws IOException {
         try {
             return readNodes();
-        } catch (InternalError e) {
-            throw medium.faultOf(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw faultOf(e);
         }
     }
 
@@ -327,8 +485,8 @@ public final class StorageArray implements Closeable {
         if (!heartbeat.isLost()) {
             try {
                 sockets.close();
-            } catch (InternalError e) {
-                fault = medium.faultOf(e); // a truncated medium: close what is left without writing
+            } catch (InternalError | MediumFaultException e) {
+                fault = faultOf(e); // a truncated medium or a failed path: close what is left without writing
             }
         }
         sockets.fence();
@@ -348,6 +506,8 @@ public final class StorageArray implements Closeable {
             medium.disown(g.partitionOffset(slot), g.partitionLength());
             medium.disown(g.nodeRecordOffset(slot), g.sectorSize());
             medium.unlock(slot);
+        } catch (MediumFaultException e) {
+            throw e.getCause(); // our record stays ACTIVE: peers see it dead within the liveness timeout
         } finally {
             medium.close();
         }

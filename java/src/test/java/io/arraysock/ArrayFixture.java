@@ -1,8 +1,11 @@
 package io.arraysock;
 
 import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.BlockPair;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.LoopDevices;
+import io.arraysock.testkit.SanFaults;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +15,38 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A freshly formatted array on one of the two real media, and the way a second JVM reaches
- * it: on shm the same segment; on the loop pair the other device node over the same
- * storage, from a network namespace of its own (so only the storage joins the two).
+ * A freshly formatted array on one of the real media, and the way a second JVM reaches it:
+ * on shm the same segment; on a block pair the other device node over the same storage
+ * (the other "host"), from a network namespace of its own (so only the storage joins the two).
  */
 final class ArrayFixture implements AutoCloseable {
-    /** The media cross-process tests run on. */
-    enum Kind { SHM, LOOP_PAIR }
+    /** The media cross-process tests run on: shm, and every {@link BlockPair}. */
+    enum Kind {
+        SHM(null), LOOP_PAIR(BlockPair.LOOP), NBD_PAIR(BlockPair.NBD);
+
+        /** The block pair, or null for shm. */
+        final BlockPair pair;
+
+        Kind(BlockPair pair) {
+            this.pair = pair;
+        }
+
+        boolean isBlock() {
+            return pair != null;
+        }
+
+        /**
+         * How many of {@code full} round trips a latency-bound test makes on this medium: all,
+         * except on the NBD pair, where every I/O also crosses FUSE and a network stack:
+         * {@code -Darraysock.test.nbdRoundsPercent} (default 10) percent of them, at least 1.
+         */
+        int rounds(int full) {
+            if (this != NBD_PAIR) {
+                return full;
+            }
+            return (int) Math.max(1, (long) full * Integer.getInteger("arraysock.test.nbdRoundsPercent", 10) / 100);
+        }
+    }
 
     final Kind kind;
     final String parentPath;
@@ -38,15 +66,15 @@ final class ArrayFixture implements AutoCloseable {
                 String p = "/dev/shm/arraysock-test-" + UUID.randomUUID();
                 yield new ArrayFixture(kind, p, p, false);
             }
-            case LOOP_PAIR -> {
-                LoopDevices.Pair pair = LoopDevices.pair();
+            case LOOP_PAIR, NBD_PAIR -> {
+                BlockPair.Nodes nodes = kind.pair.nodes();
                 if (!LoopDevices.isRoot()) {
-                    throw new AssertionError("the loop pair needs root for unshare --net");
+                    throw new AssertionError("the " + kind.pair + " needs root for unshare --net");
                 }
-                yield new ArrayFixture(kind, pair.first(), pair.second(), true);
+                yield new ArrayFixture(kind, nodes.first(), nodes.second(), true);
             }
         };
-        StorageArray.format(f.parentPath, options.withForce(kind == Kind.LOOP_PAIR));
+        StorageArray.format(f.parentPath, options.withForce(kind.isBlock()));
         return f;
     }
 
@@ -55,14 +83,23 @@ final class ArrayFixture implements AutoCloseable {
         return FormatOptions.defaults().withNodeSlots(4).withSocketsPerNode(128).withArenaSize(16 << 20);
     }
 
-    ChildJvm child(String... args) throws IOException {
-        List<String> all = new ArrayList<>();
-        all.add(childPath);
-        all.addAll(List.of(args));
-        return ChildJvm.start(childNetns, SocketPeer.class, all.toArray(String[]::new));
+    /** A child JVM running {@code scenario} (see {@link Peer}) on this array. */
+    ChildJvm peer(Peer.Scenario scenario) throws IOException {
+        List<String> args = new ArrayList<>();
+        args.add(childPath);
+        args.addAll(Peer.arguments(scenario));
+        return ChildJvm.start(childNetns, Peer.class, args.toArray(String[]::new));
     }
 
-    /** A child JVM running {@code main} with {@code args}, in its own network namespace on the loop pair. */
+    /** The faults of each host's path (host A: this process's node, B: the child's); skips where there are none. */
+    SanFaults faults() {
+        if (!kind.isBlock()) {
+            Assumptions.abort("shm has no storage path to fail");
+        }
+        return kind.pair.faults();
+    }
+
+    /** A child JVM running {@code main} with {@code args}, in its own network namespace on a block pair. */
     ChildJvm child(Class<?> main, String... args) throws IOException {
         return ChildJvm.start(childNetns, main, args);
     }

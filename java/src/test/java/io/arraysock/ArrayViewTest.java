@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

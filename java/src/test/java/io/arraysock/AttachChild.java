@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.NodeInfo;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;

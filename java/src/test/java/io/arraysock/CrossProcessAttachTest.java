@@ -1,13 +1,15 @@
 package io.arraysock;
 
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NoFreeNodeSlotException;
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeState;
 import io.arraysock.testkit.ChildJvm;
+import io.arraysock.testkit.Unprivileged;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,16 +103,10 @@ class CrossProcessAttachTest {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to chown and drop privileges");
         String path = segments.next();
         StorageArray.format(path, StorageArrayTest.SMALL.withMode(0600));
-        run("chown", "65533:65533", path); // owned by a uid that is neither root nor the child
+        Unprivileged.run("chown", "65533:65533", path); // owned by a uid that is neither root nor the child
         Path dir = Files.createTempDirectory("arraysock-cp-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         try {
-            String cp = worldReadableClasspath(dir);
-            List<String> cmd = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
-                    io.arraysock.cli.JavaCommand.NATIVE_ACCESS,
-                    "-Djna.tmpdir=" + dir.resolve("jna"), "-Duser.home=" + dir, "-cp", cp, AttachChild.class.getName(), path);
-            Files.createDirectories(dir.resolve("jna"));
-            run("chmod", "777", dir.resolve("jna").toString());
+            List<String> cmd = Unprivileged.javaCommand(dir, AttachChild.class, path);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().close();
             String out;
@@ -121,37 +117,7 @@ class CrossProcessAttachTest {
             assertTrue(out.contains("ERROR java.nio.file.AccessDeniedException"), out);
             assertTrue(out.contains(path), out);
         } finally {
-            run("rm", "-rf", dir.toString());
-        }
-    }
-
-    /** The test classpath, with entries the unprivileged child cannot read (under /root) copied into {@code dir}. */
-    private static String worldReadableClasspath(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(entry);
-            if (entry.startsWith("/root") && Files.isRegularFile(p)) {
-                Path copy = dir.resolve(i++ + "-" + p.getFileName());
-                Files.copy(p, copy);
-                out.add(copy.toString());
-            } else {
-                out.add(entry);
-            }
-        }
-        run("chmod", "-R", "a+rX", dir.toString());
-        return String.join(java.io.File.pathSeparator, out);
-    }
-
-    private static void run(String... cmd) throws IOException {
-        try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("failed: " + String.join(" ", cmd));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+            Unprivileged.run("rm", "-rf", dir.toString());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The socket calls between two JVMs, on shm and on the loop pair (the child in its own network namespace). */
+/** The socket calls between two JVMs, on shm and on each block pair (the child in its own network namespace). */
 class CrossProcessSocketTest {
     private static final Duration START = Duration.ofSeconds(30);
     private static final long DUPLEX_BYTES = Long.getLong("arraysock.test.duplexBytes", 1L << 30);
@@ -33,15 +35,15 @@ class CrossProcessSocketTest {
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("duplex", "7000", "2", Long.toString(DUPLEX_BYTES))) {
+             ChildJvm child = f.peer(new DuplexPeer(7000, 2, DUPLEX_BYTES))) {
             listener.setSendBufferSize(1 << 20);
             listener.bind(7000);
             listener.listen(1);
             child.expect("READY", START);
             child.send("GO");
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
-                Future<String> received = pool.submit(() -> SocketPeer.receiveAll(s));
-                String sent = SocketPeer.sendSeeded(s, 1, DUPLEX_BYTES);
+                Future<String> received = pool.submit(() -> SeededStreams.receiveAll(s));
+                String sent = SeededStreams.sendSeeded(s, 1, DUPLEX_BYTES);
                 Duration t = Duration.ofMinutes(5);
                 assertEquals(child.expect("SENT", t), received.get(5, TimeUnit.MINUTES).split(" ")[1], child.describe());
                 assertEquals(DUPLEX_BYTES + " " + sent, child.expect("RECEIVED", t), child.describe());
@@ -62,7 +64,7 @@ class CrossProcessSocketTest {
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("many", "7001", Integer.toString(connections), Integer.toString(bytes))) {
+             ChildJvm child = f.peer(new ManyConnectionsPeer(7001, connections, bytes))) {
             listener.setSendBufferSize(64 * 1024);
             listener.bind(7001);
             listener.listen(connections);
@@ -78,8 +80,8 @@ class CrossProcessSocketTest {
                             assertTrue(s.receive(head) > 0);
                         }
                         int id = head.getInt(0);
-                        assertEquals(bytes + " " + SocketPeer.expectedSha(id, bytes), SocketPeer.receiveAll(s), "connection " + id);
-                        SocketPeer.sendSeeded(s, -id - 1, bytes);
+                        assertEquals(bytes + " " + SeededStreams.expectedSha(id, bytes), SeededStreams.receiveAll(s), "connection " + id);
+                        SeededStreams.sendSeeded(s, -id - 1, bytes);
                         return id;
                     }
                 }));
@@ -98,19 +100,19 @@ class CrossProcessSocketTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void seqpacketKeepsEveryBoundary(ArrayFixture.Kind kind) throws Exception {
-        int count = 100_000;
+        int count = kind.rounds(100_000);
         long seed = 42;
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.SEQPACKET);
-             ChildJvm child = f.child("messages", "7002", Integer.toString(count), Long.toString(seed))) {
+             ChildJvm child = f.peer(new MessagesPeer(7002, count, seed))) {
             listener.bind(7002);
             listener.listen(1);
             child.expect("READY", START);
             child.send("GO");
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
-                // the child's 16 KiB ring less a frame header (shm, 8) or a chunk header (block, 40): FORMAT.md
-                int max = 16384 - (kind == ArrayFixture.Kind.LOOP_PAIR ? 40 : 8);
+                // the child's ring less a frame header (shm, 8) or a chunk header (block, 40): FORMAT.md
+                int max = MessagesPeer.RING - (kind == ArrayFixture.Kind.LOOP_PAIR ? 40 : 8);
                 SplittableRandom sizes = new SplittableRandom(seed);
                 ByteBuffer got = ByteBuffer.allocateDirect(max);
                 ByteBuffer want = ByteBuffer.allocateDirect(max);
@@ -119,7 +121,7 @@ class CrossProcessSocketTest {
                     int n = s.receiveMessage(got.clear());
                     assertEquals(size, n, "length of message " + i);
                     want.clear().limit(size);
-                    SocketPeer.fill(new SplittableRandom(seed ^ i), want);
+                    SeededStreams.fill(new SplittableRandom(seed ^ i), want);
                     want.limit(size);
                     assertEquals(want, got.flip(), "contents of message " + i);
                 }
@@ -136,7 +138,7 @@ class CrossProcessSocketTest {
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach()) {
             String ports = "5000,5001,5002";
-            try (ChildJvm child = f.child("bind-race", ports, "500", "200")) {
+            try (ChildJvm child = f.peer(new BindRacePeer(ports, 500, 200))) {
                 child.expect("READY", START);
                 child.send("GO");
                 String mine = BindRace.run(array, ports, 500, 200);
@@ -156,7 +158,7 @@ class CrossProcessSocketTest {
         int count = 1000;
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small().withSocketsPerNode(1100));
              StorageArray array = f.attach();
-             ChildJvm child = f.child("ephemeral", Integer.toString(count))) {
+             ChildJvm child = f.peer(new EphemeralPortsPeer(count))) {
             child.expect("READY", START);
             child.send("GO");
             List<ArraySocket> mine = new ArrayList<>();
@@ -186,7 +188,7 @@ class CrossProcessSocketTest {
     void refusalsAndTimeouts(ArrayFixture.Kind kind) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ChildJvm child = f.child("listen", "7003", "1")) {
+             ChildJvm child = f.peer(new ListenOnlyPeer(7003, 1))) {
             child.expect("READY", START);
             assertEquals("7003", child.expect("LISTENING", START));
             try (ArraySocket nowhere = array.openSocket(SocketType.STREAM)) {
@@ -218,11 +220,11 @@ class CrossProcessSocketTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void connectTransferCloseCyclesLeaveNothingBehind(ArrayFixture.Kind kind) throws Exception {
-        int cycles = Integer.getInteger("arraysock.test.cycles", 10_000);
+        int cycles = kind.rounds(Integer.getInteger("arraysock.test.cycles", 10_000));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ChildJvm child = f.child("cycles", "7004", Integer.toString(cycles))) {
+             ChildJvm child = f.peer(new CyclesPeer(7004, cycles))) {
             ArraySocket listener = array.openSocket(SocketType.STREAM);
             listener.setSendBufferSize(4096);
             listener.bind(7004);
@@ -265,13 +267,13 @@ class CrossProcessSocketTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void aKeyedListenerTakesOnlyClientsThatProveTheKey(ArrayFixture.Kind kind) throws Exception {
-        String right = "00112233445566778899aabbccddeeff0011223344556677";
-        String wrong = "ffeeddccbbaa99887766554433221100ffeeddccbbaa9988";
+        byte[] right = java.util.HexFormat.of().parseHex("00112233445566778899aabbccddeeff0011223344556677");
+        byte[] wrong = java.util.HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa9988");
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("auth-connects", "7005", wrong, right)) {
-            listener.setAuthenticationKey(java.util.HexFormat.of().parseHex(right));
+             ChildJvm child = f.peer(new AuthConnectsPeer(7005, wrong, right))) {
+            listener.setAuthenticationKey(right);
             listener.bind(7005);
             listener.listen(4);
             child.expect("READY", START);
@@ -287,7 +289,7 @@ class CrossProcessSocketTest {
             }
             assertNull(listener.acceptNow(), "the refused clients never reached accept");
             child.expect("DONE", START);
-            assertFalse(mediumContains(f.parentPath, array.geometry().requiredSize(), java.util.HexFormat.of().parseHex(right)),
+            assertFalse(mediumContains(f.parentPath, array.geometry().requiredSize(), right),
                     "the key itself never touches the medium");
         }
     }

@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,7 +36,7 @@ class DeadPeerTest {
         try (ArrayFixture f = ArrayFixture.create(kind, options());
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("stream-forever", "7010", "true")) {
+             ChildJvm child = f.peer(new StreamForeverPeer(7010, true))) {
             listener.bind(7010);
             listener.listen(1);
             child.expect("READY", START);
@@ -66,7 +67,7 @@ class DeadPeerTest {
     void blockedSendSeesTheDeathAndThePortIsFreed(ArrayFixture.Kind kind) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, options());
              StorageArray array = f.attach();
-             ChildJvm child = f.child("listen", "7011", "4")) {
+             ChildJvm child = f.peer(new ListenOnlyPeer(7011, 4))) {
             child.expect("READY", START);
             child.expect("LISTENING", START);
             try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
@@ -99,7 +100,7 @@ class DeadPeerTest {
         try (ArrayFixture f = ArrayFixture.create(kind, options());
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.child("stream-forever", "7012", "true")) {
+             ChildJvm child = f.peer(new StreamForeverPeer(7012, true))) {
             listener.bind(7012);
             listener.listen(1);
             child.expect("READY", START);

@@ -4,12 +4,12 @@ import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
 import io.arraysock.format.NodeRecordCodec;
 import io.arraysock.format.NodeRecordDescriptor;
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NodeState;
 import io.arraysock.format.RecordSeal;
 import io.arraysock.format.Superblock;
 import io.arraysock.format.SuperblockCodec;
 import io.arraysock.format.SuperblockDescriptor;
-import io.arraysock.medium.FileIdentity;
+import io.arraysock.medium.internal.FileIdentity;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,7 +34,7 @@ public final class FuzzCorpus {
         Path root = Path.of(args.length > 0 ? args[0] : "java/src/test/resources");
         superblocks(root.resolve("io/arraysock/format/SuperblockCodecFuzzTestInputs/decode"));
         nodeRecords(root.resolve("io/arraysock/format/NodeRecordCodecFuzzTestInputs/decode"));
-        controlBlocks(root.resolve("io/arraysock/socket/ControlBlockHeaderFuzzTestInputs/decode"));
+        controlBlocks(root.resolve("io/arraysock/format/ControlBlockHeaderFuzzTestInputs/decode"));
         hostilePeer(root.resolve("io/arraysock/socket/HostilePeerFuzzTestInputs/hostilePeer"));
     }
 

@@ -1,5 +1,7 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -21,7 +23,7 @@ public final class PatternSender {
              ArraySocket s = array.openSocket(SocketType.STREAM)) {
             s.setSendBufferSize(Integer.parseInt(args[2]));
             s.connect(Integer.parseInt(args[1]));
-            SocketPeer.say("CONNECTED " + array.nodeSlot());
+            Peer.say("CONNECTED " + array.nodeSlot());
             ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
             long sent = 0;
             try {
@@ -34,7 +36,7 @@ public final class PatternSender {
                     sent += buf.capacity();
                 }
             } catch (java.io.IOException e) {
-                SocketPeer.say("ENDED " + e.getClass().getName() + " " + e.getMessage());
+                Peer.say("ENDED " + e.getClass().getName() + " " + e.getMessage());
             }
         }
     }

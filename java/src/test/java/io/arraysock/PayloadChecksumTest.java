@@ -1,5 +1,7 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
 import io.arraysock.format.ControlBlockDescriptor;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.BlockMedium;

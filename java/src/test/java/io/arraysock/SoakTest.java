@@ -1,5 +1,7 @@
 package io.arraysock;
 
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeState;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -85,7 +87,7 @@ class SoakTest {
             try (StorageArray checker = StorageArray.attach(f.parentPath)) {
                 java.util.Set<Integer> free = new java.util.HashSet<>();
                 for (NodeInfo n : checker.nodes()) {
-                    if (n.state() == io.arraysock.format.NodeState.FREE) {
+                    if (n.state() == io.arraysock.api.NodeState.FREE) {
                         free.add(n.slot());
                     }
                 }

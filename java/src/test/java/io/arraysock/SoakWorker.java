@@ -1,5 +1,7 @@
 package io.arraysock;
 
+import io.arraysock.api.NodeSlotLostException;
+import io.arraysock.api.SocketType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -42,8 +44,8 @@ public final class SoakWorker {
         try {
             array = StorageArray.attach(path);
             listener = array.openSocket(SocketType.STREAM);
-        } catch (io.arraysock.NodeSlotLostException e) {
-            SocketPeer.say("FENCED-AT-START " + e.getMessage()); // see below
+        } catch (io.arraysock.api.NodeSlotLostException e) {
+            Peer.say("FENCED-AT-START " + e.getMessage()); // see below
             System.exit(6);
             return;
         }
@@ -52,17 +54,17 @@ public final class SoakWorker {
             listener.listen(64);
         } catch (java.net.BindException e) {
             // the previous holder of this id may not be judged dead yet
-            SocketPeer.say("BIND-LATER " + e.getMessage());
+            Peer.say("BIND-LATER " + e.getMessage());
             listener.close();
             array.close();
             System.exit(5);
-        } catch (io.arraysock.NodeSlotLostException e) {
+        } catch (io.arraysock.api.NodeSlotLostException e) {
             // an I/O stall longer than the liveness timeout right after attach: the node fenced
             // itself, as it must; the soak starts another worker
-            SocketPeer.say("FENCED-AT-START " + e.getMessage());
+            Peer.say("FENCED-AT-START " + e.getMessage());
             System.exit(6);
         }
-        SocketPeer.say("READY " + array.nodeSlot());
+        Peer.say("READY " + array.nodeSlot());
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r);
             t.setDaemon(true);
@@ -80,7 +82,7 @@ public final class SoakWorker {
         pool.shutdownNow();
         listener.close();
         array.close();
-        SocketPeer.say("STATS sent " + sent.get() + " received " + received.get() + " surfaced " + surfaced.get());
+        Peer.say("STATS sent " + sent.get() + " received " + received.get() + " surfaced " + surfaced.get());
         System.exit(0);
     }
 
@@ -88,7 +90,7 @@ public final class SoakWorker {
         try {
             array.checkNotLost();
         } catch (IOException e) {
-            SocketPeer.say("FENCED " + e.getMessage());
+            Peer.say("FENCED " + e.getMessage());
             System.exit(4);
         }
     }
@@ -127,7 +129,7 @@ public final class SoakWorker {
             while (at < length) {
                 int n = s.receive(buf.clear());
                 if (n < 0) {
-                    SocketPeer.say("CORRUPT stream " + streamId + " ended cleanly at " + at + " of " + length + " bytes");
+                    Peer.say("CORRUPT stream " + streamId + " ended cleanly at " + at + " of " + length + " bytes");
                     return null;
                 }
                 for (int i = 0; i < n; i++) {
@@ -138,7 +140,7 @@ public final class SoakWorker {
                     byte e = (byte) (want >>> (8 * (8 - wantLeft)));
                     wantLeft--;
                     if (buf.get(i) != e) {
-                        SocketPeer.say("CORRUPT stream " + streamId + " byte " + (at + i) + ": " + buf.get(i) + " != " + e);
+                        Peer.say("CORRUPT stream " + streamId + " byte " + (at + i) + ": " + buf.get(i) + " != " + e);
                         return null;
                     }
                 }

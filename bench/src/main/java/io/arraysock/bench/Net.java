@@ -1,8 +1,8 @@
 package io.arraysock.bench;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.IdleStrategy;
-import io.arraysock.SocketType;
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.SocketType;
 import io.arraysock.StorageArray;
 
 import java.io.Closeable;

@@ -2,8 +2,8 @@ package io.arraysock.bench;
 
 import io.arraysock.ArraySocket;
 import io.arraysock.FormatOptions;
-import io.arraysock.IdleStrategy;
-import io.arraysock.SocketType;
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.SocketType;
 import io.arraysock.StorageArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package io.arraysock.format;
 
-import io.arraysock.CorruptMediumException;
+import io.arraysock.api.CorruptMediumException;
 
 /**
  * Range checks of values read from the medium, in {@code long} arithmetic so that an

@@ -1,6 +1,7 @@
 package io.arraysock.format;
 
-import io.arraysock.medium.FileIdentity;
+import io.arraysock.api.NodeState;
+import io.arraysock.medium.internal.FileIdentity;
 
 import java.util.Objects;
 import java.util.UUID;

@@ -1,7 +1,8 @@
 package io.arraysock.format;
 
-import io.arraysock.CorruptMediumException;
-import io.arraysock.medium.FileIdentity;
+import io.arraysock.api.NodeState;
+import io.arraysock.api.CorruptMediumException;
+import io.arraysock.medium.internal.FileIdentity;
 import io.arraysock.medium.Medium;
 
 import java.nio.ByteBuffer;

@@ -61,27 +61,29 @@ package io.arraysock.format;
  * by watching it change on their own clock.
  */
 public final class NodeRecordDescriptor {
+    // Each offset follows from the field before it and that field's length (FormatSpecTest
+    // checks the result against docs/FORMAT.md).
     public static final int SEQUENCE_OFFSET = 0;
-    public static final int STATE_OFFSET = 8;
-    public static final int PID_OFFSET = 12;
-    public static final int INCARNATION_OFFSET = 16;
-    public static final int HOST_ID_OFFSET = 24;
+    public static final int STATE_OFFSET = SEQUENCE_OFFSET + Long.BYTES;
+    public static final int PID_OFFSET = STATE_OFFSET + Integer.BYTES;
+    public static final int INCARNATION_OFFSET = PID_OFFSET + Integer.BYTES;
+    public static final int HOST_ID_OFFSET = INCARNATION_OFFSET + Long.BYTES;
     public static final int HOST_ID_LENGTH = 16;
-    public static final int LOCK_DEVICE_OFFSET = 40;
-    public static final int LOCK_INODE_OFFSET = 48;
-    public static final int HOST_NAME_OFFSET = 56;
+    public static final int LOCK_DEVICE_OFFSET = HOST_ID_OFFSET + HOST_ID_LENGTH;
+    public static final int LOCK_INODE_OFFSET = LOCK_DEVICE_OFFSET + Long.BYTES;
+    public static final int HOST_NAME_OFFSET = LOCK_INODE_OFFSET + Long.BYTES;
     public static final int HOST_NAME_LENGTH = 64;
-    public static final int ATTACH_COUNT_OFFSET = 120;
-    public static final int RESERVED_OFFSET = 128;
+    public static final int ATTACH_COUNT_OFFSET = HOST_NAME_OFFSET + HOST_NAME_LENGTH;
+    public static final int RESERVED_OFFSET = ATTACH_COUNT_OFFSET + Long.BYTES;
     public static final int RESERVED_LENGTH = 124;
-    public static final int CRC_OFFSET = 252;
+    public static final int CRC_OFFSET = RESERVED_OFFSET + RESERVED_LENGTH;
     /** Bytes of the sealed header, checksum included: what a header write rewrites. */
-    public static final int HEADER_LENGTH = 256;
-    public static final int HEARTBEAT_OFFSET = 256;
-    public static final int NODE_RESERVED_OFFSET = 264;
+    public static final int HEADER_LENGTH = CRC_OFFSET + Integer.BYTES;
+    public static final int HEARTBEAT_OFFSET = HEADER_LENGTH;
+    public static final int NODE_RESERVED_OFFSET = HEARTBEAT_OFFSET + Long.BYTES;
     public static final int NODE_RESERVED_LENGTH = 56;
     /** First byte the socket layer may use; it ends at the end of the sector. */
-    public static final int SOCKET_AREA_OFFSET = 320;
+    public static final int SOCKET_AREA_OFFSET = NODE_RESERVED_OFFSET + NODE_RESERVED_LENGTH;
     /**
      * A word nobody writes: a client futex-wakes it after posting a connect request to a
      * listener of this node, whose acceptor sleeps on it. A wake needs no write, so the
@@ -94,8 +96,8 @@ public final class NodeRecordDescriptor {
      * answer) read one word per node instead of the table. Hints only: the value means
      * nothing else, any value is safe, and pollers still scan in full now and then.
      */
-    public static final int CONNECT_REQUESTS_OFFSET = 328;
-    public static final int CONNECT_ANSWERS_OFFSET = 336;
+    public static final int CONNECT_REQUESTS_OFFSET = CONNECT_BELL_OFFSET + 2 * Integer.BYTES; // bell, reserved u32
+    public static final int CONNECT_ANSWERS_OFFSET = CONNECT_REQUESTS_OFFSET + Long.BYTES;
 
     /** Largest pid accepted from the medium (a positive int). */
     public static final long MAX_PID = Integer.MAX_VALUE;

@@ -1,8 +1,8 @@
 package io.arraysock.format;
 
-import io.arraysock.MediumTooSmallException;
-import io.arraysock.NotAnArrayException;
-import io.arraysock.UnsupportedFormatVersionException;
+import io.arraysock.api.MediumTooSmallException;
+import io.arraysock.api.NotAnArrayException;
+import io.arraysock.api.UnsupportedFormatVersionException;
 import io.arraysock.medium.Medium;
 
 import java.io.IOException;
@@ -72,6 +72,21 @@ public final class SuperblockCodec {
         }
     }
 
+    /**
+     * The uuid of the array on {@code medium} now, read without seal or checks, or null when
+     * the magic is gone (erased, or a format is under way): what an attached node compares
+     * with the uuid it attached to, to notice a reformat. One small read.
+     */
+    public static UUID currentUuid(Medium medium) {
+        ByteBuffer b = ByteBuffer.allocate(UUID_OFFSET + UUID_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        medium.readAcquire(0, b);
+        if (b.getLong(MAGIC_OFFSET) != MAGIC) {
+            return null;
+        }
+        b.order(ByteOrder.BIG_ENDIAN);
+        return new UUID(b.getLong(UUID_OFFSET), b.getLong(UUID_OFFSET + 8));
+    }
+
     /** Whether the buffer starts with the array magic (what {@code format} refuses to overwrite). */
     public static boolean hasMagic(ByteBuffer header) {
         return header.order(ByteOrder.LITTLE_ENDIAN).getLong(MAGIC_OFFSET) == MAGIC;
@@ -139,7 +154,7 @@ public final class SuperblockCodec {
         try {
             g = new Geometry((int) sectorSize, (int) nodeSlots, (int) socketsPerNode, arenaSize);
         } catch (IllegalArgumentException e) {
-            throw new io.arraysock.CorruptMediumException(path, "superblock geometry is invalid: " + e.getMessage());
+            throw new io.arraysock.api.CorruptMediumException(path, "superblock geometry is invalid: " + e.getMessage());
         }
         check.equal("node table offset", b.getLong(NODE_TABLE_OFFSET_OFFSET), g.nodeTableOffset(), "derived from the geometry");
         check.equal("control-block table offset", b.getLong(CONTROL_BLOCK_TABLE_OFFSET_OFFSET),

@@ -53,29 +53,32 @@ public final class SuperblockDescriptor {
     public static final int VERSION_MAJOR = 1;
     public static final int VERSION_MINOR = 0;
 
+    // Each offset follows from the field before it and that field's length, so a field
+    // cannot be moved or resized without its successors following (FormatSpecTest checks
+    // the result against docs/FORMAT.md).
     public static final int MAGIC_OFFSET = 0;
-    public static final int VERSION_MAJOR_OFFSET = 8;
-    public static final int VERSION_MINOR_OFFSET = 10;
-    public static final int HEADER_LENGTH_OFFSET = 12;
-    public static final int UUID_OFFSET = 16;
+    public static final int VERSION_MAJOR_OFFSET = MAGIC_OFFSET + Long.BYTES;
+    public static final int VERSION_MINOR_OFFSET = VERSION_MAJOR_OFFSET + Short.BYTES;
+    public static final int HEADER_LENGTH_OFFSET = VERSION_MINOR_OFFSET + Short.BYTES;
+    public static final int UUID_OFFSET = HEADER_LENGTH_OFFSET + Integer.BYTES;
     public static final int UUID_LENGTH = 16;
-    public static final int SECTOR_SIZE_OFFSET = 32;
-    public static final int NODE_SLOTS_OFFSET = 36;
-    public static final int SOCKETS_PER_NODE_OFFSET = 40;
-    public static final int FLAGS_OFFSET = 44;
-    public static final int ARENA_SIZE_OFFSET = 48;
-    public static final int NODE_TABLE_OFFSET_OFFSET = 56;
-    public static final int CONTROL_BLOCK_TABLE_OFFSET_OFFSET = 64;
-    public static final int ARENA_OFFSET_OFFSET = 72;
-    public static final int REQUIRED_SIZE_OFFSET = 80;
-    public static final int HEARTBEAT_INTERVAL_MS_OFFSET = 88;
-    public static final int LIVENESS_TIMEOUT_MS_OFFSET = 92;
-    public static final int CLAIM_SETTLE_MS_OFFSET = 96;
-    public static final int RESERVED_OFFSET = 100;
+    public static final int SECTOR_SIZE_OFFSET = UUID_OFFSET + UUID_LENGTH;
+    public static final int NODE_SLOTS_OFFSET = SECTOR_SIZE_OFFSET + Integer.BYTES;
+    public static final int SOCKETS_PER_NODE_OFFSET = NODE_SLOTS_OFFSET + Integer.BYTES;
+    public static final int FLAGS_OFFSET = SOCKETS_PER_NODE_OFFSET + Integer.BYTES;
+    public static final int ARENA_SIZE_OFFSET = FLAGS_OFFSET + Integer.BYTES;
+    public static final int NODE_TABLE_OFFSET_OFFSET = ARENA_SIZE_OFFSET + Long.BYTES;
+    public static final int CONTROL_BLOCK_TABLE_OFFSET_OFFSET = NODE_TABLE_OFFSET_OFFSET + Long.BYTES;
+    public static final int ARENA_OFFSET_OFFSET = CONTROL_BLOCK_TABLE_OFFSET_OFFSET + Long.BYTES;
+    public static final int REQUIRED_SIZE_OFFSET = ARENA_OFFSET_OFFSET + Long.BYTES;
+    public static final int HEARTBEAT_INTERVAL_MS_OFFSET = REQUIRED_SIZE_OFFSET + Long.BYTES;
+    public static final int LIVENESS_TIMEOUT_MS_OFFSET = HEARTBEAT_INTERVAL_MS_OFFSET + Integer.BYTES;
+    public static final int CLAIM_SETTLE_MS_OFFSET = LIVENESS_TIMEOUT_MS_OFFSET + Integer.BYTES;
+    public static final int RESERVED_OFFSET = CLAIM_SETTLE_MS_OFFSET + Integer.BYTES;
     public static final int RESERVED_LENGTH = 24;
-    public static final int CRC_OFFSET = 124;
+    public static final int CRC_OFFSET = RESERVED_OFFSET + RESERVED_LENGTH;
     /** Bytes of the 1.0 header, checksum included; the value of the header-length field. */
-    public static final int HEADER_LENGTH = 128;
+    public static final int HEADER_LENGTH = CRC_OFFSET + Integer.BYTES;
 
     /** Flags defined by this version: none. */
     public static final int KNOWN_FLAGS = 0;

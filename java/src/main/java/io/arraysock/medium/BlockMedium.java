@@ -1,15 +1,14 @@
 package io.arraysock.medium;
 
+import io.arraysock.medium.internal.FileIdentity;
 import com.sun.jna.LastErrorException;
 import io.arraysock.medium.internal.AlignedBuffer;
 import io.arraysock.medium.internal.FileInfo;
 import io.arraysock.medium.internal.NativeConstants;
 import io.arraysock.medium.internal.NativeErrors;
 import io.arraysock.medium.internal.NativeFile;
-import io.arraysock.medium.internal.NativeLayer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +39,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>There are no wake-ups on a disk: {@link #supportsWakeups()} is false and waiters poll.
  * Safe for many threads; each thread that reads foreign sectors keeps a bounce buffer
  * (growing to {@value #MAX_IO} bytes; longer reads are split) until {@link #close()}.
+ *
+ * <p>A read or write the device fails throws {@link MediumFaultException} carrying a
+ * {@link io.arraysock.api.StoragePathFailedException} (device, offset, length, errno); {@link #own} throws
+ * the latter itself.
  */
 public final class BlockMedium implements Medium {
     /** The protocol's unit of ownership; a device with larger logical blocks uses those. */
@@ -310,16 +313,15 @@ public final class BlockMedium implements Medium {
         try {
             return AlignedBuffer.allocate(alignment, capacity);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new MediumFaultException(e);
         }
     }
 
     private void pread(long buffer, long length, long offset) {
         try {
-            NativeLayer.as_pread(file.fd(), buffer, length, offset);
-        } catch (LastErrorException e) {
-            throw new UncheckedIOException(NativeErrors.toIOException(
-                    "pread(" + length + " bytes at offset " + offset + ")", path(), e));
+            file.pread(buffer, length, offset);
+        } catch (IOException e) {
+            throw new MediumFaultException(e);
         }
     }
 
@@ -350,10 +352,9 @@ public final class BlockMedium implements Medium {
         long first = floorSector(offset);
         long bytes = ceilSector(offset + length) - first;
         try {
-            NativeLayer.as_pwrite(file.fd(), s.buffer.address() + (first - s.start), bytes, first);
-        } catch (LastErrorException e) {
-            throw new UncheckedIOException(NativeErrors.toIOException(
-                    "pwrite(" + bytes + " bytes at offset " + first + ")", path(), e));
+            file.pwrite(s.buffer.address() + (first - s.start), bytes, first);
+        } catch (IOException e) {
+            throw new MediumFaultException(e);
         }
     }
 
@@ -423,10 +424,9 @@ public final class BlockMedium implements Medium {
         long address = extentAddress(offset, src);
         ownedForWrite(offset, length);
         try {
-            NativeLayer.as_pwrite(file.fd(), address, length, offset);
-        } catch (LastErrorException e) {
-            throw new UncheckedIOException(NativeErrors.toIOException(
-                    "pwrite(" + length + " bytes at offset " + offset + ")", path(), e));
+            file.pwrite(address, length, offset);
+        } catch (IOException e) {
+            throw new MediumFaultException(e);
         }
         src.position(src.limit());
     }
@@ -493,10 +493,10 @@ public final class BlockMedium implements Medium {
             }
             AlignedBuffer buffer = AlignedBuffer.allocate(alignment, end - first);
             try {
-                NativeLayer.as_pread(file.fd(), buffer.address(), end - first, first);
-            } catch (LastErrorException e) {
+                file.pread(buffer.address(), end - first, first);
+            } catch (IOException e) {
                 buffer.close();
-                throw NativeErrors.toIOException("pread(" + (end - first) + " bytes at offset " + first + ")", path(), e);
+                throw e;
             }
             shadows.put(first, new Shadow(first, end, buffer));
         }

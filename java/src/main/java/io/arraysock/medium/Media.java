@@ -29,6 +29,18 @@ public final class Media {
      *                     {@link BlockMedium#open} and {@link ShmMedium#open} say
      */
     public static Medium open(String path) throws IOException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens an existing medium to look at only: a segment is mapped read-only (so one may
+     * inspect a segment one cannot write); a block device is opened as by {@link #open}.
+     */
+    public static Medium openToInspect(String path) throws IOException {
+        return open(path, true);
+    }
+
+    private static Medium open(String path, boolean inspectOnly) throws IOException {
         // st_mode through the JDK's "unix" view: a missing path is its NoSuchFileException
         int type = (Integer) Files.getAttribute(Path.of(path), "unix:mode") & S_IFMT;
         if (type == S_IFBLK) {
@@ -39,9 +51,24 @@ public final class Media {
             throw new IOException(path + " is neither a block device nor a regular file (file type 0"
                     + Integer.toOctalString(type) + ")");
         }
-        if (NativeFile.fileSystemType(path) == NativeConstants.TMPFS_MAGIC) {
-            return ShmMedium.open(path);
+        if (isOnTmpfs(path)) {
+            return inspectOnly ? ShmMedium.openReadOnly(path) : ShmMedium.open(path);
         }
         return BlockMedium.open(path);
+    }
+
+    /**
+     * Whether {@code path} lives on tmpfs, where a file is a shared-memory segment (statfs's
+     * magic; for a path that does not exist yet, its directory's). THE tmpfs test: opening
+     * and formatting both ask it.
+     */
+    public static boolean isOnTmpfs(String path) {
+        Path p = Path.of(path).toAbsolutePath();
+        Path where = Files.exists(p) ? p : p.getParent();
+        try {
+            return where != null && NativeFile.fileSystemType(where.toString()) == NativeConstants.TMPFS_MAGIC;
+        } catch (IOException unreadable) {
+            return false;
+        }
     }
 }

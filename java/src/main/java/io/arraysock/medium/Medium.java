@@ -1,5 +1,8 @@
 package io.arraysock.medium;
 
+import io.arraysock.api.NoSpaceException;
+import io.arraysock.medium.internal.FileIdentity;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,8 +21,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Offsets and lengths are checked against {@link #size()} on every call; a bad one is
  * an {@link IndexOutOfBoundsException} (a bug in the caller, who must range-check every
- * value read from the medium first). Implementations are safe for many threads; I/O errors
- * of the block medium surface as {@link java.io.UncheckedIOException}.
+ * value read from the medium first). Implementations are safe for many threads. The
+ * accessors are unchecked: an I/O error of the block medium surfaces as a
+ * {@link MediumFaultException} (whose cause is typically a {@link io.arraysock.api.StoragePathFailedException}),
+ * and a vanished page of a truncated segment as an {@link InternalError}; callers turn
+ * either into the checked exception with {@link #faultOf}.
  */
 public interface Medium extends Closeable {
 
@@ -116,17 +122,56 @@ public interface Medium extends Closeable {
     void checkIntact() throws IOException;
 
     /**
-     * What an {@link InternalError} from an access to this medium means: the JVM raises
-     * one when a mapped page vanished (the segment was truncated). Returns the
-     * {@link MediumTruncatedException} to throw instead; any other error is rethrown.
+     * Ends a call that touched this medium: if an access of this thread may have faulted
+     * since the last look (the JVM lets a faulting access in compiled Java code carry on
+     * with garbage and raises its InternalError only at a later safepoint), takes that
+     * pending error here and throws it as a {@link MediumFaultException}, so the caller's
+     * call fails with the typed reason instead of returning garbage and leaving the error to
+     * surface later in code that does not expect it. Costs one load when nothing faulted.
+     * Nothing to do on media that do not map memory.
+     */
+    default void surfaceLateFault() {
+    }
+
+    /**
+     * The checked exception for a fault out of an access to this medium: for a
+     * {@link MediumFaultException}, the I/O error it carries (typically a
+     * {@link io.arraysock.api.StoragePathFailedException}); for an {@link InternalError},
+     * what {@link #faultOf(InternalError)} makes of it. Any other throwable is rethrown.
+     */
+    default IOException faultOf(Throwable fault) {
+        if (fault instanceof MediumFaultException io) {
+            return io.getCause();
+        }
+        if (fault instanceof InternalError error) {
+            return faultOf(error);
+        }
+        if (fault instanceof RuntimeException r) {
+            throw r;
+        }
+        if (fault instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalArgumentException("not a fault of the medium " + path(), fault);
+    }
+
+    /**
+     * What an {@link InternalError} from an access to this medium means: the JVM raises one
+     * when a mapped page vanished (the segment was truncated: a {@link MediumTruncatedException})
+     * or could not be allocated when first touched (its tmpfs is full: a
+     * {@link NoSpaceException}). Returns the exception to throw instead; an error that is not
+     * a memory fault is rethrown.
      */
     default IOException faultOf(InternalError error) {
+        if (!isMemoryFault(error)) {
+            throw error;
+        }
         // several faulting accesses may each leave an error pending, delivered at any later
         // point: absorb the ones that arrive while we look
         for (int tries = 0; ; tries++) {
             try {
                 checkIntact();
-                throw error;
+                break;
             } catch (MediumTruncatedException truncated) {
                 truncated.initCause(error);
                 return truncated;
@@ -139,6 +184,16 @@ public interface Medium extends Closeable {
                 }
             }
         }
+        NoSpaceException unbacked = new NoSpaceException(path(), "a page of the medium could not be allocated when "
+                + "first touched: its file system is full (format the array with --preallocate to reserve its pages)");
+        unbacked.initCause(error);
+        return unbacked;
+    }
+
+    /** The JVM's (and the guarded copy's) report of a SIGBUS in an access to mapped memory. */
+    static boolean isMemoryFault(InternalError error) {
+        String m = error.getMessage();
+        return m != null && m.startsWith("a fault occurred");
     }
 
     /** How many pending faults {@link #faultOf} absorbs before it gives up. */

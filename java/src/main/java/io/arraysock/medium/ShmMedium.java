@@ -1,5 +1,7 @@
 package io.arraysock.medium;
 
+import io.arraysock.api.NoSpaceException;
+import io.arraysock.medium.internal.FileIdentity;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.arraysock.medium.internal.FileInfo;
@@ -14,6 +16,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -43,42 +48,65 @@ public final class ShmMedium implements Medium {
     private final long address;
     private final long size;
     private final ByteBuffer[] windows;
+    /** Opened to look only (status): a write is a {@link ReadOnlyBufferException}, never a fault. */
+    private final boolean readOnly;
     private volatile boolean closed;
+    /** {@link GuardedCopy#faultCount()} when last found harmless; see {@link #surfaceLateFault}. */
+    private volatile long faultsSeen = GuardedCopy.faultCount();
+    /** Where {@link #lateFault} allocates, so the allocation is not optimized away. */
+    private static volatile long[] drain;
+    private static final int DRAIN_ROUNDS = 4;
+    private static final int DRAIN_WORDS = 1 << 20;
 
-    private ShmMedium(NativeFile file, FileIdentity identity, long address, long size) {
+    private ShmMedium(NativeFile file, FileIdentity identity, long address, long size, boolean readOnly) {
         this.file = file;
         this.identity = identity;
         this.address = address;
         this.size = size;
+        this.readOnly = readOnly;
         int count = (int) ((size + WINDOW_MASK) >>> WINDOW_SHIFT);
         this.windows = new ByteBuffer[count];
         Pointer base = new Pointer(address);
         for (int i = 0; i < count; i++) {
             long start = (long) i << WINDOW_SHIFT;
             long length = Math.min(1L << WINDOW_SHIFT, size - start);
-            windows[i] = base.getByteBuffer(start, length).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer w = base.getByteBuffer(start, length);
+            windows[i] = (readOnly ? w.asReadOnlyBuffer() : w).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
     /**
      * Creates a new segment of {@code size} bytes, zero-filled, with permission bits
-     * {@code mode} (e.g. 0600, 0660), and maps it.
+     * {@code mode} (e.g. 0600, 0660), and maps it. Its pages are allocated as they are first
+     * touched, unless {@code preallocate}: then all of them now.
      *
      * @throws java.nio.file.FileAlreadyExistsException if it exists
+     * @throws NoSpaceException if its file system has fewer than {@code size} bytes free (a
+     *         sparse segment larger than that would fault when touched), or cannot allocate it
      */
-    public static ShmMedium create(String path, long size, int mode) throws IOException {
+    public static ShmMedium create(String path, long size, int mode, boolean preallocate) throws IOException {
         if (size <= 0 || size % SECTOR_SIZE != 0) {
             throw new IllegalArgumentException("segment size must be a positive multiple of " + SECTOR_SIZE + ": " + size);
         }
+        checkRoomFor(path, size);
         NativeFile f = openFile(path, NativeConstants.OPEN_CREATE | NativeConstants.OPEN_EXCL, mode);
         try {
             f.chmod(mode); // the umask must not narrow what the caller asked for
             f.truncate(size);
-            return map(f, size);
+            if (preallocate) {
+                f.allocate(0, size);
+            }
+            return map(f, size, false);
         } catch (IOException | RuntimeException e) {
             closeQuietly(f, e);
+            unlinkQuietly(path, e); // ours: we created it exclusively
             throw e;
         }
+    }
+
+    /** Creates a segment whose pages are allocated when first touched. */
+    public static ShmMedium create(String path, long size, int mode) throws IOException {
+        return create(path, size, mode, false);
     }
 
     /** Creates a segment with mode 0600. */
@@ -86,9 +114,49 @@ public final class ShmMedium implements Medium {
         return create(path, size, DEFAULT_MODE);
     }
 
+    /** Refuses a segment its tmpfs cannot hold: statvfs's free bytes for unprivileged users. */
+    private static void checkRoomFor(String path, long size) throws IOException {
+        long free = freeBytes(path);
+        if (free >= 0 && size > free) {
+            throw new NoSpaceException(path, "a segment of " + size + " bytes does not fit: its file system has "
+                    + free + " bytes free");
+        }
+    }
+
+    /** Free bytes of the file system that holds (or would hold) {@code path}; -1 when unknown. */
+    static long freeBytes(String path) {
+        Path p = Path.of(path).toAbsolutePath();
+        Path probe = Files.exists(p) ? p : p.getParent();
+        try {
+            return probe == null ? -1 : Files.getFileStore(probe).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Allocates every page of the segment now, so that no later touch can fault for want of space. */
+    public void preallocate() throws IOException {
+        if (readOnly) {
+            throw new ReadOnlyBufferException();
+        }
+        file.allocate(0, size);
+    }
+
     /** Maps an existing segment, whole. */
     public static ShmMedium open(String path) throws IOException {
-        NativeFile f = openFile(path, 0, 0);
+        return open(path, false);
+    }
+
+    /**
+     * Maps an existing segment read-only: to look at an array one may not write (a 0644
+     * segment of another user), as {@code status} does. Every write throws.
+     */
+    public static ShmMedium openReadOnly(String path) throws IOException {
+        return open(path, true);
+    }
+
+    private static ShmMedium open(String path, boolean readOnly) throws IOException {
+        NativeFile f = openFile(path, readOnly ? NativeConstants.OPEN_RDONLY : 0, 0);
         try {
             FileInfo info = f.stat();
             if (!info.isRegularFile()) {
@@ -97,7 +165,7 @@ public final class ShmMedium implements Medium {
             if (info.size() < SECTOR_SIZE) {
                 throw new IOException(path + " is too small to be an array: " + info.size() + " bytes");
             }
-            return map(f, info.size() - info.size() % SECTOR_SIZE);
+            return map(f, info.size() - info.size() % SECTOR_SIZE, readOnly);
         } catch (IOException | RuntimeException e) {
             closeQuietly(f, e);
             throw e;
@@ -112,7 +180,7 @@ public final class ShmMedium implements Medium {
             if (name != null) {
                 NativeLayer.as_shm_unlink(name);
             } else {
-                java.nio.file.Files.delete(java.nio.file.Path.of(path));
+                Files.delete(Path.of(path));
             }
         } catch (LastErrorException e) {
             throw NativeErrors.toIOException("shm_unlink", path, e);
@@ -132,10 +200,18 @@ public final class ShmMedium implements Medium {
         return null;
     }
 
-    private static ShmMedium map(NativeFile f, long size) throws IOException {
+    private static ShmMedium map(NativeFile f, long size, boolean readOnly) throws IOException {
         FileInfo info = f.stat();
-        long address = f.map(0, size);
-        return new ShmMedium(f, info.identity(), address, size);
+        long address = readOnly ? f.mapReadOnly(0, size) : f.map(0, size);
+        return new ShmMedium(f, info.identity(), address, size, readOnly);
+    }
+
+    private static void unlinkQuietly(String path, Exception primary) {
+        try {
+            unlink(path);
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
     }
 
     private static void closeQuietly(NativeFile f, Exception primary) {
@@ -263,6 +339,9 @@ public final class ShmMedium implements Medium {
         VarHandle.releaseFence();
         if (GuardedCopy.worthIt(src, length)) {
             checkOpen();
+            if (readOnly) {
+                throw new ReadOnlyBufferException(); // the native copy would fault on a PROT_READ page
+            }
             GuardedCopy.copy(address + offset, GuardedCopy.addressOf(src), length);
             src.position(src.position() + length);
             return;
@@ -374,6 +453,40 @@ public final class ShmMedium implements Medium {
         if (now < size) {
             throw new MediumTruncatedException(path(), now, size);
         }
+    }
+
+    @Override
+    public void surfaceLateFault() {
+        long faults = GuardedCopy.faultCount();
+        if (faults != faultsSeen) {
+            lateFault(faults);
+        }
+    }
+
+    private void lateFault(long faults) {
+        IOException truncated;
+        try {
+            checkIntact();
+            faultsSeen = faults; // the fault was somewhere else in this process
+            return;
+        } catch (IOException e) {
+            truncated = e; // shrunk, or not even its size can be read
+        } catch (InternalError pending) {
+            throw new MediumFaultException(faultOf(pending));
+        }
+        // Take the JVM's pending InternalError for our faulting access now: it is raised on
+        // the way out of a call into the JVM's runtime, such as an allocation too large for
+        // the thread's buffer, or at a safepoint poll.
+        try {
+            for (int i = 0; i < DRAIN_ROUNDS; i++) {
+                drain = new long[DRAIN_WORDS];
+                Thread.yield();
+            }
+        } catch (InternalError pending) {
+            truncated.addSuppressed(pending);
+        }
+        faultsSeen = faults; // raised once; the node is fenced for it
+        throw new MediumFaultException(truncated);
     }
 
     private void checkOpen() {

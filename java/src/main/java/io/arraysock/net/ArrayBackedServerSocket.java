@@ -1,7 +1,7 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.SocketType;
+import io.arraysock.api.SocketType;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Set;
@@ -23,11 +22,11 @@ import java.util.Set;
  * implementation is never created. {@link #accept} returns {@link ArrayBackedSocket}s, each
  * holding the shared array until closed. A server socket bound with an
  * {@link InetSocketAddress} (what RMI and most libraries do) reports IP-style addresses
- * (loopback), one bound with an {@link ArraySocketAddress} array-style ones.
+ * (loopback), one bound with an {@link ArraySocketAddress} array-style ones. Options
+ * (SO_TIMEOUT, SO_RCVBUF for the accepted sockets' rings, SO_REUSEADDR) are kept by
+ * {@link AdapterOptions}, shared with the other adapters.
  */
 public final class ArrayBackedServerSocket extends ServerSocket {
-    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
-
     private final ArrayBackedSocket.AddressMapper mapper;
     private final Object lock = new Object();
     private volatile SharedArrays.Lease lease;
@@ -35,9 +34,7 @@ public final class ArrayBackedServerSocket extends ServerSocket {
     private volatile String arrayPath;
     private volatile boolean closed;
     private volatile boolean inetStyle;
-    private volatile int soTimeout;
-    private int receiveBuffer = -1;
-    private boolean reuseAddress = true;
+    private final AdapterOptions<SocketException> options = AdapterOptions.forServer(this::ensureOpen);
 
     ArrayBackedServerSocket(ArrayBackedSocket.AddressMapper mapper) throws IOException {
         this.mapper = mapper;
@@ -68,10 +65,7 @@ public final class ArrayBackedServerSocket extends ServerSocket {
             ArraySocket s = null;
             try {
                 s = l.array().openSocket(SocketType.STREAM);
-                if (receiveBuffer > 0) {
-                    s.setReceiveBufferSize(receiveBuffer);
-                    s.setSendBufferSize(receiveBuffer);
-                }
+                options.attach(s);
                 s.bind(local.port());
                 s.listen(backlog);
             } catch (IOException | RuntimeException e) {
@@ -103,7 +97,7 @@ public final class ArrayBackedServerSocket extends ServerSocket {
         if (l == null) {
             throw new SocketException("Socket is not bound yet");
         }
-        int timeout = soTimeout;
+        int timeout = options.soTimeout();
         ArraySocket s = timeout > 0 ? l.accept(Duration.ofMillis(timeout)) : l.accept();
         SharedArrays.Lease own = SharedArrays.acquire(arrayPath);
         return new ArrayBackedSocket(mapper, s, own, arrayPath, inetStyle);
@@ -168,19 +162,16 @@ public final class ArrayBackedServerSocket extends ServerSocket {
         return inetStyle ? new InetSocketAddress(getInetAddress(), getLocalPort()) : arrayLocalAddress();
     }
 
+    // ---- options (see AdapterOptions) ----------------------------------------------------
+
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        ensureOpen();
-        soTimeout = timeout;
+        options.setSoTimeout(timeout);
     }
 
     @Override
     public int getSoTimeout() throws IOException {
-        ensureOpen();
-        return soTimeout;
+        return options.soTimeout();
     }
 
     private void ensureOpen() throws SocketException {
@@ -192,33 +183,22 @@ public final class ArrayBackedServerSocket extends ServerSocket {
     /** The ring size accepted sockets ask for (both directions): effective for connections accepted later. */
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        synchronized (lock) {
-            ensureOpen();
-            receiveBuffer = RingSizes.clamp(size);
-            ArraySocket l = listener;
-            if (l != null) {
-                l.setReceiveBufferSize(receiveBuffer);
-                l.setSendBufferSize(receiveBuffer);
-            }
-        }
+        options.setReceiveBufferSize(size);
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        ensureOpen();
-        return receiveBuffer > 0 ? receiveBuffer : RingSizes.DEFAULT;
+        return options.receiveBufferSize();
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        ensureOpen();
-        reuseAddress = on;
+        options.setReuseAddress(on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        ensureOpen();
-        return reuseAddress;
+        return options.reuseAddress();
     }
 
     @Override
@@ -228,31 +208,18 @@ public final class ArrayBackedServerSocket extends ServerSocket {
 
     @Override
     public <T> ServerSocket setOption(SocketOption<T> name, T value) throws IOException {
-        if (name == StandardSocketOptions.SO_RCVBUF) {
-            setReceiveBufferSize((Integer) value);
-        } else if (name == StandardSocketOptions.SO_REUSEADDR) {
-            setReuseAddress((Boolean) value);
-        } else {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        if (name == StandardSocketOptions.SO_RCVBUF) {
-            return (T) Integer.valueOf(getReceiveBufferSize());
-        }
-        if (name == StandardSocketOptions.SO_REUSEADDR) {
-            return (T) Boolean.valueOf(getReuseAddress());
-        }
-        throw new UnsupportedOperationException("'" + name + "' not supported");
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return OPTIONS;
+        return options.supported();
     }
 
     @Override

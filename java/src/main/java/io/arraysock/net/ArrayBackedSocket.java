@@ -1,7 +1,7 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.SocketType;
+import io.arraysock.api.SocketType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
@@ -30,18 +29,18 @@ import java.util.Set;
  * bound with an InetSocketAddress, since libraries cast them; array-style otherwise.
  * {@link #arrayRemoteAddress()} always gives the array address.
  *
- * <p>Options: {@code setSoTimeout} bounds reads ({@link java.net.SocketTimeoutException});
- * send/receive buffer sizes size the rings (rounded into the array's limits, effective at
- * connect); TCP_NODELAY, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR, OOBINLINE and the traffic
- * class are remembered but mean nothing on the array. Urgent data is not supported.
+ * <p>Options (kept by {@link AdapterOptions}, shared with the other adapters):
+ * {@code setSoTimeout} bounds reads ({@link java.net.SocketTimeoutException}); send/receive
+ * buffer sizes size the rings (rounded into the array's limits, effective at connect);
+ * TCP_NODELAY, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR, OOBINLINE and the traffic class are
+ * remembered but mean nothing on the array. Urgent data is not supported.
  * {@link #getChannel()} is null (a {@code SocketChannel} cannot be subclassed outside the
  * JDK); {@link #arrayChannel()} gives an {@link ArraySocketChannel} instead.
+ *
+ * <p>The class is long because it is the whole public surface of {@code java.net.Socket}
+ * (each method one to a few lines); the options live in {@link AdapterOptions}.
  */
 public final class ArrayBackedSocket extends Socket {
-    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
-            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE,
-            StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.IP_TOS);
-
     private final AddressMapper mapper;
     private final Object lock = new Object();
     private volatile SharedArrays.Lease lease;
@@ -55,15 +54,7 @@ public final class ArrayBackedSocket extends Socket {
     private volatile InputStream in;
     private volatile OutputStream out;
     private volatile ArraySocketChannel channel;
-    private int soTimeout;
-    private int sendBuffer = -1;
-    private int receiveBuffer = -1;
-    private boolean noDelay;
-    private boolean keepAlive;
-    private boolean reuseAddress;
-    private boolean oobInline;
-    private int linger = -1;
-    private int trafficClass;
+    private final AdapterOptions<SocketException> options = AdapterOptions.forSocket(this::ensureOpen);
 
     /** An unconnected socket; {@code mapper} turns the addresses it is given into array addresses. */
     ArrayBackedSocket(AddressMapper mapper) {
@@ -80,7 +71,7 @@ public final class ArrayBackedSocket extends Socket {
         this.inetStyle = inetStyle;
         this.connected = true;
         this.bound = true;
-        this.soTimeout = (int) accepted.receiveTimeout().toMillis();
+        options.adopt(accepted);
         if (inetStyle) {
             this.nominalRemote = new InetSocketAddress(InetAddress.getLoopbackAddress(), accepted.remotePort());
         }
@@ -170,13 +161,7 @@ public final class ArrayBackedSocket extends Socket {
         SharedArrays.Lease l = SharedArrays.acquire(path);
         try {
             ArraySocket s = l.array().openSocket(SocketType.STREAM);
-            if (sendBuffer > 0) {
-                s.setSendBufferSize(sendBuffer);
-            }
-            if (receiveBuffer > 0) {
-                s.setReceiveBufferSize(receiveBuffer);
-            }
-            s.setReceiveTimeout(Duration.ofMillis(soTimeout));
+            options.attach(s);
             lease = l;
             arrayPath = path;
             socket = s;
@@ -388,126 +373,86 @@ public final class ArrayBackedSocket extends Socket {
         }
     }
 
-    // ---- options -------------------------------------------------------------------------
+    // ---- options (see AdapterOptions) ----------------------------------------------------
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        synchronized (lock) {
-            ensureOpen();
-            soTimeout = timeout;
-            ArraySocket s = socket;
-            if (s != null) {
-                s.setReceiveTimeout(Duration.ofMillis(timeout));
-            }
-        }
+        options.setSoTimeout(timeout);
     }
 
     @Override
     public int getSoTimeout() throws SocketException {
-        ensureOpen();
-        return soTimeout;
+        return options.soTimeout();
     }
 
     @Override
     public void setSendBufferSize(int size) throws SocketException {
-        synchronized (lock) {
-            ensureOpen();
-            sendBuffer = RingSizes.clamp(size);
-            if (socket != null) {
-                socket.setSendBufferSize(sendBuffer);
-            }
-        }
+        options.setSendBufferSize(size);
     }
 
     @Override
     public int getSendBufferSize() throws SocketException {
-        ensureOpen();
-        ArraySocket s = socket;
-        return s != null ? s.sendBufferSize() : sendBuffer > 0 ? sendBuffer : RingSizes.DEFAULT;
+        return options.sendBufferSize();
     }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        synchronized (lock) {
-            ensureOpen();
-            receiveBuffer = RingSizes.clamp(size);
-            if (socket != null) {
-                socket.setReceiveBufferSize(receiveBuffer);
-            }
-        }
+        options.setReceiveBufferSize(size);
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        ensureOpen();
-        ArraySocket s = socket;
-        return s != null ? s.receiveBufferSize() : receiveBuffer > 0 ? receiveBuffer : RingSizes.DEFAULT;
+        return options.receiveBufferSize();
     }
 
     @Override
     public void setTcpNoDelay(boolean on) throws SocketException {
-        ensureOpen();
-        noDelay = on;
+        options.setTcpNoDelay(on);
     }
 
     @Override
     public boolean getTcpNoDelay() throws SocketException {
-        ensureOpen();
-        return noDelay;
+        return options.tcpNoDelay();
     }
 
     @Override
     public void setKeepAlive(boolean on) throws SocketException {
-        ensureOpen();
-        keepAlive = on;
+        options.setKeepAlive(on);
     }
 
     @Override
     public boolean getKeepAlive() throws SocketException {
-        ensureOpen();
-        return keepAlive;
+        return options.keepAlive();
     }
 
     @Override
     public void setSoLinger(boolean on, int seconds) throws SocketException {
-        ensureOpen();
-        if (on && seconds < 0) {
-            throw new IllegalArgumentException("invalid value for SO_LINGER");
-        }
-        linger = on ? Math.min(seconds, 65535) : -1;
+        options.setSoLinger(on, seconds);
     }
 
     @Override
     public int getSoLinger() throws SocketException {
-        ensureOpen();
-        return linger;
+        return options.soLinger();
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        ensureOpen();
-        reuseAddress = on;
+        options.setReuseAddress(on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        ensureOpen();
-        return reuseAddress;
+        return options.reuseAddress();
     }
 
     @Override
     public void setOOBInline(boolean on) throws SocketException {
-        ensureOpen();
-        oobInline = on;
+        options.setOobInline(on);
     }
 
     @Override
     public boolean getOOBInline() throws SocketException {
-        ensureOpen();
-        return oobInline;
+        return options.oobInline();
     }
 
     @Override
@@ -517,17 +462,12 @@ public final class ArrayBackedSocket extends Socket {
 
     @Override
     public void setTrafficClass(int tc) throws SocketException {
-        if (tc < 0 || tc > 255) {
-            throw new IllegalArgumentException("tc is not in range 0 -- 255");
-        }
-        ensureOpen();
-        trafficClass = tc;
+        options.setTrafficClass(tc);
     }
 
     @Override
     public int getTrafficClass() throws SocketException {
-        ensureOpen();
-        return trafficClass;
+        return options.trafficClass();
     }
 
     @Override
@@ -537,54 +477,18 @@ public final class ArrayBackedSocket extends Socket {
 
     @Override
     public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
-        if (name == StandardSocketOptions.SO_SNDBUF) {
-            setSendBufferSize((Integer) value);
-        } else if (name == StandardSocketOptions.SO_RCVBUF) {
-            setReceiveBufferSize((Integer) value);
-        } else if (name == StandardSocketOptions.TCP_NODELAY) {
-            setTcpNoDelay((Boolean) value);
-        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            setKeepAlive((Boolean) value);
-        } else if (name == StandardSocketOptions.SO_LINGER) {
-            int v = (Integer) value;
-            setSoLinger(v >= 0, Math.max(v, 0));
-        } else if (name == StandardSocketOptions.SO_REUSEADDR) {
-            setReuseAddress((Boolean) value);
-        } else if (name == StandardSocketOptions.IP_TOS) {
-            setTrafficClass((Integer) value);
-        } else {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Object v;
-        if (name == StandardSocketOptions.SO_SNDBUF) {
-            v = getSendBufferSize();
-        } else if (name == StandardSocketOptions.SO_RCVBUF) {
-            v = getReceiveBufferSize();
-        } else if (name == StandardSocketOptions.TCP_NODELAY) {
-            v = getTcpNoDelay();
-        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            v = getKeepAlive();
-        } else if (name == StandardSocketOptions.SO_LINGER) {
-            v = getSoLinger();
-        } else if (name == StandardSocketOptions.SO_REUSEADDR) {
-            v = getReuseAddress();
-        } else if (name == StandardSocketOptions.IP_TOS) {
-            v = getTrafficClass();
-        } else {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        return (T) v;
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return OPTIONS;
+        return options.supported();
     }
 
     @Override

@@ -1,14 +1,13 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.SocketType;
+import io.arraysock.api.SocketType;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ByteChannel;
@@ -38,21 +37,18 @@ import java.util.Set;
  * <li>a write after {@link #shutdownOutput} throws {@link ClosedChannelException}; a read
  * after {@link #shutdownInput} returns -1.
  * </ul>
- * Options: {@code SO_SNDBUF}/{@code SO_RCVBUF} size the rings (before connecting);
- * {@code TCP_NODELAY} and {@code SO_KEEPALIVE} are accepted and have nothing to do (the
- * array has no Nagle delay; liveness is the node heartbeat).
+ * Options (kept by {@link AdapterOptions}, shared with the other adapters):
+ * {@code SO_SNDBUF}/{@code SO_RCVBUF} size the rings (before connecting); {@code TCP_NODELAY}
+ * and {@code SO_KEEPALIVE} are accepted and have nothing to do (the array has no Nagle delay;
+ * liveness is the node heartbeat).
  */
 public final class ArraySocketChannel extends AbstractInterruptibleChannel
         implements ByteChannel, ScatteringByteChannel, GatheringByteChannel, NetworkChannel {
-    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
-            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE);
-
     private final ArraySocket socket;
     private final String arrayPath;
     private final AutoCloseable owner;
+    private final AdapterOptions<ClosedChannelException> options;
     private volatile boolean blocking = true;
-    private volatile boolean keepAlive;
-    private volatile boolean noDelay;
 
     /**
      * A channel over {@code socket} (a stream socket of the array on {@code arrayPath});
@@ -65,6 +61,7 @@ public final class ArraySocketChannel extends AbstractInterruptibleChannel
         this.socket = socket;
         this.arrayPath = arrayPath;
         this.owner = owner;
+        this.options = AdapterOptions.forChannel(this::ensureOpen, socket);
     }
 
     /** Connects to {@code remote}, attaching its array (shared, see {@link SharedArrays}). */
@@ -130,28 +127,15 @@ public final class ArraySocketChannel extends AbstractInterruptibleChannel
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
         ensureReadable();
-        boolean completed = false;
-        int n = 0;
-        try {
-            begin();
-            n = blocking ? socket.receive(dst) : socket.receiveNow(dst);
-            completed = isOpen() || n > 0;
-        } catch (SocketException e) {
-            rethrowUnlessClosed(e);
-        } finally {
-            end(completed);
-        }
-        return n;
+        return (int) transfer(true, () -> blocking ? socket.receive(dst) : socket.receiveNow(dst));
     }
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
         ensureReadable();
-        boolean completed = false;
-        long total = 0;
-        try {
-            begin();
+        return transfer(true, () -> {
+            long total = 0;
             for (int i = offset; i < offset + length; i++) {
                 ByteBuffer b = dsts[i];
                 if (!b.hasRemaining()) {
@@ -160,23 +144,15 @@ public final class ArraySocketChannel extends AbstractInterruptibleChannel
                 // wait only for the first byte; then take what is there, as a socket read does
                 int n = total == 0 && blocking ? socket.receive(b) : socket.receiveNow(b);
                 if (n < 0) {
-                    if (total == 0) {
-                        total = -1;
-                    }
-                    break;
+                    return total == 0 ? -1 : total;
                 }
                 total += n;
                 if (b.hasRemaining()) {
                     break;
                 }
             }
-            completed = isOpen() || total > 0;
-        } catch (SocketException e) {
-            rethrowUnlessClosed(e);
-        } finally {
-            end(completed);
-        }
-        return total;
+            return total;
+        });
     }
 
     @Override
@@ -188,28 +164,15 @@ public final class ArraySocketChannel extends AbstractInterruptibleChannel
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
         ensureWritable();
-        boolean completed = false;
-        int n = 0;
-        try {
-            begin();
-            n = blocking ? socket.send(src) : socket.sendNow(src);
-            completed = true;
-        } catch (SocketException e) {
-            rethrowUnlessClosed(e);
-        } finally {
-            end(completed);
-        }
-        return n;
+        return (int) transfer(false, () -> blocking ? socket.send(src) : socket.sendNow(src));
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         ensureWritable();
-        boolean completed = false;
-        long total = 0;
-        try {
-            begin();
+        return transfer(false, () -> {
+            long total = 0;
             for (int i = offset; i < offset + length; i++) {
                 ByteBuffer b = srcs[i];
                 total += blocking ? socket.send(b) : socket.sendNow(b);
@@ -217,18 +180,40 @@ public final class ArraySocketChannel extends AbstractInterruptibleChannel
                     break;
                 }
             }
-            completed = true;
-        } catch (SocketException e) {
-            rethrowUnlessClosed(e);
-        } finally {
-            end(completed);
-        }
-        return total;
+            return total;
+        });
     }
 
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         return write(srcs, 0, srcs.length);
+    }
+
+    /** A read or write of the socket, counting bytes (-1: end of stream). */
+    @FunctionalInterface
+    private interface Transfer {
+        long run() throws IOException;
+    }
+
+    /**
+     * Runs {@code t} between {@code begin()} and {@code end()}, as an interruptible channel
+     * must: a close or interrupt meanwhile becomes end()'s AsynchronousCloseException or
+     * ClosedByInterruptException. A read that a close cut short (nothing read) counts as
+     * not completed; a write that returned has sent its bytes.
+     */
+    private long transfer(boolean reading, Transfer t) throws IOException {
+        boolean completed = false;
+        long n = 0;
+        try {
+            begin();
+            n = t.run();
+            completed = !reading || isOpen() || n > 0;
+        } catch (SocketException e) {
+            rethrowUnlessClosed(e);
+        } finally {
+            end(completed);
+        }
+        return n;
     }
 
     /** A failure caused by a concurrent close becomes end()'s AsynchronousCloseException. */
@@ -323,42 +308,19 @@ public final class ArraySocketChannel extends AbstractInterruptibleChannel
     @Override
     public <T> ArraySocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         ensureOpen();
-        if (name == StandardSocketOptions.SO_SNDBUF) {
-            socket.setSendBufferSize(RingSizes.clamp((Integer) value));
-        } else if (name == StandardSocketOptions.SO_RCVBUF) {
-            socket.setReceiveBufferSize(RingSizes.clamp((Integer) value));
-        } else if (name == StandardSocketOptions.TCP_NODELAY) {
-            noDelay = (Boolean) value;
-        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            keepAlive = (Boolean) value;
-        } else {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         ensureOpen();
-        Object v;
-        if (name == StandardSocketOptions.SO_SNDBUF) {
-            v = socket.sendBufferSize();
-        } else if (name == StandardSocketOptions.SO_RCVBUF) {
-            v = socket.receiveBufferSize();
-        } else if (name == StandardSocketOptions.TCP_NODELAY) {
-            v = noDelay;
-        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            v = keepAlive;
-        } else {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        return (T) v;
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return OPTIONS;
+        return options.supported();
     }
 
     @Override

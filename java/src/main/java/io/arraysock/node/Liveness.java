@@ -1,7 +1,7 @@
 package io.arraysock.node;
 
 import io.arraysock.format.NodeRecord;
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NodeState;
 import io.arraysock.medium.Medium;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.arraysock.node;
 
-import io.arraysock.medium.FileIdentity;
+import io.arraysock.medium.internal.FileIdentity;
 import io.arraysock.medium.Medium;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.arraysock.node;
 
-import io.arraysock.NodeSlotLostException;
+import io.arraysock.api.NodeSlotLostException;
 
 /**
  * Work the layers above run on the heartbeat thread, e.g. the socket layer's scan of the

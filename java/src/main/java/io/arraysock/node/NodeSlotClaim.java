@@ -1,9 +1,9 @@
 package io.arraysock.node;
 
-import io.arraysock.NoFreeNodeSlotException;
+import io.arraysock.api.NoFreeNodeSlotException;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
-import io.arraysock.format.NodeState;
+import io.arraysock.api.NodeState;
 import io.arraysock.format.Zeroing;
 import io.arraysock.medium.Medium;
 

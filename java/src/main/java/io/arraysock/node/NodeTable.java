@@ -1,6 +1,6 @@
 package io.arraysock.node;
 
-import io.arraysock.CorruptMediumException;
+import io.arraysock.api.CorruptMediumException;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
 import io.arraysock.format.NodeRecordCodec;

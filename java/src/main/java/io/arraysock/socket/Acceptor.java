@@ -1,5 +1,8 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.MediumFaultException;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -121,8 +124,12 @@ final class Acceptor implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (InternalError e) {
-                LOG.log(Level.ERROR, "acceptor of node " + layer.slot + " stops: " + layer.medium.faultOf(e).getMessage());
+            } catch (InternalError | MediumFaultException e) {
+                IOException cause = layer.medium.faultOf(e);
+                LOG.log(Level.ERROR, "acceptor of node " + layer.slot + " stops: " + cause.getMessage());
+                if (e instanceof MediumFaultException) {
+                    layer.node.ioFailed(cause);
+                }
                 return;
             } catch (RuntimeException e) {
                 if (closed) {
@@ -231,7 +238,7 @@ final class Acceptor implements AutoCloseable {
         }
         if (a == null) {
             LOG.log(Level.DEBUG, "refusing connect from {0}/{1} to port {2}: {3}", r.slot, r.index, listener.localPort(),
-                    SocketCore.refusalReason(refusal));
+                    ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
         layer.announceAnswer();

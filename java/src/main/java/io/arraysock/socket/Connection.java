@@ -1,5 +1,7 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockHeader;
+
 import java.net.SocketException;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;

@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.Medium;
 
@@ -33,9 +34,18 @@ final class ControlBlockTable {
     private final ThreadLocal<ByteBuffer> partitionBuffer;
 
     ControlBlockTable(NodeContext node) {
+        this(node, node.medium(), node.geometry());
+    }
+
+    /** A table to scan only, for an observer without a node of its own (it cannot write). */
+    ControlBlockTable(Medium medium, Geometry geometry) {
+        this(null, medium, geometry);
+    }
+
+    private ControlBlockTable(NodeContext node, Medium medium, Geometry geometry) {
         this.node = node;
-        this.medium = node.medium();
-        this.geometry = node.geometry();
+        this.medium = medium;
+        this.geometry = geometry;
         this.sectorSize = geometry.sectorSize();
         int partition = Math.toIntExact(geometry.partitionLength());
         this.partitionBuffer = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(partition).order(ByteOrder.LITTLE_ENDIAN));

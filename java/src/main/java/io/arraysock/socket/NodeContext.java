@@ -29,4 +29,12 @@ public interface NodeContext {
 
     /** Throws if this node is no longer attached (closed, or its slot was lost). */
     void checkAttached() throws IOException;
+
+    /**
+     * An I/O to the medium failed under the socket layer: what this node last wrote is
+     * unknown, so it stops writing (its slot is lost, its sockets fenced) and its peers see
+     * it dead within the liveness timeout. {@link #checkAttached()} then throws, with
+     * {@code cause} as the cause.
+     */
+    void ioFailed(IOException cause);
 }

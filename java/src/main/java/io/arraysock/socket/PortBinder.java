@@ -1,5 +1,7 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockHeader;
+
 import java.net.BindException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;

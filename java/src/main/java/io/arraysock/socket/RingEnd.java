@@ -1,6 +1,6 @@
 package io.arraysock.socket;
 
-import io.arraysock.IdleStrategy;
+import io.arraysock.api.IdleStrategy;
 import io.arraysock.medium.Medium;
 
 import java.nio.ByteBuffer;

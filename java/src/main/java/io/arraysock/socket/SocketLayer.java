@@ -1,8 +1,9 @@
 package io.arraysock.socket;
 
-import io.arraysock.IdleStrategy;
-import io.arraysock.SocketInfo;
-import io.arraysock.SocketType;
+import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecordDescriptor;
 import io.arraysock.medium.Medium;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
 
@@ -253,9 +255,7 @@ public final class SocketLayer implements Closeable {
      */
     public List<SocketInfo> snapshot(boolean allNodes) {
         List<SocketInfo> out = new ArrayList<>();
-        ControlBlockTable.Visitor v = (s, i, h) -> out.add(new SocketInfo(s, i, stateName(h.state()),
-                h.type() == TYPE_SEQPACKET ? SocketType.SEQPACKET : SocketType.STREAM, h.localPort(), h.peerSlot(),
-                h.remotePort(), h.txRingCapacity()));
+        ControlBlockTable.Visitor v = (s, i, h) -> out.add(info(s, i, h));
         if (allNodes) {
             for (int s = 0; s < geometry.nodeSlots(); s++) {
                 table.scanPartition(s, v);
@@ -264,6 +264,27 @@ public final class SocketLayer implements Closeable {
             table.scan(v);
         }
         return out;
+    }
+
+    /**
+     * The allocated blocks in the partitions of the node slots {@code slots} accepts, read
+     * without a node of our own and without writing (status).
+     */
+    public static List<SocketInfo> inspect(Medium medium, Geometry geometry, IntPredicate slots) {
+        ControlBlockTable table = new ControlBlockTable(medium, geometry);
+        List<SocketInfo> out = new ArrayList<>();
+        for (int s = 0; s < geometry.nodeSlots(); s++) {
+            if (slots.test(s)) {
+                table.scanPartition(s, (slot, i, h) -> out.add(info(slot, i, h)));
+            }
+        }
+        return out;
+    }
+
+    private static SocketInfo info(int slot, int index, ControlBlockHeader h) {
+        return new SocketInfo(slot, index, stateName(h.state()),
+                h.type() == TYPE_SEQPACKET ? SocketType.SEQPACKET : SocketType.STREAM, h.localPort(), h.peerSlot(),
+                h.remotePort(), h.txRingCapacity());
     }
 
     static String stateName(int state) {
@@ -287,10 +308,15 @@ public final class SocketLayer implements Closeable {
      * already be someone else's. Every socket becomes closed; peers saw us die already.
      */
     public void fence() {
+        fence(null);
+    }
+
+    /** {@link #fence()}, and the sockets' later calls fail with "Connection reset: {@code why}". */
+    public void fence(String why) {
         closed = true;
         acceptor.close(true);
         for (SocketCore s : open) {
-            s.fence();
+            s.fence(why);
         }
         open.clear();
         lingering.clear();

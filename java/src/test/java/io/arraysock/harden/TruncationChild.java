@@ -2,7 +2,7 @@ package io.arraysock.harden;
 
 import io.arraysock.ArraySocket;
 import io.arraysock.FormatOptions;
-import io.arraysock.SocketType;
+import io.arraysock.api.SocketType;
 import io.arraysock.StorageArray;
 
 import java.io.RandomAccessFile;

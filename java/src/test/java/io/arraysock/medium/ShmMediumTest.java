@@ -1,5 +1,6 @@
 package io.arraysock.medium;
 
+import io.arraysock.testkit.Await;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,12 @@ class ShmMediumTest {
     private static final long SIZE = 1 << 20;
     private static final long GIB = 1L << 30;
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
+    /** How soon a woken child must answer (generous: the machine may be loaded). */
+    private static final Duration WAKE_BOUND = Duration.ofSeconds(10);
+    /** How long the child's futex sleep may last unwoken: far beyond every bound of the test. */
+    private static final Duration FUTEX_SLEEP = Duration.ofMinutes(10);
+    /** The futex system call's number, as /proc/PID/task/TID/syscall prints it (x86-64: 202, arm64: 98). */
+    private static final String SYS_FUTEX = System.getProperty("os.arch").equals("aarch64") ? "98" : "202";
 
     private final List<String> created = new ArrayList<>();
 
@@ -45,6 +52,30 @@ class ShmMediumTest {
         for (String p : created) {
             Files.deleteIfExists(Path.of(p));
         }
+    }
+
+    @Test
+    void aReadOnlyMappingReadsAndRefusesEveryWriteWithoutFaulting() throws IOException {
+        String path = newPath();
+        try (ShmMedium rw = ShmMedium.create(path, SIZE, 0444); ShmMedium ro = ShmMedium.openReadOnly(path)) {
+            rw.putLongRelease(4096, 0x1122334455667788L);
+            assertEquals(0x1122334455667788L, ro.getLongAcquire(4096));
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.putLongRelease(4096, 1));
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.putIntRelease(4096, 1));
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.writeRelease(0, new byte[512], 0, 512));
+            // large enough for the native copy, which would fault on a PROT_READ page
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> ro.writeRelease(0, ByteBuffer.allocateDirect(64 << 10)));
+            assertThrows(java.nio.ReadOnlyBufferException.class, ro::preallocate);
+            assertEquals(0x1122334455667788L, rw.getLongAcquire(4096));
+        }
+    }
+
+    @Test
+    void createRefusesMoreThanItsTmpfsHasFree() throws IOException {
+        String path = newPath();
+        long free = Files.getFileStore(Path.of("/dev/shm")).getUsableSpace();
+        assertThrows(io.arraysock.api.NoSpaceException.class, () -> ShmMedium.create(path, (free / 512 + 1024) * 512));
+        assertTrue(!Files.exists(Path.of(path)));
     }
 
     @Test
@@ -191,20 +222,48 @@ class ShmMediumTest {
         }
     }
 
-    /** Another process maps the segment, sleeps on a futex word, and reports what it saw when woken. */
+    /**
+     * Another process maps the segment, sleeps on a futex word, and reports what it saw when
+     * woken. Its sleep is bounded by {@link #FUTEX_SLEEP}, far beyond {@link #WAKE_BOUND}, so
+     * a lost wake cannot pass slowly: the answer must come within the bound, timed from the
+     * wake. The wake is sent only once the child's thread is seen inside the shared-futex wait.
+     */
     @Test
     void aChildProcessIsWokenAndSeesTheWrite() throws Exception {
         String path = newPath();
         try (ShmMedium m = ShmMedium.create(path, SIZE);
-             ChildJvm child = ChildJvm.start(ShmFutexChild.class, path)) {
-            assertEquals("waiting", child.readLine(CHILD_TIMEOUT), child.describe());
-            Thread.sleep(200); // let it reach the futex
+             ChildJvm child = ChildJvm.start(ShmFutexChild.class, path, Long.toString(FUTEX_SLEEP.toMillis()))) {
+            String hello = child.readLine(CHILD_TIMEOUT);
+            assertTrue(hello != null && hello.startsWith("waiting "), hello + " " + child.describe());
+            long tid = Long.parseLong(hello.substring("waiting ".length()));
+            awaitSharedFutexWait(child.pid(), tid, CHILD_TIMEOUT);
+
+            long woken = System.nanoTime();
             m.putLongRelease(ShmFutexChild.PAYLOAD_OFFSET, 0x5eed_cafe_f00dL);
             m.putIntRelease(ShmFutexChild.FLAG_OFFSET, 42);
             m.wake(ShmFutexChild.FLAG_OFFSET);
-            assertEquals("saw 42 " + 0x5eed_cafe_f00dL, child.readLine(CHILD_TIMEOUT));
+            String answer = child.readLine(WAKE_BOUND);
+            long millis = (System.nanoTime() - woken) / 1_000_000;
+            assertEquals("saw 42 " + 0x5eed_cafe_f00dL, answer, "no answer " + millis + " ms after the wake (the child sleeps "
+                    + FUTEX_SLEEP + " unless woken): " + child.describe());
+            assertTrue(millis < WAKE_BOUND.toMillis(), "woken after " + millis + " ms");
             assertEquals(0, child.waitFor(CHILD_TIMEOUT), child.describe());
         }
+    }
+
+    /**
+     * Waits until thread {@code tid} of {@code pid} sits in a futex wait on a shared word:
+     * /proc's syscall file names the futex call with a FUTEX_WAIT op (0), not
+     * the FUTEX_PRIVATE_FLAG waits of the JVM's own locks and parking.
+     */
+    private static void awaitSharedFutexWait(long pid, long tid, Duration timeout) throws Exception {
+        Path syscall = Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "syscall");
+        String[] seen = {""};
+        Await.until(timeout, () -> {
+            seen[0] = Files.readString(syscall).trim();
+            String[] f = seen[0].split(" ");
+            return f.length > 2 && f[0].equals(SYS_FUTEX) && f[2].equals("0x0");
+        }, () -> "the child's thread " + tid + " in a shared futex wait; /proc says: " + seen[0]);
     }
 
     private static byte[] random(int length, long seed) {

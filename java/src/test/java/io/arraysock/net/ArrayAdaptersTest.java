@@ -1,8 +1,7 @@
 package io.arraysock.net;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,17 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** What only array sockets have: array addresses, the address styles, the channel of a socket, ring-size options. */
 class ArrayAdaptersTest {
     private static final long WAIT_SECONDS = 20;
-    private static ShmArray array;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        array = ShmArray.create();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        array.close();
-    }
+    @RegisterExtension
+    static final ShmArray array = ShmArray.perClass();
 
     @Test
     void arrayAddressesParseAndPrint() {

@@ -1,9 +1,9 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.SocketType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.arraysock.api.SocketType;
+import io.arraysock.testkit.BlockedCall;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,10 +19,10 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -45,17 +45,8 @@ class ChannelContractTest {
         void shutdownInput() throws IOException;
     }
 
-    private static ShmArray array;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        array = ShmArray.create();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        array.close();
-    }
+    @RegisterExtension
+    static final ShmArray array = ShmArray.perClass();
 
     private static Chan[] pair(Kind k) throws Exception {
         return k == Kind.TCP ? tcpPair() : arrayPair();
@@ -277,17 +268,11 @@ class ChannelContractTest {
     void closingWhileAReadIsBlockedThrowsAsynchronousCloseException(Kind k) throws Exception {
         Chan[] p = pair(k);
         try {
-            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return p[1].read(ByteBuffer.allocate(4));
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            Thread.sleep(200);
+            BlockedCall<Integer> read = BlockedCall.start("reader", () -> p[1].read(ByteBuffer.allocate(4)))
+                    .awaitBlockedIn(p[1], "read", Duration.ofSeconds(WAIT_SECONDS));
             p[1].close();
-            ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(WAIT_SECONDS, TimeUnit.SECONDS));
-            assertEquals(AsynchronousCloseException.class, e.getCause().getCause().getClass());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(AsynchronousCloseException.class, e.getCause().getClass());
         } finally {
             closeAll(p);
         }
@@ -298,20 +283,11 @@ class ChannelContractTest {
     void interruptingABlockedReadClosesTheChannel(Kind k) throws Exception {
         Chan[] p = pair(k);
         try {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    p[1].read(ByteBuffer.allocate(4));
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            });
-            reader.start();
-            Thread.sleep(200);
-            reader.interrupt();
-            reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            assertFalse(reader.isAlive());
-            assertInstanceOf(ClosedByInterruptException.class, failure.get());
+            BlockedCall<Integer> read = BlockedCall.start("reader", () -> p[1].read(ByteBuffer.allocate(4)))
+                    .awaitBlockedIn(p[1], "read", Duration.ofSeconds(WAIT_SECONDS));
+            read.thread().interrupt();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(ClosedByInterruptException.class, e.getCause());
             assertFalse(p[1].isOpen());
         } finally {
             closeAll(p);

@@ -1,8 +1,7 @@
 package io.arraysock.net;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -27,17 +26,8 @@ class RoutingTest {
     private static final long WAIT_SECONDS = 20;
     private static final String MISSING = "/dev/shm/arraysock-net-missing-array";
 
-    private static ShmArray array;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        array = ShmArray.create();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        array.close();
-    }
+    @RegisterExtension
+    static final ShmArray array = ShmArray.perClass();
 
     /** Accepts one connection and answers each byte with byte+1 until EOF; returns the server's kind. */
     private static CompletableFuture<Transport> serveOnce(ServerSocket ss) {

@@ -1,7 +1,7 @@
 package io.arraysock.net;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.arraysock.testkit.BlockedCall;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,17 +35,8 @@ class SocketContractTest {
 
     enum Kind { TCP, ARRAY }
 
-    private static ShmArray array;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        array = ShmArray.create();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        array.close();
-    }
+    @RegisterExtension
+    static final ShmArray array = ShmArray.perClass();
 
     private static SocketFactory clients(Kind k) {
         return k == Kind.TCP ? SocketFactory.getDefault() : new ArraySocketFactory(array.path);
@@ -199,17 +191,11 @@ class SocketContractTest {
         Socket[] p = pair(k);
         try {
             InputStream in = p[1].getInputStream();
-            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return in.read();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            Thread.sleep(200);
+            BlockedCall<Integer> read = BlockedCall.start("reader", in::read)
+                    .awaitBlockedIn(in, "read", Duration.ofSeconds(WAIT_SECONDS));
             p[1].close();
-            ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(WAIT_SECONDS, TimeUnit.SECONDS));
-            assertInstanceOf(SocketException.class, e.getCause().getCause());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(SocketException.class, e.getCause());
         } finally {
             closeAll(p);
         }
@@ -238,18 +224,12 @@ class SocketContractTest {
             ss.setSoTimeout(200);
             assertThrows(SocketTimeoutException.class, ss::accept);
             ss.setSoTimeout(0);
-            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ss.accept();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            Thread.sleep(200);
+            BlockedCall<Socket> accepted = BlockedCall.start("acceptor", ss::accept)
+                    .awaitBlockedIn(ss, "accept", Duration.ofSeconds(WAIT_SECONDS));
             ss.close();
             assertTrue(ss.isClosed());
-            ExecutionException e = assertThrows(ExecutionException.class, () -> accepted.get(WAIT_SECONDS, TimeUnit.SECONDS));
-            assertInstanceOf(SocketException.class, e.getCause().getCause());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> accepted.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(SocketException.class, e.getCause());
         }
     }
 

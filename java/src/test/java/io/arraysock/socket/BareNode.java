@@ -14,6 +14,7 @@ final class BareNode implements NodeContext {
     private final int slot;
     private final long incarnation = ThreadLocalRandom.current().nextLong() | 1;
     private final Map<Integer, Long> live;
+    private volatile java.io.IOException failed;
 
     BareNode(Medium medium, Geometry geometry, int slot, Map<Integer, Long> live) throws java.io.IOException {
         this.medium = medium;
@@ -59,6 +60,15 @@ final class BareNode implements NodeContext {
     }
 
     @Override
-    public void checkAttached() {
+    public void checkAttached() throws java.io.IOException {
+        java.io.IOException cause = failed;
+        if (cause != null) {
+            throw new java.io.IOException("node " + slot + " stopped after a failed I/O", cause);
+        }
+    }
+
+    @Override
+    public void ioFailed(java.io.IOException cause) {
+        failed = cause;
     }
 }

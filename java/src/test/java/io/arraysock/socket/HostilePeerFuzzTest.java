@@ -5,23 +5,32 @@ import io.arraysock.format.Geometry;
 import io.arraysock.format.RecordSeal;
 import io.arraysock.medium.ShmMedium;
 
+import io.arraysock.api.MessageTooLargeException;
+
 import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A hostile peer, fuzzed: a connection is set up on a small shm array, then the fuzzer
  * writes what it likes into the peer's control block (tail, head, flags, events, any
  * header field, resealed or not) and ring (frame lengths, bytes), interleaved with real
  * traffic and with the victim's receive, send and peer checks. The rule for the victim
- * (the client): every call returns normally or throws an {@link IOException} with a
- * message (SocketException, SocketTimeoutException, MessageTooLargeException...); never
- * another exception type, an out-of-bounds access (ShmMedium checks every offset), a hang
- * (only non-blocking calls and a receive with a 2 ms timeout) or a crash.
+ * (the client): every call returns a count within range (a stream receive moves 0..capacity
+ * bytes and says so; a message is no longer than the ring) or throws a typed exception
+ * (SocketException, MessageTooLargeException for a length the ring could hold, and
+ * SocketTimeoutException only from the timed receive; see {@link Victim#assertTyped});
+ * never another exception type, an out-of-bounds access (ShmMedium checks every offset), a
+ * hang (only non-blocking calls and a receive with a 2 ms timeout) or a crash.
  *
  * <p>Input layout: byte 0 bit 0 picks stream or seqpacket; then operations of 10 bytes
  * each: opcode, argument, 8-byte little-endian value (see {@link #step}).
@@ -87,6 +96,7 @@ class HostilePeerFuzzTest {
         private final long ownBlock;
         private final long ring;
         private final long mask;
+        private final long ringCapacity;
 
         Victim(ShmMedium medium, int type, SocketCore client, SocketCore server) {
             this.medium = medium;
@@ -97,6 +107,7 @@ class HostilePeerFuzzTest {
             this.ownBlock = GEOMETRY.controlBlockOffset(client.localNode(), client.index);
             this.ring = server.header().txRingOffset();
             this.mask = server.header().txRingCapacity() - 1;
+            this.ringCapacity = server.header().txRingCapacity();
         }
 
         void step(int op, int arg, long value) throws IOException {
@@ -111,7 +122,7 @@ class HostilePeerFuzzTest {
                 case 7 -> serverSends(arg);
                 case 8 -> client(this::receiveNow);
                 case 9 -> client(() -> sendNow(arg));
-                case 10 -> client(this::receiveWithin2ms);
+                case 10 -> timedClient(() -> receiveWithin2ms(arg));
                 case 11 -> medium.putIntRelease(peerBlock + ((arg & 1) == 0 ? TX_EVENTS_OFFSET : RX_EVENTS_OFFSET), (int) value);
                 default -> client(() -> {
                     if ((arg & 1) == 0) {
@@ -152,16 +163,16 @@ class HostilePeerFuzzTest {
                     server.sendMessage(src, false);
                 }
             } catch (IOException e) {
-                assertNotNull(e.getMessage());
+                assertTyped(e, false);
             }
         }
 
         private void receiveNow() throws IOException {
             ByteBuffer dst = ByteBuffer.allocate(5000);
             if (type == TYPE_STREAM) {
-                client.receive(dst, false);
+                assertStreamReceived(client.receive(dst, false), dst);
             } else {
-                client.receiveMessage(dst, false, (dst.capacity() & 1) == 0);
+                assertMessageReceived(client.receiveMessage(dst, false, true), dst, false);
             }
         }
 
@@ -174,27 +185,65 @@ class HostilePeerFuzzTest {
             }
         }
 
-        private void receiveWithin2ms() throws IOException {
+        private void receiveWithin2ms(int arg) throws IOException {
             client.receiveTimeout(2);
             try {
                 ByteBuffer dst = ByteBuffer.allocate(100);
                 if (type == TYPE_STREAM) {
-                    client.receive(dst, true);
+                    assertStreamReceived(client.receive(dst, true), dst);
                 } else {
-                    client.receiveMessage(dst, true, true);
+                    assertMessageReceived(client.receiveMessage(dst, true, (arg & 1) == 0), dst, true);
                 }
             } finally {
                 client.receiveTimeout(0);
             }
         }
 
-        /** The rule: an IOException with a message is fine; anything else escapes and is a finding. */
+        /** A non-blocking call of the victim: it returns, or throws a typed IOException; anything else escapes and is a finding. */
         void client(Call call) {
             try {
                 call.run();
             } catch (IOException e) {
-                assertNotNull(e.getMessage(), "an IOException says why");
+                assertTyped(e, false);
             }
+        }
+
+        /** A call with a timeout: as {@link #client}, and it may also time out. */
+        void timedClient(Call call) {
+            try {
+                call.run();
+            } catch (IOException e) {
+                assertTyped(e, true);
+            }
+        }
+
+        /**
+         * What a damaged peer may cause: a {@link SocketException} (reset, closed, bad peer
+         * data), a {@link MessageTooLargeException} naming a length the ring could hold, or
+         * (only where the call waits) a {@link SocketTimeoutException}; never a bare
+         * IOException or another kind, which would mean a fault went untranslated.
+         */
+        private void assertTyped(IOException e, boolean mayTimeOut) {
+            if (e instanceof SocketTimeoutException) {
+                assertTrue(mayTimeOut, "a non-blocking call timed out: " + e);
+            } else if (e instanceof MessageTooLargeException m) {
+                assertTrue(m.messageLength() >= 0 && m.messageLength() <= ringCapacity,
+                        "a message of " + m.messageLength() + " bytes cannot be in a ring of " + ringCapacity);
+            } else {
+                assertInstanceOf(SocketException.class, e, "untyped failure: " + e);
+            }
+        }
+
+        /** A stream receive moved what it says, within the buffer: -1 (end), or 0..capacity bytes. */
+        private static void assertStreamReceived(int n, ByteBuffer dst) {
+            assertTrue(n >= -1 && n <= dst.capacity(), "received " + n + " into " + dst.capacity() + " bytes");
+            assertEquals(Math.max(n, 0), dst.position(), "said " + n + ", moved " + dst.position());
+        }
+
+        /** A message receive gives a length the ring could hold, and copies what fits of it. */
+        private void assertMessageReceived(long n, ByteBuffer dst, boolean blocking) {
+            assertTrue(n >= (blocking ? -1 : -2) && n <= ringCapacity, "message length " + n + ", ring " + ringCapacity);
+            assertEquals(n < 0 ? 0 : Math.min(n, dst.capacity()), dst.position(), "said " + n + ", moved " + dst.position());
         }
     }
 }

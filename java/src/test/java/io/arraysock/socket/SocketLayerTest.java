@@ -140,7 +140,7 @@ class SocketLayerTest {
     void tooSmallBufferLeavesTheMessageQueued() throws Exception {
         SocketCore[] p = connectedPair(SEQPACKET, 7002);
         p[0].sendMessage(ByteBuffer.wrap(new byte[100]), true);
-        assertThrows(io.arraysock.MessageTooLargeException.class, () -> p[1].receiveMessage(ByteBuffer.allocate(10), true, false));
+        assertThrows(io.arraysock.api.MessageTooLargeException.class, () -> p[1].receiveMessage(ByteBuffer.allocate(10), true, false));
         assertEquals(100, p[1].receiveMessage(ByteBuffer.allocate(100), true, false));
         p[0].sendMessage(ByteBuffer.wrap(new byte[100]), true);
         ByteBuffer small = ByteBuffer.allocate(10);

@@ -1,7 +1,5 @@
 package io.arraysock.testkit;
 
-import io.arraysock.cli.JavaCommand;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * namespace of its own ({@code unshare --net}), so only the storage joins it to the test.
  */
 public final class ChildJvm implements AutoCloseable {
+    /** Lets JNA load the C layer without the JDK's restricted-method warning (JDK 24+; 17 accepts it). */
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
     private static final String EOF = "\u0000EOF";
 
     private final Process process;
@@ -66,7 +66,9 @@ public final class ChildJvm implements AutoCloseable {
             cmd.add("unshare");
             cmd.add("--net");
         }
-        cmd.addAll(JavaCommand.of(List.of("-Xmx512m", "-XX:+UseSerialGC"), main, args));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", NATIVE_ACCESS, "-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
         Path err = Files.createTempFile("arraysock-child-", ".stderr");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         return new ChildJvm(main.getSimpleName() + "#" + p.pid(), p, err);

@@ -1,18 +1,10 @@
 package io.arraysock.testkit;
 
-import org.junit.jupiter.api.Assumptions;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
- * The loop devices that block-medium tests run on, attached by {@code scripts/loopdev.sh}
- * (CI does it in {@code .ci/run}) and named by the environment:
- * {@code ARRAYSOCK_LOOP_A} and {@code ARRAYSOCK_LOOP_B}, two loop devices over one backing
- * file, both with {@code --direct-io=on}: two "hosts" with separate caches.
- *
- * <p>Where they are absent a test is skipped with the reason, except in CI
- * ({@code -Darraysock.test.requireLoop=true}, set from {@code $CI}), where absence fails.
+ * The loop devices that single-device and loop-only block tests run on: the
+ * {@linkplain BlockPair#LOOP loop pair}, two loop devices over one backing file, both with
+ * {@code --direct-io=on} (two "hosts" with separate caches). Tests that cross hosts should
+ * run on every {@link BlockPair} instead.
  */
 public final class LoopDevices {
     private LoopDevices() {
@@ -23,35 +15,17 @@ public final class LoopDevices {
     }
 
     public static Pair pair() {
-        return new Pair(device("ARRAYSOCK_LOOP_A"), device("ARRAYSOCK_LOOP_B"));
+        BlockPair.Nodes nodes = BlockPair.LOOP.nodes();
+        return new Pair(nodes.first(), nodes.second());
     }
 
     /** One loop device (the pair's first). */
     public static String single() {
-        return device("ARRAYSOCK_LOOP_A");
+        return BlockPair.LOOP.nodes().first();
     }
 
     /** Whether this process may create network namespaces (root). */
     public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static String device(String variable) {
-        String path = System.getenv(variable);
-        String why = null;
-        if (path == null || path.isEmpty()) {
-            why = variable + " is not set: run 'sudo scripts/loopdev.sh attach' and export what it prints";
-        } else if (!Files.exists(Path.of(path))) {
-            why = variable + "=" + path + " does not exist";
-        } else if (!Files.isReadable(Path.of(path)) || !Files.isWritable(Path.of(path))) {
-            why = variable + "=" + path + " is not readable and writable by " + System.getProperty("user.name");
-        }
-        if (why != null) {
-            if (Boolean.getBoolean("arraysock.test.requireLoop")) {
-                throw new AssertionError("block-medium tests must run in CI, but " + why);
-            }
-            Assumptions.abort("needs loop devices (root): " + why);
-        }
-        return path;
     }
 }

@@ -1,6 +1,5 @@
 package io.arraysock.medium.internal;
 
-import io.arraysock.medium.FileIdentity;
 
 /**
  * What {@code as_fstat} reports of an open file. For a block device {@code size} is the

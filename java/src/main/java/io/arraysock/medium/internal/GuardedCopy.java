@@ -4,7 +4,10 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Copies between a shared mapping and a direct buffer with the C library's {@code memcpy}
@@ -23,6 +26,9 @@ public final class GuardedCopy {
     public static final int MIN_LENGTH = 4096;
     private static final System.Logger LOG = System.getLogger(GuardedCopy.class.getName());
     private static final boolean AVAILABLE = init();
+    /** The C layer's count of SIGBUS signals it passed on to the JVM; null if unavailable. */
+    private static final ByteBuffer FAULTS = AVAILABLE ? faultCounter() : null;
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private GuardedCopy() {
     }
@@ -36,6 +42,21 @@ public final class GuardedCopy {
             LOG.log(System.Logger.Level.WARNING, "native copies unavailable, shared-memory rings use the JVM's copy: " + e);
             return false;
         }
+    }
+
+    private static ByteBuffer faultCounter() {
+        return new Pointer(NativeLayer.as_fault_counter()).getByteBuffer(0, Long.BYTES);
+    }
+
+    /**
+     * How many faulting accesses (SIGBUS) the JVM has been handed so far in this process,
+     * mapped or not into an array. The JVM lets a fault in compiled Java code carry on with
+     * garbage and raises its InternalError later, at a safepoint that may come after the
+     * library call returned: a change of this count at the end of a call is how the call
+     * learns, in time, that an access may have faulted. -1 when the C layer is unavailable.
+     */
+    public static long faultCount() {
+        return FAULTS == null ? -1 : (long) LONG.getAcquire(FAULTS, 0);
     }
 
     /** Whether {@code buffer}'s next {@code length} bytes should be copied natively. */

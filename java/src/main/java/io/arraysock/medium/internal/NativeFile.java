@@ -10,7 +10,7 @@ import static io.arraysock.medium.internal.NativeConstants.*;
 
 /**
  * An open file descriptor with what both media need of it: its size and kind, OFD locks,
- * and errors that name the call and the path. Not for the hot path.
+ * whole reads and writes, and errors that name the call and the path.
  */
 public final class NativeFile implements Closeable {
     private final String path;
@@ -82,6 +82,20 @@ public final class NativeFile implements Closeable {
         }
     }
 
+    /**
+     * Backs [offset, offset + length) with real pages (tmpfs) or blocks now, so that no later
+     * touch of it can fail for want of space.
+     *
+     * @throws io.arraysock.api.NoSpaceException when the file system cannot hold it (ENOSPC)
+     */
+    public void allocate(long offset, long length) throws IOException {
+        try {
+            NativeLayer.as_fallocate(fd, offset, length);
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("fallocate(" + length + " bytes at " + offset + ")", path, e);
+        }
+    }
+
     public void chmod(int mode) throws IOException {
         try {
             NativeLayer.as_fchmod(fd, mode);
@@ -96,6 +110,42 @@ public final class NativeFile implements Closeable {
             return NativeLayer.as_mmap(fd, length, offset);
         } catch (LastErrorException e) {
             throw NativeErrors.toIOException("mmap(" + length + " bytes at " + offset + ")", path, e);
+        }
+    }
+
+    /** Maps [offset, offset + length) shared, read-only (the file may be open read-only); returns the address. */
+    public long mapReadOnly(long offset, long length) throws IOException {
+        try {
+            return NativeLayer.as_mmap_readonly(fd, length, offset);
+        } catch (LastErrorException e) {
+            throw NativeErrors.toIOException("mmap(PROT_READ, " + length + " bytes at " + offset + ")", path, e);
+        }
+    }
+
+    /**
+     * Reads exactly {@code length} bytes at {@code offset} into native memory at {@code buffer}.
+     *
+     * @throws io.arraysock.api.StoragePathFailedException when the device fails the read
+     *     (or ends before it)
+     */
+    public void pread(long buffer, long length, long offset) throws IOException {
+        try {
+            NativeLayer.as_pread(fd, buffer, length, offset);
+        } catch (LastErrorException e) {
+            throw NativeErrors.ioFailed("pread", path, offset, length, e);
+        }
+    }
+
+    /**
+     * Writes exactly {@code length} bytes from native memory at {@code buffer} to {@code offset}.
+     *
+     * @throws io.arraysock.api.StoragePathFailedException when the device fails the write
+     */
+    public void pwrite(long buffer, long length, long offset) throws IOException {
+        try {
+            NativeLayer.as_pwrite(fd, buffer, length, offset);
+        } catch (LastErrorException e) {
+            throw NativeErrors.ioFailed("pwrite", path, offset, length, e);
         }
     }
 

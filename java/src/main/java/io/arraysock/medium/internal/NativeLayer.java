@@ -64,11 +64,15 @@ public final class NativeLayer {
 
     public static native int as_fchmod(int fd, int mode) throws LastErrorException;
 
+    public static native int as_fallocate(int fd, long offset, long length) throws LastErrorException;
+
     public static native int as_fstat(int fd, Pointer info) throws LastErrorException;
 
     public static native long as_statfs_type(String path) throws LastErrorException;
 
     public static native long as_mmap(int fd, long length, long offset) throws LastErrorException;
+
+    public static native long as_mmap_readonly(int fd, long length, long offset) throws LastErrorException;
 
     public static native int as_munmap(long address, long length) throws LastErrorException;
 
@@ -96,6 +100,9 @@ public final class NativeLayer {
     public static native int as_ofd_probe(int fd, long offset, long length) throws LastErrorException;
 
     public static native int as_copy_init() throws LastErrorException;
+
+    /** Address of the count of SIGBUS signals passed on to the JVM's handler (an int64). */
+    public static native long as_fault_counter();
 
     /** Hot path: no errno capture; returns -1 when a page vanished under the copy. */
     public static native int as_copy(long destination, long source, long length);

@@ -1,0 +1,62 @@
+package io.arraysock.cli;
+
+import io.arraysock.ArrayInspector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code arraysock status}: who is attached, which sockets exist, what is free. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows an array's nodes (slot, host, pid, liveness, heartbeat age), its sockets "
+                + "(node, type, state, local port, peer, ring size) and its free capacity.",
+                "It only reads: it takes no node slot and writes nothing. A node on another host is judged by its "
+                        + "heartbeat, so the first look waits up to the array's liveness timeout (2 s by default) to tell "
+                        + "live from dead. A DEAD node's slot is reclaimable: the next attach takes it."})
+final class StatusCommand implements Callable<Integer> {
+    /** ANSI: cursor home, clear screen; what watch(1) does between refreshes. */
+    private static final String CLEAR = "\033[H\033[2J";
+    private static final long WATCH_INTERVAL_MS = 1000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "the array: a segment (/dev/shm/NAME) or a device")
+    String path;
+
+    @Option(names = "--json", description = "one JSON object (one per line with --watch)")
+    boolean json;
+
+    @Option(names = "--watch", description = "refresh every second until interrupted")
+    boolean watch;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ArrayInspector inspector = ExitCleanup.closeAtExit(ArrayInspector.open(path))) {
+            boolean first = true;
+            do {
+                // one-shot: settle remote nodes; watching: the next refreshes settle them
+                StatusTable.Snapshot s = new StatusTable.Snapshot(inspector.inspect(first && !watch));
+                first = false;
+                if (json) {
+                    out.println(StatusTable.json(s));
+                } else {
+                    if (watch) {
+                        out.print(CLEAR);
+                    }
+                    StatusTable.print(s, out);
+                }
+                out.flush();
+                if (watch) {
+                    Thread.sleep(WATCH_INTERVAL_MS);
+                }
+            } while (watch);
+        }
+        return ExitCode.OK;
+    }
+}

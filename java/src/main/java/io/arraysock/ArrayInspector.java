@@ -1,0 +1,89 @@
+package io.arraysock;
+
+import io.arraysock.api.NodeInfo;
+import io.arraysock.api.SocketInfo;
+import io.arraysock.format.Geometry;
+import io.arraysock.format.Superblock;
+import io.arraysock.format.SuperblockCodec;
+import io.arraysock.medium.Media;
+import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumFaultException;
+import io.arraysock.node.NodeCensus;
+import io.arraysock.socket.SocketLayer;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Looks at an array without attaching: no node slot, no lock, not a byte written, a segment
+ * mapped read-only (so a segment one may only read can be inspected; a block device is
+ * still opened read-write, as for attaching). What
+ * {@code arraysock status} uses, so that looking never takes a slot, and never claims the
+ * slot of a dead node it is about to report). Repeated {@link #inspect} calls accumulate
+ * liveness evidence, as an attached node's would.
+ */
+public final class ArrayInspector implements Closeable {
+    /** One look at the array. {@code nodes} holds every slot not FREE; {@code sockets} those of live (or unknown) nodes. */
+    public record Inspection(String path, UUID uuid, Geometry geometry, List<NodeInfo> nodes, List<SocketInfo> sockets) {
+    }
+
+    private final Medium medium;
+    private final Superblock superblock;
+    private final NodeCensus census;
+
+    private ArrayInspector(Medium medium, Superblock superblock) {
+        this.medium = medium;
+        this.superblock = superblock;
+        this.census = new NodeCensus(medium, superblock);
+    }
+
+    /**
+     * Opens {@code path} and validates its superblock.
+     *
+     * @throws io.arraysock.api.NotAnArrayException and the other errors of {@link StorageArray#attach}
+     *         about the superblock
+     */
+    public static ArrayInspector open(String path) throws IOException {
+        Medium m = Media.openToInspect(path);
+        try {
+            return new ArrayInspector(m, SuperblockCodec.read(m));
+        } catch (IOException | RuntimeException e) {
+            Exception thrown = MediumFaultException.unwrap(e);
+            try {
+                m.close();
+            } catch (IOException ce) {
+                thrown.addSuppressed(ce);
+            }
+            if (thrown instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) thrown;
+        }
+    }
+
+    /**
+     * Reads the node table and the sockets now. With {@code settle}, first watches remote
+     * nodes for up to one liveness timeout until each is ALIVE or DEAD; without, those not
+     * yet watched long enough are UNKNOWN.
+     */
+    public Inspection inspect(boolean settle) throws IOException {
+        try {
+            List<NodeInfo> nodes = settle ? census.settled() : census.now();
+            Set<Integer> held = nodes.stream().filter(n -> n.liveness() != NodeInfo.Liveness.DEAD).map(NodeInfo::slot)
+                    .collect(Collectors.toSet());
+            List<SocketInfo> sockets = SocketLayer.inspect(medium, superblock.geometry(), held::contains);
+            return new Inspection(medium.path(), superblock.uuid(), superblock.geometry(), nodes, sockets);
+        } catch (InternalError | MediumFaultException e) {
+            throw medium.faultOf(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        medium.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.arraysock.socket;
+
+import io.arraysock.api.MessageTooLargeException;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+
+/**
+ * The receiving direction of a connection: stream bytes or whole messages out of the
+ * peer's ring, and the wait for data when it is empty, bounded by the receive timeout.
+ * One receiver at a time (the socket's contract), so the wait state needs no lock. Before
+ * each wait the consumer publishes a head it held back, so the sender sees all the room
+ * there is.
+ */
+final class ReceivePath {
+    private final SocketCore socket;
+    private final Connection connection;
+    private final RingConsumer consumer;
+    private final IdleLoop loop;
+
+    ReceivePath(SocketCore socket, Connection connection, boolean wakeups) {
+        this.socket = socket;
+        this.connection = connection;
+        this.consumer = connection.consumer;
+        this.loop = new IdleLoop(socket, connection, wakeups);
+    }
+
+    /** Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0, or -1 (non-blocking). */
+    int receive(ByteBuffer dst, boolean blocking, long timeoutNanos) throws IOException {
+        loop.reset();
+        while (true) {
+            int n = consumer.poll(dst);
+            if (n > 0 || !dst.hasRemaining()) {
+                return n;
+            }
+            if (consumer.peerEnded()) {
+                n = consumer.poll(dst);
+                return n > 0 ? n : -1;
+            }
+            if (!awaitData(blocking, timeoutNanos)) {
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * One message: its length (0 is an empty message), -1 at end of stream, or
+     * {@link RingConsumer#EMPTY} when there is none yet (non-blocking only).
+     *
+     * @throws MessageTooLargeException when it does not fit {@code dst} and {@code truncate}
+     *     is false; the message stays queued
+     */
+    long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate, long timeoutNanos) throws IOException {
+        int room = dst.remaining();
+        loop.reset();
+        while (true) {
+            long len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
+            if (len == RingConsumer.EMPTY && consumer.peerEnded()) {
+                len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
+                if (len == RingConsumer.EMPTY) {
+                    return -1;
+                }
+            }
+            if (len != RingConsumer.EMPTY) {
+                if (len > room && !truncate) {
+                    throw new MessageTooLargeException(len, room);
+                }
+                return len;
+            }
+            if (!awaitData(blocking, timeoutNanos)) {
+                return RingConsumer.EMPTY;
+            }
+        }
+    }
+
+    /** Bytes readable now without waiting. */
+    long available() throws IOException {
+        return consumer.available();
+    }
+
+    /** One round of waiting for data; false when the caller must not wait. */
+    private boolean awaitData(boolean blocking, long timeoutNanos) throws IOException {
+        consumer.publishHead();
+        long waited = loop.tick();
+        if (!blocking) {
+            return false;
+        }
+        long left = Long.MAX_VALUE;
+        if (timeoutNanos > 0) {
+            left = timeoutNanos - waited;
+            if (left <= 0) {
+                throw new SocketTimeoutException("Read timed out");
+            }
+        }
+        socket.ensureOpen();
+        if (!socket.isInputShutdown()) {
+            loop.idle(left, consumer);
+        }
+        return true;
+    }
+}

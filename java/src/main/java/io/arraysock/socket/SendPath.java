@@ -1,0 +1,76 @@
+package io.arraysock.socket;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+
+/**
+ * The sending direction of a connection: stream bytes or whole messages into our ring,
+ * and the wait for room when it is full. One sender at a time (the socket's contract), so
+ * the wait state needs no lock. A peer that shut its input takes no more bytes: like TCP,
+ * they vanish; once it closed, the pipe is broken.
+ */
+final class SendPath {
+    private final SocketCore socket;
+    private final RingProducer producer;
+    private final IdleLoop loop;
+
+    SendPath(SocketCore socket, Connection connection, boolean wakeups) {
+        this.socket = socket;
+        this.producer = connection.producer;
+        this.loop = new IdleLoop(socket, connection, wakeups);
+    }
+
+    /** Stream bytes. Blocking: sends all of {@code src}. Non-blocking: what fits now (maybe 0). */
+    int send(ByteBuffer src, boolean blocking) throws IOException {
+        int total = 0;
+        loop.reset();
+        while (src.hasRemaining()) {
+            int n = producer.offer(src);
+            if (n > 0) {
+                total += n;
+                loop.reset();
+            } else if (producer.peerShut()) {
+                return total + discardOrFail(src);
+            } else if (!awaitRoom(blocking)) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
+    boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+        loop.reset();
+        while (!producer.offerMessage(src)) {
+            if (producer.peerShut()) {
+                discardOrFail(src);
+                return true;
+            }
+            if (!awaitRoom(blocking)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One round of waiting for room; false when the caller must not wait. */
+    private boolean awaitRoom(boolean blocking) throws IOException {
+        loop.tick();
+        if (!blocking) {
+            return false;
+        }
+        producer.publishTail(); // block medium: the consumer may need it before we write again
+        loop.idle(Long.MAX_VALUE, producer);
+        return true;
+    }
+
+    private int discardOrFail(ByteBuffer src) throws SocketException {
+        if ((loop.checkPeer() & Connection.PEER_CLOSED) != 0) {
+            throw new SocketException("Broken pipe: the peer closed the connection");
+        }
+        int n = src.remaining();
+        src.position(src.limit());
+        return n;
+    }
+}

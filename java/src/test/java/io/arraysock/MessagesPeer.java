@@ -1,0 +1,38 @@
+package io.arraysock;
+
+import io.arraysock.api.SocketType;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+
+/**
+ * Child scenario: on GO, connects a seqpacket socket with a {@value #RING}-byte send ring to
+ * {@code port} and sends {@code count} messages of seeded sizes 1..max and contents
+ * (message i seeded with {@code seed ^ i}), then ends; prints {@code MAX max} and
+ * {@code END n}, what a receive gives after the parent's end (-1).
+ */
+record MessagesPeer(int port, int count, long seed) implements Peer.Scenario {
+    static final int RING = 16384;
+
+    @Override
+    public void run(Peer p) throws Exception {
+        p.await("GO");
+        try (ArraySocket s = p.array().openSocket(SocketType.SEQPACKET)) {
+            s.setSendBufferSize(RING);
+            s.connect(port);
+            int max = s.maxMessageSize();
+            SplittableRandom random = new SplittableRandom(seed);
+            ByteBuffer buf = ByteBuffer.allocateDirect(max);
+            for (int i = 0; i < count; i++) {
+                int size = 1 + random.nextInt(max);
+                buf.clear().limit(size);
+                SeededStreams.fill(new SplittableRandom(seed ^ i), buf);
+                buf.limit(size);
+                s.sendMessage(buf);
+            }
+            s.shutdownOutput();
+            Peer.say("MAX " + max);
+            Peer.say("END " + s.receiveMessage(ByteBuffer.allocate(1)));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.arraysock;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+
+/** Seeded byte streams both sides of a cross-process test can produce and check by SHA-256. */
+final class SeededStreams {
+    private static final int CHUNK = 64 * 1024;
+
+    private SeededStreams() {
+    }
+
+    /** Fills {@code buf} (cleared) with the next bytes of a seeded stream. */
+    static void fill(SplittableRandom random, ByteBuffer buf) {
+        buf.clear();
+        ByteBuffer longs = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        while (longs.remaining() >= Long.BYTES) {
+            longs.putLong(random.nextLong());
+        }
+        while (longs.hasRemaining()) {
+            longs.put((byte) random.nextInt());
+        }
+    }
+
+    /** Sends {@code total} seeded bytes, then ends the stream; returns their SHA-256. */
+    static String sendSeeded(ArraySocket s, long seed, long total) throws Exception {
+        String sha = digest(seed, total, ByteBuffer.allocateDirect(CHUNK), s::send);
+        s.shutdownOutput();
+        return sha;
+    }
+
+    /** Receives until end of stream; returns "count sha256". */
+    static String receiveAll(ArraySocket s) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        long count = 0;
+        for (int n; (n = s.receive(buf.clear())) >= 0; ) {
+            buf.flip();
+            sha.update(buf);
+            count += n;
+        }
+        return count + " " + HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The SHA-256 of the first {@code total} bytes of the stream seeded with {@code seed}. */
+    static String expectedSha(long seed, long total) throws Exception {
+        return digest(seed, total, ByteBuffer.allocate(CHUNK), chunk -> { });
+    }
+
+    /** What is done with each chunk of a seeded stream (it may consume the buffer). */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void take(ByteBuffer chunk) throws Exception;
+    }
+
+    /** Hands the first {@code total} bytes of the stream seeded with {@code seed} to {@code sink} chunk by chunk; returns their SHA-256. */
+    private static String digest(long seed, long total, ByteBuffer buf, ChunkSink sink) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        SplittableRandom random = new SplittableRandom(seed);
+        for (long done = 0; done < total; ) {
+            fill(random, buf);
+            buf.limit((int) Math.min(buf.capacity(), total - done));
+            done += buf.remaining();
+            sha.update(buf.duplicate());
+            sink.take(buf);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

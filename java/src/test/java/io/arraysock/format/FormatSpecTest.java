@@ -1,0 +1,178 @@
+package io.arraysock.format;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * docs/FORMAT.md is normative: every row of its layout tables must match a descriptor
+ * constant, so the spec and the code cannot drift apart. For each table row (offset,
+ * size, field) the field's name gives the constant ({@code "tx ring capacity"} →
+ * {@code TX_RING_CAPACITY_OFFSET}); its size must agree with the {@code _LENGTH} constant
+ * where the descriptor has one, and with the type the row names ({@code u16}, {@code u32},
+ * {@code u64}); rows must not overlap; and in the live-word table a tx word is written by
+ * the sender and an rx word by the receiver. Conversely every {@code _OFFSET} constant of
+ * the descriptor must appear in the spec.
+ */
+class FormatSpecTest {
+    private static final Path SPEC = Path.of("..", "docs", "FORMAT.md");
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*(\\d+)\\s*\\|\\s*([^|]*?)\\s*\\|\\s*([^|]+?)\\s*\\|(.*)$");
+    private static final Pattern TYPE = Pattern.compile("`u(8|16|32|64)`");
+    /** Spec names whose constant is not the mechanical one. */
+    private static final Map<String, String> ALIASES = Map.of(
+            "CRC32C", "CRC",
+            "CONNECT_REQUESTS_POSTED", "CONNECT_REQUESTS",
+            "CONNECT_ANSWERS_POSTED", "CONNECT_ANSWERS",
+            "RESERVED_(NODE_LAYER)", "NODE_RESERVED",
+            "REQUIRED_SIZE", "REQUIRED_SIZE");
+
+    /** One row of a layout table. */
+    private record Row(int offset, Integer size, String field, String rest) {
+    }
+
+    @Test
+    void superblockTableMatchesTheDescriptor() throws IOException {
+        check("## Superblock", SuperblockDescriptor.class, List.of());
+    }
+
+    @Test
+    void nodeRecordTableMatchesTheDescriptor() throws IOException {
+        // the socket layer's area starts with the bell; "to end of sector" rows are reserved tails
+        check("## Node record", NodeRecordDescriptor.class, List.of("SOCKET_AREA_OFFSET"));
+    }
+
+    @Test
+    void controlBlockTablesMatchTheDescriptor() throws IOException {
+        check("## Control blocks and rings", ControlBlockDescriptor.class, List.of());
+    }
+
+    @Test
+    void liveWordsAreWrittenByTheirDirection() throws IOException {
+        List<Row> rows = rows(section("## Control blocks and rings"));
+        int live = 0;
+        for (Row r : rows) {
+            if (r.offset() < ControlBlockDescriptor.HEADER_LENGTH) {
+                continue;
+            }
+            live++;
+            String writer = r.rest().split("\\|")[0].trim();
+            if (r.field().startsWith("tx ")) {
+                assertEquals("sender", writer, "written by, for " + r.field());
+            } else if (r.field().startsWith("rx ")) {
+                assertEquals("receiver", writer, "written by, for " + r.field());
+            } else {
+                fail("a live word that is neither tx nor rx: " + r.field());
+            }
+        }
+        assertTrue(live >= 8, "found only " + live + " live-word rows in FORMAT.md");
+    }
+
+    private static void check(String heading, Class<?> descriptor, List<String> notInSpec) throws IOException {
+        Map<String, Integer> constants = intConstants(descriptor);
+        List<Row> rows = rows(section(heading));
+        assertTrue(rows.size() >= 8, "found only " + rows.size() + " table rows under '" + heading + "' in " + SPEC);
+        List<String> problems = new ArrayList<>();
+        List<String> matched = new ArrayList<>();
+        Row previous = null;
+        for (Row r : rows) {
+            String name = constantName(r.field());
+            if (r.field().startsWith("reserved") && (r.size() == null || !constants.containsKey(name + "_OFFSET"))) {
+                name = null; // a reserved gap or tail the descriptor leaves unnamed
+            }
+            if (name != null) {
+                Integer offset = constants.get(name + "_OFFSET");
+                if (offset == null) {
+                    problems.add("'" + r.field() + "' at " + r.offset() + ": no constant " + name + "_OFFSET in "
+                            + descriptor.getSimpleName());
+                } else {
+                    matched.add(name + "_OFFSET");
+                    if (offset != r.offset()) {
+                        problems.add(name + "_OFFSET is " + offset + ", the spec says " + r.offset());
+                    }
+                }
+                Integer length = constants.get(name + "_LENGTH");
+                if (length != null && r.size() != null && !length.equals(r.size())) {
+                    problems.add(name + "_LENGTH is " + length + ", the spec says " + r.size());
+                }
+            }
+            Matcher type = TYPE.matcher(r.rest());
+            if (type.find() && r.size() != null && r.rest().trim().startsWith("`u")
+                    && Integer.parseInt(type.group(1)) / 8 != r.size()) {
+                problems.add("'" + r.field() + "' is a " + type.group() + " but " + r.size() + " bytes long");
+            }
+            if (previous != null && previous.size() != null && previous.offset() + previous.size() > r.offset()) {
+                problems.add("'" + previous.field() + "' [" + previous.offset() + ", +" + previous.size()
+                        + ") overlaps '" + r.field() + "' at " + r.offset());
+            }
+            if (previous != null && r.offset() < previous.offset()) {
+                problems.add("rows out of order: '" + r.field() + "' at " + r.offset() + " after " + previous.offset());
+            }
+            previous = r;
+        }
+        for (String c : constants.keySet()) {
+            if (c.endsWith("_OFFSET") && !matched.contains(c) && !notInSpec.contains(c)
+                    && !constants.get(c).equals(constants.get(c.replace("_OFFSET", "_ALIAS")))) {
+                problems.add(descriptor.getSimpleName() + "." + c + " = " + constants.get(c) + " is not in the spec's table");
+            }
+        }
+        assertTrue(problems.isEmpty(), () -> heading + " in " + SPEC + " and " + descriptor.getSimpleName()
+                + " disagree:\n  " + String.join("\n  ", problems));
+    }
+
+    /** "tx ring capacity" → TX_RING_CAPACITY; "control-block table offset" → CONTROL_BLOCK_TABLE_OFFSET. */
+    static String constantName(String field) {
+        String n = field.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+        return ALIASES.getOrDefault(n, n);
+    }
+
+    private static String section(String heading) throws IOException {
+        String spec = Files.readString(SPEC);
+        int start = spec.indexOf("\n" + heading);
+        assertTrue(start >= 0, "no section '" + heading + "' in " + SPEC);
+        int end = spec.indexOf("\n## ", start + heading.length() + 1);
+        return end < 0 ? spec.substring(start) : spec.substring(start, end);
+    }
+
+    private static List<Row> rows(String section) {
+        List<Row> rows = new ArrayList<>();
+        for (String line : section.split("\n")) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                String size = m.group(2).trim();
+                rows.add(new Row(Integer.parseInt(m.group(1)), size.matches("\\d+") ? Integer.valueOf(size) : null,
+                        m.group(3).trim(), m.group(4)));
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Integer> intConstants(Class<?> descriptor) {
+        Map<String, Integer> constants = new LinkedHashMap<>();
+        for (Field f : descriptor.getFields()) {
+            int mod = f.getModifiers();
+            if (Modifier.isStatic(mod) && Modifier.isFinal(mod) && f.getType() == int.class) {
+                try {
+                    constants.put(f.getName(), f.getInt(null));
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return constants;
+    }
+}

@@ -1,0 +1,155 @@
+package io.arraysock.netty;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannelConfig;
+
+import java.util.Map;
+
+/**
+ * The options of an {@link ArrayNettyChannel}: Netty's common ones, plus
+ * {@link ChannelOption#ALLOW_HALF_CLOSURE} and the ring sizes {@link ChannelOption#SO_SNDBUF}
+ * and {@link ChannelOption#SO_RCVBUF} (0 = the array's default; they take effect at
+ * connect). {@link ChannelOption#TCP_NODELAY} is accepted and does nothing: the array has
+ * no Nagle delay.
+ */
+public final class ArrayNettyChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
+    private volatile boolean allowHalfClosure;
+    private volatile int sendBufferSize;
+    private volatile int receiveBufferSize;
+    private volatile boolean noDelay = true;
+    private final ArrayNettyChannel channel;
+
+    ArrayNettyChannelConfig(ArrayNettyChannel channel) {
+        super(channel);
+        this.channel = channel;
+    }
+
+    /** autoRead turned off: the channel stops reading once the read in progress is done. */
+    @Override
+    protected void autoReadCleared() {
+        channel.clearReadPending();
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        return getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE, ChannelOption.SO_SNDBUF,
+                ChannelOption.SO_RCVBUF, ChannelOption.TCP_NODELAY);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+            return (T) Boolean.valueOf(allowHalfClosure);
+        }
+        if (option == ChannelOption.SO_SNDBUF) {
+            return (T) Integer.valueOf(sendBufferSize);
+        }
+        if (option == ChannelOption.SO_RCVBUF) {
+            return (T) Integer.valueOf(receiveBufferSize);
+        }
+        if (option == ChannelOption.TCP_NODELAY) {
+            return (T) Boolean.valueOf(noDelay);
+        }
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+            setAllowHalfClosure((Boolean) value);
+        } else if (option == ChannelOption.SO_SNDBUF) {
+            sendBufferSize = nonNegative("SO_SNDBUF", (Integer) value);
+        } else if (option == ChannelOption.SO_RCVBUF) {
+            receiveBufferSize = nonNegative("SO_RCVBUF", (Integer) value);
+        } else if (option == ChannelOption.TCP_NODELAY) {
+            noDelay = (Boolean) value;
+        } else {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    private static int nonNegative(String name, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(name + " must not be negative: " + v);
+        }
+        return v;
+    }
+
+    /** SO_SNDBUF: the ring this side writes into, in bytes; 0 = the array's default. */
+    public int getSendBufferSize() {
+        return sendBufferSize;
+    }
+
+    /** SO_RCVBUF: the ring this side asks its peer to write into, in bytes; 0 = the array's default. */
+    public int getReceiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    @Override
+    public boolean isAllowHalfClosure() {
+        return allowHalfClosure;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
+        this.allowHalfClosure = allowHalfClosure;
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public ArrayNettyChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
+        super.setMaxMessagesPerRead(maxMessagesPerRead);
+        return this;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setWriteSpinCount(int writeSpinCount) {
+        super.setWriteSpinCount(writeSpinCount);
+        return this;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setAllocator(ByteBufAllocator allocator) {
+        super.setAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
+        super.setRecvByteBufAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setAutoRead(boolean autoRead) {
+        super.setAutoRead(autoRead);
+        return this;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setAutoClose(boolean autoClose) {
+        super.setAutoClose(autoClose);
+        return this;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
+        super.setMessageSizeEstimator(estimator);
+        return this;
+    }
+
+    @Override
+    public ArrayNettyChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+        super.setWriteBufferWaterMark(writeBufferWaterMark);
+        return this;
+    }
+}
