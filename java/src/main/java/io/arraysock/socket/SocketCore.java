@@ -199,7 +199,7 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.medium.kind()) : c.maxSendMessage;
+        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer)) : c.maxSendMessage;
     }
 
     /**
@@ -402,7 +402,7 @@ public final class SocketCore {
         ensureOutputOpen();
         if (src.remaining() > c.maxSendMessage) {
             throw new java.io.IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
-                    + c.maxSendMessage + " (what one record of the send buffer holds)");
+                    + c.maxSendMessage + " (the send buffer size less " + RingProducer.FRAME_HEADER + ")");
         }
         return sender.sendMessage(src, blocking);
     }
@@ -471,16 +471,15 @@ public final class SocketCore {
     /**
      * Marks the socket closed without touching the medium (our slot is no longer ours);
      * later calls fail with "Connection reset: {@code why}" (null: "Socket is closed").
-     * Without the socket's lock: the fence runs holding the heartbeat's, and a closing
-     * thread holds the socket's while it asks the heartbeat whether we are attached (the
-     * two deadlocked when a loaded machine stalled the heartbeat past the liveness timeout).
      */
     void fence(String why) {
-        if (!closed) {
-            fencedBecause = why;
+        synchronized (this) {
+            if (!closed) {
+                fencedBecause = why;
+            }
+            closed = true;
+            peerGone = true;
         }
-        closed = true;
-        peerGone = true;
         AcceptQueue q = acceptQueue;
         if (q != null) {
             q.clear();
