@@ -471,15 +471,16 @@ public final class SocketCore {
     /**
      * Marks the socket closed without touching the medium (our slot is no longer ours);
      * later calls fail with "Connection reset: {@code why}" (null: "Socket is closed").
+     * Without the socket's lock: the fence runs holding the heartbeat's, and a closing
+     * thread holds the socket's while it asks the heartbeat whether we are attached (the
+     * two deadlocked when a loaded machine stalled the heartbeat past the liveness timeout).
      */
     void fence(String why) {
-        synchronized (this) {
-            if (!closed) {
-                fencedBecause = why;
-            }
-            closed = true;
-            peerGone = true;
+        if (!closed) {
+            fencedBecause = why;
         }
+        closed = true;
+        peerGone = true;
         AcceptQueue q = acceptQueue;
         if (q != null) {
             q.clear();
