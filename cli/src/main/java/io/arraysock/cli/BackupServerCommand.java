@@ -104,9 +104,10 @@ final class BackupServerCommand implements Callable<Integer> {
                     pool.submit(() -> {
                         try (client) {
                             serve(array, client, id, log);
-                        } catch (Exception e) {
+                        } catch (Exception | InternalError e) {
+                            // a submitted task's throwable would sit unseen in its future
                             failures.incrementAndGet();
-                            log.println("session " + id + ": failed: " + ExitCode.describe(e));
+                            log.println("session " + id + ": failed: " + ExitCode.describe(MediumFaults.typed(e)));
                         }
                     });
                 }

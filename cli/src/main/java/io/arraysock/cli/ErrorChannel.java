@@ -38,6 +38,8 @@ final class ErrorChannel implements AutoCloseable {
                 }
             } catch (IOException e) {
                 readFailure = e;
+            } catch (InternalError memoryFault) {
+                readFailure = MediumFaults.explain(null, memoryFault);
             }
         }, "error-channel");
         reader.setDaemon(true);

@@ -37,7 +37,7 @@ public final class Main implements Runnable {
 
     /** A failure on a thread of a command's own (netcat's stdin pump, say): one line, not a stack trace. */
     private static void uncaught(Thread thread, Throwable e) {
-        System.err.println("arraysock: " + thread.getName() + " failed: " + ExitCode.describe(e));
+        System.err.println("arraysock: " + thread.getName() + " failed: " + ExitCode.describe(MediumFaults.typed(e)));
         if (CliLogging.debug()) {
             e.printStackTrace();
         }

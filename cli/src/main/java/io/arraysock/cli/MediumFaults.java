@@ -15,9 +15,12 @@ final class MediumFaults {
     private MediumFaults() {
     }
 
-    /** The typed error for {@code error}, raised while {@code parsed} ran; the array is its PATH argument. */
+    /**
+     * The typed error for {@code error}, raised while {@code parsed} ran; the array is its
+     * PATH argument. With no parse result (a command's own thread), the error names no array.
+     */
     static IOException explain(CommandLine.ParseResult parsed, InternalError error) {
-        String path = arrayPath(parsed);
+        String path = parsed == null ? null : arrayPath(parsed);
         if (path == null) {
             IOException unknown = new IOException("a shared mapping faulted (a segment was truncated, or its tmpfs is full)");
             unknown.initCause(error);
@@ -34,6 +37,11 @@ final class MediumFaults {
                 }
             }
         }
+    }
+
+    /** {@code e} itself, or for a memory fault on a command's own thread, the typed error that names no array. */
+    static Throwable typed(Throwable e) {
+        return e instanceof InternalError memoryFault ? explain(null, memoryFault) : e;
     }
 
     private static String arrayPath(CommandLine.ParseResult parsed) {

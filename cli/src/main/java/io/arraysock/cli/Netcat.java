@@ -24,7 +24,7 @@ final class Netcat {
     }
 
     static void run(ArraySocket s, InputStream stdin, OutputStream stdout, boolean drainStdin) throws IOException {
-        AtomicReference<IOException> sendFailure = new AtomicReference<>();
+        AtomicReference<Throwable> sendFailure = new AtomicReference<>();
         Thread up = new Thread(() -> {
             byte[] buf = new byte[CHUNK];
             try {
@@ -38,6 +38,10 @@ final class Netcat {
                 if (!s.isClosed()) {
                     sendFailure.set(e);
                 }
+            } catch (InternalError memoryFault) {
+                // the JVM may deliver a mapping's fault at any later access of this thread,
+                // outside the library's calls: the command's thread types and reports it
+                sendFailure.set(memoryFault);
             }
         }, "netcat-stdin");
         up.setDaemon(true);
@@ -55,9 +59,12 @@ final class Netcat {
                 Thread.currentThread().interrupt();
             }
         }
-        IOException e = sendFailure.get();
-        if (e != null) {
-            throw e;
+        Throwable e = sendFailure.get();
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        if (e instanceof InternalError memoryFault) {
+            throw memoryFault;
         }
     }
 }
