@@ -402,6 +402,66 @@ public final class BlockMedium implements Medium {
         writeRelease(offset, ByteBuffer.wrap(src, srcOffset, length));
     }
 
+    // ---- extents -------------------------------------------------------------------------
+
+    /** Alignment of the buffers {@link #writeExtent} and {@link #readExtent} take (a page, or the sector if larger). */
+    public int extentAlignment() {
+        return alignment;
+    }
+
+    /**
+     * Writes {@code src}'s remaining bytes, whole sectors from an aligned direct buffer, to
+     * the sectors at {@code offset} with one {@code pwrite} straight from that buffer: no
+     * copy into the shadow, and no shadow lock held during the I/O, so writes of several
+     * rings overlap. The shadow of those sectors is left stale: a range written with
+     * extents (the rings' chunks) is written and read with extents only. Advances src.
+     *
+     * @throws IllegalStateException    if the sectors are not within one range owned here
+     * @throws IllegalArgumentException if offset, length or buffer are not aligned
+     */
+    public void writeExtent(long offset, ByteBuffer src) {
+        int length = src.remaining();
+        long address = extentAddress(offset, src);
+        ownedForWrite(offset, length);
+        try {
+            file.pwrite(address, length, offset);
+        } catch (IOException e) {
+            throw new MediumFaultException(e);
+        }
+        src.position(src.limit());
+    }
+
+    /**
+     * Reads the sectors at {@code offset} into {@code dst}'s remaining bytes (whole sectors
+     * of an aligned direct buffer) with one {@code pread} straight into it, from the device
+     * even where this process owns them. Advances dst.
+     *
+     * @throws IllegalArgumentException if offset, length or buffer are not aligned
+     */
+    public void readExtent(long offset, ByteBuffer dst) {
+        int length = dst.remaining();
+        long address = extentAddress(offset, dst);
+        ensureOpen();
+        pread(address, length, offset);
+        dst.position(dst.limit());
+    }
+
+    /** The native address of {@code buf}'s position, after checking the extent's alignment. */
+    private long extentAddress(long offset, ByteBuffer buf) {
+        int length = buf.remaining();
+        Objects.checkFromIndexSize(offset, length, size);
+        if (!buf.isDirect()) {
+            throw new IllegalArgumentException("extent I/O needs a direct buffer");
+        }
+        long address = com.sun.jna.Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(buf)) + buf.position();
+        if (offset % sectorSize != 0 || length % sectorSize != 0 || length == 0 || address % alignment != 0) {
+            throw new IllegalArgumentException("extent of " + length + " bytes at offset " + offset + " from buffer address "
+                    + address + ": offset and length must be whole " + sectorSize + "-byte sectors, the buffer "
+                    + alignment + "-aligned");
+        }
+        return address;
+    }
+
     /** Synchronous I/O leaves nothing to order: each call has reached the device when it returns. */
     @Override
     public void fullFence() {

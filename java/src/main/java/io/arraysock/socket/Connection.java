@@ -60,10 +60,11 @@ final class Connection {
         this.nonce = nonce;
         long ownBlock = layer.table.offset(layer.slot, ownIndex);
         this.peerBlock = layer.table.offset(peerSlot, peerIndex);
-        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock);
-        this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock);
-        this.maxSendMessage = RingProducer.maxMessage(producer.capacity());
-        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity());
+        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce);
+        this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
+                nonce, peerSlot);
+        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.medium.kind());
+        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.medium.kind());
     }
 
     /**

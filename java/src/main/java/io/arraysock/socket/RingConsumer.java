@@ -1,5 +1,8 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ChunkCodec;
+import io.arraysock.format.ChunkDescriptor;
+import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
 
 import java.net.SocketException;
@@ -14,21 +17,20 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * flags. Everything read from the peer is checked before use: the tail may not go
  * backwards nor run more than a capacity ahead of our head, and a frame's length may not
  * exceed the largest message nor what the tail covers.
+ *
+ * <p>On the block medium the ring holds chunk records ({@link ChunkReader}): we read at
+ * our head and take a chunk when the record says it is the one expected, whole and
+ * undamaged, without reading the tail. A record that is not (yet) there is no data; the
+ * producer's tail, read every {@value #TAIL_LOOK_EVERY}th empty look and at the end of the
+ * stream, tells it apart from damage: a chunk the tail covers must be valid, and one that
+ * is not is a reset, "payload checksum mismatch". No byte of a chunk is delivered before
+ * its CRC matched.
  */
 final class RingConsumer extends RingEnd {
     /** Returned by {@link #pollMessage} when the ring holds no complete frame. */
     static final long EMPTY = -2;
-    private static final long READ_AHEAD_MAX = 1 << 20;
 
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(RingProducer.FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    /**
-     * Block medium only: ring bytes read ahead in one transfer, so a run of small frames
-     * costs one read rather than two per frame. Bytes in [head, tail) cannot change until
-     * we release them, so what was read ahead stays valid.
-     */
-    private final ByteBuffer readAhead;
-    private long readAheadFrom;
-    private long readAheadTo;
     private long head;
     private long tailCache;
     /**
@@ -41,10 +43,25 @@ final class RingConsumer extends RingEnd {
     private final long releaseEvery;
     private long publishedHead;
 
-    RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock) {
+    /** Block medium: empty looks between two reads of the producer's tail. */
+    static final int TAIL_LOOK_EVERY = 16;
+    /** Block medium only: reads the chunks; null on shm. */
+    private final ChunkReader chunks;
+    /** The producer's node, for the reset message. */
+    private final int peerSlot;
+    /** Block medium: whether a chunk is taken and not yet wholly consumed (its payload is in {@link #chunks}' buffer). */
+    private boolean current;
+    private int currentIndex;
+    private int currentLeft;
+    private int currentExtent;
+    /** Block medium: payload bytes consumed before {@link #head}'s chunk, for the reset message. */
+    private long delivered;
+    private int emptyLooks;
+
+    RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, int peerSlot) {
         super(medium, ring, capacity, rxGroup(ownBlock), txGroup(peerBlock));
-        this.readAhead = medium.kind() == Medium.Kind.BLOCK
-                ? ByteBuffer.allocateDirect((int) Math.min(capacity, READ_AHEAD_MAX)) : null;
+        this.chunks = medium instanceof BlockMedium block ? new ChunkReader(block, ring, capacity, nonce) : null;
+        this.peerSlot = peerSlot;
         this.head = initialPosition();
         this.tailCache = head;
         this.publishedHead = head;
@@ -53,22 +70,130 @@ final class RingConsumer extends RingEnd {
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */
     long available() throws SocketException {
+        if (chunks != null) {
+            return current || nextChunk(false) ? currentLeft : 0;
+        }
         long avail = tailCache - head;
         if (avail > 0) {
             return avail;
         }
+        return readTail() - head;
+    }
+
+    /** Reads the producer's tail and checks it: not backwards, at most a ring ahead of our head. */
+    private long readTail() throws SocketException {
         long tail = medium.getLongAcquire(peerPositionWord);
         if (tail < tailCache || tail - head > capacity) {
             throw new SocketException("Connection reset: the peer's write position " + tail
                     + " is outside " + tailCache + ".." + (head + capacity) + " (damaged control block)");
         }
         tailCache = tail;
-        return tail - head;
+        return tail;
     }
 
-    /** Whether the peer ended its stream; bytes before the end may still be unread. */
-    boolean peerEnded() {
-        return peerHasFlag(TX_FLAG_END);
+    /**
+     * Whether the peer ended its stream; bytes before the end may still be unread. On the
+     * block medium this reads the final tail too, so what follows knows every chunk before
+     * it must be there.
+     */
+    boolean peerEnded() throws SocketException {
+        boolean ended = peerHasFlag(TX_FLAG_END);
+        if (ended && chunks != null) {
+            readTail();
+        }
+        return ended;
+    }
+
+    /**
+     * Block medium: takes the chunk at the head if it is there (skipping a pad), and
+     * returns whether one is current. {@code inBufferOnly}: only if the last read brought it
+     * (no I/O), to go on delivering what is at hand.
+     *
+     * @throws SocketException "payload checksum mismatch" when the producer's tail covers a
+     *     chunk that is not valid
+     */
+    private boolean nextChunk(boolean inBufferOnly) throws SocketException {
+        for (int pads = 0; pads < 2; pads++) {
+            int verdict = chunks.check(head, false);
+            if (verdict != ChunkCodec.VALID) {
+                if (inBufferOnly) {
+                    return false;
+                }
+                if (tailCache <= head && ++emptyLooks % TAIL_LOOK_EVERY != 0) {
+                    return false;
+                }
+                if (tailCache <= head && readTail() <= head) {
+                    return false; // not written yet
+                }
+                // the producer published a tail past this chunk after writing it whole: look
+                // once more (our read may have come before the tail), then it is damage
+                verdict = chunks.check(head, true);
+                if (verdict != ChunkCodec.VALID) {
+                    throw new SocketException("Connection reset: payload checksum mismatch at stream position " + delivered
+                            + " (node " + peerSlot + "): " + ChunkCodec.describe(verdict) + ", at ring position " + head
+                            + " below the published tail " + tailCache);
+                }
+            }
+            emptyLooks = 0;
+            if (chunks.kind() == ChunkDescriptor.KIND_PAD) {
+                releaseChunk(capacity - (head & mask));
+                continue;
+            }
+            current = true;
+            currentIndex = chunks.payloadIndex();
+            currentLeft = chunks.length();
+            currentExtent = chunks.extent();
+            return true;
+        }
+        return false;
+    }
+
+    /** Block medium: the current chunk is consumed; the head moves past it. */
+    private void releaseChunk(long extent) {
+        current = false;
+        release(head + extent);
+    }
+
+    /** Block medium: copies payload of the chunks at hand, taking new ones while dst has room. */
+    private int pollChunks(ByteBuffer dst) throws SocketException {
+        int total = 0;
+        while (dst.hasRemaining() && (current || nextChunk(total > 0))) {
+            int n = Math.min(currentLeft, dst.remaining());
+            int at = dst.position();
+            dst.put(at, chunks.buffer(), currentIndex, n);
+            dst.position(at + n);
+            currentIndex += n;
+            currentLeft -= n;
+            delivered += n;
+            total += n;
+            if (currentLeft == 0) {
+                releaseChunk(currentExtent);
+            }
+        }
+        return total;
+    }
+
+    /** Block medium: {@link #pollMessage} over chunks, one message each. */
+    private long pollChunkMessage(ByteBuffer dst, int maxMessage, boolean truncate) throws SocketException {
+        if (!current && !nextChunk(false)) {
+            return EMPTY;
+        }
+        long length = currentLeft;
+        if (length > maxMessage) {
+            throw new SocketException("Connection reset: the peer wrote a message length of " + length
+                    + " bytes (max " + maxMessage + "; damaged ring)");
+        }
+        int room = dst.remaining();
+        if (length > room && !truncate) {
+            return length;
+        }
+        int n = (int) Math.min(length, room);
+        int at = dst.position();
+        dst.put(at, chunks.buffer(), currentIndex, n);
+        dst.position(at + n);
+        delivered += length;
+        releaseChunk(currentExtent);
+        return length;
     }
 
     /** Copies up to {@code dst.remaining()} available bytes; returns the count (0 if none). */
@@ -76,6 +201,9 @@ final class RingConsumer extends RingEnd {
         int wanted = dst.remaining();
         if (wanted == 0) {
             return 0;
+        }
+        if (chunks != null) {
+            return pollChunks(dst);
         }
         int n = (int) Math.min(wanted, available());
         if (n == 0) {
@@ -94,6 +222,9 @@ final class RingConsumer extends RingEnd {
      *     the frame and drops what does not fit.
      */
     long pollMessage(ByteBuffer dst, int maxMessage, boolean truncate) throws SocketException {
+        if (chunks != null) {
+            return pollChunkMessage(dst, maxMessage, truncate);
+        }
         long avail = available();
         if (avail < RingProducer.FRAME_HEADER) {
             if (avail != 0) {
@@ -102,7 +233,7 @@ final class RingConsumer extends RingEnd {
             return EMPTY;
         }
         frameHeader.clear();
-        copyFrame(head, frameHeader, RingProducer.FRAME_HEADER);
+        copy(head, frameHeader, RingProducer.FRAME_HEADER, false);
         long length = frameHeader.getLong(0);
         long frame = RingProducer.frameLength(length);
         if (length < 0 || length > maxMessage || frame > avail) {
@@ -114,27 +245,9 @@ final class RingConsumer extends RingEnd {
             return length;
         }
         int n = (int) Math.min(length, room);
-        copyFrame(head + RingProducer.FRAME_HEADER, dst, n);
+        copy(head + RingProducer.FRAME_HEADER, dst, n, false);
         release(head + frame);
         return length;
-    }
-
-    /** Copies frame bytes, through the read-ahead buffer where there is one and they fit it. */
-    private void copyFrame(long position, ByteBuffer dst, int n) {
-        if (readAhead == null || n > readAhead.capacity()) {
-            copy(position, dst, n, false);
-            return;
-        }
-        if (position < readAheadFrom || position + n > readAheadTo) {
-            long to = Math.min(tailCache, position + readAhead.capacity());
-            readAhead.clear().limit((int) (to - position));
-            copy(position, readAhead, readAhead.limit(), false);
-            readAheadFrom = position;
-            readAheadTo = to;
-        }
-        int at = dst.position();
-        dst.put(at, readAhead, (int) (position - readAheadFrom), n);
-        dst.position(at + n);
     }
 
     private void release(long newHead) {
@@ -166,6 +279,6 @@ final class RingConsumer extends RingEnd {
 
     @Override
     boolean peerFinished() {
-        return peerEnded();
+        return peerHasFlag(TX_FLAG_END);
     }
 }

@@ -1,5 +1,7 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ChunkDescriptor;
+import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
 
 import java.net.SocketException;
@@ -21,36 +23,53 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  *
  * <p>Message framing (seqpacket): a {@value #FRAME_HEADER}-byte little-endian length, then
  * the payload padded to {@value #FRAME_ALIGNMENT} bytes; a frame is published whole.
+ *
+ * <p>On the block medium the ring holds chunk records instead ({@link ChunkWriter}): each
+ * offer writes one self-validating chunk (a seqpacket message is one chunk, after a pad
+ * when it does not fit before the ring's end), which the consumer finds without our tail.
+ * The tail is a backstop, published on a cadence ({@link #publishTail}): a quarter ring,
+ * before we wait, at the end of the stream, and on the node's tick.
  */
 final class RingProducer extends RingEnd {
     static final int FRAME_HEADER = 8;
     static final int FRAME_ALIGNMENT = 8;
-    private static final long STAGE_MAX = 1 << 20;
 
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    /**
-     * Block medium only: a frame is assembled here and written with one transfer, rather
-     * than its header and payload with one each.
-     */
-    private final ByteBuffer frameStage;
     private long tail;
     private long headCache;
+    /** Block medium only: writes the chunks; null on shm. */
+    private final ChunkWriter chunks;
+    private final int sectorSize;
+    private final long publishEvery;
+    /** Block medium only: the tail after the last chunk written, for {@link #publishTail} from any thread. */
+    private volatile long writtenTail;
+    private long publishedTail;
 
     /**
      * @param ring      absolute offset of the ring's bytes (validated by the caller)
      * @param ownBlock  offset of our control block
      * @param peerBlock offset of the consumer's control block
      */
-    RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock) {
+    RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
-        this.frameStage = medium.kind() == Medium.Kind.BLOCK
-                ? ByteBuffer.allocateDirect((int) Math.min(capacity, STAGE_MAX)).order(ByteOrder.LITTLE_ENDIAN) : null;
+        this.chunks = medium instanceof BlockMedium block ? new ChunkWriter(block, ring, capacity, nonce) : null;
+        this.sectorSize = medium.sectorSize();
+        this.publishEvery = capacity / 4;
         this.tail = initialPosition();
         this.headCache = tail;
+        this.writtenTail = tail;
+        this.publishedTail = tail;
     }
 
-    /** Largest message a frame can carry in a ring of {@code capacity} bytes. */
-    static int maxMessage(long capacity) {
+    /**
+     * Largest message a ring of {@code capacity} bytes carries: a frame's worth on shm; on
+     * the block medium one chunk's ({@link ChunkDescriptor#MAX_EXTENT} at most, so the
+     * reader checks it whole).
+     */
+    static int maxMessage(long capacity, Medium.Kind kind) {
+        if (kind == Medium.Kind.BLOCK) {
+            return (int) (Math.min(capacity, ChunkDescriptor.MAX_EXTENT) - ChunkDescriptor.HEADER_LENGTH);
+        }
         return (int) Math.min(Integer.MAX_VALUE - FRAME_ALIGNMENT, capacity - FRAME_HEADER);
     }
 
@@ -79,6 +98,9 @@ final class RingProducer extends RingEnd {
         if (remaining == 0) {
             return 0;
         }
+        if (chunks != null) {
+            return offerChunk(src, remaining);
+        }
         int n = (int) Math.min(remaining, free(remaining));
         if (n == 0) {
             return 0;
@@ -92,18 +114,16 @@ final class RingProducer extends RingEnd {
     boolean offerMessage(ByteBuffer src) throws SocketException {
         int length = src.remaining();
         long frame = frameLength(length);
+        if (chunks != null) {
+            return offerChunkMessage(src, length);
+        }
         if (free(frame) < frame) {
             return false;
         }
-        if (frameStage != null && frame <= frameStage.capacity()) {
-            frameStage.clear().putLong(length).put(src).flip();
-            copy(tail, frameStage, frameStage.remaining(), true);
-        } else {
-            frameHeader.clear();
-            frameHeader.putLong(0, length);
-            medium.writeRelease(ring + (tail & mask), frameHeader);
-            copy(tail + FRAME_HEADER, src, length, true);
-        }
+        frameHeader.clear();
+        frameHeader.putLong(0, length);
+        medium.writeRelease(ring + (tail & mask), frameHeader);
+        copy(tail + FRAME_HEADER, src, length, true);
         publish(tail + frame);
         return true;
     }
@@ -113,8 +133,62 @@ final class RingProducer extends RingEnd {
         advance(newTail);
     }
 
+    /** Block medium: one data chunk with as many bytes as fit before the ring's end and in the room there is. */
+    private int offerChunk(ByteBuffer src, int remaining) throws SocketException {
+        long toEnd = capacity - (tail & mask);
+        long wanted = Math.min(Math.min(toEnd, chunks.maxPayload() + ChunkDescriptor.HEADER_LENGTH),
+                ChunkDescriptor.extent(remaining, sectorSize));
+        long room = Math.min(wanted, free(wanted) & -(long) sectorSize);
+        if (room < sectorSize) {
+            return 0;
+        }
+        int n = (int) Math.min(remaining, room - ChunkDescriptor.HEADER_LENGTH);
+        chunkWritten(chunks.writeData(tail, src, n));
+        return n;
+    }
+
+    /** Block medium: the message as one chunk, after a pad to the ring's end if it does not fit before it. */
+    private boolean offerChunkMessage(ByteBuffer src, int length) throws SocketException {
+        long extent = ChunkDescriptor.extent(length, sectorSize);
+        long toEnd = capacity - (tail & mask);
+        if (extent > toEnd) {
+            if (free(toEnd + extent) < toEnd + extent) {
+                return false;
+            }
+            chunks.writePad(tail);
+            chunkWritten(toEnd);
+        } else if (free(extent) < extent) {
+            return false;
+        }
+        chunkWritten(chunks.writeData(tail, src, length));
+        return true;
+    }
+
+    private void chunkWritten(long extent) {
+        tail += extent;
+        writtenTail = tail;
+        if (tail - publishedTail >= publishEvery) {
+            publishTail();
+        }
+    }
+
+    /**
+     * Block medium: publishes the tail of the chunks written so far, if it is behind. From
+     * any thread: the sender before it waits, the node's tick for a sender gone quiet. The
+     * consumer needs it only to tell a damaged chunk from one not yet written, and for the
+     * end of the stream. Nothing to do on shm, where every offer publishes.
+     */
+    synchronized void publishTail() {
+        long t = writtenTail;
+        if (chunks != null && t != publishedTail) {
+            publishedTail = t;
+            advance(t);
+        }
+    }
+
     /** Publishes end of stream after the last tail, and wakes the consumer. */
     void end() {
+        publishTail();
         raise(TX_FLAG_END);
     }
 

@@ -199,7 +199,7 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer)) : c.maxSendMessage;
+        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.medium.kind()) : c.maxSendMessage;
     }
 
     /**
@@ -402,7 +402,7 @@ public final class SocketCore {
         ensureOutputOpen();
         if (src.remaining() > c.maxSendMessage) {
             throw new java.io.IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
-                    + c.maxSendMessage + " (the send buffer size less " + RingProducer.FRAME_HEADER + ")");
+                    + c.maxSendMessage + " (what one record of the send buffer holds)");
         }
         return sender.sendMessage(src, blocking);
     }

@@ -1,0 +1,111 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.ChunkCodec;
+import io.arraysock.medium.BlockMedium;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
+import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
+
+/**
+ * Reads the chunk records of the peer's ring on the block medium, speculatively: it reads
+ * at the consumer's head and lets the record say whether it is there ({@link ChunkCodec}),
+ * without a look at the producer's tail. One aligned buffer holds what the last read
+ * brought; chunks found valid in it stay valid (the producer does not rewrite them before
+ * the head passes), so a run of chunks read together costs one {@code pread}.
+ *
+ * <p>The read size adapts: a sector while it finds nothing (a look costs one small I/O),
+ * and growing, up to the buffer, while every read finds a chunk (the consumer is behind:
+ * read as much as there may be). Used by the consuming thread only.
+ */
+final class ChunkReader {
+    private final BlockMedium medium;
+    private final long ring;
+    private final long capacity;
+    private final long mask;
+    private final int sector;
+    private final ChunkCodec codec;
+    private final ByteBuffer buffer;
+    /** buffer[0, filled) holds ring positions [from, from + filled), as read then. */
+    private long from = -1;
+    private int filled;
+    private int readSize;
+    /** Buffer index of the chunk the last {@link #check} found valid. */
+    private int at;
+
+    ChunkReader(BlockMedium medium, long ring, long capacity, long nonce) {
+        this.medium = medium;
+        this.ring = ring;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.sector = medium.sectorSize();
+        this.codec = new ChunkCodec(nonce, ring, sector);
+        int size = (int) Math.min(capacity, MAX_EXTENT);
+        this.buffer = ByteBuffer.allocateDirect(size + medium.extentAlignment())
+                .alignedSlice(medium.extentAlignment()).order(ByteOrder.LITTLE_ENDIAN);
+        this.readSize = sector;
+    }
+
+    /**
+     * Judges the chunk at ring {@code position} (sector-aligned): from the buffer when the
+     * last read brought it whole and valid, else from a new read ({@code fresh}: always).
+     *
+     * @return a {@link ChunkCodec} verdict; after {@link ChunkCodec#VALID}, {@link #kind()},
+     *     {@link #length()}, {@link #extent()} and {@link #payloadIndex()} describe it
+     */
+    int check(long position, boolean fresh) {
+        long toEnd = capacity - (position & mask);
+        long maxPayload = Math.min(toEnd, buffer.capacity()) - HEADER_LENGTH;
+        if (!fresh && position >= from && position < from + filled) {
+            int i = (int) (position - from);
+            if (codec.check(buffer, i, filled - i, position, maxPayload) == ChunkCodec.VALID) {
+                at = i;
+                return ChunkCodec.VALID;
+            }
+        }
+        int size = (int) Math.min(readSize, Math.min(toEnd, buffer.capacity()));
+        read(position, 0, size);
+        from = position;
+        filled = size;
+        at = 0;
+        int verdict = codec.check(buffer, 0, size, position, maxPayload);
+        if (verdict == ChunkCodec.TRUNCATED) {
+            // the whole chunk again, not just its rest: the buffer must stay page-aligned for O_DIRECT
+            int extent = codec.extentOf(buffer, 0); // within maxPayload: checked before TRUNCATED
+            read(position, 0, extent);
+            filled = extent;
+            verdict = codec.check(buffer, 0, extent, position, maxPayload);
+        }
+        readSize = verdict == ChunkCodec.VALID
+                ? (int) Math.min(buffer.capacity(), Math.max(2L * readSize, extent())) : sector;
+        return verdict;
+    }
+
+    private void read(long position, int index, int length) {
+        medium.readExtent(ring + (position & mask), buffer.limit(index + length).position(index));
+        buffer.clear();
+    }
+
+    /** The buffer the valid chunk's payload is in (read it with absolute indexes; do not change it). */
+    ByteBuffer buffer() {
+        return buffer;
+    }
+
+    int kind() {
+        return ChunkCodec.kind(buffer, at);
+    }
+
+    int length() {
+        return (int) ChunkCodec.length(buffer, at);
+    }
+
+    int extent() {
+        return codec.extentOf(buffer, at);
+    }
+
+    int payloadIndex() {
+        return at + HEADER_LENGTH;
+    }
+}
