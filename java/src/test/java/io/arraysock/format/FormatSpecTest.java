@@ -62,6 +62,11 @@ class FormatSpecTest {
     }
 
     @Test
+    void chunkRecordTableMatchesTheDescriptor() throws IOException {
+        check("### Chunk records (block medium)", ChunkDescriptor.class, List.of());
+    }
+
+    @Test
     void liveWordsAreWrittenByTheirDirection() throws IOException {
         List<Row> rows = rows(section("## Control blocks and rings"));
         int live = 0;
@@ -144,8 +149,15 @@ class FormatSpecTest {
         String spec = Files.readString(SPEC);
         int start = spec.indexOf("\n" + heading);
         assertTrue(start >= 0, "no section '" + heading + "' in " + SPEC);
-        int end = spec.indexOf("\n## ", start + heading.length() + 1);
+        // a section ends at the next heading of its level or above (a "###" inside a "##" ends it too)
+        int end = nextHeading(spec, start + heading.length() + 1);
         return end < 0 ? spec.substring(start) : spec.substring(start, end);
+    }
+
+    private static int nextHeading(String spec, int from) {
+        int two = spec.indexOf("\n## ", from);
+        int three = spec.indexOf("\n### ", from);
+        return two < 0 ? three : three < 0 ? two : Math.min(two, three);
     }
 
     private static List<Row> rows(String section) {
