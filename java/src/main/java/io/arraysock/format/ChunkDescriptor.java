@@ -32,6 +32,14 @@ package io.arraysock.format;
  *  +---------------------------------------------------------------+
  * </pre>
  *
+ * A seqpacket chunk's payload is a run of whole messages:
+ *
+ * <pre>
+ *  +----------------+-----------------+----------------+-----------------+----
+ *  | length L1 (u32)| L1 bytes        | length L2 (u32)| L2 bytes        | ...
+ *  +----------------+-----------------+----------------+-----------------+----
+ * </pre>
+ *
  * A chunk is the one expected at ring position P when its magic is right, its position
  * is P, its nonce and ring offset are the connection's (a chunk of an earlier lap, an
  * earlier connection on the same ring, or the other direction's ring never matches), its
@@ -57,8 +65,14 @@ public final class ChunkDescriptor {
     /** Bytes before the payload. */
     public static final int HEADER_LENGTH = 40;
 
-    /** A chunk of payload: stream bytes, or one whole seqpacket message. */
+    /**
+     * A chunk of payload: stream bytes, or, on a seqpacket ring, one or more whole messages,
+     * each a {@value #MESSAGE_LENGTH_SIZE}-byte little-endian u32 length then its bytes,
+     * unpadded, filling the payload exactly.
+     */
     public static final int KIND_DATA = 1;
+    /** Bytes of the length before each message in a seqpacket chunk's payload. */
+    public static final int MESSAGE_LENGTH_SIZE = 4;
     /**
      * Nothing until the end of the ring: a message that does not fit before the end goes
      * at the start of the next lap. Its payload length is zero.

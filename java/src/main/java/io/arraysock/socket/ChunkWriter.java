@@ -12,10 +12,11 @@ import static io.arraysock.format.ChunkDescriptor.KIND_PAD;
 import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
 
 /**
- * Writes the chunk records of one ring on the block medium (docs/FORMAT.md, "Chunks"):
- * header and payload are assembled in one aligned staging buffer, sealed, and written
- * with one {@code pwrite} of whole sectors. It does no flow control: the producer says
- * where, and that there is room. Used by the producing thread only.
+ * Writes the chunk records of one ring on the block medium (docs/FORMAT.md, "Chunk
+ * records"): the payload is put in one aligned buffer after the header's room, the header
+ * sealed in front of it, and the chunk written with one {@code pwrite} of whole sectors.
+ * It does no flow control: the caller says where, and that there is room. Used by one
+ * thread (the ring's {@link ChunkPipeline}).
  */
 final class ChunkWriter {
     private final BlockMedium medium;
@@ -34,24 +35,29 @@ final class ChunkWriter {
                 .alignedSlice(medium.extentAlignment()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Largest payload one chunk carries (its extent is at most the staging buffer). */
+    /** Largest extent one chunk occupies (the staging buffer). */
+    int maxExtent() {
+        return stage.capacity();
+    }
+
+    /** Largest payload one chunk carries. */
     int maxPayload() {
         return stage.capacity() - HEADER_LENGTH;
     }
 
+    /** The buffer to put the next chunk's payload in, positioned at its first byte. */
+    ByteBuffer payload() {
+        return stage.clear().position(HEADER_LENGTH);
+    }
+
     /**
-     * Writes the next {@code n} bytes of {@code src} (advancing it) as a data chunk at ring
-     * {@code position}; the caller made sure they fit before the ring's end.
+     * Writes the {@code length} bytes put in {@link #payload()} as a data chunk at ring
+     * {@code position}; the caller made sure its extent fits before the ring's end.
      *
      * @return the chunk's extent
      */
-    int writeData(long position, ByteBuffer src, int n) {
-        int limit = src.limit();
-        src.limit(src.position() + n);
-        stage.clear().position(HEADER_LENGTH);
-        stage.put(src);
-        src.limit(limit);
-        return write(position, KIND_DATA, n);
+    int writeData(long position, int length) {
+        return write(position, KIND_DATA, length);
     }
 
     /** Writes a pad at {@code position}: the rest of this lap holds nothing. */

@@ -60,7 +60,8 @@ final class Connection {
         this.nonce = nonce;
         long ownBlock = layer.table.offset(layer.slot, ownIndex);
         this.peerBlock = layer.table.offset(peerSlot, peerIndex);
-        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce);
+        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce,
+                layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
         this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
                 nonce, peerSlot);
         this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.medium.kind());

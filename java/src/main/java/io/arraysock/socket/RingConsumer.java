@@ -173,15 +173,21 @@ final class RingConsumer extends RingEnd {
         return total;
     }
 
-    /** Block medium: {@link #pollMessage} over chunks, one message each. */
+    /**
+     * Block medium: {@link #pollMessage} over chunks, each a run of whole messages (a u32
+     * length, then the bytes). A length that overruns its chunk or the largest message is
+     * damage the CRC could not see (the producer sealed it so): a reset.
+     */
     private long pollChunkMessage(ByteBuffer dst, int maxMessage, boolean truncate) throws SocketException {
         if (!current && !nextChunk(false)) {
             return EMPTY;
         }
-        long length = currentLeft;
-        if (length > maxMessage) {
-            throw new SocketException("Connection reset: the peer wrote a message length of " + length
-                    + " bytes (max " + maxMessage + "; damaged ring)");
+        ByteBuffer chunk = chunks.buffer();
+        long length = currentLeft < ChunkDescriptor.MESSAGE_LENGTH_SIZE ? -1
+                : Integer.toUnsignedLong(chunk.getInt(currentIndex));
+        if (length < 0 || length > maxMessage || ChunkDescriptor.MESSAGE_LENGTH_SIZE + length > currentLeft) {
+            throw new SocketException("Connection reset: the peer wrote a message length of " + length + " bytes with "
+                    + currentLeft + " left in its chunk (max " + maxMessage + "; damaged ring)");
         }
         int room = dst.remaining();
         if (length > room && !truncate) {
@@ -189,10 +195,15 @@ final class RingConsumer extends RingEnd {
         }
         int n = (int) Math.min(length, room);
         int at = dst.position();
-        dst.put(at, chunks.buffer(), currentIndex, n);
+        dst.put(at, chunk, currentIndex + ChunkDescriptor.MESSAGE_LENGTH_SIZE, n);
         dst.position(at + n);
+        int frame = ChunkDescriptor.MESSAGE_LENGTH_SIZE + (int) length;
+        currentIndex += frame;
+        currentLeft -= frame;
         delivered += length;
-        releaseChunk(currentExtent);
+        if (currentLeft == 0) {
+            releaseChunk(currentExtent);
+        }
         return length;
     }
 

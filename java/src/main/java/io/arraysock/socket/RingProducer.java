@@ -24,11 +24,12 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * <p>Message framing (seqpacket): a {@value #FRAME_HEADER}-byte little-endian length, then
  * the payload padded to {@value #FRAME_ALIGNMENT} bytes; a frame is published whole.
  *
- * <p>On the block medium the ring holds chunk records instead ({@link ChunkWriter}): each
- * offer writes one self-validating chunk (a seqpacket message is one chunk, after a pad
- * when it does not fit before the ring's end), which the consumer finds without our tail.
- * The tail is a backstop, published on a cadence ({@link #publishTail}): a quarter ring,
- * before we wait, at the end of the stream, and on the node's tick.
+ * <p>On the block medium the ring holds chunk records instead, which the consumer finds
+ * without our tail: an offer stages the bytes or the message and returns, and the ring's
+ * {@link ChunkPipeline} writes what is staged as chunks from a thread of its own (many
+ * messages to a chunk, the next bytes staged while a chunk is written). The tail is a
+ * backstop, published on a cadence ({@link #publishTail}): a quarter ring, before the
+ * writer waits for room or after it idled, and at the end of the stream.
  */
 final class RingProducer extends RingEnd {
     static final int FRAME_HEADER = 8;
@@ -39,6 +40,11 @@ final class RingProducer extends RingEnd {
     private long headCache;
     /** Block medium only: writes the chunks; null on shm. */
     private final ChunkWriter chunks;
+    /** Block medium only: the writer thread, started by the first offer (so a socket that never sends has none). */
+    private ChunkPipeline pipeline;
+    /** Block medium: the ring is no longer ours (released, fenced): no tail is published any more. */
+    private boolean stopped;
+    private final String writerName;
     private final int sectorSize;
     private final long publishEvery;
     /** Block medium only: the tail after the last chunk written, for {@link #publishTail} from any thread. */
@@ -50,8 +56,9 @@ final class RingProducer extends RingEnd {
      * @param ownBlock  offset of our control block
      * @param peerBlock offset of the consumer's control block
      */
-    RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce) {
+    RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, String name) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
+        this.writerName = "arraysock-writer " + name;
         this.chunks = medium instanceof BlockMedium block ? new ChunkWriter(block, ring, capacity, nonce) : null;
         this.sectorSize = medium.sectorSize();
         this.publishEvery = capacity / 4;
@@ -68,7 +75,8 @@ final class RingProducer extends RingEnd {
      */
     static int maxMessage(long capacity, Medium.Kind kind) {
         if (kind == Medium.Kind.BLOCK) {
-            return (int) (Math.min(capacity, ChunkDescriptor.MAX_EXTENT) - ChunkDescriptor.HEADER_LENGTH);
+            return (int) (Math.min(capacity, ChunkDescriptor.MAX_EXTENT) - ChunkDescriptor.HEADER_LENGTH
+                    - ChunkDescriptor.MESSAGE_LENGTH_SIZE);
         }
         return (int) Math.min(Integer.MAX_VALUE - FRAME_ALIGNMENT, capacity - FRAME_HEADER);
     }
@@ -77,8 +85,11 @@ final class RingProducer extends RingEnd {
         return FRAME_HEADER + ((payload + FRAME_ALIGNMENT - 1) & -FRAME_ALIGNMENT);
     }
 
-    /** Free bytes, reading the peer's head only when the cached value is not enough for {@code wanted}. */
-    private long free(long wanted) throws SocketException {
+    /**
+     * Free bytes, reading the peer's head only when the cached value is not enough for
+     * {@code wanted}. On the block medium, the writer thread's alone.
+     */
+    long free(long wanted) throws SocketException {
         long free = capacity - (tail - headCache);
         if (free >= wanted) {
             return free;
@@ -99,7 +110,7 @@ final class RingProducer extends RingEnd {
             return 0;
         }
         if (chunks != null) {
-            return offerChunk(src, remaining);
+            return pipeline(false).offer(src);
         }
         int n = (int) Math.min(remaining, free(remaining));
         if (n == 0) {
@@ -115,7 +126,7 @@ final class RingProducer extends RingEnd {
         int length = src.remaining();
         long frame = frameLength(length);
         if (chunks != null) {
-            return offerChunkMessage(src, length);
+            return pipeline(true).offerMessage(src);
         }
         if (free(frame) < frame) {
             return false;
@@ -133,38 +144,32 @@ final class RingProducer extends RingEnd {
         advance(newTail);
     }
 
-    /** Block medium: one data chunk with as many bytes as fit before the ring's end and in the room there is. */
-    private int offerChunk(ByteBuffer src, int remaining) throws SocketException {
-        long toEnd = capacity - (tail & mask);
-        long wanted = Math.min(Math.min(toEnd, chunks.maxPayload() + ChunkDescriptor.HEADER_LENGTH),
-                ChunkDescriptor.extent(remaining, sectorSize));
-        long room = Math.min(wanted, free(wanted) & -(long) sectorSize);
-        if (room < sectorSize) {
-            return 0;
+    /** Block medium: the pipeline, started by the first offer (stream bytes or messages: a socket sends one kind). */
+    private ChunkPipeline pipeline(boolean messages) {
+        ChunkPipeline p = pipeline;
+        if (p == null) {
+            p = startPipeline(messages);
         }
-        int n = (int) Math.min(remaining, room - ChunkDescriptor.HEADER_LENGTH);
-        chunkWritten(chunks.writeData(tail, src, n));
-        return n;
+        if (p.messages() != messages) {
+            throw new IllegalStateException("a ring carries stream bytes or messages, not both");
+        }
+        return p;
     }
 
-    /** Block medium: the message as one chunk, after a pad to the ring's end if it does not fit before it. */
-    private boolean offerChunkMessage(ByteBuffer src, int length) throws SocketException {
-        long extent = ChunkDescriptor.extent(length, sectorSize);
-        long toEnd = capacity - (tail & mask);
-        if (extent > toEnd) {
-            if (free(toEnd + extent) < toEnd + extent) {
-                return false;
-            }
-            chunks.writePad(tail);
-            chunkWritten(toEnd);
-        } else if (free(extent) < extent) {
-            return false;
+    private synchronized ChunkPipeline startPipeline(boolean messages) {
+        if (pipeline == null) {
+            pipeline = new ChunkPipeline(this, chunks, sectorSize, messages, writerName);
         }
-        chunkWritten(chunks.writeData(tail, src, length));
-        return true;
+        return pipeline;
     }
 
-    private void chunkWritten(long extent) {
+    /** Block medium, writer thread: where the next chunk goes. */
+    long tail() {
+        return tail;
+    }
+
+    /** Block medium, writer thread: a chunk (or pad) of {@code extent} bytes was written at the tail. */
+    void chunkWritten(long extent) {
         tail += extent;
         writtenTail = tail;
         if (tail - publishedTail >= publishEvery) {
@@ -180,16 +185,58 @@ final class RingProducer extends RingEnd {
      */
     synchronized void publishTail() {
         long t = writtenTail;
-        if (chunks != null && t != publishedTail) {
+        if (chunks != null && !stopped && t != publishedTail) {
             publishedTail = t;
             advance(t);
         }
     }
 
-    /** Publishes end of stream after the last tail, and wakes the consumer. */
+    /**
+     * Ends the stream: publishes the last tail, then the end flag, and wakes the consumer.
+     * On the block medium with bytes still staged, the writer does it once it wrote them.
+     */
     void end() {
-        publishTail();
-        raise(TX_FLAG_END);
+        ChunkPipeline p;
+        synchronized (this) {
+            p = pipeline;
+        }
+        if (p != null) {
+            p.requestEnd();
+        } else {
+            endNow();
+        }
+    }
+
+    /** {@link #end} now: everything offered is in the ring. */
+    synchronized void endNow() {
+        if (!stopped) {
+            publishTail();
+            raise(TX_FLAG_END);
+        }
+    }
+
+    /**
+     * The ring is no longer ours to write (the socket is released or fenced): a writer
+     * thread stops, and with {@code wait} its last write is done when this returns; no tail
+     * or flag is published any more. A writer that was asked to end the stream has
+     * {@code drainMillis} to finish first.
+     */
+    void stop(boolean wait, long drainMillis) {
+        ChunkPipeline p;
+        synchronized (this) {
+            p = pipeline;
+        }
+        if (p != null) {
+            if (wait) {
+                p.awaitEnded(drainMillis);
+                p.stopAndWait();
+            } else {
+                p.stop();
+            }
+        }
+        synchronized (this) {
+            stopped = true;
+        }
     }
 
     /** Whether the consumer said it reads no more. */

@@ -343,6 +343,11 @@ public final class SocketCore {
 
     // ---- data ----------------------------------------------------------------------------
 
+    /** The connection, or null before one is established. */
+    Connection connection() {
+        return connection;
+    }
+
     private Connection connected() throws SocketException {
         ensureOpen();
         Connection c = connection;
@@ -481,11 +486,18 @@ public final class SocketCore {
         }
         closed = true;
         peerGone = true;
+        Connection c = connection;
+        if (c != null) {
+            c.producer.stop(false, 0); // no wait: a write of its may hang on the failed path
+        }
         AcceptQueue q = acceptQueue;
         if (q != null) {
             q.clear();
         }
     }
+
+    /** How long an aborted closed socket lets its ring's writer finish what it staged (block medium). */
+    private static final long DRAIN_ON_ABORT_MILLIS = 2_000;
 
     /** Closes without the courtesy of a clean end (array closing): peers see a reset. */
     void abort() {
@@ -524,6 +536,10 @@ public final class SocketCore {
             }
         }
         if (header.state() != STATE_FREE) {
+            if (c != null) {
+                // an array closing under a closed socket: the bytes it staged go out first (bounded)
+                c.producer.stop(true, !graceful && state == STATE_CLOSED ? DRAIN_ON_ABORT_MILLIS : 0);
+            }
             layer.release(this, header);
             header = header.withState(STATE_FREE);
         }
@@ -536,6 +552,7 @@ public final class SocketCore {
             return;
         }
         if (peerDone(c)) {
+            c.producer.stop(true, 0);
             layer.release(this, header);
             header = header.withState(STATE_FREE);
         }

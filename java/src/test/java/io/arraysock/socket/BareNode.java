@@ -23,6 +23,7 @@ final class BareNode implements NodeContext {
         this.live = live;
         medium.own(geometry.partitionOffset(slot), geometry.partitionLength());
         medium.own(geometry.arenaOffset(slot), geometry.arenaSize());
+        medium.own(geometry.nodeRecordOffset(slot), geometry.sectorSize()); // the connect hints (block: one writer per sector)
         live.put(slot, incarnation);
     }
 

@@ -1,0 +1,260 @@
+package io.arraysock.socket;
+
+import io.arraysock.medium.MediumFaultException;
+
+import java.lang.System.Logger.Level;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
+import static io.arraysock.format.ChunkDescriptor.MESSAGE_LENGTH_SIZE;
+import static io.arraysock.format.ChunkDescriptor.extent;
+
+/**
+ * The sending side of one ring on the block medium: the sending thread stages bytes or
+ * messages ({@link StagingRing}) and returns; a writer thread of the ring's own turns what
+ * is staged into chunks and writes them. A chunk takes all that is staged and fits (before
+ * the ring's end, in the room the consumer left, in one chunk's extent): a sender of small
+ * messages has many in each chunk, one {@code pwrite} for all, and a streaming sender's
+ * next bytes are staged while the previous chunk is on its way to the device.
+ *
+ * <p>The writer publishes the ring's tail (the backstop the consumer tells damage from
+ * "not yet" by) on the producer's cadence, and when it has been idle for
+ * {@value #TAIL_AFTER_IDLE_MICROS} µs. The end of the stream is requested by the sender and
+ * raised by the writer once everything staged before it is written. A failure of the writer
+ * (an I/O error, a damaged peer head) is rethrown to the sender at its next call.
+ */
+final class ChunkPipeline implements Runnable {
+    private static final System.Logger LOG = System.getLogger(ChunkPipeline.class.getName());
+    /** How long the writer idles before it publishes a tail held back. */
+    private static final long TAIL_AFTER_IDLE_MICROS = 500;
+    /** Longest pause between two looks at the consumer's head while the ring is full. */
+    private static final long MAX_ROOM_PAUSE_NANOS = 200_000;
+    private static final long STOP_WAIT_MILLIS = 5_000;
+
+    private final RingProducer producer;
+    private final ChunkWriter writer;
+    private final StagingRing staging;
+    private final boolean messages;
+    private final int sectorSize;
+    private final Thread thread;
+    private volatile boolean writerParked;
+    private volatile boolean endRequested;
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+
+    ChunkPipeline(RingProducer producer, ChunkWriter writer, int sectorSize, boolean messages, String name) {
+        this.producer = producer;
+        this.writer = writer;
+        this.staging = new StagingRing(writer.maxExtent());
+        this.messages = messages;
+        this.sectorSize = sectorSize;
+        this.thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Whether this pipeline frames messages (seqpacket) rather than stream bytes. */
+    boolean messages() {
+        return messages;
+    }
+
+    // ---- the sending thread ---------------------------------------------------------------
+
+    /** Stages what of {@code src} fits now; returns the count, maybe 0. */
+    int offer(ByteBuffer src) throws SocketException {
+        checkFailure();
+        int n = staging.offer(src);
+        if (n > 0) {
+            wakeWriter();
+        }
+        return n;
+    }
+
+    /** Stages {@code src} as one message if it fits now. */
+    boolean offerMessage(ByteBuffer src) throws SocketException {
+        checkFailure();
+        if (!staging.offerMessage(src)) {
+            return false;
+        }
+        wakeWriter();
+        return true;
+    }
+
+    /** The writer ends the stream once all that is staged is written. */
+    void requestEnd() {
+        endRequested = true;
+        wakeWriter();
+    }
+
+    /** The ring is no longer ours to write: the writer stops at once (what is staged is dropped). */
+    void stop() {
+        stopping = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Waits up to {@code millis} for a writer asked to end the stream to write all and end it. */
+    void awaitEnded(long millis) {
+        if (millis <= 0 || !endRequested || Thread.currentThread() == thread) {
+            return;
+        }
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@link #stop}, then waits until the writer wrote its last byte. */
+    void stopAndWait() {
+        stop();
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        try {
+            thread.join(STOP_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.log(Level.WARNING, "{0} did not stop within {1} ms (a write hangs on the device?)", thread.getName(),
+                    STOP_WAIT_MILLIS);
+        }
+    }
+
+    private void wakeWriter() {
+        if (writerParked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void checkFailure() throws SocketException {
+        Throwable t = failure;
+        if (t == null) {
+            return;
+        }
+        if (t instanceof MediumFaultException fault) {
+            throw fault; // typed by the socket's fault translation, as its own I/O would be
+        }
+        SocketException e = new SocketException(t instanceof SocketException ? t.getMessage()
+                : "Connection reset: the ring's writer failed: " + t);
+        e.initCause(t);
+        throw e;
+    }
+
+    // ---- the writer thread ----------------------------------------------------------------
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping) {
+                if (staging.available() > 0) {
+                    writeChunk();
+                } else if (endRequested && staging.available() == 0) {
+                    producer.endNow();
+                    return;
+                } else {
+                    idle();
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            LOG.log(Level.DEBUG, () -> thread.getName() + " failed", t);
+        }
+    }
+
+    /** Parks until the sender stages more; publishes a held-back tail once idle for a while. */
+    private void idle() {
+        writerParked = true;
+        try {
+            if (staging.available() > 0 || endRequested || stopping) {
+                return;
+            }
+            long before = System.nanoTime();
+            LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(TAIL_AFTER_IDLE_MICROS));
+            if (staging.available() == 0 && !endRequested && !stopping
+                    && System.nanoTime() - before >= TimeUnit.MICROSECONDS.toNanos(TAIL_AFTER_IDLE_MICROS)) {
+                producer.publishTail();
+                LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+            }
+        } finally {
+            writerParked = false;
+        }
+    }
+
+    /** Writes one chunk of what is staged (after a pad if a message must start a new lap). */
+    private void writeChunk() throws SocketException {
+        long tail = producer.tail();
+        long toEnd = producer.capacity() - (tail & (producer.capacity() - 1));
+        long maxExtent = Math.min(toEnd, writer.maxExtent());
+        long available = staging.available();
+        int payload;
+        if (messages) {
+            long first = extent(MESSAGE_LENGTH_SIZE + (long) staging.messageLength(staging.takenPosition()), sectorSize);
+            if (first > toEnd) {
+                // the pad takes the rest of the lap (the message then waits for room at its start)
+                if (awaitRoom(toEnd)) {
+                    writer.writePad(tail);
+                    producer.chunkWritten(toEnd);
+                }
+                return;
+            }
+            if (!awaitRoom(first)) {
+                return;
+            }
+            payload = messagesThatFit(available, Math.min(maxExtent, producer.free(maxExtent) & -(long) sectorSize));
+        } else {
+            long wanted = Math.min(maxExtent, extent(available, sectorSize));
+            if (!awaitRoom(sectorSize)) {
+                return;
+            }
+            long room = Math.min(wanted, producer.free(wanted) & -(long) sectorSize);
+            payload = (int) Math.min(available, room - HEADER_LENGTH);
+        }
+        staging.copyOut(writer.payload(), payload);
+        staging.take(payload); // the sender may refill that room while the chunk is written
+        if (!stopping) {
+            producer.chunkWritten(writer.writeData(tail, payload));
+        }
+    }
+
+    /** Bytes of the whole staged messages, from the first, whose chunk fits in {@code room}. */
+    private int messagesThatFit(long available, long room) {
+        long at = staging.takenPosition();
+        long end = at + available;
+        long bytes = 0;
+        while (at < end) {
+            long next = MESSAGE_LENGTH_SIZE + (long) staging.messageLength(at);
+            if (extent(bytes + next, sectorSize) > room) {
+                break;
+            }
+            bytes += next;
+            at += next;
+        }
+        return (int) bytes;
+    }
+
+    /**
+     * Waits until the ring has {@code wanted} bytes free. False when there will be none to
+     * write into: the consumer shut its input (what is staged is dropped, as TCP's peer drops
+     * it), or the pipeline stops.
+     */
+    private boolean awaitRoom(long wanted) throws SocketException {
+        long pause = 1_000;
+        while (producer.free(wanted) < wanted) {
+            if (stopping) {
+                return false;
+            }
+            if (producer.peerShut()) {
+                staging.discard();
+                return false;
+            }
+            producer.publishTail(); // the consumer may need it to go on
+            LockSupport.parkNanos(this, pause);
+            pause = Math.min(2 * pause, MAX_ROOM_PAUSE_NANOS);
+        }
+        return true;
+    }
+}

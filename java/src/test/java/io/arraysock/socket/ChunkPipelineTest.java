@@ -1,0 +1,146 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.Geometry;
+import io.arraysock.medium.BlockMedium;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The block medium's send side (staging, the writer thread, chunks) in one process: two
+ * socket layers on one block medium over a regular file with O_DIRECT. The cross-process
+ * behaviour is CrossProcessSocketTest's on the loop and NBD pairs.
+ */
+class ChunkPipelineTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final int SECTOR = 512;
+
+    private Path file;
+    private BlockMedium medium;
+    private SocketLayer a;
+    private SocketLayer b;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Geometry g = new Geometry(SECTOR, 4, 64, 8 << 20);
+        file = Files.createTempFile(Path.of("/var/tmp"), "arraysock-pipeline-", ".img"); // O_DIRECT: not tmpfs
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(g.requiredSize());
+        }
+        medium = BlockMedium.open(file.toString());
+        Map<Integer, Long> live = BareNode.registry();
+        a = new SocketLayer(new BareNode(medium, g, 0, live));
+        b = new SocketLayer(new BareNode(medium, g, 1, live));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        pool.shutdownNow();
+        a.close();
+        b.close();
+        medium.close();
+        Files.deleteIfExists(file);
+    }
+
+    private SocketCore[] connectedPair(int type, int port, int ringBytes) throws Exception {
+        SocketCore listener = a.open(type);
+        listener.bind(port);
+        listener.listen(8);
+        SocketCore client = b.open(type);
+        client.sendBufferSize(ringBytes);
+        client.connect(port, 5 * SECOND);
+        SocketCore server = listener.accept(5 * SECOND);
+        assertNotNull(server);
+        listener.close();
+        return new SocketCore[] {client, server};
+    }
+
+    @Test
+    void smallMessagesShareChunksAndKeepTheirBoundaries() throws Exception {
+        SocketCore[] p = connectedPair(TYPE_SEQPACKET, 7100, 16 << 10);
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        int count = 20_000;
+        Future<Integer> checked = pool.submit(() -> {
+            ByteBuffer got = ByteBuffer.allocate(128);
+            SplittableRandom sizes = new SplittableRandom(5);
+            for (int i = 0; i < count; i++) {
+                int size = sizes.nextInt(100);
+                assertEquals(size, server.receiveMessage(got.clear(), true, false), "length of message " + i);
+                for (int j = 0; j < size; j++) {
+                    assertEquals((byte) (i + j), got.get(j), "byte " + j + " of message " + i);
+                }
+            }
+            assertEquals(-1, server.receiveMessage(got.clear(), true, false));
+            return count;
+        });
+        SplittableRandom sizes = new SplittableRandom(5);
+        ByteBuffer msg = ByteBuffer.allocate(128);
+        long payload = 0;
+        for (int i = 0; i < count; i++) {
+            int size = sizes.nextInt(100);
+            msg.clear();
+            for (int j = 0; j < size; j++) {
+                msg.put((byte) (i + j));
+            }
+            assertTrue(client.sendMessage(msg.flip(), true));
+            payload += 4 + size;
+        }
+        client.shutdownOutput();
+        assertEquals(count, checked.get(60, TimeUnit.SECONDS));
+        long ringBytes = client.connection().producer.tail(); // positions start at 0
+        // one chunk per message would take at least a sector each
+        assertTrue(ringBytes < (long) count * SECTOR / 4,
+                "the writer put many messages in a chunk: " + ringBytes + " ring bytes for " + count + " messages ("
+                        + payload + " bytes framed)");
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void aStreamArrivesWholeAndEndsAfterItsLastStagedByte() throws Exception {
+        SocketCore[] p = connectedPair(TYPE_STREAM, 7101, 64 << 10);
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        byte[] data = new byte[24 << 20];
+        new Random(2).nextBytes(data);
+        Future<byte[]> received = pool.submit(() -> {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocateDirect(100_000);
+            for (int n; (n = server.receive(buf.clear(), true)) >= 0; ) {
+                sha.update(buf.flip());
+            }
+            return sha.digest();
+        });
+        SplittableRandom sizes = new SplittableRandom(9);
+        for (int at = 0; at < data.length; ) {
+            int n = Math.min(data.length - at, 1 + sizes.nextInt(200_000));
+            assertEquals(n, client.send(ByteBuffer.wrap(data, at, n), true));
+            at += n;
+        }
+        client.close(); // returns at once: the writer still has staged bytes, and ends the stream after them
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), received.get(60, TimeUnit.SECONDS));
+        server.close();
+    }
+}
