@@ -92,6 +92,30 @@ class CliCommandsTest {
         }
     }
 
+    /** A disk file (or a device) status may only read: it opens it read-only (it opened it read-write). */
+    @Test
+    void statusReadsADiskFileItMayNotWrite() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to drop privileges");
+        // on a disk file system (not tmpfs, not the scratch directory, which is made writable for all)
+        Path array = Path.of("/var/tmp", "arraysock-cli-status-" + java.util.UUID.randomUUID() + ".img");
+        Path scratch = Files.createTempDirectory("arraysock-status-");
+        try {
+            Cli.Run f = Cli.run("format", array.toString(), "--size", "1M", "--nodes", "2", "--sockets-per-node", "8",
+                    "--arena-size", "64K", "--mode", "0644");
+            assertEquals(ExitCode.OK, f.code(), f::toString);
+            Process p = new ProcessBuilder(Unprivileged.javaCommand(scratch, Main.class, "status", array.toString()))
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(ExitCode.OK, p.exitValue(), out);
+            assertTrue(out.contains("free: 2 of 2 node slots"), out);
+        } finally {
+            Files.deleteIfExists(array);
+            Unprivileged.run("rm", "-rf", scratch.toString());
+        }
+    }
+
     @Test
     void formatRefusesAnArrayWithoutForce() {
         String path = cli.formatted();
