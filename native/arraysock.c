@@ -191,6 +191,15 @@ int64_t as_pwrite(int fd, int64_t buffer, int64_t length, int64_t offset) {
     return done;
 }
 
+int64_t as_pwrite_within(int fd, int64_t buffer, int64_t length, int64_t offset) {
+    /* A pwrite past the end of a regular file extends it: a file truncated under us would
+     * silently grow back. One fstat in the same call costs no second crossing from Java. */
+    struct stat st;
+    if (fstat(fd, &st) < 0) return -1;
+    if ((int64_t) st.st_size < offset + length) { errno = ENXIO; return -1; }
+    return as_pwrite(fd, buffer, length, offset);
+}
+
 int as_fdatasync(int fd) { return fdatasync(fd); }
 
 /* Shared (not FUTEX_PRIVATE): the word lives in a mapping other processes share. */

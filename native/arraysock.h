@@ -85,6 +85,9 @@ AS_EXPORT void as_free(int64_t address);
 
 AS_EXPORT int64_t as_pread(int fd, int64_t buffer, int64_t length, int64_t offset);
 AS_EXPORT int64_t as_pwrite(int fd, int64_t buffer, int64_t length, int64_t offset);
+/* as_pwrite for a regular file that must not grow: fails with ENXIO, writing nothing, when
+ * [offset, offset + length) does not lie within the file's current size (it shrank). */
+AS_EXPORT int64_t as_pwrite_within(int fd, int64_t buffer, int64_t length, int64_t offset);
 AS_EXPORT int as_fdatasync(int fd);
 
 AS_EXPORT int as_futex_wait(int64_t address, int expected, int64_t timeout_nanos);

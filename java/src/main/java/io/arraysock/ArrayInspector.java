@@ -19,9 +19,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Looks at an array without attaching: no node slot, no lock, not a byte written, a segment
- * mapped read-only (so a segment one may only read can be inspected; a block device is
- * still opened read-write, as for attaching). What
+ * Looks at an array without attaching: no node slot, no lock, not a byte written, the medium
+ * opened read-only (a segment mapped read-only, a block device or disk file opened
+ * {@code O_RDONLY}), so an array one may only read can be inspected. What
  * {@code arraysock status} uses, so that looking never takes a slot, and never claims the
  * slot of a dead node it is about to report). Repeated {@link #inspect} calls accumulate
  * liveness evidence, as an attached node's would.

@@ -470,8 +470,12 @@ public final class StorageArray implements Closeable {
         return out;
     }
 
+    /** How long {@link #close} waits for peers still reading the streams of our closed sockets. */
+    private static final long LINGER_ON_CLOSE_NANOS = 2_000_000_000L;
+
     /**
-     * Stops the heartbeat, writes our slot FREE (unless it was lost to a foreign claim: then
+     * Waits (up to 2 s) for the peers of closed sockets to let go, so a stream ended just
+     * before is read to its end; then stops the heartbeat, writes our slot FREE (unless it was lost to a foreign claim: then
      * it is not ours to write), releases the OFD lock and closes the medium. Idempotent.
      */
     @Override
@@ -480,9 +484,16 @@ public final class StorageArray implements Closeable {
             return;
         }
         closed = true;
-        node.detach();
         IOException fault = null;
         if (!heartbeat.isLost()) {
+            try {
+                sockets.awaitLingering(LINGER_ON_CLOSE_NANOS);
+            } catch (InternalError | MediumFaultException e) {
+                fault = faultOf(e);
+            }
+        }
+        node.detach();
+        if (!heartbeat.isLost() && fault == null) {
             try {
                 sockets.close();
             } catch (InternalError | MediumFaultException e) {

@@ -13,6 +13,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,8 +39,13 @@ final class RecvCommand implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "DIR", description = "the directory the file is stored in")
     Path dir;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", converter = SecondsConverter.class, description = "give up when nobody connects in time (default: wait forever)")
+    @Option(names = "--timeout", paramLabel = "SECONDS", converter = SecondsConverter.class, description = "give up when nobody "
+            + "connects in time (default: wait forever), or when the sender's file header does not come in time (default "
+            + "10 s)")
     long timeoutSeconds;
+
+    /** How long the file header may take when no --timeout is given: a peer that sends none must not hold us forever. */
+    static final long HEADER_TIMEOUT_SECONDS = 10;
 
     @Option(names = "--force", description = "replace a file of the same name in DIR")
     boolean force;
@@ -80,7 +86,16 @@ final class RecvCommand implements Callable<Integer> {
     private void receive(ArraySocket s) throws Exception {
         DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(s), SendCommand.CHUNK));
         DataOutputStream answer = new DataOutputStream(ArrayStreams.out(s));
-        FileHeader h = FileHeader.read(in);
+        long headerSeconds = timeoutSeconds > 0 ? timeoutSeconds : HEADER_TIMEOUT_SECONDS;
+        s.setReceiveTimeout(Duration.ofSeconds(headerSeconds));
+        FileHeader h;
+        try {
+            h = FileHeader.read(in);
+        } catch (SocketTimeoutException e) {
+            throw new CliException(ExitCode.TIMEOUT, "no file header in " + headerSeconds + " s: is it 'arraysock send' "
+                    + "that connected to port " + s.localPort() + "?");
+        }
+        s.setReceiveTimeout(Duration.ZERO);
         Path target = dir.resolve(h.name());
         if (Files.exists(target) && !force) {
             throw refuse(s, in, answer, ExitCode.IO_ERROR, target + " exists (recv --force replaces it)");

@@ -78,6 +78,12 @@ class CliCommandsTest {
         String path = cli.segment();
         Cli.Run f = Cli.run("format", path, "--nodes", "4", "--sockets-per-node", "8", "--mode", "0644");
         assertEquals(ExitCode.OK, f.code(), f::toString);
+        String out = statusAsNobody(path);
+        assertTrue(out.contains("free: 4 of 4 node slots"), out);
+    }
+
+    /** {@code status PATH} run as user nobody (root only); asserts it exits 0 and returns its output. */
+    private static String statusAsNobody(String path) throws Exception {
         Path scratch = Files.createTempDirectory("arraysock-status-");
         try {
             Process p = new ProcessBuilder(Unprivileged.javaCommand(scratch, Main.class, "status", path))
@@ -86,9 +92,26 @@ class CliCommandsTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(ExitCode.OK, p.exitValue(), out);
-            assertTrue(out.contains("free: 4 of 4 node slots"), out);
+            return out;
         } finally {
             Unprivileged.run("rm", "-rf", scratch.toString());
+        }
+    }
+
+    /** A disk file (or a device) status may only read: it opens it read-only (it opened it read-write). */
+    @Test
+    void statusReadsADiskFileItMayNotWrite() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to drop privileges");
+        // on a disk file system (not tmpfs, not the scratch directory, which is made writable for all)
+        Path array = Path.of("/var/tmp", "arraysock-cli-status-" + java.util.UUID.randomUUID() + ".img");
+        try {
+            Cli.Run f = Cli.run("format", array.toString(), "--size", "1M", "--nodes", "2", "--sockets-per-node", "8",
+                    "--arena-size", "64K", "--mode", "0644");
+            assertEquals(ExitCode.OK, f.code(), f::toString);
+            String out = statusAsNobody(array.toString());
+            assertTrue(out.contains("free: 2 of 2 node slots"), out);
+        } finally {
+            Files.deleteIfExists(array);
         }
     }
 

@@ -103,6 +103,63 @@ class CliRefusalTest {
         assertTrue(Cli.read(sendErr).contains("no answer to the file header in 2 s"), () -> Cli.read(sendErr));
     }
 
+    /** recv's side of it: a peer that connects and sends no header does not hold recv forever. */
+    @Test
+    void aReceiverWhosePeerSendsNoHeaderGivesUp() throws Exception {
+        String array = cli.formatted();
+        Path dir = Files.createDirectory(tmp.resolve("in"));
+        Path recvErr = tmp.resolve("recv.err");
+        Process recv = cli.start(recvErr, "recv", array, "0", dir.toString(), "--timeout", "2");
+        int port = Cli.awaitPort(recvErr, recv);
+        Process silent = cli.start(tmp.resolve("connect.err"), "connect", array, Integer.toString(port)); // stdin kept open
+        assertTrue(recv.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "recv gives up");
+        assertEquals(ExitCode.TIMEOUT, recv.exitValue(), () -> Cli.read(recvErr));
+        assertTrue(Cli.read(recvErr).contains("no file header in 2 s"), () -> Cli.read(recvErr));
+        silent.getOutputStream().close();
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    /** A peer that is not 'arraysock send', or names a path: one line, the protocol's exit code, nothing stored. */
+    @Test
+    void aReceiverRefusesAForeignOrHostileHeaderInOneLine() throws Exception {
+        String array = cli.formatted();
+        Path dir = Files.createDirectory(tmp.resolve("in"));
+        byte[] escape = new java.io.ByteArrayOutputStream() {
+            {
+                DataOutputStream out = new DataOutputStream(this);
+                out.writeInt(FileHeader.MAGIC);
+                byte[] name = "../escaped".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeShort(name.length);
+                out.write(name);
+                out.writeLong(3);
+                out.write(new byte[] {1, 2, 3});
+            }
+        }.toByteArray();
+        byte[][] peers = {"GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), escape,
+                {0x41, 0x53}};
+        String[] says = {"is not 'arraysock send'", "not a plain file name: ../escaped", "the file header ended after 2 bytes"};
+        for (int i = 0; i < peers.length; i++) {
+            Path recvErr = tmp.resolve("recv" + i + ".err");
+            Process recv = cli.start(recvErr, "recv", array, "0", dir.toString());
+            int port = Cli.awaitPort(recvErr, recv);
+            Process peer = cli.start(tmp.resolve("connect" + i + ".err"), "connect", array, Integer.toString(port));
+            peer.getOutputStream().write(peers[i]);
+            peer.getOutputStream().close();
+            assertTrue(recv.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "recv ends");
+            String err = Cli.read(recvErr);
+            assertEquals(ExitCode.PROTOCOL, recv.exitValue(), err);
+            assertTrue(err.contains(says[i]), err);
+            assertTrue(!err.contains("\tat ") && !err.contains("Exception"), "a stack trace or a raw exception: " + err);
+            assertTrue(peer.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the peer ends");
+        }
+        assertTrue(Files.notExists(tmp.resolve("escaped")));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
     private record Sent(int send, String sendErr, int recv, String recvErr) {
         @Override
         public String toString() {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -87,7 +88,35 @@ class CliSpaceTest {
 
     @Test
     void aSegmentTruncatedMidTransferIsAOneLineErrorNotAStackTrace() throws Exception {
-        String array = cli.formatted();
+        truncateMidTransfer(cli.formatted());
+    }
+
+    /**
+     * The same on a disk file (the block medium on a regular file): both sides stop writing,
+     * so the file is never grown back (a pwrite past its end used to extend it again).
+     */
+    @Test
+    void aDiskFileTruncatedMidTransferStaysShrunkAndSaysSo() throws Exception {
+        // on a disk file system (the @TempDir may be one, but /var/tmp is one for certain)
+        Path file = Path.of("/var/tmp", "arraysock-cli-shrink-" + java.util.UUID.randomUUID() + ".img");
+        try {
+            List<String> format = new java.util.ArrayList<>(List.of("format", file.toString(), "--size", "3M"));
+            format.addAll(List.of(SMALL));
+            Cli.Run f = Cli.run(format.toArray(String[]::new));
+            assertEquals(ExitCode.OK, f.code(), f::toString);
+            Result[] r = truncateMidTransfer(file.toString());
+            for (Result one : r) {
+                assertTrue(one.code == ExitCode.CORRUPT_OR_UNSUPPORTED && one.err.contains("shrank to 4096 bytes"),
+                        () -> "expected exit " + ExitCode.CORRUPT_OR_UNSUPPORTED + " (shrank) on both sides:\n" + r[0] + "\n" + r[1]);
+            }
+            assertEquals(4096, Files.size(file), "the file was grown back");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Starts a transfer, truncates the array to 4096 bytes under it, and checks both sides' one-line error. */
+    private Result[] truncateMidTransfer(String array) throws Exception {
         Path in = Files.createDirectory(tmp.resolve("in"));
         Path recvErr = tmp.resolve("recv.err");
         Process recv = start(recvErr, "recv", array, "0", in.toString(), "--timeout", "30");
@@ -120,6 +149,7 @@ class CliSpaceTest {
         assertTrue(r[0].code == ExitCode.CORRUPT_OR_UNSUPPORTED || r[1].code == ExitCode.CORRUPT_OR_UNSUPPORTED,
                 () -> "expected exit " + ExitCode.CORRUPT_OR_UNSUPPORTED + " (shrank) on one side:\n" + r[0] + "\n" + r[1]);
         assertTrue(r[0].err.contains("shrank") || r[1].err.contains("shrank"), () -> r[0] + "\n" + r[1]);
+        return r;
     }
 
     private record Result(String name, int code, String err) {

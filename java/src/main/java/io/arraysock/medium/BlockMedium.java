@@ -10,6 +10,7 @@ import io.arraysock.medium.internal.NativeFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,6 +44,19 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>A read or write the device fails throws {@link MediumFaultException} carrying a
  * {@link io.arraysock.api.StoragePathFailedException} (device, offset, length, errno); {@link #own} throws
  * the latter itself.
+ *
+ * <p><b>Shrinking.</b> A medium found shorter than it was at open (a file truncated, a device
+ * resized) is fenced for good: the failure carries a {@link MediumTruncatedException}
+ * ("shrank to N bytes under this process (it had M)") instead, and every later write throws
+ * it without touching the medium, so the process never writes to it again. Found by any
+ * read or write that fails (it looks at the size then), by {@link #checkIntact}, and, for a
+ * regular file, by every write: a {@code pwrite} past the end of a file extends it, so on a
+ * regular file each write is refused unless it lies within the file's current size (one
+ * {@code fstat} in the same native call; a device cannot grow, and its writes pay nothing).
+ * A truncation between that {@code fstat} and the {@code pwrite} can still lose the race.
+ *
+ * <p>{@link #openReadOnly} opens to look only ({@code status}): every write and {@link #own}
+ * throws {@link java.nio.ReadOnlyBufferException}, and the device need only be readable.
  */
 public final class BlockMedium implements Medium {
     /** The protocol's unit of ownership; a device with larger logical blocks uses those. */
@@ -62,7 +76,11 @@ public final class BlockMedium implements Medium {
     private final NativeFile file;
     private final FileIdentity identity;
     private final boolean blockDevice;
+    /** Opened read-only: to look only (status). */
+    private final boolean readOnly;
     private final long size;
+    /** What the medium shrank to once found shorter than {@link #size}; -1 while whole. Never reset. */
+    private volatile long shrunkTo = -1;
     private final int sectorSize;
     private final int alignment;
     /** Owned ranges by first byte; sector-aligned, never overlapping. Changed under {@link #ownership}. */
@@ -95,10 +113,11 @@ public final class BlockMedium implements Medium {
         AlignedBuffer buffer;
     }
 
-    private BlockMedium(NativeFile file, FileInfo info, long size, int sectorSize) {
+    private BlockMedium(NativeFile file, FileInfo info, long size, int sectorSize, boolean readOnly) {
         this.file = file;
         this.identity = info.identity();
         this.blockDevice = info.isBlockDevice();
+        this.readOnly = readOnly;
         this.size = size;
         this.sectorSize = sectorSize;
         this.alignment = Math.max(sectorSize, MIN_BUFFER_ALIGNMENT);
@@ -114,8 +133,24 @@ public final class BlockMedium implements Medium {
      *                     device nor a regular file, or if it is smaller than {@value #MIN_SIZE} bytes
      */
     public static BlockMedium open(String path) throws IOException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens a block device, or a regular file, read-only with {@code O_DIRECT}: to look at an
+     * array one may only read, as {@code status} does. Every write and {@link #own} throws
+     * {@link java.nio.ReadOnlyBufferException}; locks cannot be taken, only probed.
+     *
+     * @throws java.nio.file.AccessDeniedException if this user may not read it
+     * @throws IOException as {@link #open}
+     */
+    public static BlockMedium openReadOnly(String path) throws IOException {
+        return open(path, true);
+    }
+
+    private static BlockMedium open(String path, boolean readOnly) throws IOException {
         Objects.requireNonNull(path, "path");
-        NativeFile f = openDirect(path);
+        NativeFile f = openDirect(path, readOnly);
         try {
             FileInfo info = f.stat();
             if (!info.isBlockDevice() && !info.isRegularFile()) {
@@ -131,7 +166,7 @@ public final class BlockMedium implements Medium {
                 throw new IOException(path + " is too small to be an array: " + info.size()
                         + " bytes, at least " + MIN_SIZE + " needed");
             }
-            return new BlockMedium(f, info, usable, sector);
+            return new BlockMedium(f, info, usable, sector, readOnly);
         } catch (IOException | RuntimeException e) {
             try {
                 f.close();
@@ -142,9 +177,9 @@ public final class BlockMedium implements Medium {
         }
     }
 
-    private static NativeFile openDirect(String path) throws IOException {
+    private static NativeFile openDirect(String path, boolean readOnly) throws IOException {
         try {
-            return NativeFile.open(path, NativeConstants.OPEN_DIRECT, 0);
+            return NativeFile.open(path, NativeConstants.OPEN_DIRECT | (readOnly ? NativeConstants.OPEN_RDONLY : 0), 0);
         } catch (IOException e) {
             if (e.getCause() instanceof LastErrorException le && le.getErrorCode() == NativeErrors.EINVAL) {
                 throw new IOException("open " + path + " with O_DIRECT: the file system refuses direct I/O ("
@@ -321,7 +356,33 @@ public final class BlockMedium implements Medium {
         try {
             file.pread(buffer, length, offset);
         } catch (IOException e) {
-            throw new MediumFaultException(e);
+            throw new MediumFaultException(shrunkOr(e));
+        }
+    }
+
+    /**
+     * What a failed I/O means: if the medium is now shorter than it was at open, it shrank
+     * under us (the I/O was past its new end, or the device went away with its sectors) and
+     * is fenced from now on; else the I/O error itself.
+     */
+    private IOException shrunkOr(IOException failed) {
+        try {
+            checkIntact();
+            return failed;
+        } catch (MediumTruncatedException truncated) {
+            truncated.initCause(failed);
+            return truncated;
+        } catch (IOException unknown) {
+            failed.addSuppressed(unknown);
+            return failed;
+        }
+    }
+
+    /** A medium that shrank is never written again: this throws before any write. */
+    private void ensureWhole() {
+        long now = shrunkTo;
+        if (now >= 0) {
+            throw new MediumFaultException(new MediumTruncatedException(path(), now, size));
         }
     }
 
@@ -330,6 +391,10 @@ public final class BlockMedium implements Medium {
     /** The owned range that must hold [offset, offset + length): anything else is a bug. */
     private Shadow ownedForWrite(long offset, long length) {
         ensureOpen();
+        if (readOnly) {
+            throw new ReadOnlyBufferException();
+        }
+        ensureWhole();
         Shadow s = ownedRange(floorSector(offset), ceilSector(offset + length) - floorSector(offset));
         if (s == null) {
             throw new IllegalStateException("write of " + length + " bytes at offset " + offset + " of " + path()
@@ -351,10 +416,15 @@ public final class BlockMedium implements Medium {
     private void writeOut(Shadow s, long offset, long length) {
         long first = floorSector(offset);
         long bytes = ceilSector(offset + length) - first;
+        ensureWhole(); // checked again here: another thread may have found it shrunk meanwhile
         try {
-            file.pwrite(s.buffer.address() + (first - s.start), bytes, first);
+            if (blockDevice) {
+                file.pwrite(s.buffer.address() + (first - s.start), bytes, first);
+            } else {
+                file.pwriteWithin(s.buffer.address() + (first - s.start), bytes, first); // never grows the file back
+            }
         } catch (IOException e) {
-            throw new MediumFaultException(e);
+            throw new MediumFaultException(shrunkOr(e));
         }
     }
 
@@ -479,6 +549,9 @@ public final class BlockMedium implements Medium {
     @Override
     public void own(long offset, long length) throws IOException {
         Objects.checkFromIndexSize(offset, length, size);
+        if (readOnly) {
+            throw new ReadOnlyBufferException();
+        }
         if (length == 0) {
             throw new IllegalArgumentException("cannot own an empty range at " + offset);
         }
@@ -496,7 +569,7 @@ public final class BlockMedium implements Medium {
                 file.pread(buffer.address(), end - first, first);
             } catch (IOException e) {
                 buffer.close();
-                throw e;
+                throw shrunkOr(e);
             }
             shadows.put(first, new Shadow(first, end, buffer));
         }
@@ -560,15 +633,24 @@ public final class BlockMedium implements Medium {
         return file.isLockedElsewhere(index);
     }
 
-    /** Frees every shadow and bounce buffer and closes the device; idempotent. */
+    /**
+     * Checks that the medium still has the size it had at open (one {@code fstat}); once it
+     * was found shorter, it stays fenced: this throws from then on, and nothing is written.
+     */
     @Override
     public void checkIntact() throws IOException {
+        long known = shrunkTo;
+        if (known >= 0) {
+            throw new MediumTruncatedException(path(), known, size);
+        }
         long now = file.stat().size();
         if (now < size) {
+            shrunkTo = now;
             throw new MediumTruncatedException(path(), now, size);
         }
     }
 
+    /** Frees every shadow and bounce buffer and closes the device; idempotent. */
     @Override
     public void close() throws IOException {
         synchronized (ownership) {
@@ -593,6 +675,6 @@ public final class BlockMedium implements Medium {
     @Override
     public String toString() {
         return "block:" + path() + " (" + size + " bytes, " + sectorSize + "-byte sectors"
-                + (blockDevice ? "" : ", regular file") + ")";
+                + (blockDevice ? "" : ", regular file") + (readOnly ? ", read-only" : "") + ")";
     }
 }

@@ -33,8 +33,8 @@ public final class Media {
     }
 
     /**
-     * Opens an existing medium to look at only: a segment is mapped read-only (so one may
-     * inspect a segment one cannot write); a block device is opened as by {@link #open}.
+     * Opens an existing medium to look at only, so that one may inspect an array one cannot
+     * write: a segment is mapped read-only, a block device (or disk file) opened read-only.
      */
     public static Medium openToInspect(String path) throws IOException {
         return open(path, true);
@@ -45,7 +45,7 @@ public final class Media {
         int type = (Integer) Files.getAttribute(Path.of(path), "unix:mode") & S_IFMT;
         if (type == S_IFBLK) {
             // checked first: device nodes live on devtmpfs, which reports tmpfs's magic
-            return BlockMedium.open(path);
+            return inspectOnly ? BlockMedium.openReadOnly(path) : BlockMedium.open(path);
         }
         if (type != S_IFREG) {
             throw new IOException(path + " is neither a block device nor a regular file (file type 0"
@@ -54,7 +54,7 @@ public final class Media {
         if (isOnTmpfs(path)) {
             return inspectOnly ? ShmMedium.openReadOnly(path) : ShmMedium.open(path);
         }
-        return BlockMedium.open(path);
+        return inspectOnly ? BlockMedium.openReadOnly(path) : BlockMedium.open(path);
     }
 
     /**

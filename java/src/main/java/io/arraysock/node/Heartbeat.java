@@ -216,8 +216,14 @@ public final class Heartbeat {
     /** {@link #declareLost(String)} for a failed I/O: {@link #checkNotLost()} then names it as its cause. */
     public void declareLost(IOException cause) {
         String m = String.valueOf(cause.getMessage());
-        String path = table.medium().path() + ": ";
-        declareLost(m.startsWith(path) ? m.substring(path.length()) : m, cause); // the exception names the path
+        String path = table.medium().path();
+        // the exception names the path ("PATH: why", or "PATH shrank to ..."), as ours will
+        if (m.startsWith(path + ": ")) {
+            m = m.substring(path.length() + 2);
+        } else if (m.startsWith(path + " ")) {
+            m = m.substring(path.length() + 1);
+        }
+        declareLost(m, cause);
     }
 
     private void declareLost(String why, IOException cause) {

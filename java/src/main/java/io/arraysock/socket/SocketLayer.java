@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
@@ -246,6 +247,29 @@ public final class SocketLayer implements Closeable {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "releasing a closed socket failed", e);
             }
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} for the peers of our closed sockets to let go (close, or
+     * die), releasing each as it does: an array that closes right after its sockets did
+     * must not pull a stream's end from under a peer still reading it (TCP's kernel keeps
+     * sending after the process exits; we have no kernel). Returns whether none lingers.
+     */
+    public boolean awaitLingering(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long pause = 20_000;
+        while (true) {
+            tick();
+            if (lingering.isEmpty()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.log(Level.DEBUG, "{0} closed sockets still held by their peers: releasing them", lingering.size());
+                return false;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(2 * pause, 5_000_000);
         }
     }
 

@@ -320,9 +320,97 @@ class BlockMediumTest {
                 f.setLength(4096);
             }
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> m.getIntAcquire(8192));
-            String message = e.getCause().getMessage();
+            // the medium shrank: that is what the failure says, and the failed pread is its cause
+            assertInstanceOf(MediumTruncatedException.class, e.getCause());
+            String message = e.getCause().getCause().getMessage();
             assertTrue(message.contains("pread") && message.contains(file.toString()) && message.contains("8192")
                     && message.contains("errno"), message);
+        }
+    }
+
+    /**
+     * A disk file truncated under the process: a write past its new end must not extend it
+     * again (a pwrite would), and once the shrink is seen nothing more is written anywhere;
+     * each failure says it shrank.
+     */
+    @Test
+    void aShrunkFileIsFencedAndNeverGrownBack() throws IOException {
+        Path file = diskFile(MIB);
+        try (BlockMedium m = BlockMedium.open(file.toString())) {
+            m.own(0, SECTOR);
+            m.own(MIB - SECTOR, SECTOR); // the last sector: a write there would restore the whole length
+            m.putLongRelease(0, 0x1111L);
+            try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(4096);
+            }
+            UncheckedIOException past = assertThrows(UncheckedIOException.class, () -> m.putLongRelease(MIB - 8, 7L));
+            MediumTruncatedException truncated = assertInstanceOf(MediumTruncatedException.class, past.getCause());
+            assertTrue(truncated.getMessage().contains("shrank to 4096 bytes under this process (it had " + MIB + ")"),
+                    truncated.getMessage());
+            assertEquals(4096, Files.size(file), "the write past the end grew the file back");
+
+            // fenced: a write that would still fit is refused too, and the sector keeps what it had
+            UncheckedIOException within = assertThrows(UncheckedIOException.class, () -> m.putLongRelease(0, 0x2222L));
+            assertInstanceOf(MediumTruncatedException.class, within.getCause());
+            assertThrows(MediumTruncatedException.class, m::checkIntact);
+            try (BlockMedium other = BlockMedium.open(file.toString())) {
+                assertEquals(0x1111L, other.getLongAcquire(0));
+            }
+            // what is left can still be read; what is gone says it shrank
+            assertEquals(0x1111L, m.getLongAcquire(0));
+            UncheckedIOException gone = assertThrows(UncheckedIOException.class, () -> m.getIntAcquire(8192));
+            assertInstanceOf(MediumTruncatedException.class, gone.getCause());
+            assertEquals(4096, Files.size(file));
+        }
+    }
+
+    /** Found on the way (checkIntact, as a heartbeat would): then even a write within the new end is refused. */
+    @Test
+    void aShrinkFoundByCheckIntactFencesEveryWrite() throws IOException {
+        Path file = diskFile(MIB);
+        try (BlockMedium m = BlockMedium.open(file.toString())) {
+            m.own(0, SECTOR);
+            m.checkIntact();
+            try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(MIB / 2);
+            }
+            MediumTruncatedException e = assertThrows(MediumTruncatedException.class, m::checkIntact);
+            assertTrue(e.getMessage().contains("shrank to " + MIB / 2), e.getMessage());
+            UncheckedIOException write = assertThrows(UncheckedIOException.class, () -> m.putIntRelease(0, 1));
+            assertInstanceOf(MediumTruncatedException.class, write.getCause());
+        }
+    }
+
+    /** status looks with O_RDONLY: a device or file one may only read can be inspected, and nothing is written. */
+    @Test
+    void openReadOnlyNeedsOnlyReadAccessAndNeverWrites() throws Exception {
+        Path file = diskFile(MIB);
+        try (BlockMedium w = BlockMedium.open(file.toString())) {
+            w.own(0, SECTOR);
+            w.putLongRelease(8, 42L);
+        }
+        boolean root = LoopDevices.isRoot();
+        if (root) {
+            Process p = new ProcessBuilder("chattr", "+i", file.toString()).inheritIO().start();
+            assertEquals(0, p.waitFor(), "chattr +i " + file);
+        } else {
+            Files.setPosixFilePermissions(file, java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ));
+        }
+        try {
+            assertThrows(AccessDeniedException.class, () -> BlockMedium.open(file.toString()));
+            try (Medium m = Media.openToInspect(file.toString())) {
+                assertInstanceOf(BlockMedium.class, m);
+                assertEquals(42L, m.getLongAcquire(8));
+                assertEquals(MIB, m.size());
+                assertThrows(java.nio.ReadOnlyBufferException.class, () -> m.own(0, SECTOR));
+                assertThrows(java.nio.ReadOnlyBufferException.class, () -> m.putLongRelease(8, 1L));
+                assertFalse(m.isLockedElsewhere(0));
+                m.checkIntact();
+            }
+        } finally {
+            if (root) {
+                new ProcessBuilder("chattr", "-i", file.toString()).inheritIO().start().waitFor();
+            }
         }
     }
 

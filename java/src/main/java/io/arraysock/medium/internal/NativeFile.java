@@ -149,6 +149,21 @@ public final class NativeFile implements Closeable {
         }
     }
 
+    /**
+     * {@link #pwrite}, refused (ENXIO, nothing written) unless the whole range lies within
+     * the file's current size: for a regular file, which a write past its end would extend.
+     *
+     * @throws io.arraysock.api.StoragePathFailedException when the range is past the end or
+     *     the device fails the write
+     */
+    public void pwriteWithin(long buffer, long length, long offset) throws IOException {
+        try {
+            NativeLayer.as_pwrite_within(fd, buffer, length, offset);
+        } catch (LastErrorException e) {
+            throw NativeErrors.ioFailed("pwrite", path, offset, length, e);
+        }
+    }
+
     /** F_OFD_SETLK write lock on one byte; false if another open file description holds it. */
     public boolean tryLock(long index) throws IOException {
         try {

@@ -86,6 +86,8 @@ public final class NativeLayer {
 
     public static native long as_pwrite(int fd, long buffer, long length, long offset) throws LastErrorException;
 
+    public static native long as_pwrite_within(int fd, long buffer, long length, long offset) throws LastErrorException;
+
     public static native int as_fdatasync(int fd) throws LastErrorException;
 
     public static native int as_futex_wait(long address, int expected, long timeoutNanos) throws LastErrorException;
