@@ -334,7 +334,7 @@ public final class StorageArray implements Closeable {
 
                 @Override
                 public void onSlotLost(NodeSlotLostException e) {
-                    array.sockets.fence(e.getMessage());
+                    array.sockets.fence(e);
                 }
             });
             hb.start();

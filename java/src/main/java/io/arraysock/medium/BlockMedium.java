@@ -10,6 +10,7 @@ import io.arraysock.medium.internal.NativeFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.util.Map;
 import java.util.Objects;
@@ -473,6 +474,18 @@ public final class BlockMedium implements Medium {
     }
 
     // ---- extents -------------------------------------------------------------------------
+
+    /**
+     * A direct little-endian buffer of exactly {@code size} bytes (a multiple of the
+     * alignment), aligned for {@link #writeExtent} and {@link #readExtent}.
+     */
+    public ByteBuffer allocateExtentBuffer(int size) {
+        if (size % alignment != 0) {
+            throw new IllegalArgumentException("extent buffer of " + size + " bytes is not a multiple of " + alignment);
+        }
+        return ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment).limit(size).slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
 
     /** Alignment of the buffers {@link #writeExtent} and {@link #readExtent} take (a page, or the sector if larger). */
     public int extentAlignment() {

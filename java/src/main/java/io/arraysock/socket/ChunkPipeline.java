@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.api.IdleStrategy;
 import io.arraysock.medium.MediumFaultException;
 
 import java.lang.System.Logger.Level;
@@ -26,12 +27,12 @@ import static io.arraysock.format.ChunkDescriptor.extent;
  * raised by the writer once everything staged before it is written. A failure of the writer
  * (an I/O error, a damaged peer head) is rethrown to the sender at its next call.
  */
-final class ChunkPipeline implements Runnable {
+final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private static final System.Logger LOG = System.getLogger(ChunkPipeline.class.getName());
     /** How long the writer idles before it publishes a tail held back. */
     private static final long TAIL_AFTER_IDLE_MICROS = 500;
     /** Longest pause between two looks at the consumer's head while the ring is full. */
-    private static final long MAX_ROOM_PAUSE_NANOS = 200_000;
+    private static final long MAX_ROOM_PAUSE_NANOS = 1_000_000;
     private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final RingProducer producer;
@@ -41,6 +42,12 @@ final class ChunkPipeline implements Runnable {
     private final int sectorSize;
     private final Thread thread;
     private volatile boolean writerParked;
+    /** The sender sleeping for staging room ({@link #sleep}), or null. */
+    private volatile Thread sleepingSender;
+    /** Sender's: how far the writer had taken when the last offer found no room. */
+    private long takenAtRefusal = -1;
+    /** The consumer shut its input: nothing more is staged (the sender drops or fails, as on shm). */
+    private volatile boolean peerShut;
     private volatile boolean endRequested;
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -66,9 +73,14 @@ final class ChunkPipeline implements Runnable {
     /** Stages what of {@code src} fits now; returns the count, maybe 0. */
     int offer(ByteBuffer src) throws SocketException {
         checkFailure();
+        if (peerShut) {
+            return 0;
+        }
         int n = staging.offer(src);
         if (n > 0) {
             wakeWriter();
+        } else {
+            takenAtRefusal = staging.takenPosition();
         }
         return n;
     }
@@ -76,7 +88,11 @@ final class ChunkPipeline implements Runnable {
     /** Stages {@code src} as one message if it fits now. */
     boolean offerMessage(ByteBuffer src) throws SocketException {
         checkFailure();
+        if (peerShut) {
+            return false;
+        }
         if (!staging.offerMessage(src)) {
+            takenAtRefusal = staging.takenPosition();
             return false;
         }
         wakeWriter();
@@ -93,6 +109,7 @@ final class ChunkPipeline implements Runnable {
     void stop() {
         stopping = true;
         LockSupport.unpark(thread);
+        wakeSender();
     }
 
     /** Waits up to {@code millis} for a writer asked to end the stream to write all and end it. */
@@ -121,6 +138,38 @@ final class ChunkPipeline implements Runnable {
         if (thread.isAlive()) {
             LOG.log(Level.WARNING, "{0} did not stop within {1} ms (a write hangs on the device?)", thread.getName(),
                     STOP_WAIT_MILLIS);
+        }
+    }
+
+    /** Whether the writer found the consumer's input shut (and dropped what was staged). */
+    boolean peerShut() {
+        return peerShut;
+    }
+
+    /** The sender sleeps until the writer takes staged bytes (or {@code maxNanos} pass). */
+    @Override
+    public void sleep(long maxNanos) {
+        sleepingSender = Thread.currentThread();
+        try {
+            // the writer takes, then looks for us; we say we sleep, then look at what it took: no wake is lost
+            if (staging.takenPosition() == takenAtRefusal && failure == null && !stopping && !peerShut) {
+                LockSupport.parkNanos(this, maxNanos);
+            }
+        } finally {
+            sleepingSender = null;
+        }
+    }
+
+    @Override
+    public boolean canSleep() {
+        return true;
+    }
+
+    /** After the writer took staged bytes (or ended): a sender sleeping for room looks again. */
+    private void wakeSender() {
+        Thread sender = sleepingSender;
+        if (sender != null) {
+            LockSupport.unpark(sender);
         }
     }
 
@@ -162,6 +211,8 @@ final class ChunkPipeline implements Runnable {
         } catch (Throwable t) {
             failure = t;
             LOG.log(Level.DEBUG, () -> thread.getName() + " failed", t);
+        } finally {
+            wakeSender();
         }
     }
 
@@ -215,6 +266,7 @@ final class ChunkPipeline implements Runnable {
         }
         staging.copyOut(writer.payload(), payload);
         staging.take(payload); // the sender may refill that room while the chunk is written
+        wakeSender();
         if (!stopping) {
             producer.chunkWritten(writer.writeData(tail, payload));
         }
@@ -247,8 +299,10 @@ final class ChunkPipeline implements Runnable {
             if (stopping) {
                 return false;
             }
-            if (producer.peerShut()) {
+            if (producer.peerHasShut()) {
+                peerShut = true;
                 staging.discard();
+                wakeSender();
                 return false;
             }
             producer.publishTail(); // the consumer may need it to go on

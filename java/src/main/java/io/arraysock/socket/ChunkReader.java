@@ -4,7 +4,6 @@ import io.arraysock.format.ChunkCodec;
 import io.arraysock.medium.BlockMedium;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
 import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
@@ -43,8 +42,7 @@ final class ChunkReader {
         this.sector = medium.sectorSize();
         this.codec = new ChunkCodec(nonce, ring, sector);
         int size = (int) Math.min(capacity, MAX_EXTENT);
-        this.buffer = ByteBuffer.allocateDirect(size + medium.extentAlignment())
-                .alignedSlice(medium.extentAlignment()).order(ByteOrder.LITTLE_ENDIAN);
+        this.buffer = medium.allocateExtentBuffer(size);
         this.readSize = sector;
     }
 

@@ -4,7 +4,6 @@ import io.arraysock.format.ChunkCodec;
 import io.arraysock.medium.BlockMedium;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
 import static io.arraysock.format.ChunkDescriptor.KIND_DATA;
@@ -31,8 +30,7 @@ final class ChunkWriter {
         this.mask = capacity - 1;
         this.codec = new ChunkCodec(nonce, ring, medium.sectorSize());
         int size = (int) Math.min(capacity, MAX_EXTENT);
-        this.stage = ByteBuffer.allocateDirect(size + medium.extentAlignment())
-                .alignedSlice(medium.extentAlignment()).order(ByteOrder.LITTLE_ENDIAN);
+        this.stage = medium.allocateExtentBuffer(size);
     }
 
     /** Largest extent one chunk occupies (the staging buffer). */

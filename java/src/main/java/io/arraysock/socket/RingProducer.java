@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
@@ -239,9 +240,27 @@ final class RingProducer extends RingEnd {
         }
     }
 
-    /** Whether the consumer said it reads no more. */
+    /**
+     * Whether the consumer said it reads no more. On the block medium the writer thread
+     * looks (while it waits for room), so the sender's look costs no I/O.
+     */
     boolean peerShut() {
+        ChunkPipeline p = pipeline;
+        return p != null ? p.peerShut() : peerHasShut();
+    }
+
+    /** The consumer's flag, as the medium shows it now. */
+    boolean peerHasShut() {
         return peerHasFlag(RX_FLAG_SHUT);
+    }
+
+    /**
+     * What a sender waiting for room sleeps on: on the block medium its pipeline (the writer
+     * wakes it when it took staged bytes), else this ring end (a futex on shm).
+     */
+    IdleStrategy.Sleeper sleeper() {
+        ChunkPipeline p = pipeline;
+        return p != null ? p : this;
     }
 
     @Override
@@ -251,6 +270,6 @@ final class RingProducer extends RingEnd {
 
     @Override
     boolean peerFinished() {
-        return peerShut();
+        return peerHasShut();
     }
 }

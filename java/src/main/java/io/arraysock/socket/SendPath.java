@@ -60,8 +60,7 @@ final class SendPath {
         if (!blocking) {
             return false;
         }
-        producer.publishTail(); // block medium: the consumer may need it before we write again
-        loop.idle(Long.MAX_VALUE, producer);
+        loop.idle(Long.MAX_VALUE, producer.sleeper());
         return true;
     }
 

@@ -37,7 +37,7 @@ public final class SocketCore {
     private ReceivePath receiver;
     private volatile boolean closed;
     /** Why the socket was fenced, if it was (see {@link #fence}). */
-    private volatile String fencedBecause;
+    private volatile IOException fencedBecause;
     private volatile boolean outputShut;
     private volatile boolean inputShut;
     private volatile boolean peerGone;
@@ -218,7 +218,7 @@ public final class SocketCore {
             if (fault instanceof MediumFaultException) {
                 layer.node.ioFailed(cause);
             }
-            layer.fence(cause.getMessage());
+            layer.fence(cause);
         } catch (InternalError | MediumFaultException late) {
             cause.addSuppressed(late); // one more pending fault of the same truncation or path
         }
@@ -241,8 +241,13 @@ public final class SocketCore {
 
     void ensureOpen() throws SocketException {
         if (closed) {
-            String why = fencedBecause;
-            throw new SocketException(why == null ? "Socket is closed" : "Connection reset: " + why);
+            IOException why = fencedBecause;
+            if (why == null) {
+                throw new SocketException("Socket is closed");
+            }
+            SocketException e = new SocketException("Connection reset: " + why.getMessage());
+            e.initCause(why);
+            throw e;
         }
     }
 
@@ -475,12 +480,13 @@ public final class SocketCore {
 
     /**
      * Marks the socket closed without touching the medium (our slot is no longer ours);
-     * later calls fail with "Connection reset: {@code why}" (null: "Socket is closed").
+     * later calls fail with "Connection reset: " and {@code why}'s message, caused by it
+     * (null: "Socket is closed").
      * Without the socket's lock: the fence runs holding the heartbeat's, and a closing
      * thread holds the socket's while it asks the heartbeat whether we are attached (the
      * two deadlocked when a loaded machine stalled the heartbeat past the liveness timeout).
      */
-    void fence(String why) {
+    void fence(IOException why) {
         if (!closed) {
             fencedBecause = why;
         }

@@ -56,6 +56,8 @@ public final class SocketLayer implements Closeable {
     private final Map<Integer, Long> listenerHints = new ConcurrentHashMap<>();
     private volatile IdleStrategy idleStrategy = IdleStrategy.blocking();
     private volatile boolean closed;
+    /** Set (before {@link #closed}) when the slot was lost: nothing more is written. */
+    private volatile boolean fenced;
 
     public SocketLayer(NodeContext node) {
         this.node = node;
@@ -88,6 +90,15 @@ public final class SocketLayer implements Closeable {
         ControlBlockHeader header = newHeader(index, type, STATE_OPEN);
         SocketCore s = new SocketCore(this, index, header);
         open.add(s);
+        if (closed) {
+            // close() or fence() may have swept the open sockets before ours was added
+            if (fenced) {
+                s.fence(null); // not a byte more to the medium
+            } else {
+                s.abort();
+            }
+            ensureOpen();
+        }
         return s;
     }
 
@@ -335,8 +346,12 @@ public final class SocketLayer implements Closeable {
         fence(null);
     }
 
-    /** {@link #fence()}, and the sockets' later calls fail with "Connection reset: {@code why}". */
-    public void fence(String why) {
+    /**
+     * {@link #fence()}, and the sockets' later calls fail with "Connection reset: " and
+     * {@code why}'s message, caused by {@code why} (null: "Socket is closed").
+     */
+    public void fence(IOException why) {
+        fenced = true;
         closed = true;
         acceptor.close(true);
         for (SocketCore s : open) {
