@@ -16,8 +16,10 @@ import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
  * the head passes), so a run of chunks read together costs one {@code pread}.
  *
  * <p>The read size adapts: a sector while it finds nothing (a look costs one small I/O),
- * and growing, up to the buffer, while every read finds a chunk (the consumer is behind:
- * read as much as there may be). Used by the consuming thread only.
+ * and after a chunk, that chunk's extent (the writer's next one is most likely alike). It
+ * does not grow past what was found: a read beyond the chunks written costs the device
+ * what the writer needs (measured: doubling read twice the bytes written, and the writes,
+ * the bottleneck, slowed). Used by the consuming thread only.
  */
 final class ChunkReader {
     private final BlockMedium medium;
@@ -76,8 +78,7 @@ final class ChunkReader {
             filled = extent;
             verdict = codec.check(buffer, 0, extent, position, maxPayload);
         }
-        readSize = verdict == ChunkCodec.VALID
-                ? (int) Math.min(buffer.capacity(), Math.max(2L * readSize, extent())) : sector;
+        readSize = verdict == ChunkCodec.VALID ? extent() : sector;
         return verdict;
     }
 

@@ -46,7 +46,7 @@ public final class SocketCore {
     private volatile AcceptQueue acceptQueue;
 
     SocketCore(SocketLayer layer, int index, ControlBlockHeader header) {
-        this(layer, index, header, new SocketOptions(layer.idleStrategy()));
+        this(layer, index, header, new SocketOptions(layer.idleStrategy(), layer.defaultRingSize()));
     }
 
     private SocketCore(SocketLayer layer, int index, ControlBlockHeader header, SocketOptions options) {

@@ -36,6 +36,12 @@ public final class SocketLayer implements Closeable {
     private static final System.Logger LOG = System.getLogger(SocketLayer.class.getName());
     /** Default ring size per direction. */
     public static final int DEFAULT_RING_SIZE = 256 * 1024;
+    /**
+     * The block medium's default: chunks of up to 1 MiB, four in flight. Measured on a loop
+     * pair (64 KiB sends): 256 KiB rings stream at ~0.15x the device, 4 MiB rings at ~0.8x,
+     * since a device write costs about as much at 64 KiB as at 1 MiB.
+     */
+    public static final int DEFAULT_BLOCK_RING_SIZE = 4 * 1024 * 1024;
 
     final NodeContext node;
     final Medium medium;
@@ -80,6 +86,11 @@ public final class SocketLayer implements Closeable {
     }
 
     /** Allocates an unbound socket: a control block in state OPEN. */
+    /** The ring size a socket asks for until told otherwise, by medium (capped by the arena at connect). */
+    public int defaultRingSize() {
+        return medium.kind() == Medium.Kind.BLOCK ? DEFAULT_BLOCK_RING_SIZE : DEFAULT_RING_SIZE;
+    }
+
     public SocketCore open(int type) throws IOException {
         if (type != TYPE_STREAM && type != TYPE_SEQPACKET) {
             throw new IllegalArgumentException("unknown socket type " + type);

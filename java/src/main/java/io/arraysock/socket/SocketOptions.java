@@ -16,18 +16,23 @@ import static io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
 final class SocketOptions {
     private volatile IdleStrategy idle;
     private volatile long receiveTimeoutNanos;
-    private volatile int sendBufferSize = SocketLayer.DEFAULT_RING_SIZE;
-    private volatile int receiveBufferSize = SocketLayer.DEFAULT_RING_SIZE;
+    private volatile int sendBufferSize;
+    private volatile int receiveBufferSize;
+    private final int defaultRingSize;
     /** Kept only in memory, never on the medium. */
     private volatile byte[] authKey;
 
-    SocketOptions(IdleStrategy idle) {
+    /** @param ringSize the medium's default ring size ({@link SocketLayer#defaultRingSize()}) */
+    SocketOptions(IdleStrategy idle, int ringSize) {
         this.idle = idle;
+        this.defaultRingSize = ringSize;
+        this.sendBufferSize = ringSize;
+        this.receiveBufferSize = ringSize;
     }
 
     /** The settings an accepted socket inherits from its listener: how to wait and the receive timeout. */
     SocketOptions inheritedBy() {
-        SocketOptions o = new SocketOptions(idle);
+        SocketOptions o = new SocketOptions(idle, defaultRingSize);
         o.receiveTimeoutNanos = receiveTimeoutNanos;
         return o;
     }
