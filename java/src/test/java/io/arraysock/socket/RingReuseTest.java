@@ -1,0 +1,319 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.Geometry;
+import io.arraysock.format.Zeroing;
+import io.arraysock.medium.BlockMedium;
+import io.arraysock.medium.Medium;
+import io.arraysock.medium.ShmMedium;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A receiver never delivers bytes that are not its connection's, even when the memory of
+ * the peer's ring (and the peer's control block) is given to another connection while the
+ * receiver still holds a tail it read from the old one (docs/PROTOCOL.md, "Data": the
+ * consumer confirms the producer's block after every copy). Staged exactly: the producer's
+ * node dies, a new node claims its slot (zeroed partition, empty arena, as
+ * {@code NodeSlotClaim} leaves it) and its first connection gets the same block index, the
+ * same ring offset and the same header sequence as the dead one had; or the producer
+ * itself gives up on us (as when it judged a stalled receiver dead) and reuses the ring.
+ * What SoakTest once reported as {@code CORRUPT ... byte 0} and {@code byte 65536} under
+ * heavy load: a reset is the right answer, another stream's bytes never are.
+ */
+class RingReuseTest {
+    private static final Geometry G = new Geometry(512, 3, 8, 256 << 10);
+    private static final long SECOND = 1_000_000_000L;
+    private static final int PORT = 7300;
+
+    enum Kind { SHM, BLOCK }
+
+    /** Node 0 serves (it is the receiver under test); node 1 connects, dies, and is replaced. */
+    private static final class Rig implements AutoCloseable {
+        final Kind kind;
+        final String path;
+        final List<Medium> media = new ArrayList<>();
+        final Map<Integer, Long> live = BareNode.registry();
+        final SocketLayer server;
+        final SocketLayer peer;
+        final BareNode peerNode;
+        final List<SocketLayer> replacements = new ArrayList<>();
+        final SocketCore streamListener;
+        final SocketCore messageListener;
+
+        Rig(Kind kind) throws Exception {
+            this.kind = kind;
+            if (kind == Kind.SHM) {
+                path = "/dev/shm/arraysock-reuse-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+                media.add(ShmMedium.create(path, G.requiredSize()));
+            } else {
+                // a disk file opened with O_DIRECT once per node: each node its own shadows, as on two hosts
+                Path p = Files.createTempFile(Path.of("/var/tmp"), "arraysock-reuse-", ".img");
+                try (var f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+                    f.setLength(G.requiredSize());
+                }
+                path = p.toString();
+            }
+            server = new SocketLayer(new BareNode(medium(), G, 0, live));
+            peerNode = new BareNode(medium(), G, 1, live);
+            peer = new SocketLayer(peerNode);
+            streamListener = listen(TYPE_STREAM, PORT);
+            messageListener = listen(TYPE_SEQPACKET, PORT + 1);
+        }
+
+        /** The medium a new node uses: shm shares one mapping, the block medium opens the file again. */
+        Medium medium() throws IOException {
+            if (kind == Kind.SHM) {
+                return media.get(0);
+            }
+            Medium m = BlockMedium.open(path);
+            media.add(m);
+            return m;
+        }
+
+        private SocketCore listen(int type, int port) throws IOException {
+            SocketCore l = server.open(type);
+            l.bind(port);
+            l.listen(8);
+            return l;
+        }
+
+        /** {client on {@code from}, the server's accepted socket}. */
+        SocketCore[] connect(SocketLayer from, int type) throws Exception {
+            SocketCore client = from.open(type);
+            client.connect(type == TYPE_STREAM ? PORT : PORT + 1, 5 * SECOND);
+            SocketCore accepted = (type == TYPE_STREAM ? streamListener : messageListener).accept(5 * SECOND);
+            assertNotNull(accepted);
+            accepted.receiveTimeout(2000); // a wrong answer fails the test, never hangs it
+            return new SocketCore[] {client, accepted};
+        }
+
+        /**
+         * Node 1 dies and a new node claims its slot: zeroes the partition and starts with an
+         * empty arena, so its first socket and ring land where the dead node's were.
+         */
+        SocketLayer reclaimPeerSlot() throws IOException {
+            peerNode.die();
+            Medium m = medium();
+            BareNode node = new BareNode(m, G, 1, live);
+            Zeroing.zero(m, G.partitionOffset(1), G.partitionLength());
+            SocketLayer layer = new SocketLayer(node);
+            replacements.add(layer);
+            return layer;
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            for (SocketLayer l : replacements) {
+                l.close();
+            }
+            // the dead peer's layer is left alone: its slot belongs to its replacement
+            for (Medium m : media) {
+                m.close();
+            }
+            if (kind == Kind.SHM) {
+                ShmMedium.unlink(path);
+            } else {
+                Files.deleteIfExists(Path.of(path));
+            }
+        }
+    }
+
+    private static byte[] pattern(int seed, int length) {
+        byte[] b = new byte[length];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** The dead connection and its replacement occupy the same block and ring: the race this test stages. */
+    private static void assertSameSpot(SocketCore dead, SocketCore replacement) {
+        assertEquals(dead.index, replacement.index, "the replacement reuses the dead peer's block");
+        assertEquals(dead.header().txRingOffset(), replacement.header().txRingOffset(), "and its ring");
+        assertEquals(dead.header().generation(), replacement.header().generation(), "with the same generation");
+        assertEquals(dead.header().sequence(), replacement.header().sequence(), "and the same header sequence");
+    }
+
+    /** The receive must fail with a reset; returning bytes (the other connection's) is the bug. */
+    private static void assertReset(SocketCore receiver, ByteBuffer dst, byte[] foreign, int foreignFrom) {
+        int n;
+        try {
+            n = receiver.receive(dst, true);
+        } catch (SocketException e) {
+            assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
+            return;
+        } catch (IOException e) {
+            throw new AssertionError("expected a reset, got " + e, e);
+        }
+        byte[] got = Arrays.copyOf(dst.array(), Math.max(n, 0));
+        boolean isForeign = n > 0 && Arrays.equals(got, Arrays.copyOfRange(foreign, foreignFrom, foreignFrom + n));
+        fail("receive returned " + n + " after the peer's ring was reused"
+                + (isForeign ? ": the bytes of another connection" : ""));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aCachedTailNeverReadsAReclaimedSlotsRing(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(1, 8192);
+            assertEquals(a.length, old[0].send(ByteBuffer.wrap(a), true));
+            ByteBuffer head = ByteBuffer.allocate(16);
+            assertEquals(16, old[1].receive(head, true)); // reads the tail (8192) and keeps it
+            assertArrayEquals(Arrays.copyOf(a, 16), head.array());
+
+            SocketLayer z = rig.reclaimPeerSlot();
+            SocketCore[] next = rig.connect(z, TYPE_STREAM);
+            assertSameSpot(old[0], next[0]);
+            byte[] b = pattern(2, 8192);
+            assertEquals(b.length, next[0].send(ByteBuffer.wrap(b), true));
+
+            assertReset(old[1], ByteBuffer.allocate(8192), b, 16);
+            // the new connection is untouched
+            ByteBuffer got = ByteBuffer.allocate(8192);
+            while (got.hasRemaining()) {
+                assertTrue(next[1].receive(got, true) > 0);
+            }
+            assertArrayEquals(b, got.array());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aFreshTailOfAReclaimedBlockIsNotOurs(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(3, 4096);
+            old[0].send(ByteBuffer.wrap(a), true);
+            ByteBuffer all = ByteBuffer.allocate(4096);
+            while (all.hasRemaining()) {
+                old[1].receive(all, true);
+            }
+            assertArrayEquals(a, all.array());
+
+            // the replacement's tail (in the same word) runs past ours: it passes the range checks
+            SocketLayer z = rig.reclaimPeerSlot();
+            SocketCore[] next = rig.connect(z, TYPE_STREAM);
+            assertSameSpot(old[0], next[0]);
+            byte[] b = pattern(4, 12288);
+            next[0].send(ByteBuffer.wrap(b), true);
+
+            assertReset(old[1], ByteBuffer.allocate(8192), b, 4096);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void messagesOfAReclaimedSlotsRingAreNotOurs(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_SEQPACKET);
+            byte[] a = pattern(5, 100);
+            old[0].sendMessage(ByteBuffer.wrap(a), true);
+            old[0].sendMessage(ByteBuffer.wrap(a), true);
+            ByteBuffer one = ByteBuffer.allocate(100);
+            assertEquals(100, old[1].receiveMessage(one, true, false));
+            assertArrayEquals(a, one.array());
+
+            SocketLayer z = rig.reclaimPeerSlot();
+            SocketCore[] next = rig.connect(z, TYPE_SEQPACKET);
+            assertSameSpot(old[0], next[0]);
+            byte[] b = pattern(6, 100);
+            next[0].sendMessage(ByteBuffer.wrap(b), true);
+            next[0].sendMessage(ByteBuffer.wrap(b), true);
+
+            // the old second message may still come, from the block medium's read-ahead (copied,
+            // and confirmed ours, with the first); another connection's never
+            for (int i = 0; i < 2; i++) {
+                ByteBuffer dst = ByteBuffer.allocate(100);
+                long n;
+                try {
+                    n = old[1].receiveMessage(dst, true, false);
+                } catch (SocketException e) {
+                    assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
+                    return;
+                }
+                assertTrue(i == 0 && n == 100 && Arrays.equals(dst.array(), a), "receiveMessage returned " + n
+                        + " after the peer's ring was reused" + (Arrays.equals(dst.array(), b)
+                        ? ": a message of another connection" : ""));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anEndOfStreamOfAReclaimedBlockIsNotOurs(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(7, 100);
+            old[0].send(ByteBuffer.wrap(a), true);
+            ByteBuffer all = ByteBuffer.allocate(100);
+            while (all.hasRemaining()) {
+                old[1].receive(all, true);
+            }
+
+            // the replacement sends as much and ends its stream: its tail equals ours, its END flag is set
+            SocketLayer z = rig.reclaimPeerSlot();
+            SocketCore[] next = rig.connect(z, TYPE_STREAM);
+            assertSameSpot(old[0], next[0]);
+            next[0].send(ByteBuffer.wrap(pattern(8, 100)), true);
+            next[0].shutdownOutput();
+
+            // a clean end here would be a stream silently cut short
+            assertReset(old[1], ByteBuffer.allocate(100), new byte[0], 0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRingItsProducerGaveUpOnIsNotReadAfterReuse(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(9, 8192);
+            old[0].send(ByteBuffer.wrap(a), true);
+            assertEquals(16, old[1].receive(ByteBuffer.allocate(16), true));
+
+            // the producer judged us gone (as it does a receiver stalled past the liveness
+            // timeout): it releases its block and ring at once and reuses both
+            old[0].peerLost();
+            old[0].close();
+            SocketCore[] next = rig.connect(rig.peer, TYPE_STREAM);
+            assertEquals(old[0].header().txRingOffset(), next[0].header().txRingOffset(), "the ring is reused");
+            byte[] b = pattern(10, 8192);
+            next[0].send(ByteBuffer.wrap(b), true);
+
+            assertReset(old[1], ByteBuffer.allocate(8192), b, 16);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aPeerThatClosesStillDeliversWhatItSent(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] p = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(11, 8192);
+            p[0].send(ByteBuffer.wrap(a), true);
+            ByteBuffer all = ByteBuffer.allocate(8192);
+            assertEquals(16, p[1].receive(all.limit(16), true)); // tail cached
+            p[0].close(); // its header changes (CLOSED): still our peer, its bytes still ours
+            all.limit(8192);
+            while (all.hasRemaining()) {
+                assertTrue(p[1].receive(all, true) > 0);
+            }
+            assertArrayEquals(a, all.array());
+            assertEquals(-1, p[1].receive(ByteBuffer.allocate(10), true));
+        }
+    }
+}
