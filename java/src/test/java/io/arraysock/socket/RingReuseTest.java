@@ -300,6 +300,35 @@ class RingReuseTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void aConnectionTakenLateNeverReadsItsClientsNextConnection(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            // answered and queued, but the client gave up on it before sending (as a connect
+            // that timed out just before the answer came does): block and ring go to its next one
+            SocketCore client = rig.peer.open(TYPE_STREAM);
+            client.connect(PORT, 5 * SECOND);
+            client.peerLost();
+            client.close();
+            SocketCore next = rig.peer.open(TYPE_STREAM);
+            next.connect(PORT, 5 * SECOND);
+            assertEquals(client.index, next.index, "the block is reused");
+            assertEquals(client.header().txRingOffset(), next.header().txRingOffset(), "and the ring");
+            byte[] b = pattern(12, 4096);
+            next.send(ByteBuffer.wrap(b), true);
+
+            SocketCore late = rig.streamListener.accept(5 * SECOND); // the first answer, taken only now
+            late.receiveTimeout(2000);
+            assertReset(late, ByteBuffer.allocate(4096), b, 0);
+            SocketCore right = rig.streamListener.accept(5 * SECOND);
+            ByteBuffer got = ByteBuffer.allocate(4096);
+            while (got.hasRemaining()) {
+                assertTrue(right.receive(got, true) > 0);
+            }
+            assertArrayEquals(b, got.array());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void aPeerThatClosesStillDeliversWhatItSent(Kind kind) throws Exception {
         try (Rig rig = new Rig(kind)) {
             SocketCore[] p = rig.connect(rig.peer, TYPE_STREAM);
