@@ -167,7 +167,7 @@ public final class SoakWorker {
      * What the bad byte at {@code buf[i]} is: the receive it came in, and the word around it
      * decoded (this stream's word from elsewhere, another stream's, or no stream's).
      */
-    private static String explain(ByteBuffer buf, int i, int n, long at, int tag) {
+    static String explain(ByteBuffer buf, int i, int n, long at, int tag) {
         StringBuilder b = new StringBuilder("in a receive of " + n + " bytes at stream byte " + at);
         long wordStart = (at + i) / 8 * 8;
         int from = (int) (wordStart - at);
@@ -188,11 +188,15 @@ public final class SoakWorker {
         } else {
             b.append(": no stream's word");
         }
+        int words = 0;
         int wrong = 0;
-        for (long p = at + i; i + wrong < n && buf.get(i + wrong) != (byte) (word(tag, p / 8) >>> (8 * (p % 8))); p++) {
-            wrong++;
+        for (int w = from; w + 8 <= n; w += 8, words++) {
+            if (buf.getLong(w) != word(tag, (at + w) / 8)) {
+                wrong++;
+            }
         }
-        return b.append("; ").append(wrong).append(" wrong bytes in a row from there").toString();
+        return b.append("; ").append(wrong).append(" of the ").append(words)
+                .append(" words from there to the end of the receive are wrong").toString();
     }
 
     private static Void clientLoop(StorageArray array, int id, int workers) {
