@@ -115,6 +115,16 @@ class RingReuseTest {
             return layer;
         }
 
+        /**
+         * After {@link #reclaimPeerSlot}: the new node's first connection, checked to sit where
+         * {@code dead} did (same block, ring, generation and header sequence): the race staged.
+         */
+        SocketCore[] successor(SocketCore dead, int type) throws Exception {
+            SocketCore[] next = connect(reclaimPeerSlot(), type);
+            assertSameSpot(dead, next[0]);
+            return next;
+        }
+
         @Override
         public void close() throws Exception {
             server.close();
@@ -147,6 +157,14 @@ class RingReuseTest {
         assertEquals(dead.header().sequence(), replacement.header().sequence(), "and the same header sequence");
     }
 
+    /** Receives until {@code dst} is full; returns its array. */
+    private static byte[] receiveFully(SocketCore s, ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            assertTrue(s.receive(dst, true) > 0, "end of stream before " + dst.capacity() + " bytes");
+        }
+        return dst.array();
+    }
+
     /** The receive must fail with a reset; returning bytes (the other connection's) is the bug. */
     private static void assertReset(SocketCore receiver, ByteBuffer dst, byte[] foreign, int foreignFrom) {
         int n;
@@ -175,19 +193,13 @@ class RingReuseTest {
             assertEquals(16, old[1].receive(head, true)); // reads the tail (8192) and keeps it
             assertArrayEquals(Arrays.copyOf(a, 16), head.array());
 
-            SocketLayer z = rig.reclaimPeerSlot();
-            SocketCore[] next = rig.connect(z, TYPE_STREAM);
-            assertSameSpot(old[0], next[0]);
+            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
             byte[] b = pattern(2, 8192);
             assertEquals(b.length, next[0].send(ByteBuffer.wrap(b), true));
 
             assertReset(old[1], ByteBuffer.allocate(8192), b, 16);
             // the new connection is untouched
-            ByteBuffer got = ByteBuffer.allocate(8192);
-            while (got.hasRemaining()) {
-                assertTrue(next[1].receive(got, true) > 0);
-            }
-            assertArrayEquals(b, got.array());
+            assertArrayEquals(b, receiveFully(next[1], ByteBuffer.allocate(8192)));
         }
     }
 
@@ -198,16 +210,10 @@ class RingReuseTest {
             SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
             byte[] a = pattern(3, 4096);
             old[0].send(ByteBuffer.wrap(a), true);
-            ByteBuffer all = ByteBuffer.allocate(4096);
-            while (all.hasRemaining()) {
-                old[1].receive(all, true);
-            }
-            assertArrayEquals(a, all.array());
+            assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(4096)));
 
             // the replacement's tail (in the same word) runs past ours: it passes the range checks
-            SocketLayer z = rig.reclaimPeerSlot();
-            SocketCore[] next = rig.connect(z, TYPE_STREAM);
-            assertSameSpot(old[0], next[0]);
+            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
             byte[] b = pattern(4, 12288);
             next[0].send(ByteBuffer.wrap(b), true);
 
@@ -227,9 +233,7 @@ class RingReuseTest {
             assertEquals(100, old[1].receiveMessage(one, true, false));
             assertArrayEquals(a, one.array());
 
-            SocketLayer z = rig.reclaimPeerSlot();
-            SocketCore[] next = rig.connect(z, TYPE_SEQPACKET);
-            assertSameSpot(old[0], next[0]);
+            SocketCore[] next = rig.successor(old[0], TYPE_SEQPACKET);
             byte[] b = pattern(6, 100);
             next[0].sendMessage(ByteBuffer.wrap(b), true);
             next[0].sendMessage(ByteBuffer.wrap(b), true);
@@ -259,15 +263,10 @@ class RingReuseTest {
             SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
             byte[] a = pattern(7, 100);
             old[0].send(ByteBuffer.wrap(a), true);
-            ByteBuffer all = ByteBuffer.allocate(100);
-            while (all.hasRemaining()) {
-                old[1].receive(all, true);
-            }
+            assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(100)));
 
             // the replacement sends as much and ends its stream: its tail equals ours, its END flag is set
-            SocketLayer z = rig.reclaimPeerSlot();
-            SocketCore[] next = rig.connect(z, TYPE_STREAM);
-            assertSameSpot(old[0], next[0]);
+            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
             next[0].send(ByteBuffer.wrap(pattern(8, 100)), true);
             next[0].shutdownOutput();
 
@@ -318,12 +317,7 @@ class RingReuseTest {
             SocketCore late = rig.streamListener.accept(5 * SECOND); // the first answer, taken only now
             late.receiveTimeout(2000);
             assertReset(late, ByteBuffer.allocate(4096), b, 0);
-            SocketCore right = rig.streamListener.accept(5 * SECOND);
-            ByteBuffer got = ByteBuffer.allocate(4096);
-            while (got.hasRemaining()) {
-                assertTrue(right.receive(got, true) > 0);
-            }
-            assertArrayEquals(b, got.array());
+            assertArrayEquals(b, receiveFully(rig.streamListener.accept(5 * SECOND), ByteBuffer.allocate(4096)));
         }
     }
 
@@ -337,11 +331,7 @@ class RingReuseTest {
             ByteBuffer all = ByteBuffer.allocate(8192);
             assertEquals(16, p[1].receive(all.limit(16), true)); // tail cached
             p[0].close(); // its header changes (CLOSED): still our peer, its bytes still ours
-            all.limit(8192);
-            while (all.hasRemaining()) {
-                assertTrue(p[1].receive(all, true) > 0);
-            }
-            assertArrayEquals(a, all.array());
+            assertArrayEquals(a, receiveFully(p[1], all.limit(8192)));
             assertEquals(-1, p[1].receive(ByteBuffer.allocate(10), true));
         }
     }
