@@ -53,8 +53,9 @@ final class RingConsumer extends RingEnd {
 
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(RingProducer.FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     /**
-     * Block medium only: ring bytes read ahead in one transfer, so a run of small frames
-     * costs one read rather than two per frame. Bytes in [head, tail) cannot change until
+     * Block medium only: ring bytes read ahead in one transfer, so a run of small frames (or
+     * of small stream receives) costs one read, and one confirmation, rather than one or two
+     * each. Bytes in [head, tail) cannot change until
      * we release them, so what was read ahead (and confirmed ours when it was read) stays valid.
      */
     private final ByteBuffer readAhead;
@@ -127,13 +128,17 @@ final class RingConsumer extends RingEnd {
             return 0;
         }
         int at = dst.position();
-        copy(head, dst, n, false);
-        if (!peerUnchanged()) {
+        // on the block medium through the read-ahead too: one read (and one confirmation) for
+        // all that is published, however small the caller's buffer
+        boolean read = copyOut(head, dst, n);
+        if (!confirmed(read)) {
             dst.position(at); // not known to be our peer's bytes: not delivered
             return 0;
         }
         release(head + n);
-        refreshTail();
+        if (read) {
+            refreshTail();
+        }
         return n;
     }
 
@@ -153,7 +158,7 @@ final class RingConsumer extends RingEnd {
             return EMPTY;
         }
         frameHeader.clear();
-        boolean read = copyFrame(head, frameHeader, RingProducer.FRAME_HEADER);
+        boolean read = copyOut(head, frameHeader, RingProducer.FRAME_HEADER);
         long length = frameHeader.getLong(0);
         long frame = RingProducer.frameLength(length);
         if (length < 0 || length > maxMessage || frame > avail) {
@@ -169,7 +174,7 @@ final class RingConsumer extends RingEnd {
         }
         int n = (int) Math.min(length, room);
         int at = dst.position();
-        read |= copyFrame(head + RingProducer.FRAME_HEADER, dst, n);
+        read |= copyOut(head + RingProducer.FRAME_HEADER, dst, n);
         if (!confirmed(read)) {
             dst.position(at);
             return EMPTY;
@@ -255,11 +260,11 @@ final class RingConsumer extends RingEnd {
     }
 
     /**
-     * Copies frame bytes, through the read-ahead buffer where there is one and they fit it.
+     * Copies ring bytes, through the read-ahead buffer where there is one and they fit it.
      *
      * @return whether it read the ring (false: served from the read-ahead)
      */
-    private boolean copyFrame(long position, ByteBuffer dst, int n) {
+    private boolean copyOut(long position, ByteBuffer dst, int n) {
         if (readAhead == null || n > readAhead.capacity()) {
             copy(position, dst, n, false);
             return true;
