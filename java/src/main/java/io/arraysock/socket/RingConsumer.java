@@ -250,13 +250,15 @@ final class RingConsumer extends RingEnd {
     }
 
     /**
-     * Before end of stream is reported: whether the end flag (and the tail read after it) came
-     * from our peer's block. False: its header was being rewritten; look again later.
+     * Before end of stream is reported (the end flag was seen, and a poll after it returned
+     * nothing): whether the ring really is empty, and the flag and the tail came from our
+     * peer's block. False: bytes are still unread (a poll returns nothing, too, when it could
+     * not confirm what it copied), or the header was being rewritten; look again later.
      *
      * @throws SocketException "Connection reset" when the block is no longer our peer's
      */
     boolean endConfirmed() throws SocketException {
-        return peerUnchanged();
+        return available() == 0 && peerUnchanged();
     }
 
     /**

@@ -18,6 +18,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static io.arraysock.format.ControlBlockDescriptor.SEQUENCE_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAGS_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAG_END;
+import static io.arraysock.format.ControlBlockDescriptor.TX_TAIL_OFFSET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
 import static org.junit.jupiter.api.Assertions.*;
@@ -374,6 +378,36 @@ class RingReuseTest {
             } finally {
                 sender.shutdownNow();
             }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void bytesNotYetConfirmedAreNoEndOfStream() throws Exception {
+        // the peer sent 100 bytes, ended its stream and is rewriting its header (CLOSED): the
+        // first confirmations read it torn, the next one whole. Found by SoakTest under load
+        // ("ended cleanly at 65536 of 224040 bytes"): a poll that could not confirm its copy
+        // returned nothing, and the end of stream was believed with bytes still unread.
+        String path = "/dev/shm/arraysock-reuse-end-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try (ShmMedium m = ShmMedium.create(path, G.requiredSize())) {
+            long own = G.controlBlockOffset(0, 0);
+            long peer = G.controlBlockOffset(1, 0);
+            m.putLongRelease(peer + TX_TAIL_OFFSET, 100);
+            m.putIntRelease(peer + TX_FLAGS_OFFSET, TX_FLAG_END);
+            m.putLongRelease(peer + SEQUENCE_OFFSET, 5); // rewritten since the header judged ours (4)
+            long[] answers = {RingConsumer.UNREADABLE, RingConsumer.UNREADABLE, 5};
+            int[] calls = {0};
+            RingConsumer c = new RingConsumer(m, G.arenaOffset(1), 4096, own, peer, 4, 0,
+                    () -> answers[Math.min(calls[0]++, answers.length - 1)]);
+            ByteBuffer dst = ByteBuffer.allocate(200);
+            assertEquals(0, c.poll(dst), "copied but not confirmed: not delivered");
+            assertEquals(0, dst.position());
+            assertTrue(c.peerEnded());
+            assertEquals(0, c.poll(dst));
+            assertFalse(c.endConfirmed(), "100 bytes are still unread");
+            assertEquals(100, c.poll(dst));
+            assertTrue(c.endConfirmed());
+        } finally {
+            ShmMedium.unlink(path);
         }
     }
 }
