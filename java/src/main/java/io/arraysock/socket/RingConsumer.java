@@ -203,7 +203,7 @@ final class RingConsumer extends RingEnd {
      * Whether the peer's block is still the one last confirmed ours: called after a copy out
      * of its ring (or a read of its flags), so that bytes copied from memory given to another
      * connection meanwhile are never delivered. Its sequence and owner incarnation are
-     * re-read after the copy (acquire: no later than it); the peer's node makes every reuse
+     * re-read after the copy (whose acquire keeps these loads after it); the peer's node makes every reuse
      * of the ring, and of the block's live words, follow a rewrite of the block's header
      * (release FREE, or a claim's zeroing of the partition), and the sequence of one
      * incarnation's block only grows. Unchanged: the bytes are ours. Changed: judged again,
