@@ -231,6 +231,9 @@ final class RingConsumer extends RingEnd {
         if (watch != null) {
             watch.putLong(TX_TAIL_OFFSET, 0); // no tail from a header not confirmed
         }
+        // garbage read from a truncated segment looks like a changed header too: fail typed
+        // now (one load when nothing faulted) rather than fault through a strict re-read
+        medium.surfaceLateFault();
         long confirmed = peerConfirm.confirm();
         if (confirmed == UNREADABLE) {
             return false;
