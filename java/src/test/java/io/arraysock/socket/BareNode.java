@@ -21,6 +21,7 @@ final class BareNode implements NodeContext {
         this.geometry = geometry;
         this.slot = slot;
         this.live = live;
+        medium.own(geometry.nodeRecordOffset(slot), geometry.sectorSize()); // its connect-request and answer words
         medium.own(geometry.partitionOffset(slot), geometry.partitionLength());
         medium.own(geometry.arenaOffset(slot), geometry.arenaSize());
         live.put(slot, incarnation);
