@@ -6,9 +6,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,10 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One process of the soak test: listens on port {@code BASE + id}, and keeps connecting to
  * the other workers' ports, sending streams whose every byte the receiver can check: a
- * 16-byte header (stream id, length), then bytes drawn from a generator seeded with the
- * stream id. A receiver that sees a wrong byte, or a clean end of stream before the
- * announced length, prints {@code CORRUPT}: data delivered wrong, the one thing that must
- * never happen. Failures that surface as exceptions (resets, refusals, timeouts) are
+ * 16-byte header (stream id, length), then 8-byte little-endian words that say where they
+ * belong ({@link #word}: the stream's tag and the word's index). A receiver that sees a
+ * wrong byte, or a clean end of stream before the announced length, prints {@code CORRUPT}:
+ * data delivered wrong, the one thing that must never happen. The line explains itself:
+ * the connection (nodes, ports), the receive the bad byte came in, and what the wrong word
+ * decodes to: this stream's word from another position, another stream's word, or no
+ * stream's at all. Failures that surface as exceptions (resets, refusals, timeouts) are
  * counted, not errors. On {@code EXIT} it closes everything and prints its counts.
  */
 public final class SoakWorker {
@@ -121,26 +124,22 @@ public final class SoakWorker {
             }
             long streamId = head.getLong(0);
             long length = head.getLong(8);
-            SplittableRandom expected = new SplittableRandom(streamId);
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            int tag = tag(streamId);
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
             long at = 0;
-            long want = 0;
-            int wantLeft = 0;
             while (at < length) {
                 int n = s.receive(buf.clear());
                 if (n < 0) {
-                    Peer.say("CORRUPT stream " + streamId + " ended cleanly at " + at + " of " + length + " bytes");
+                    Peer.say("CORRUPT stream " + streamId + " ended cleanly at " + at + " of " + length + " bytes on "
+                            + s);
                     return null;
                 }
                 for (int i = 0; i < n; i++) {
-                    if (wantLeft == 0) {
-                        want = expected.nextLong();
-                        wantLeft = 8;
-                    }
-                    byte e = (byte) (want >>> (8 * (8 - wantLeft)));
-                    wantLeft--;
+                    long position = at + i;
+                    byte e = (byte) (word(tag, position / 8) >>> (8 * (position % 8)));
                     if (buf.get(i) != e) {
-                        Peer.say("CORRUPT stream " + streamId + " byte " + (at + i) + ": " + buf.get(i) + " != " + e);
+                        Peer.say("CORRUPT stream " + streamId + " byte " + position + ": " + buf.get(i) + " != " + e
+                                + "; " + explain(buf, i, n, at, tag) + "; on " + s);
                         return null;
                     }
                 }
@@ -153,6 +152,53 @@ public final class SoakWorker {
         return null;
     }
 
+    /** A stream's tag: nonzero, so a zeroed word is nobody's. */
+    static int tag(long streamId) {
+        int t = (int) (streamId ^ (streamId >>> 32));
+        return t == 0 ? 1 : t;
+    }
+
+    /** Word {@code w} of the stream tagged {@code tag}: the tag in the high half, the index in the low. */
+    static long word(int tag, long w) {
+        return (long) tag << 32 | (w & 0xffffffffL);
+    }
+
+    /**
+     * What the bad byte at {@code buf[i]} is: the receive it came in, and the word around it
+     * decoded (this stream's word from elsewhere, another stream's, or no stream's).
+     */
+    static String explain(ByteBuffer buf, int i, int n, long at, int tag) {
+        StringBuilder b = new StringBuilder("in a receive of " + n + " bytes at stream byte " + at);
+        long wordStart = (at + i) / 8 * 8;
+        int from = (int) (wordStart - at);
+        if (from < 0 || from + 8 > n) {
+            return b.append(", the word around it straddles the receive").toString();
+        }
+        long got = buf.getLong(from);
+        int gotTag = (int) (got >>> 32);
+        long gotIndex = got & 0xffffffffL;
+        b.append(", the word there is ").append(Long.toHexString(got));
+        if (gotTag == tag) {
+            b.append(": this stream's byte ").append(gotIndex * 8).append(" (").append(gotIndex * 8 - wordStart)
+                    .append(" bytes off)");
+        } else if (gotTag != 0 && gotIndex < (1 << 20) / 8) {
+            b.append(": byte ").append(gotIndex * 8).append(" of the stream tagged ")
+                    .append(Integer.toHexString(gotTag)).append(" (ours is ").append(Integer.toHexString(tag))
+                    .append(": another connection's)");
+        } else {
+            b.append(": no stream's word");
+        }
+        int words = 0;
+        int wrong = 0;
+        for (int w = from; w + 8 <= n; w += 8, words++) {
+            if (buf.getLong(w) != word(tag, (at + w) / 8)) {
+                wrong++;
+            }
+        }
+        return b.append("; ").append(wrong).append(" of the ").append(words)
+                .append(" words from there to the end of the receive are wrong").toString();
+    }
+
     private static Void clientLoop(StorageArray array, int id, int workers) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (!exiting) {
@@ -163,12 +209,12 @@ public final class SoakWorker {
             try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
                 s.connect(BASE_PORT + target, Duration.ofSeconds(2));
                 s.send(ByteBuffer.allocate(HEADER).putLong(0, streamId).putLong(8, length));
-                SplittableRandom gen = new SplittableRandom(streamId);
-                ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                int tag = tag(streamId);
+                ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
                 for (long done = 0; done < length; ) {
                     buf.clear();
-                    while (buf.remaining() >= 8) {
-                        buf.putLong(gen.nextLong());
+                    for (long w = done / 8; buf.remaining() >= 8; w++) {
+                        buf.putLong(word(tag, w));
                     }
                     buf.flip().limit((int) Math.min(buf.limit(), length - done));
                     done += s.send(buf);

@@ -15,6 +15,7 @@ import java.nio.ReadOnlyBufferException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -82,6 +83,13 @@ public final class BlockMedium implements Medium {
     private final long size;
     /** What the medium shrank to once found shorter than {@link #size}; -1 while whole. Never reset. */
     private volatile long shrunkTo = -1;
+    /**
+     * Extent transfers (ring chunks, up to 1 MiB each) this attachment has in flight at
+     * most: with one per ring, 64 connections queued 64 MiB on an NBD path, and the
+     * heartbeat's sector write, behind them, waited past the liveness timeout.
+     */
+    private final Semaphore extentIo = new Semaphore(MAX_EXTENT_IO);
+    private static final int MAX_EXTENT_IO = 4;
     private final int sectorSize;
     private final int alignment;
     /** Owned ranges by first byte; sector-aligned, never overlapping. Changed under {@link #ownership}. */
@@ -417,12 +425,17 @@ public final class BlockMedium implements Medium {
     private void writeOut(Shadow s, long offset, long length) {
         long first = floorSector(offset);
         long bytes = ceilSector(offset + length) - first;
+        pwrite(s.buffer.address() + (first - s.start), bytes, first);
+    }
+
+    /** Writes {@code bytes} at {@code address} to {@code offset}: never past a shrunk file's end. */
+    private void pwrite(long address, long bytes, long offset) {
         ensureWhole(); // checked again here: another thread may have found it shrunk meanwhile
         try {
             if (blockDevice) {
-                file.pwrite(s.buffer.address() + (first - s.start), bytes, first);
+                file.pwrite(address, bytes, offset);
             } else {
-                file.pwriteWithin(s.buffer.address() + (first - s.start), bytes, first); // never grows the file back
+                file.pwriteWithin(address, bytes, offset); // never grows the file back
             }
         } catch (IOException e) {
             throw new MediumFaultException(shrunkOr(e));
@@ -506,10 +519,11 @@ public final class BlockMedium implements Medium {
         int length = src.remaining();
         long address = extentAddress(offset, src);
         ownedForWrite(offset, length);
+        extentIo.acquireUninterruptibly();
         try {
-            file.pwrite(address, length, offset);
-        } catch (IOException e) {
-            throw new MediumFaultException(e);
+            pwrite(address, length, offset);
+        } finally {
+            extentIo.release();
         }
         src.position(src.limit());
     }
@@ -525,7 +539,12 @@ public final class BlockMedium implements Medium {
         int length = dst.remaining();
         long address = extentAddress(offset, dst);
         ensureOpen();
-        pread(address, length, offset);
+        extentIo.acquireUninterruptibly();
+        try {
+            pread(address, length, offset);
+        } finally {
+            extentIo.release();
+        }
         dst.position(dst.limit());
     }
 

@@ -63,7 +63,7 @@ final class Connection {
         this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce,
                 layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
         this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
-                nonce, peerSlot);
+                nonce, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
         this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.medium.kind());
         this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.medium.kind());
     }
@@ -107,6 +107,19 @@ final class Connection {
                     + (now - since) / 1_000_000 + " ms)");
         }
         unreadableSince = 0;
+        judge(p);
+        int status = p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0);
+        judged = new Judged(p.sequence(), layer.medium.getIntAcquire(peerBlock + CRC_OFFSET), status);
+        return status;
+    }
+
+    /**
+     * Whether the header {@code p}, read from the peer's block, is still our peer: the same
+     * socket (generation, incarnation), connected to us, writing the ring we read.
+     *
+     * @throws SocketException "Connection reset" naming why not
+     */
+    private void judge(ControlBlockHeader p) throws SocketException {
         if (p.generation() != peerGeneration || p.ownerIncarnation() != peerIncarnation) {
             throw reset("the peer socket " + peerSlot + "/" + peerIndex + " was released");
         }
@@ -116,12 +129,37 @@ final class Connection {
             case STATE_CONNECTING -> p.nonce() == nonce; // the client has not yet seen our answer
             default -> false;
         };
-        if (!ours) {
+        if (!ours || p.txRingOffset() != consumer.ring || p.txRingCapacity() != consumer.capacity) {
             throw reset("the peer socket " + peerSlot + "/" + peerIndex + " is no longer connected to us");
         }
-        int status = p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0);
-        judged = new Judged(p.sequence(), layer.medium.getIntAcquire(peerBlock + CRC_OFFSET), status);
-        return status;
+    }
+
+    /**
+     * The data path's judgment, after a copy out of the peer's ring found the peer's header
+     * changed since it was last confirmed (docs/PROTOCOL.md, "Data"): reads it sealed, with
+     * no grace for a torn read, since the bytes just copied are delivered only if the block
+     * is still our peer's.
+     *
+     * @return the header's sequence when it is still our peer, or {@link RingConsumer#UNREADABLE}
+     *     when it did not read consistently (being rewritten): decide again later
+     * @throws SocketException "Connection reset" when the block is no longer our peer's: the
+     *     ring's memory may hold another connection's bytes
+     */
+    long confirmPeer() throws SocketException {
+        ControlBlockHeader p = layer.table.read(peerSlot, peerIndex);
+        if (p != null && p.generation() == peerGeneration && p.ownerIncarnation() == peerIncarnation) {
+            judge(p);
+            return p.sequence();
+        }
+        if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
+            throw reset("node " + peerSlot + " is gone (died or detached)" + (p == null || p.ownerIncarnation() == 0 ? ""
+                    : "; its block " + peerSlot + "/" + peerIndex + " now belongs to incarnation "
+                    + Long.toHexString(p.ownerIncarnation())));
+        }
+        if (p == null) {
+            return RingConsumer.UNREADABLE;
+        }
+        throw reset("the peer socket " + peerSlot + "/" + peerIndex + " was released");
     }
 
     private static SocketException reset(String why) {

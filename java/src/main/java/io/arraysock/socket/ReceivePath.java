@@ -36,7 +36,12 @@ final class ReceivePath {
             }
             if (consumer.peerEnded()) {
                 n = consumer.poll(dst);
-                return n > 0 ? n : -1;
+                if (n > 0) {
+                    return n;
+                }
+                if (consumer.endConfirmed()) {
+                    return -1; // the end flag was our peer's, not that of a block given to another socket
+                }
             }
             if (!awaitData(blocking, timeoutNanos)) {
                 return 0;
@@ -58,7 +63,7 @@ final class ReceivePath {
             long len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
             if (len == RingConsumer.EMPTY && consumer.peerEnded()) {
                 len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
-                if (len == RingConsumer.EMPTY) {
+                if (len == RingConsumer.EMPTY && consumer.endConfirmed()) {
                     return -1;
                 }
             }

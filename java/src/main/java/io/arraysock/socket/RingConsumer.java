@@ -25,10 +25,39 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * stream, tells it apart from damage: a chunk the tail covers must be valid, and one that
  * is not is a reset, "payload checksum mismatch". No byte of a chunk is delivered before
  * its CRC matched.
+ *
+ * <p>The ring is memory of the peer's arena, and its tail and flags are words of the peer's
+ * block: both are given to another connection once the peer releases the block (or its
+ * node's slot is claimed again), possibly while we still hold a tail we read before. So on
+ * shm nothing copied out is delivered, and on both media no end of stream believed, before
+ * the peer's block is confirmed unchanged <em>after</em> the copy (docs/PROTOCOL.md,
+ * "Data"): its sequence and owner incarnation, two loads on shm, still those of the header
+ * last judged ours. A changed header is judged again, strictly ({@link PeerConfirm}); a
+ * block that is no longer our peer's resets the connection and the copied bytes are
+ * dropped. (A chunk carries the connection's nonce and its position: a reused ring's
+ * chunks are never this connection's, so block data needs no confirmation.)
  */
 final class RingConsumer extends RingEnd {
     /** Returned by {@link #pollMessage} when the ring holds no complete frame. */
     static final long EMPTY = -2;
+    /** Returned by {@link PeerConfirm#confirm} when the peer's header did not read consistently. */
+    static final long UNREADABLE = -1;
+
+    /** The strict judgment of the peer's block, for when its header changed. */
+    @FunctionalInterface
+    interface PeerConfirm {
+        /**
+         * @return the header's sequence if the block is still our peer's, or {@link #UNREADABLE}
+         * @throws SocketException "Connection reset" when it is not
+         */
+        long confirm() throws SocketException;
+    }
+
+    private final PeerConfirm peerConfirm;
+    private final long peerBlock;
+    private final long peerIncarnation;
+    /** The peer header's sequence when it was last confirmed ours. */
+    private long confirmedSequence;
 
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(RingProducer.FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private long head;
@@ -58,8 +87,18 @@ final class RingConsumer extends RingEnd {
     private long delivered;
     private int emptyLooks;
 
-    RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, int peerSlot) {
+    /**
+     * @param peerSequence    the sequence of the peer header the connection was made from
+     * @param peerIncarnation its owner incarnation
+     * @param peerConfirm     judges the peer's block again when its header changed
+     */
+    RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, int peerSlot,
+                 long peerSequence, long peerIncarnation, PeerConfirm peerConfirm) {
         super(medium, ring, capacity, rxGroup(ownBlock), txGroup(peerBlock));
+        this.peerBlock = peerBlock;
+        this.peerIncarnation = peerIncarnation;
+        this.confirmedSequence = peerSequence;
+        this.peerConfirm = peerConfirm;
         this.chunks = medium instanceof BlockMedium block ? new ChunkReader(block, ring, capacity, nonce) : null;
         this.peerSlot = peerSlot;
         this.head = initialPosition();
@@ -80,10 +119,17 @@ final class RingConsumer extends RingEnd {
         return readTail() - head;
     }
 
-    /** Reads the producer's tail and checks it: not backwards, at most a ring ahead of our head. */
+    /**
+     * Reads the producer's tail and checks it: not backwards, at most a ring ahead of our
+     * head. A tail out of range from a block whose header changed is no news (or a reset,
+     * if the block is another's now).
+     */
     private long readTail() throws SocketException {
         long tail = medium.getLongAcquire(peerPositionWord);
         if (tail < tailCache || tail - head > capacity) {
+            if (!peerUnchanged()) {
+                return tailCache; // a reset was thrown if the block is another's; unreadable: look again later
+            }
             throw new SocketException("Connection reset: the peer's write position " + tail
                     + " is outside " + tailCache + ".." + (head + capacity) + " (damaged control block)");
         }
@@ -220,7 +266,12 @@ final class RingConsumer extends RingEnd {
         if (n == 0) {
             return 0;
         }
+        int at = dst.position();
         copy(head, dst, n, false);
+        if (!peerUnchanged()) {
+            dst.position(at); // not known to be our peer's bytes: not delivered
+            return 0;
+        }
         release(head + n);
         return n;
     }
@@ -248,17 +299,67 @@ final class RingConsumer extends RingEnd {
         long length = frameHeader.getLong(0);
         long frame = RingProducer.frameLength(length);
         if (length < 0 || length > maxMessage || frame > avail) {
+            if (!peerUnchanged()) {
+                return EMPTY;
+            }
             throw new SocketException("Connection reset: the peer wrote a message length of " + length
                     + " bytes with " + avail + " bytes published (max " + maxMessage + "; damaged ring)");
         }
         int room = dst.remaining();
         if (length > room && !truncate) {
-            return length;
+            return peerUnchanged() ? length : EMPTY;
         }
         int n = (int) Math.min(length, room);
+        int at = dst.position();
         copy(head + RingProducer.FRAME_HEADER, dst, n, false);
+        if (!peerUnchanged()) {
+            dst.position(at);
+            return EMPTY;
+        }
         release(head + frame);
         return length;
+    }
+
+    /**
+     * Whether the peer's block is still the one last confirmed ours: called after a copy out
+     * of its ring (or a read of its flags), so that bytes copied from memory given to another
+     * connection meanwhile are never delivered. Its sequence and owner incarnation are
+     * re-read after the copy (whose acquire keeps these loads after it); the peer's node
+     * makes every reuse of the ring, and of the block's live words, follow a rewrite of the
+     * block's header (release FREE, or a claim's zeroing of the partition), and the sequence
+     * of one incarnation's block only grows. Unchanged: the bytes are ours. Changed: judged
+     * again, strictly.
+     *
+     * @return false when the header could not be read consistently: deliver nothing now
+     * @throws SocketException "Connection reset" when the block is no longer our peer's
+     */
+    private boolean peerUnchanged() throws SocketException {
+        long sequence = medium.getLongAcquire(peerBlock + SEQUENCE_OFFSET);
+        long incarnation = medium.getLongAcquire(peerBlock + OWNER_INCARNATION_OFFSET);
+        if (sequence == confirmedSequence && incarnation == peerIncarnation) {
+            return true;
+        }
+        // garbage read from a truncated segment looks like a changed header too: fail typed
+        // now (one load when nothing faulted) rather than fault through a strict re-read
+        medium.surfaceLateFault();
+        long confirmed = peerConfirm.confirm();
+        if (confirmed == UNREADABLE) {
+            return false;
+        }
+        confirmedSequence = confirmed;
+        return true;
+    }
+
+    /**
+     * Before end of stream is reported (the end flag was seen, and a poll after it returned
+     * nothing): whether the ring really is empty, and the flag and the tail came from our
+     * peer's block. False: bytes are still unread (a poll returns nothing, too, when it could
+     * not confirm what it copied), or the header was being rewritten; look again later.
+     *
+     * @throws SocketException "Connection reset" when the block is no longer our peer's
+     */
+    boolean endConfirmed() throws SocketException {
+        return available() == 0 && peerUnchanged();
     }
 
     private void release(long newHead) {

@@ -21,9 +21,9 @@ final class BareNode implements NodeContext {
         this.geometry = geometry;
         this.slot = slot;
         this.live = live;
+        medium.own(geometry.nodeRecordOffset(slot), geometry.sectorSize()); // its connect-request and answer words
         medium.own(geometry.partitionOffset(slot), geometry.partitionLength());
         medium.own(geometry.arenaOffset(slot), geometry.arenaSize());
-        medium.own(geometry.nodeRecordOffset(slot), geometry.sectorSize()); // the connect hints (block: one writer per sector)
         live.put(slot, incarnation);
     }
 

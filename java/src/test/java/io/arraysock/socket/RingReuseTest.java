@@ -1,0 +1,414 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.Geometry;
+import io.arraysock.format.Zeroing;
+import io.arraysock.medium.BlockMedium;
+import io.arraysock.medium.Medium;
+import io.arraysock.medium.ShmMedium;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static io.arraysock.format.ControlBlockDescriptor.SEQUENCE_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAGS_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAG_END;
+import static io.arraysock.format.ControlBlockDescriptor.TX_TAIL_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A receiver never delivers bytes that are not its connection's, even when the memory of
+ * the peer's ring (and the peer's control block) is given to another connection while the
+ * receiver still holds a tail it read from the old one (docs/PROTOCOL.md, "Data": the
+ * consumer confirms the producer's block after every copy). Staged exactly: the producer's
+ * node dies, a new node claims its slot (zeroed partition, empty arena, as
+ * {@code NodeSlotClaim} leaves it) and its first connection gets the same block index, the
+ * same ring offset and the same header sequence as the dead one had; or the producer
+ * itself gives up on us (as when it judged a stalled receiver dead) and reuses the ring.
+ * What SoakTest once reported as {@code CORRUPT ... byte 0} and {@code byte 65536} under
+ * heavy load: a reset is the right answer, another stream's bytes never are.
+ */
+class RingReuseTest {
+    private static final Geometry G = new Geometry(512, 3, 8, 256 << 10);
+    private static final long SECOND = 1_000_000_000L;
+    private static final int PORT = 7300;
+
+    enum Kind { SHM, BLOCK }
+
+    /** Node 0 serves (it is the receiver under test); node 1 connects, dies, and is replaced. */
+    private static final class Rig implements AutoCloseable {
+        final Kind kind;
+        final String path;
+        final List<Medium> media = new ArrayList<>();
+        final Map<Integer, Long> live = BareNode.registry();
+        final SocketLayer server;
+        final SocketLayer peer;
+        final BareNode peerNode;
+        final List<SocketLayer> replacements = new ArrayList<>();
+        final SocketCore streamListener;
+        final SocketCore messageListener;
+
+        Rig(Kind kind) throws Exception {
+            this.kind = kind;
+            if (kind == Kind.SHM) {
+                path = "/dev/shm/arraysock-reuse-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+                media.add(ShmMedium.create(path, G.requiredSize()));
+            } else {
+                // a disk file opened with O_DIRECT once per node: each node its own shadows, as on two hosts
+                Path p = Files.createTempFile(Path.of("/var/tmp"), "arraysock-reuse-", ".img");
+                try (var f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+                    f.setLength(G.requiredSize());
+                }
+                path = p.toString();
+            }
+            server = new SocketLayer(new BareNode(medium(), G, 0, live));
+            peerNode = new BareNode(medium(), G, 1, live);
+            peer = new SocketLayer(peerNode);
+            streamListener = listen(TYPE_STREAM, PORT);
+            messageListener = listen(TYPE_SEQPACKET, PORT + 1);
+        }
+
+        /** The medium a new node uses: shm shares one mapping, the block medium opens the file again. */
+        Medium medium() throws IOException {
+            if (kind == Kind.SHM) {
+                return media.get(0);
+            }
+            Medium m = BlockMedium.open(path);
+            media.add(m);
+            return m;
+        }
+
+        private SocketCore listen(int type, int port) throws IOException {
+            SocketCore l = server.open(type);
+            l.bind(port);
+            l.listen(8);
+            return l;
+        }
+
+        /** {client on {@code from}, the server's accepted socket}. */
+        SocketCore[] connect(SocketLayer from, int type) throws Exception {
+            SocketCore client = from.open(type);
+            client.connect(type == TYPE_STREAM ? PORT : PORT + 1, 5 * SECOND);
+            SocketCore accepted = (type == TYPE_STREAM ? streamListener : messageListener).accept(5 * SECOND);
+            assertNotNull(accepted);
+            accepted.receiveTimeout(2000); // a wrong answer fails the test, never hangs it
+            return new SocketCore[] {client, accepted};
+        }
+
+        /**
+         * Node 1 dies and a new node claims its slot: zeroes the partition and starts with an
+         * empty arena, so its first socket and ring land where the dead node's were.
+         */
+        SocketLayer reclaimPeerSlot() throws IOException {
+            peer.fence(); // a dead node writes no more (its block-medium ring writers would: a tail published late)
+            peerNode.die();
+            Medium m = medium();
+            BareNode node = new BareNode(m, G, 1, live);
+            Zeroing.zero(m, G.partitionOffset(1), G.partitionLength());
+            SocketLayer layer = new SocketLayer(node);
+            replacements.add(layer);
+            return layer;
+        }
+
+        /**
+         * After {@link #reclaimPeerSlot}: the new node's first connection, checked to sit where
+         * {@code dead} did (same block, ring, generation and header sequence): the race staged.
+         */
+        SocketCore[] successor(SocketCore dead, int type) throws Exception {
+            SocketCore[] next = connect(reclaimPeerSlot(), type);
+            assertSameSpot(dead, next[0]);
+            return next;
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            for (SocketLayer l : replacements) {
+                l.close();
+            }
+            // the dead peer's layer is left alone: its slot belongs to its replacement
+            for (Medium m : media) {
+                m.close();
+            }
+            if (kind == Kind.SHM) {
+                ShmMedium.unlink(path);
+            } else {
+                Files.deleteIfExists(Path.of(path));
+            }
+        }
+    }
+
+    private static byte[] pattern(int seed, int length) {
+        byte[] b = new byte[length];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** The dead connection and its replacement occupy the same block and ring: the race this test stages. */
+    private static void assertSameSpot(SocketCore dead, SocketCore replacement) {
+        assertEquals(dead.index, replacement.index, "the replacement reuses the dead peer's block");
+        assertEquals(dead.header().txRingOffset(), replacement.header().txRingOffset(), "and its ring");
+        assertEquals(dead.header().generation(), replacement.header().generation(), "with the same generation");
+        assertEquals(dead.header().sequence(), replacement.header().sequence(), "and the same header sequence");
+    }
+
+    /** Receives until {@code dst} is full; returns its array. */
+    private static byte[] receiveFully(SocketCore s, ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            assertTrue(s.receive(dst, true) > 0, "end of stream before " + dst.capacity() + " bytes");
+        }
+        return dst.array();
+    }
+
+    /**
+     * Receives until a reset: the old connection's own bytes ({@code own} from {@code ownFrom})
+     * may still come first, from the block medium's read-ahead (copied, and confirmed ours,
+     * before the reuse); anything else (another connection's bytes, an end of stream) is the bug.
+     */
+    private static void assertReset(SocketCore receiver, byte[] own, int ownFrom, byte[] foreign, int foreignFrom) {
+        for (int at = ownFrom; ; ) {
+            ByteBuffer dst = ByteBuffer.allocate(8192);
+            int n;
+            try {
+                n = receiver.receive(dst, true);
+            } catch (SocketException e) {
+                assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
+                return;
+            } catch (IOException e) {
+                throw new AssertionError("expected a reset, got " + e, e);
+            }
+            byte[] got = Arrays.copyOf(dst.array(), Math.max(n, 0));
+            if (n > 0 && at + n <= own.length && Arrays.equals(got, Arrays.copyOfRange(own, at, at + n))) {
+                at += n;
+                continue;
+            }
+            boolean isForeign = n > 0 && foreignFrom + n <= foreign.length
+                    && Arrays.equals(got, Arrays.copyOfRange(foreign, foreignFrom, foreignFrom + n));
+            fail("receive returned " + n + " after the peer's ring was reused"
+                    + (isForeign ? ": the bytes of another connection" : ""));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aCachedTailNeverReadsAReclaimedSlotsRing(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(1, 8192);
+            assertEquals(a.length, old[0].send(ByteBuffer.wrap(a), true));
+            ByteBuffer head = ByteBuffer.allocate(16);
+            assertEquals(16, old[1].receive(head, true)); // reads the tail (8192) and keeps it
+            assertArrayEquals(Arrays.copyOf(a, 16), head.array());
+
+            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
+            byte[] b = pattern(2, 8192);
+            assertEquals(b.length, next[0].send(ByteBuffer.wrap(b), true));
+
+            assertReset(old[1], a, 16, b, 16);
+            // the new connection is untouched
+            assertArrayEquals(b, receiveFully(next[1], ByteBuffer.allocate(8192)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aFreshTailOfAReclaimedBlockIsNotOurs(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(3, 4096);
+            old[0].send(ByteBuffer.wrap(a), true);
+            assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(4096)));
+
+            // the replacement's tail (in the same word) runs past ours: it passes the range checks
+            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
+            byte[] b = pattern(4, 12288);
+            next[0].send(ByteBuffer.wrap(b), true);
+
+            assertReset(old[1], a, 4096, b, 4096);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void messagesOfAReclaimedSlotsRingAreNotOurs(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_SEQPACKET);
+            byte[] a = pattern(5, 100);
+            old[0].sendMessage(ByteBuffer.wrap(a), true);
+            old[0].sendMessage(ByteBuffer.wrap(a), true);
+            ByteBuffer one = ByteBuffer.allocate(100);
+            assertEquals(100, old[1].receiveMessage(one, true, false));
+            assertArrayEquals(a, one.array());
+
+            SocketCore[] next = rig.successor(old[0], TYPE_SEQPACKET);
+            byte[] b = pattern(6, 100);
+            for (int i = 0; i < 3; i++) { // its tail runs past ours, on the block medium past the read-ahead too
+                next[0].sendMessage(ByteBuffer.wrap(b), true);
+            }
+
+            // the old second message may still come, from the block medium's read-ahead (copied,
+            // and confirmed ours, with the first); another connection's never
+            for (int i = 0; i < 2; i++) {
+                ByteBuffer dst = ByteBuffer.allocate(100);
+                long n;
+                try {
+                    n = old[1].receiveMessage(dst, true, false);
+                } catch (SocketException e) {
+                    assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
+                    return;
+                }
+                assertTrue(i == 0 && n == 100 && Arrays.equals(dst.array(), a), "receiveMessage returned " + n
+                        + " after the peer's ring was reused" + (Arrays.equals(dst.array(), b)
+                        ? ": a message of another connection" : ""));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anEndOfStreamOfAReclaimedBlockIsNotOurs(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(7, 100);
+            old[0].send(ByteBuffer.wrap(a), true);
+            assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(100)));
+
+            // the replacement sends as much and ends its stream: its tail equals ours, its END flag is set
+            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
+            next[0].send(ByteBuffer.wrap(pattern(8, 100)), true);
+            next[0].shutdownOutput();
+
+            // a clean end here would be a stream silently cut short
+            assertReset(old[1], a, 100, new byte[0], 0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRingItsProducerGaveUpOnIsNotReadAfterReuse(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(9, 8192);
+            old[0].send(ByteBuffer.wrap(a), true);
+            assertEquals(16, old[1].receive(ByteBuffer.allocate(16), true));
+
+            // the producer judged us gone (as it does a receiver stalled past the liveness
+            // timeout): it releases its block and ring at once and reuses both
+            old[0].peerLost();
+            old[0].close();
+            SocketCore[] next = rig.connect(rig.peer, TYPE_STREAM);
+            assertEquals(old[0].header().txRingOffset(), next[0].header().txRingOffset(), "the ring is reused");
+            byte[] b = pattern(10, 8192);
+            next[0].send(ByteBuffer.wrap(b), true);
+
+            assertReset(old[1], a, 16, b, 16);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aConnectionTakenLateNeverReadsItsClientsNextConnection(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            // answered and queued, but the client gave up on it before sending (as a connect
+            // that timed out just before the answer came does): block and ring go to its next one
+            SocketCore client = rig.peer.open(TYPE_STREAM);
+            client.connect(PORT, 5 * SECOND);
+            client.peerLost();
+            client.close();
+            SocketCore next = rig.peer.open(TYPE_STREAM);
+            next.connect(PORT, 5 * SECOND);
+            assertEquals(client.index, next.index, "the block is reused");
+            assertEquals(client.header().txRingOffset(), next.header().txRingOffset(), "and the ring");
+            byte[] b = pattern(12, 4096);
+            next.send(ByteBuffer.wrap(b), true);
+
+            SocketCore late = rig.streamListener.accept(5 * SECOND); // the first answer, taken only now
+            late.receiveTimeout(2000);
+            assertReset(late, new byte[0], 0, b, 0);
+            assertArrayEquals(b, receiveFully(rig.streamListener.accept(5 * SECOND), ByteBuffer.allocate(4096)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aPeerThatClosesStillDeliversWhatItSent(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] p = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] a = pattern(11, 8192);
+            p[0].send(ByteBuffer.wrap(a), true);
+            ByteBuffer all = ByteBuffer.allocate(8192);
+            assertEquals(16, p[1].receive(all.limit(16), true)); // tail cached
+            p[0].close(); // its header changes (CLOSED): still our peer, its bytes still ours
+            assertArrayEquals(a, receiveFully(p[1], all.limit(8192)));
+            assertEquals(-1, p[1].receive(ByteBuffer.allocate(10), true));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void confirmedStreamsArriveWholeThroughReceivesOfAnySize(Kind kind) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            SocketCore[] p = rig.connect(rig.peer, TYPE_STREAM);
+            byte[] data = pattern(13, 1 << 20); // 16 times the ring: wraps, refills, refreshed tails
+            var sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var sent = sender.submit(() -> {
+                    p[0].send(ByteBuffer.wrap(data), true);
+                    p[0].close();
+                    return null;
+                });
+                java.util.Random sizes = new java.util.Random(14);
+                ByteBuffer got = ByteBuffer.allocate(data.length);
+                for (int n; got.hasRemaining() && (n = p[1].receive(got.slice().limit(
+                        Math.min(got.remaining(), 1 + sizes.nextInt(20_000))), true)) > 0; ) {
+                    got.position(got.position() + n);
+                }
+                assertArrayEquals(data, got.array());
+                assertEquals(-1, p[1].receive(ByteBuffer.allocate(1), true));
+                sent.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                sender.shutdownNow();
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void bytesNotYetConfirmedAreNoEndOfStream() throws Exception {
+        // the peer sent 100 bytes, ended its stream and is rewriting its header (CLOSED): the
+        // first confirmations read it torn, the next one whole. Found by SoakTest under load
+        // ("ended cleanly at 65536 of 224040 bytes"): a poll that could not confirm its copy
+        // returned nothing, and the end of stream was believed with bytes still unread.
+        String path = "/dev/shm/arraysock-reuse-end-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try (ShmMedium m = ShmMedium.create(path, G.requiredSize())) {
+            long own = G.controlBlockOffset(0, 0);
+            long peer = G.controlBlockOffset(1, 0);
+            m.putLongRelease(peer + TX_TAIL_OFFSET, 100);
+            m.putIntRelease(peer + TX_FLAGS_OFFSET, TX_FLAG_END);
+            m.putLongRelease(peer + SEQUENCE_OFFSET, 5); // rewritten since the header judged ours (4)
+            long[] answers = {RingConsumer.UNREADABLE, RingConsumer.UNREADABLE, 5};
+            int[] calls = {0};
+            RingConsumer c = new RingConsumer(m, G.arenaOffset(1), 4096, own, peer, 0, 1, 4, 0,
+                    () -> answers[Math.min(calls[0]++, answers.length - 1)]);
+            ByteBuffer dst = ByteBuffer.allocate(200);
+            assertEquals(0, c.poll(dst), "copied but not confirmed: not delivered");
+            assertEquals(0, dst.position());
+            assertTrue(c.peerEnded());
+            assertEquals(0, c.poll(dst));
+            assertFalse(c.endConfirmed(), "100 bytes are still unread");
+            assertEquals(100, c.poll(dst));
+            assertTrue(c.endConfirmed());
+        } finally {
+            ShmMedium.unlink(path);
+        }
+    }
+}
