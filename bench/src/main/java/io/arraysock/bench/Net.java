@@ -57,14 +57,14 @@ interface Net extends Closeable {
     }
 
     /**
-     * Opens a transport by its name: {@code shm-spin}, {@code shm-block}, {@code block}
-     * (arraysock on the array at {@code where}), {@code tcp} (port {@code where}), {@code uds}
+     * Opens a transport by its name: {@code shm-spin}, {@code shm-block}, {@code block},
+     * {@code block-block} (arraysock on the array at {@code where}, busy-spinning or blocking), {@code tcp} (port {@code where}), {@code uds}
      * (socket file {@code where}).
      */
     static Net open(String transport, String where) throws IOException {
         return switch (transport) {
             case "shm-spin", "block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin());
-            case "shm-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
+            case "shm-block", "block-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
             // blocking without the spin phase: sleeps at once, like a JDK socket
             case "shm-block0" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(0));
             case "tcp" -> new NioNet(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(where)),
