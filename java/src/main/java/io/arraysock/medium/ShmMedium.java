@@ -53,6 +53,10 @@ public final class ShmMedium implements Medium {
     private volatile boolean closed;
     /** {@link GuardedCopy#faultCount()} when last found harmless; see {@link #surfaceLateFault}. */
     private volatile long faultsSeen = GuardedCopy.faultCount();
+    /** Set once {@link #lateFault} found the segment truncated: every thread's next call drains and fails. */
+    private volatile IOException truncatedBecause;
+    /** Whether this thread drained its pending faults since {@link #truncatedBecause} was set. */
+    private final ThreadLocal<Boolean> drainedHere = ThreadLocal.withInitial(() -> false);
     /** Where {@link #lateFault} allocates, so the allocation is not optimized away. */
     private static volatile long[] drain;
     private static final int DRAIN_ROUNDS = 4;
@@ -458,32 +462,39 @@ public final class ShmMedium implements Medium {
     @Override
     public void surfaceLateFault() {
         long faults = GuardedCopy.faultCount();
-        if (faults != faultsSeen) {
+        if (faults != faultsSeen || truncatedBecause != null) {
             lateFault(faults);
         }
     }
 
     private void lateFault(long faults) {
-        IOException truncated;
-        try {
-            checkIntact();
-            faultsSeen = faults; // the fault was somewhere else in this process
-            return;
-        } catch (IOException e) {
-            truncated = e; // shrunk, or not even its size can be read
-        } catch (InternalError pending) {
-            throw new MediumFaultException(faultOf(pending));
+        IOException truncated = truncatedBecause;
+        if (truncated == null) {
+            try {
+                checkIntact();
+                faultsSeen = faults; // the fault was somewhere else in this process
+                return;
+            } catch (IOException e) {
+                truncated = e; // shrunk, or not even its size can be read
+                // sticky: a thread whose fault another thread counted first still drains its own below
+                truncatedBecause = e;
+            } catch (InternalError pending) {
+                throw new MediumFaultException(faultOf(pending));
+            }
         }
         // Take the JVM's pending InternalError for our faulting access now: it is raised on
         // the way out of a call into the JVM's runtime, such as an allocation too large for
-        // the thread's buffer, or at a safepoint poll.
-        try {
-            for (int i = 0; i < DRAIN_ROUNDS; i++) {
-                drain = new long[DRAIN_WORDS];
-                Thread.yield();
+        // the thread's buffer, or at a safepoint poll. Once per thread: later calls just fail.
+        if (!drainedHere.get()) {
+            drainedHere.set(true);
+            try {
+                for (int i = 0; i < DRAIN_ROUNDS; i++) {
+                    drain = new long[DRAIN_WORDS];
+                    Thread.yield();
+                }
+            } catch (InternalError pending) {
+                truncated.addSuppressed(pending);
             }
-        } catch (InternalError pending) {
-            truncated.addSuppressed(pending);
         }
         faultsSeen = faults; // raised once; the node is fenced for it
         throw new MediumFaultException(truncated);

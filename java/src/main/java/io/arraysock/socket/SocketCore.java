@@ -234,7 +234,8 @@ public final class SocketCore {
     public void surfaceLateFault() throws SocketException {
         try {
             layer.medium.surfaceLateFault();
-        } catch (io.arraysock.medium.MediumFaultException e) {
+        } catch (io.arraysock.medium.MediumFaultException | InternalError e) {
+            // InternalError: the JVM raised the pending fault right here, at the check's first access
             throw faultOf(e);
         }
     }
