@@ -14,15 +14,37 @@ final class SendPath {
     private final SocketCore socket;
     private final RingProducer producer;
     private final IdleLoop loop;
+    /** Block medium: a send only stages its bytes (the writer thread writes them). */
+    private final boolean staged;
 
     SendPath(SocketCore socket, Connection connection, boolean wakeups) {
         this.socket = socket;
         this.producer = connection.producer;
         this.loop = new IdleLoop(socket, connection, wakeups);
+        this.staged = !wakeups;
+    }
+
+    /**
+     * Block medium: a lost node takes no more bytes. A send that only stages would otherwise
+     * succeed until the writer's next I/O failed, though this node may no longer write.
+     */
+    private void checkNode() throws IOException {
+        if (staged) {
+            try {
+                socket.layer.node.checkAttached();
+            } catch (SocketException e) {
+                throw e;
+            } catch (IOException e) {
+                SocketException reset = new SocketException("Connection reset: " + e.getMessage());
+                reset.initCause(e);
+                throw reset;
+            }
+        }
     }
 
     /** Stream bytes. Blocking: sends all of {@code src}. Non-blocking: what fits now (maybe 0). */
     int send(ByteBuffer src, boolean blocking) throws IOException {
+        checkNode();
         int total = 0;
         loop.reset();
         while (src.hasRemaining()) {
@@ -41,6 +63,7 @@ final class SendPath {
 
     /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
     boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+        checkNode();
         loop.reset();
         while (!producer.offerMessage(src)) {
             if (producer.peerShut()) {
