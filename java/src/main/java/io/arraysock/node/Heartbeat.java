@@ -241,6 +241,9 @@ public final class Heartbeat {
             LOG.log(Level.WARNING, "releasing the lock of node slot " + slot + " failed", ex);
         }
         NodeSlotLostException e = new NodeSlotLostException(table.medium().path(), lostReason);
+        if (cause != null) {
+            e.initCause(cause); // the fenced sockets' resets carry the typed reason too
+        }
         LOG.log(Level.ERROR, e.getMessage());
         for (NodeListener l : listeners) {
             try {
