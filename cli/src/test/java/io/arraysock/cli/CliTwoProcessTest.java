@@ -8,10 +8,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 
@@ -37,18 +39,28 @@ class CliTwoProcessTest {
         String path = cli.formatted();
         Process listener = cli.start("listen", path, "0", "--timeout", "30");
         int port = portOf(listener);
-        Process connector = cli.start("connect", path, Integer.toString(port));
+        Path connectorErr = tmp.resolve("connector.err");
+        Process connector = cli.start(connectorErr, "connect", path, Integer.toString(port));
         byte[] up = randomBytes(300_000, 1);
         byte[] down = randomBytes(200_000, 2);
         Thread feedListener = feed(listener, down);
         Thread feedConnector = feed(connector, up);
+        // both outputs at once, as a shell pipeline drains them: a process blocked on a full
+        // stdout pipe reads no more, and its peer then waits for it to take the stream's end
+        CompletableFuture<byte[]> fromConnector = CompletableFuture.supplyAsync(() -> {
+            try {
+                return connector.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         byte[] atListener = listener.getInputStream().readAllBytes();
-        byte[] atConnector = connector.getInputStream().readAllBytes();
+        byte[] atConnector = fromConnector.get(60, TimeUnit.SECONDS);
         feedListener.join();
         feedConnector.join();
         assertTrue(listener.waitFor(30, TimeUnit.SECONDS) && connector.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, listener.exitValue());
-        assertEquals(0, connector.exitValue());
+        assertEquals(0, connector.exitValue(), () -> Cli.read(connectorErr));
         assertArrayEquals(up, atListener);
         assertArrayEquals(down, atConnector);
     }
