@@ -30,7 +30,7 @@ import static io.arraysock.format.ChunkDescriptor.extent;
 final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private static final System.Logger LOG = System.getLogger(ChunkPipeline.class.getName());
     /** How long the writer idles before it publishes a tail held back. */
-    private static final long TAIL_AFTER_IDLE_MICROS = 500;
+    private static final long TAIL_AFTER_IDLE_MICROS = 5_000;
     /** Longest pause between two looks at the consumer's head while the ring is full. */
     private static final long MAX_ROOM_PAUSE_NANOS = 1_000_000;
     private static final long STOP_WAIT_MILLIS = 5_000;

@@ -9,11 +9,14 @@ import java.nio.ByteBuffer;
 /**
  * The receiving direction of a connection: stream bytes or whole messages out of the
  * peer's ring, and the wait for data when it is empty, bounded by the receive timeout.
- * One receiver at a time (the socket's contract), so the wait state needs no lock. Before
- * each wait the consumer publishes a head it held back, so the sender sees all the room
- * there is.
+ * One receiver at a time (the socket's contract), so the wait state needs no lock. A head
+ * held back (block medium) is published once a wait has lasted 1 ms, and by every
+ * non-blocking receive that finds nothing, so the sender sees all the room there is.
  */
 final class ReceivePath {
+    /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
+    private static final long HEAD_AFTER_WAIT_NANOS = 1_000_000;
+
     private final SocketCore socket;
     private final Connection connection;
     private final RingConsumer consumer;
@@ -86,10 +89,15 @@ final class ReceivePath {
 
     /** One round of waiting for data; false when the caller must not wait. */
     private boolean awaitData(boolean blocking, long timeoutNanos) throws IOException {
-        consumer.publishHead();
         long waited = loop.tick();
         if (!blocking) {
+            consumer.publishHead(); // the caller may not come back soon
             return false;
+        }
+        if (waited >= HEAD_AFTER_WAIT_NANOS) {
+            // block medium: a head write is a sector write; a quick answer (a round trip) needs
+            // none, and a producer short of room gets it within this
+            consumer.publishHead();
         }
         long left = Long.MAX_VALUE;
         if (timeoutNanos > 0) {

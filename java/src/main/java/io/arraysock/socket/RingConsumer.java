@@ -64,10 +64,10 @@ final class RingConsumer extends RingEnd {
     private long tailCache;
     /**
      * Block medium only: the head is published once this many bytes were consumed since it
-     * last was, and always before we wait ({@link #publishHead}). A head write is a sector
-     * write, as costly as a 64 KiB payload transfer on a loop device; holding it back costs
-     * the producer nothing while the ring has room, and never strands it, since we publish
-     * before we idle.
+     * last was, and when a wait goes on ({@link #publishHead}, see ReceivePath). A head
+     * write is a sector write, as costly as a 64 KiB payload transfer on a loop device;
+     * holding it back costs the producer nothing while the ring has room, and never strands
+     * it, since a wait publishes it within 1 ms.
      */
     private final long releaseEvery;
     private long publishedHead;
