@@ -26,7 +26,8 @@ final class SendPath {
 
     /**
      * Block medium: a lost node takes no more bytes. A send that only stages would otherwise
-     * succeed until the writer's next I/O failed, though this node may no longer write.
+     * succeed until the writer's next I/O failed, though this node may no longer write. The
+     * socket is fenced with it, so its close cannot end the cut-short stream cleanly.
      */
     private void checkNode() throws IOException {
         if (staged) {
@@ -35,6 +36,9 @@ final class SendPath {
             } catch (SocketException e) {
                 throw e;
             } catch (IOException e) {
+                // fenced at once: a close after this failed send must not end the stream cleanly
+                // (the peer would take the bytes not sent for a complete stream)
+                socket.fence(e);
                 SocketException reset = new SocketException("Connection reset: " + e.getMessage());
                 reset.initCause(e);
                 throw reset;
