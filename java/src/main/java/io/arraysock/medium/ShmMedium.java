@@ -51,9 +51,13 @@ public final class ShmMedium implements Medium {
     /** Opened to look only (status): a write is a {@link ReadOnlyBufferException}, never a fault. */
     private final boolean readOnly;
     private volatile boolean closed;
-    /** {@link GuardedCopy#faultCount()} when last found harmless; see {@link #surfaceLateFault}. */
+    /**
+     * {@link GuardedCopy#faultCount()} when last found harmless; see {@link #surfaceLateFault}.
+     * {@link #TRUNCATED} once the segment was found truncated: every later check fails.
+     */
     private volatile long faultsSeen = GuardedCopy.faultCount();
-    /** Set once {@link #lateFault} found the segment truncated: every thread's next call drains and fails. */
+    private static final long TRUNCATED = -1;
+    /** Why the segment is unusable, once {@link #lateFault} found it truncated. */
     private volatile IOException truncatedBecause;
     /** Whether this thread drained its pending faults since {@link #truncatedBecause} was set. */
     private final ThreadLocal<Boolean> drainedHere = ThreadLocal.withInitial(() -> false);
@@ -462,7 +466,7 @@ public final class ShmMedium implements Medium {
     @Override
     public void surfaceLateFault() {
         long faults = GuardedCopy.faultCount();
-        if (faults != faultsSeen || truncatedBecause != null) {
+        if (faults != faultsSeen) {
             lateFault(faults);
         }
     }
@@ -476,7 +480,6 @@ public final class ShmMedium implements Medium {
                 return;
             } catch (IOException e) {
                 truncated = e; // shrunk, or not even its size can be read
-                // sticky: a thread whose fault another thread counted first still drains its own below
                 truncatedBecause = e;
             } catch (InternalError pending) {
                 throw new MediumFaultException(faultOf(pending));
@@ -496,7 +499,7 @@ public final class ShmMedium implements Medium {
                 truncated.addSuppressed(pending);
             }
         }
-        faultsSeen = faults; // raised once; the node is fenced for it
+        faultsSeen = TRUNCATED; // sticky: a thread whose fault another thread counted first still drains its own
         throw new MediumFaultException(truncated);
     }
 

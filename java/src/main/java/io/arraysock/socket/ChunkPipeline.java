@@ -31,6 +31,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private static final System.Logger LOG = System.getLogger(ChunkPipeline.class.getName());
     /** How long the writer idles before it publishes a tail held back. */
     private static final long TAIL_AFTER_IDLE_MICROS = 5_000;
+    private static final long TAIL_AFTER_IDLE_NANOS = TAIL_AFTER_IDLE_MICROS * 1_000;
     /** Longest pause between two looks at the consumer's head while the ring is full. */
     private static final long MAX_ROOM_PAUSE_NANOS = 1_000_000;
     private static final long STOP_WAIT_MILLIS = 5_000;
@@ -52,12 +53,12 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private volatile boolean stopping;
     private volatile Throwable failure;
 
-    ChunkPipeline(RingProducer producer, ChunkWriter writer, int sectorSize, boolean messages, String name) {
+    ChunkPipeline(RingProducer producer, ChunkWriter writer, boolean messages, String name) {
         this.producer = producer;
         this.writer = writer;
         this.staging = new StagingRing(writer.maxExtent());
         this.messages = messages;
-        this.sectorSize = sectorSize;
+        this.sectorSize = writer.sectorSize();
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.start();
@@ -110,18 +111,6 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         stopping = true;
         LockSupport.unpark(thread);
         wakeSender();
-    }
-
-    /** Waits up to {@code millis} for a writer asked to end the stream to write all and end it. */
-    void awaitEnded(long millis) {
-        if (millis <= 0 || !endRequested || Thread.currentThread() == thread) {
-            return;
-        }
-        try {
-            thread.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** {@link #stop}, then waits until the writer wrote its last byte. */
@@ -201,7 +190,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
             while (!stopping) {
                 if (staging.available() > 0) {
                     writeChunk();
-                } else if (endRequested && staging.available() == 0) {
+                } else if (endRequested && staging.available() == 0) { // the request, then nothing staged after it
                     producer.endNow();
                     return;
                 } else {
@@ -224,9 +213,8 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
                 return;
             }
             long before = System.nanoTime();
-            LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(TAIL_AFTER_IDLE_MICROS));
-            if (staging.available() == 0 && !endRequested && !stopping
-                    && System.nanoTime() - before >= TimeUnit.MICROSECONDS.toNanos(TAIL_AFTER_IDLE_MICROS)) {
+            LockSupport.parkNanos(this, TAIL_AFTER_IDLE_NANOS);
+            if (staging.available() == 0 && !endRequested && !stopping && System.nanoTime() - before >= TAIL_AFTER_IDLE_NANOS) {
                 producer.publishTail();
                 LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
             }

@@ -33,6 +33,10 @@ final class ChunkWriter {
         this.stage = medium.allocateExtentBuffer(size);
     }
 
+    int sectorSize() {
+        return medium.sectorSize();
+    }
+
     /** Largest extent one chunk occupies (the staging buffer). */
     int maxExtent() {
         return stage.capacity();

@@ -42,11 +42,10 @@ final class RingProducer extends RingEnd {
     /** Block medium only: writes the chunks; null on shm. */
     private final ChunkWriter chunks;
     /** Block medium only: the writer thread, started by the first offer (so a socket that never sends has none). */
-    private ChunkPipeline pipeline;
+    private volatile ChunkPipeline pipeline;
     /** Block medium: the ring is no longer ours (released, fenced): no tail is published any more. */
     private boolean stopped;
     private final String writerName;
-    private final int sectorSize;
     private final long publishEvery;
     /** Block medium only: the tail after the last chunk written, for {@link #publishTail} from any thread. */
     private volatile long writtenTail;
@@ -61,7 +60,6 @@ final class RingProducer extends RingEnd {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
         this.writerName = "arraysock-writer " + name;
         this.chunks = medium instanceof BlockMedium block ? new ChunkWriter(block, ring, capacity, nonce) : null;
-        this.sectorSize = medium.sectorSize();
         this.publishEvery = capacity / 4;
         this.tail = initialPosition();
         this.headCache = tail;
@@ -159,7 +157,7 @@ final class RingProducer extends RingEnd {
 
     private synchronized ChunkPipeline startPipeline(boolean messages) {
         if (pipeline == null) {
-            pipeline = new ChunkPipeline(this, chunks, sectorSize, messages, writerName);
+            pipeline = new ChunkPipeline(this, chunks, messages, writerName);
         }
         return pipeline;
     }
@@ -179,8 +177,8 @@ final class RingProducer extends RingEnd {
     }
 
     /**
-     * Block medium: publishes the tail of the chunks written so far, if it is behind. From
-     * any thread: the sender before it waits, the node's tick for a sender gone quiet. The
+     * Block medium: publishes the tail of the chunks written so far, if it is behind: the
+     * writer on its cadence, and at the end of the stream. The
      * consumer needs it only to tell a damaged chunk from one not yet written, and for the
      * end of the stream. Nothing to do on shm, where every offer publishes.
      */
@@ -197,10 +195,7 @@ final class RingProducer extends RingEnd {
      * On the block medium with bytes still staged, the writer does it once it wrote them.
      */
     void end() {
-        ChunkPipeline p;
-        synchronized (this) {
-            p = pipeline;
-        }
+        ChunkPipeline p = pipeline;
         if (p != null) {
             p.requestEnd();
         } else {
@@ -219,17 +214,12 @@ final class RingProducer extends RingEnd {
     /**
      * The ring is no longer ours to write (the socket is released or fenced): a writer
      * thread stops, and with {@code wait} its last write is done when this returns; no tail
-     * or flag is published any more. A writer that was asked to end the stream has
-     * {@code drainMillis} to finish first.
+     * or flag is published any more.
      */
-    void stop(boolean wait, long drainMillis) {
-        ChunkPipeline p;
-        synchronized (this) {
-            p = pipeline;
-        }
+    void stop(boolean wait) {
+        ChunkPipeline p = pipeline;
         if (p != null) {
             if (wait) {
-                p.awaitEnded(drainMillis);
                 p.stopAndWait();
             } else {
                 p.stop();

@@ -39,9 +39,7 @@ final class SendPath {
                 // fenced at once: a close after this failed send must not end the stream cleanly
                 // (the peer would take the bytes not sent for a complete stream)
                 socket.fence(e);
-                SocketException reset = new SocketException("Connection reset: " + e.getMessage());
-                reset.initCause(e);
-                throw reset;
+                throw SocketCore.resetBy(e);
             }
         }
     }

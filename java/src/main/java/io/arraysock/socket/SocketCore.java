@@ -222,6 +222,11 @@ public final class SocketCore {
         } catch (InternalError | MediumFaultException late) {
             cause.addSuppressed(late); // one more pending fault of the same truncation or path
         }
+        return resetBy(cause);
+    }
+
+    /** "Connection reset: " and {@code cause}'s message, caused by it. */
+    static SocketException resetBy(IOException cause) {
         SocketException e = new SocketException("Connection reset: " + cause.getMessage());
         e.initCause(cause);
         return e;
@@ -246,9 +251,7 @@ public final class SocketCore {
             if (why == null) {
                 throw new SocketException("Socket is closed");
             }
-            SocketException e = new SocketException("Connection reset: " + why.getMessage());
-            e.initCause(why);
-            throw e;
+            throw resetBy(why);
         }
     }
 
@@ -495,16 +498,13 @@ public final class SocketCore {
         peerGone = true;
         Connection c = connection;
         if (c != null) {
-            c.producer.stop(false, 0); // no wait: a write of its may hang on the failed path
+            c.producer.stop(false); // no wait: a write of its may hang on the failed path
         }
         AcceptQueue q = acceptQueue;
         if (q != null) {
             q.clear();
         }
     }
-
-    /** How long an aborted closed socket lets its ring's writer finish what it staged (block medium). */
-    private static final long DRAIN_ON_ABORT_MILLIS = 2_000;
 
     /** Closes without the courtesy of a clean end (array closing): peers see a reset. */
     void abort() {
@@ -544,8 +544,7 @@ public final class SocketCore {
         }
         if (header.state() != STATE_FREE) {
             if (c != null) {
-                // an array closing under a closed socket: the bytes it staged go out first (bounded)
-                c.producer.stop(true, !graceful && state == STATE_CLOSED ? DRAIN_ON_ABORT_MILLIS : 0);
+                c.producer.stop(true); // an array closing gave its peer time already (StorageArray.close)
             }
             layer.release(this, header);
             header = header.withState(STATE_FREE);
@@ -559,7 +558,7 @@ public final class SocketCore {
             return;
         }
         if (peerDone(c)) {
-            c.producer.stop(true, 0);
+            c.producer.stop(true);
             layer.release(this, header);
             header = header.withState(STATE_FREE);
         }

@@ -85,12 +85,12 @@ public final class SocketLayer implements Closeable {
         this.idleStrategy = Objects.requireNonNull(strategy, "strategy");
     }
 
-    /** Allocates an unbound socket: a control block in state OPEN. */
     /** The ring size a socket asks for until told otherwise, by medium (capped by the arena at connect). */
     public int defaultRingSize() {
         return medium.kind() == Medium.Kind.BLOCK ? DEFAULT_BLOCK_RING_SIZE : DEFAULT_RING_SIZE;
     }
 
+    /** Allocates an unbound socket: a control block in state OPEN. */
     public SocketCore open(int type) throws IOException {
         if (type != TYPE_STREAM && type != TYPE_SEQPACKET) {
             throw new IllegalArgumentException("unknown socket type " + type);
