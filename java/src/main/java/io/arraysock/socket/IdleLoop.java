@@ -19,7 +19,7 @@ final class IdleLoop {
     private static final int CLOCK_ROUNDS = 8;
     /** How often a waiting socket re-reads its peer's control block, by medium. */
     private static final long PEER_CHECK_SHM_NANOS = 1_000_000;
-    private static final long PEER_CHECK_BLOCK_NANOS = 10_000_000;
+    private static final long PEER_CHECK_BLOCK_NANOS = 50_000_000;
 
     private final SocketCore socket;
     private final Connection connection;
@@ -69,6 +69,16 @@ final class IdleLoop {
             checkPeer();
         }
         return now - since;
+    }
+
+    /** Whether no round of this wait has passed yet. */
+    boolean firstRound() {
+        return round == 0;
+    }
+
+    /** The clock as this wait last read it (every {@value #CLOCK_ROUNDS} rounds). */
+    long now() {
+        return now;
     }
 
     /** Idles once as the socket's strategy says, at most {@code maxNanos}. */

@@ -5,6 +5,7 @@ import io.arraysock.api.MessageTooLargeException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The receiving direction of a connection: stream bytes or whole messages out of the
@@ -20,13 +21,36 @@ final class ReceivePath {
     private final SocketCore socket;
     private final Connection connection;
     private final RingConsumer consumer;
+    /**
+     * Block medium: within one waiting call, the peer's end flag is read at most this often
+     * (the first look of every call reads it): each read is a sector read on the device the
+     * peer's writer needs, and a spinning receiver read it at every empty look.
+     */
+    private static final long END_LOOK_NANOS = 1_000_000;
+
     private final IdleLoop loop;
+    private final boolean wakeups;
+    private long lastEndLook;
 
     ReceivePath(SocketCore socket, Connection connection, boolean wakeups) {
         this.socket = socket;
         this.connection = connection;
         this.consumer = connection.consumer;
         this.loop = new IdleLoop(socket, connection, wakeups);
+        this.wakeups = wakeups;
+    }
+
+    /** Whether this look reads the peer's end flag (always on shm, where it is one load). */
+    private boolean endLookDue() {
+        if (wakeups) {
+            return true;
+        }
+        long now = loop.now();
+        if (loop.firstRound() || now - lastEndLook >= END_LOOK_NANOS) {
+            lastEndLook = now;
+            return true;
+        }
+        return false;
     }
 
     /** Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0, or -1 (non-blocking). */
@@ -37,7 +61,7 @@ final class ReceivePath {
             if (n > 0 || !dst.hasRemaining()) {
                 return n;
             }
-            if (consumer.peerEnded()) {
+            if (endLookDue() && consumer.peerEnded()) {
                 n = consumer.poll(dst);
                 if (n > 0) {
                     return n;
@@ -64,7 +88,7 @@ final class ReceivePath {
         loop.reset();
         while (true) {
             long len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
-            if (len == RingConsumer.EMPTY && consumer.peerEnded()) {
+            if (len == RingConsumer.EMPTY && endLookDue() && consumer.peerEnded()) {
                 len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
                 if (len == RingConsumer.EMPTY && consumer.endConfirmed()) {
                     return -1;
@@ -107,7 +131,13 @@ final class ReceivePath {
             }
         }
         socket.ensureOpen();
-        if (!socket.isInputShutdown()) {
+        if (socket.isInputShutdown()) {
+            return true;
+        }
+        long pause = consumer.lookPause();
+        if (pause > 0) {
+            LockSupport.parkNanos(Math.min(pause, left)); // block medium, a stream: the next chunk is not due yet
+        } else {
             loop.idle(left, consumer);
         }
         return true;

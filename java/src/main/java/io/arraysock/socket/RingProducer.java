@@ -29,8 +29,8 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * without our tail: an offer stages the bytes or the message and returns, and the ring's
  * {@link ChunkPipeline} writes what is staged as chunks from a thread of its own (many
  * messages to a chunk, the next bytes staged while a chunk is written). The tail is a
- * backstop, published on a cadence ({@link #publishTail}): a quarter ring, before the
- * writer waits for room or after it idled, and at the end of the stream.
+ * backstop, published ({@link #publishTail}) once the writer has waited a while for room
+ * or idled, and at the end of the stream.
  */
 final class RingProducer extends RingEnd {
     static final int FRAME_HEADER = 8;
@@ -46,7 +46,6 @@ final class RingProducer extends RingEnd {
     /** Block medium: the ring is no longer ours (released, fenced): no tail is published any more. */
     private boolean stopped;
     private final String writerName;
-    private final long publishEvery;
     /** Block medium only: the tail after the last chunk written, for {@link #publishTail} from any thread. */
     private volatile long writtenTail;
     private long publishedTail;
@@ -60,7 +59,6 @@ final class RingProducer extends RingEnd {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
         this.writerName = "arraysock-writer " + name;
         this.chunks = medium instanceof BlockMedium block ? new ChunkWriter(block, ring, capacity, nonce) : null;
-        this.publishEvery = capacity / 4;
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
@@ -171,9 +169,6 @@ final class RingProducer extends RingEnd {
     void chunkWritten(long extent) {
         tail += extent;
         writtenTail = tail;
-        if (tail - publishedTail >= publishEvery) {
-            publishTail();
-        }
     }
 
     /**
