@@ -1,6 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -10,23 +11,24 @@ import java.nio.ByteBuffer;
  * The receiving direction of a connection: stream bytes or whole messages out of the
  * peer's ring, and the wait for data when it is empty, bounded by the receive timeout.
  * One receiver at a time (the socket's contract), so the wait state needs no lock. A head
- * held back (block medium) is published once a wait has lasted 1 ms, and by every
- * non-blocking receive that finds nothing, so the sender sees all the room there is.
+ * held back (block medium) is published once a wait has lasted the ring policy's
+ * {@code heldHeadWaitNanos} (1 ms), and by every non-blocking receive that finds nothing,
+ * so the sender sees all the room there is.
  */
 final class ReceivePath {
-    /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
-    private static final long HEAD_AFTER_WAIT_NANOS = 1_000_000;
-
     private final SocketCore socket;
     private final Connection connection;
     private final RingConsumer consumer;
     private final IdleLoop loop;
+    /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
+    private final long heldHeadWaitNanos;
 
-    ReceivePath(SocketCore socket, Connection connection, boolean wakeups) {
+    ReceivePath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.connection = connection;
         this.consumer = connection.consumer;
-        this.loop = new IdleLoop(socket, connection, wakeups);
+        this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
+        this.heldHeadWaitNanos = policy.heldHeadWaitNanos();
     }
 
     /** Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0, or -1 (non-blocking). */
@@ -94,7 +96,7 @@ final class ReceivePath {
             consumer.publishHead(); // the caller may not come back soon
             return false;
         }
-        if (waited >= HEAD_AFTER_WAIT_NANOS) {
+        if (waited >= heldHeadWaitNanos) {
             // block medium: a head write is a sector write; a quick answer (a round trip) needs
             // none, and a producer short of room gets it within this
             consumer.publishHead();
