@@ -236,6 +236,11 @@ public final class ShmMedium implements Medium {
     }
 
     @Override
+    public RingPolicy ringPolicy() {
+        return RingPolicy.SHARED_MEMORY;
+    }
+
+    @Override
     public String path() {
         return file.path();
     }
@@ -394,11 +399,6 @@ public final class ShmMedium implements Medium {
     @Override
     public void disown(long offset, long length) {
         Objects.checkFromIndexSize(offset, length, size);
-    }
-
-    @Override
-    public boolean supportsWakeups() {
-        return true;
     }
 
     @Override

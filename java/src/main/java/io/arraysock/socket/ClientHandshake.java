@@ -39,7 +39,7 @@ final class ClientHandshake {
         this.index = index;
         this.header = header;
         this.options = options;
-        this.peerCheckNanos = IdleLoop.peerCheckNanos(layer.medium.supportsWakeups());
+        this.peerCheckNanos = layer.ringPolicy.peerCheckNanos();
     }
 
     ControlBlockHeader header() {

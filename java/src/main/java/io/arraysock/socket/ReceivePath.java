@@ -1,6 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -11,13 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  * The receiving direction of a connection: stream bytes or whole messages out of the
  * peer's ring, and the wait for data when it is empty, bounded by the receive timeout.
  * One receiver at a time (the socket's contract), so the wait state needs no lock. A head
- * held back (block medium) is published once a wait has lasted 1 ms, and by every
- * non-blocking receive that finds nothing, so the sender sees all the room there is.
+ * held back (block medium) is published once a wait has lasted the ring policy's
+ * {@code heldHeadWaitNanos} (1 ms), and by every non-blocking receive that finds nothing,
+ * so the sender sees all the room there is.
  */
 final class ReceivePath {
-    /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
-    private static final long HEAD_AFTER_WAIT_NANOS = 1_000_000;
-
     private final SocketCore socket;
     private final Connection connection;
     private final RingConsumer consumer;
@@ -29,15 +28,18 @@ final class ReceivePath {
     private static final long END_LOOK_NANOS = 1_000_000;
 
     private final IdleLoop loop;
+    /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
+    private final long heldHeadWaitNanos;
     private final boolean wakeups;
     private long lastEndLook;
 
-    ReceivePath(SocketCore socket, Connection connection, boolean wakeups) {
+    ReceivePath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.connection = connection;
         this.consumer = connection.consumer;
-        this.loop = new IdleLoop(socket, connection, wakeups);
-        this.wakeups = wakeups;
+        this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
+        this.heldHeadWaitNanos = policy.heldHeadWaitNanos();
+        this.wakeups = policy.wakeups();
     }
 
     /** Whether this look reads the peer's end flag (always on shm, where it is one load). */
@@ -118,7 +120,7 @@ final class ReceivePath {
             consumer.publishHead(); // the caller may not come back soon
             return false;
         }
-        if (waited >= HEAD_AFTER_WAIT_NANOS) {
+        if (waited >= heldHeadWaitNanos) {
             // block medium: a head write is a sector write; a quick answer (a round trip) needs
             // none, and a producer short of room gets it within this
             consumer.publishHead();

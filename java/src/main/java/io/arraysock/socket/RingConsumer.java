@@ -4,6 +4,7 @@ import io.arraysock.format.ChunkCodec;
 import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.RingPolicy;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -113,12 +114,14 @@ final class RingConsumer extends RingEnd {
         this.peerIncarnation = peerIncarnation;
         this.confirmedSequence = peerSequence;
         this.peerConfirm = peerConfirm;
-        this.chunks = medium instanceof BlockMedium block ? new ChunkReader(block, ring, capacity, nonce) : null;
+        RingPolicy policy = medium.ringPolicy();
+        // a chunked ring is read with whole-extent I/O, which only the block medium has
+        this.chunks = policy.chunked() ? new ChunkReader((BlockMedium) medium, ring, capacity, nonce) : null;
         this.peerSlot = peerSlot;
         this.head = initialPosition();
         this.tailCache = head;
         this.publishedHead = head;
-        this.releaseEvery = medium.kind() == Medium.Kind.BLOCK ? capacity / 2 : 0;
+        this.releaseEvery = policy.headPublishEvery(capacity);
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */

@@ -4,6 +4,7 @@ import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.RingPolicy;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -57,8 +58,10 @@ final class RingProducer extends RingEnd {
      */
     RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, String name) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
+        RingPolicy policy = medium.ringPolicy();
         this.writerName = "arraysock-writer " + name;
-        this.chunks = medium instanceof BlockMedium block ? new ChunkWriter(block, ring, capacity, nonce) : null;
+        // a chunked ring is written with whole-extent I/O, which only the block medium has
+        this.chunks = policy.chunked() ? new ChunkWriter((BlockMedium) medium, ring, capacity, nonce) : null;
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
@@ -66,12 +69,12 @@ final class RingProducer extends RingEnd {
     }
 
     /**
-     * Largest message a ring of {@code capacity} bytes carries: a frame's worth on shm; on
-     * the block medium one chunk's ({@link ChunkDescriptor#MAX_EXTENT} at most, so the
-     * reader checks it whole).
+     * Largest message a ring of {@code capacity} bytes carries: a frame's worth; in a
+     * {@linkplain RingPolicy#chunked() chunked} ring (block medium) one chunk's
+     * ({@link ChunkDescriptor#MAX_EXTENT} at most, so the reader checks it whole).
      */
-    static int maxMessage(long capacity, Medium.Kind kind) {
-        if (kind == Medium.Kind.BLOCK) {
+    static int maxMessage(long capacity, RingPolicy policy) {
+        if (policy.chunked()) {
             return (int) (Math.min(capacity, ChunkDescriptor.MAX_EXTENT) - ChunkDescriptor.HEADER_LENGTH
                     - ChunkDescriptor.MESSAGE_LENGTH_SIZE);
         }

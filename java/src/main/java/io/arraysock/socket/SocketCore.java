@@ -199,7 +199,7 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.medium.kind()) : c.maxSendMessage;
+        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.ringPolicy) : c.maxSendMessage;
     }
 
     /**
@@ -344,9 +344,8 @@ public final class SocketCore {
 
     /** Sets up both directions' data paths, then publishes the connection. */
     private void established(Connection c) {
-        boolean wakeups = layer.medium.supportsWakeups();
-        sender = new SendPath(this, c, wakeups);
-        receiver = new ReceivePath(this, c, wakeups);
+        sender = new SendPath(this, c, layer.ringPolicy);
+        receiver = new ReceivePath(this, c, layer.ringPolicy);
         connection = c;
     }
 

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,7 @@ class BlockMediumTest {
         assertEquals(SECTOR, m.sectorSize());
         assertTrue(m.size() >= 64 * MIB && m.size() % SECTOR == 0, "size " + m.size());
         assertFalse(m.supportsWakeups());
+        assertSame(RingPolicy.BLOCK_DEVICE, m.ringPolicy());
         assertThrows(UnsupportedOperationException.class, () -> m.awaitChange(0, 0, 1));
         m.wake(0);
         m.fullFence();
