@@ -196,7 +196,14 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
                 if (staging.available() > 0) {
                     writeChunk();
                 } else if (endRequested && staging.available() == 0) { // the request, then nothing staged after it
-                    producer.endNow();
+                    boolean room = awaitRoom(sectorSize); // false: stopping, or the consumer reads no more
+                    if (stopping) {
+                        return;
+                    }
+                    if (room) {
+                        producer.endRecord(); // what the consumer finds with its next look
+                    }
+                    producer.endNow(); // the tail and the flag: the backstop
                     return;
                 } else {
                     idle();

@@ -63,7 +63,7 @@ final class ReceivePath {
             if (n > 0 || !dst.hasRemaining()) {
                 return n;
             }
-            if (endLookDue() && consumer.peerEnded()) {
+            if (consumer.peerEnded(endLookDue())) {
                 n = consumer.poll(dst);
                 if (n > 0) {
                     return n;
@@ -90,7 +90,7 @@ final class ReceivePath {
         loop.reset();
         while (true) {
             long len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
-            if (len == RingConsumer.EMPTY && endLookDue() && consumer.peerEnded()) {
+            if (len == RingConsumer.EMPTY && consumer.peerEnded(endLookDue())) {
                 len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
                 if (len == RingConsumer.EMPTY && consumer.endConfirmed()) {
                     return -1;

@@ -96,6 +96,8 @@ final class RingConsumer extends RingEnd {
     /** Block medium: payload bytes consumed before {@link #head}'s chunk, for the reset message. */
     private long delivered;
     private int emptyLooks;
+    /** Block medium: the producer's end-of-stream record was found at our head. */
+    private boolean endChunkSeen;
     /** Block medium: when an empty look may next read the device (see {@link #nextChunk}). */
     private long nextLookAt;
     private int lastExtent;
@@ -156,10 +158,17 @@ final class RingConsumer extends RingEnd {
 
     /**
      * Whether the peer ended its stream; bytes before the end may still be unread. On the
-     * block medium this reads the final tail too, so what follows knows every chunk before
-     * it must be there.
+     * block medium the end record found at our head says so with no read; else
+     * ({@code readFlag}) the end flag is read, and with it the final tail, so what follows
+     * knows every chunk before it must be there.
      */
-    boolean peerEnded() throws SocketException {
+    boolean peerEnded(boolean readFlag) throws SocketException {
+        if (endChunkSeen) {
+            return true;
+        }
+        if (!readFlag) {
+            return false;
+        }
         boolean ended = peerHasFlag(TX_FLAG_END);
         if (ended && chunks != null) {
             readTail();
@@ -207,6 +216,10 @@ final class RingConsumer extends RingEnd {
                 }
             }
             emptyLooks = 0;
+            if (chunks.kind() == ChunkDescriptor.KIND_END) {
+                endChunkSeen = true; // the final tail: every chunk before it was delivered
+                return false;
+            }
             if (chunks.kind() == ChunkDescriptor.KIND_PAD) {
                 releaseChunk(capacity - (head & mask));
                 continue;
@@ -397,7 +410,8 @@ final class RingConsumer extends RingEnd {
      * @throws SocketException "Connection reset" when the block is no longer our peer's
      */
     boolean endConfirmed() throws SocketException {
-        return available() == 0 && peerUnchanged();
+        // an end record is this connection's by its nonce and position: no confirmation needed
+        return available() == 0 && (endChunkSeen || peerUnchanged());
     }
 
     private void release(long newHead) {

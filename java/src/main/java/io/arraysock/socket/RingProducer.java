@@ -197,8 +197,21 @@ final class RingProducer extends RingEnd {
         if (p != null) {
             p.requestEnd();
         } else {
+            if (chunks != null) {
+                endRecord(); // nothing was sent: no writer thread; the ring is empty, so it has room
+            }
             endNow();
         }
+    }
+
+    /** Block medium: writes the END record at the tail, where the consumer's next look finds it. */
+    void endRecord() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+        }
+        chunks.writeEnd(tail);
     }
 
     /** {@link #end} now: everything offered is in the ring. */
