@@ -26,7 +26,7 @@ class GrpcOnShmTest extends GrpcAcrossJvms {
 
     @Override
     int streamedLargest() {
-        return 16;
+        return 8;
     }
 
     /** A local death is seen at once (the dead node's slot lock): the loop's polling and gRPC's teardown remain. */
