@@ -9,9 +9,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +26,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class GrpcAcrossJvms {
     static final int MIB = 1 << 20;
-    /** The largest message the tests send: gRPC's default message limit. */
+    /** The largest message the tests send: 4 MiB, gRPC's default limit on a message. */
     static final int LARGEST = 4 * MIB;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -96,12 +93,16 @@ abstract class GrpcAcrossJvms {
     @Order(1)
     void unary() {
         Random random = new Random(1);
+        StringBuilder took = new StringBuilder();
         for (int size : new int[] {0, 64, 64 << 10, MIB + 1, LARGEST}) {
             byte[] req = new byte[size];
             random.nextBytes(req);
+            long t0 = System.nanoTime();
             byte[] resp = ClientCalls.blockingUnaryCall(channel, BytesService.ECHO, CallOptions.DEFAULT, req);
+            took.append(' ').append(size).append(" B ").append((System.nanoTime() - t0) / 1_000_000).append(" ms;");
             assertArrayEquals(req, resp, "echo of " + size + " bytes");
         }
+        System.out.println("grpc unary on " + this + " (the first call connects):" + took);
     }
 
     @Test
@@ -130,24 +131,9 @@ abstract class GrpcAcrossJvms {
         int[] sizes = {1, 100, 64 << 10, 0, MIB, 7, LARGEST, 3 << 10, LARGEST, 1};
         List<byte[]> sent = new ArrayList<>();
         BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
-        CompletableFuture<Status> closed = new CompletableFuture<>();
-        StreamObserver<byte[]> out = ClientCalls.asyncBidiStreamingCall(
-                channel.newCall(BytesService.CHAT, CallOptions.DEFAULT), new StreamObserver<>() {
-                    @Override
-                    public void onNext(byte[] value) {
-                        received.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        closed.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        closed.complete(Status.OK);
-                    }
-                });
+        ResponseObserver echoes = new ResponseObserver(received::add);
+        StreamObserver<byte[]> out = ClientCalls.asyncBidiStreamingCall(channel.newCall(BytesService.CHAT, CallOptions.DEFAULT),
+                echoes);
         for (int round = 0; round < 2; round++) { // ping-pong, then all at once
             for (int size : sizes) {
                 byte[] m = new byte[size];
@@ -161,7 +147,7 @@ abstract class GrpcAcrossJvms {
             }
         }
         out.onCompleted();
-        assertEquals(Status.Code.OK, closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getCode());
+        assertEquals(Status.Code.OK, echoes.awaitEnd(WAIT).getCode());
         List<byte[]> second = new ArrayList<>(received);
         assertEquals(sizes.length, second.size(), "echoes of the second round");
         for (int i = 0; i < sizes.length; i++) {
@@ -186,10 +172,9 @@ abstract class GrpcAcrossJvms {
     @Test
     @Order(5)
     void cancellation() throws Exception {
-        Stream stream = Stream.endless(channel, 256 << 10);
-        assertTrue(stream.received.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "3 messages of an endless stream");
-        stream.call.cancel("the test is done with it", null);
-        assertEquals(Status.Code.CANCELLED, stream.closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getCode());
+        Stream stream = Stream.running(channel);
+        stream.observer.cancel("the test is done with it");
+        assertEquals(Status.Code.CANCELLED, stream.observer.awaitEnd(WAIT).getCode());
         String[] seen = server.expect("CANCELLED", WAIT).split(" ");
         assertEquals("Stream", seen[0], "the server saw the cancellation");
         assertTrue(Integer.parseInt(seen[1]) >= stream.count.get(), "the server sent what the client got");
@@ -199,11 +184,10 @@ abstract class GrpcAcrossJvms {
     @Test
     @Order(6)
     void serverKilledMidStream() throws Exception {
-        Stream stream = Stream.endless(channel, 256 << 10);
-        assertTrue(stream.received.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "3 messages of an endless stream");
+        Stream stream = Stream.running(channel);
         long t0 = System.nanoTime();
         server.kill();
-        Status status = stream.closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Status status = stream.observer.awaitEnd(WAIT);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(Status.Code.UNAVAILABLE, status.getCode(), status.toString());
         System.out.printf("grpc on %s: UNAVAILABLE %d ms after the server's SIGKILL (%s)%n", this, ms, status);
@@ -216,42 +200,32 @@ abstract class GrpcAcrossJvms {
                 "the channel still serves calls");
     }
 
-    /** An endless server stream of {@code size}-byte messages, counted and checked as they come. */
+    /** An endless server stream, its messages counted, the first ones checked. */
     private static final class Stream {
         final CountDownLatch received = new CountDownLatch(3);
         final AtomicInteger count = new AtomicInteger();
-        final CompletableFuture<Status> closed = new CompletableFuture<>();
-        volatile ClientCallStreamObserver<byte[]> call;
+        final ResponseObserver observer = new ResponseObserver(this::onMessage);
+        private final int size;
 
-        static Stream endless(ManagedChannel channel, int size) {
-            Stream s = new Stream();
+        private Stream(int size) {
+            this.size = size;
+        }
+
+        /** An endless stream of 256 KiB messages, once its first 3 came, checked. */
+        static Stream running(ManagedChannel channel) throws InterruptedException {
+            Stream s = new Stream(256 << 10);
             ClientCalls.asyncServerStreamingCall(channel.newCall(BytesService.STREAM, CallOptions.DEFAULT),
-                    BytesService.streamRequest(-1, size), new ClientResponseObserver<byte[], byte[]>() {
-                        @Override
-                        public void beforeStart(ClientCallStreamObserver<byte[]> requestStream) {
-                            s.call = requestStream;
-                        }
-
-                        @Override
-                        public void onNext(byte[] value) {
-                            int i = s.count.getAndIncrement();
-                            if (i < 3 && !Arrays.equals(BytesService.fill(i, size), value)) {
-                                s.closed.complete(Status.DATA_LOSS.withDescription("message " + i + " differs"));
-                            }
-                            s.received.countDown();
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            s.closed.complete(Status.fromThrowable(t));
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            s.closed.complete(Status.OK);
-                        }
-                    });
+                    BytesService.streamRequest(-1, s.size), s.observer);
+            assertTrue(s.received.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "3 messages of an endless stream");
             return s;
+        }
+
+        private void onMessage(byte[] value) {
+            int i = count.getAndIncrement();
+            if (i < 3 && !Arrays.equals(BytesService.fill(i, size), value)) {
+                observer.end.complete(Status.DATA_LOSS.withDescription("message " + i + " differs"));
+            }
+            received.countDown();
         }
     }
 }

@@ -6,9 +6,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.HdrHistogram.Histogram;
 
@@ -178,31 +176,10 @@ public final class GrpcBench {
     /** An endless stream of 4 MiB messages, received for {@code millis}: MB/s. */
     private double streaming(ManagedChannel channel) throws Exception {
         AtomicLong bytes = new AtomicLong();
-        CompletableFuture<Status> closed = new CompletableFuture<>();
-        ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
+        ResponseObserver stream = new ResponseObserver(m -> bytes.addAndGet(m.length));
         ClientCalls.asyncServerStreamingCall(channel.newCall(BytesService.STREAM, CallOptions.DEFAULT),
-                BytesService.streamRequest(-1, LARGE), new ClientResponseObserver<byte[], byte[]>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<byte[]> requestStream) {
-                        call[0] = requestStream;
-                    }
-
-                    @Override
-                    public void onNext(byte[] value) {
-                        bytes.addAndGet(value.length);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        closed.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        closed.complete(Status.OK);
-                    }
-                });
-        while (bytes.get() == 0 && !closed.isDone()) {
+                BytesService.streamRequest(-1, LARGE), stream);
+        while (bytes.get() == 0 && !stream.end.isDone()) {
             Thread.sleep(1); // the first message: the stream runs
         }
         long b0 = bytes.get();
@@ -210,8 +187,8 @@ public final class GrpcBench {
         Thread.sleep(millis);
         long b1 = bytes.get();
         long elapsed = System.nanoTime() - t0;
-        call[0].cancel("measured", null);
-        Status s = closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        stream.cancel("measured");
+        Status s = stream.awaitEnd(WAIT);
         if (s.getCode() != Status.Code.CANCELLED) {
             throw new IllegalStateException("the stream ended with " + s);
         }
