@@ -32,7 +32,8 @@ import java.util.function.IntFunction;
  * gRPC over the array against gRPC over TCP loopback, in one run, two JVMs each (a
  * {@link GrpcServerMain} child serves; this JVM is the client). Run by {@code scripts/bench},
  * never by the tests. Per transport, {@code iterations} measured iterations of {@code millis}
- * each after one warm-up iteration:
+ * each, after a warm-up (unary calls, then a stream, {@code warm-up-millis} each, 2000 by
+ * default) and one warm-up iteration:
  * <ul>
  * <li>unary 64 B, one call at a time: round-trip p50 and p99 (µs);
  * <li>unary 64 B, {@value #IN_FLIGHT} calls in flight: RPCs/s;
@@ -41,25 +42,28 @@ import java.util.function.IntFunction;
  * Appends rows {@code transport metric size iteration value} to {@code out.tsv}
  * ({@code grpc-array}, {@code grpc-tcp}) and writes a markdown table to {@code out.md}.
  *
- * <p>Arguments: out.tsv out.md array-path tcp-port iterations millis
+ * <p>Arguments: out.tsv out.md array-path tcp-port iterations millis [warm-up-millis]
  */
 public final class GrpcBench {
     static final int SMALL = 64;
     static final int LARGE = 4 << 20;
     static final int IN_FLIGHT = 32;
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final long DEFAULT_WARM_UP_MILLIS = 2000;
     private static final String[] TRANSPORTS = {"grpc-array", "grpc-tcp"};
 
     private final PrintWriter tsv;
     private final int iterations;
     private final long millis;
+    private final long warmUpMillis;
     /** transport -> metric -> medians */
     private final Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
 
-    private GrpcBench(PrintWriter tsv, int iterations, long millis) {
+    private GrpcBench(PrintWriter tsv, int iterations, long millis, long warmUpMillis) {
         this.tsv = tsv;
         this.iterations = iterations;
         this.millis = millis;
+        this.warmUpMillis = warmUpMillis;
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,7 +72,8 @@ public final class GrpcBench {
         String tcpPort = args[3];
         try (PrintWriter tsv = new PrintWriter(Files.newBufferedWriter(Path.of(args[0]), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
-            GrpcBench bench = new GrpcBench(tsv, Integer.parseInt(args[4]), Long.parseLong(args[5]));
+            GrpcBench bench = new GrpcBench(tsv, Integer.parseInt(args[4]), Long.parseLong(args[5]),
+                    args.length > 6 ? Long.parseLong(args[6]) : DEFAULT_WARM_UP_MILLIS);
             bench.run("grpc-array", new String[] {arrayPath}, port -> "array:" + arrayPath + "?port=" + port);
             bench.run("grpc-tcp", new String[] {"tcp", tcpPort}, port -> "dns:///127.0.0.1:" + port);
             Files.writeString(md, bench.markdown(), StandardCharsets.UTF_8);
@@ -83,15 +88,30 @@ public final class GrpcBench {
             ManagedChannel channel = Grpc.newChannelBuilder(target.apply(port), InsecureChannelCredentials.create())
                     .maxInboundMessageSize(GrpcServerMain.MAX_MESSAGE).build();
             try {
+                warmUp(channel);
                 series(transport, "rtt_p50_us", "rtt_p99_us", SMALL, () -> latency(channel));
                 series(transport, "rpcs_per_s", null, SMALL, () -> new double[] {throughput(channel)});
-                series(transport, "stream_MBps", null, LARGE, () -> new double[] {streaming(channel)});
+                series(transport, "stream_MBps", null, LARGE, () -> new double[] {streaming(channel, millis)});
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
             server.send("STOP");
             server.expect("DONE", WAIT);
         }
+    }
+
+    /**
+     * Both JVMs' JIT compiles gRPC's and Netty's paths before anything is measured: unary
+     * calls and a stream for {@code warmUpMillis} each (a warm-up iteration of a
+     * series alone, {@code millis} long, is too short for it).
+     */
+    private void warmUp(ManagedChannel channel) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmUpMillis);
+        byte[] req = new byte[SMALL];
+        while (System.nanoTime() < end) {
+            ClientCalls.blockingUnaryCall(channel, BytesService.ECHO, CallOptions.DEFAULT, req);
+        }
+        streaming(channel, warmUpMillis);
     }
 
     private interface Iteration {
@@ -173,8 +193,8 @@ public final class GrpcBench {
         return n * 1e9 / elapsed;
     }
 
-    /** An endless stream of 4 MiB messages, received for {@code millis}: MB/s. */
-    private double streaming(ManagedChannel channel) throws Exception {
+    /** An endless stream of 4 MiB messages, received for {@code ms}: MB/s. */
+    private double streaming(ManagedChannel channel, long ms) throws Exception {
         AtomicLong bytes = new AtomicLong();
         ResponseObserver stream = new ResponseObserver(m -> bytes.addAndGet(m.length));
         ClientCalls.asyncServerStreamingCall(channel.newCall(BytesService.STREAM, CallOptions.DEFAULT),
@@ -184,7 +204,7 @@ public final class GrpcBench {
         }
         long b0 = bytes.get();
         long t0 = System.nanoTime();
-        Thread.sleep(millis);
+        Thread.sleep(ms);
         long b1 = bytes.get();
         long elapsed = System.nanoTime() - t0;
         stream.cancel("measured");
