@@ -61,6 +61,11 @@ class ArrayTargetTest {
     }
 
     @Test
+    void hostAndPortAreNoArrayAddress() {
+        assertThrows(UnsupportedOperationException.class, () -> new ArrayChannelProvider().builderForAddress("localhost", 1));
+    }
+
+    @Test
     void otherSchemesAreNotOurs() {
         assertNull(provider.newNameResolver(URI.create("dns:///localhost:1"), null));
         assertEquals("array", provider.getDefaultScheme());
@@ -140,7 +145,7 @@ class ArrayTargetTest {
     }
 
     @Test
-    void bothWaysOfBuildingAChannelReachAServer() throws Exception {
+    void everyWayOfBuildingAChannelReachesAServer() throws Exception {
         String path = "/dev/shm/arraysock-grpc-" + UUID.randomUUID();
         StorageArray.format(path, FormatOptions.defaults().withNodeSlots(2));
         Server server = ArrayGrpc.newServerBuilder(new ArraySocketAddress(path, 0), InsecureServerCredentials.create())
@@ -150,8 +155,10 @@ class ArrayTargetTest {
             assertTrue(bound.port() > 0, bound.toString());
             ManagedChannel byTarget = Grpc.newChannelBuilder(bound.toString(), InsecureChannelCredentials.create()).build();
             ManagedChannel byAddress = ArrayGrpc.newChannelBuilder(bound, InsecureChannelCredentials.create()).build();
+            // what ManagedChannelBuilder.forTarget would get, were this the only provider
+            ManagedChannel byProvider = new ArrayChannelProvider().builderForTarget(bound.toString()).usePlaintext().build();
             try {
-                for (ManagedChannel ch : new ManagedChannel[] {byTarget, byAddress}) {
+                for (ManagedChannel ch : new ManagedChannel[] {byTarget, byAddress, byProvider}) {
                     assertEquals(ArrayGrpc.AUTHORITY, ch.authority());
                     byte[] req = {42};
                     assertArrayEquals(req, ClientCalls.blockingUnaryCall(ch, BytesService.ECHO, CallOptions.DEFAULT, req));
@@ -159,6 +166,7 @@ class ArrayTargetTest {
             } finally {
                 byTarget.shutdownNow();
                 byAddress.shutdownNow();
+                byProvider.shutdownNow();
             }
             // nothing listens on the next port: the call fails UNAVAILABLE, as for a refused TCP connect
             ManagedChannel nobody = ArrayGrpc.newChannelBuilder(bound.withPort(bound.port() == 65535 ? 1 : bound.port() + 1),
