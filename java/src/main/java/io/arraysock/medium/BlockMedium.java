@@ -247,7 +247,7 @@ public final class BlockMedium implements Medium {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("medium " + path() + " is closed");
+            throw new MediumFaultException(new MediumClosedException(path()));
         }
     }
 

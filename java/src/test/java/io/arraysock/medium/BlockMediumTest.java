@@ -252,8 +252,12 @@ class BlockMediumTest {
         m.getIntAcquire(0);
         m.close();
         m.close();
-        assertThrows(IllegalStateException.class, () -> m.getIntAcquire(0));
-        assertThrows(IllegalStateException.class, () -> m.putIntRelease(21 * MIB, 1));
+        // a fault of the access like any other, typed: a call that raced with close reports it
+        MediumFaultException read = assertThrows(MediumFaultException.class, () -> m.getIntAcquire(0));
+        assertInstanceOf(MediumClosedException.class, read.getCause());
+        assertTrue(read.getMessage().contains("is closed"), read.getMessage());
+        MediumFaultException write = assertThrows(MediumFaultException.class, () -> m.putIntRelease(21 * MIB, 1));
+        assertInstanceOf(MediumClosedException.class, write.getCause());
     }
 
     @Test

@@ -56,6 +56,18 @@ class ShmMediumTest {
     }
 
     @Test
+    void useAfterCloseIsATypedFaultOfTheAccess() throws IOException {
+        ShmMedium m = ShmMedium.create(newPath(), SIZE);
+        m.close();
+        for (Runnable access : List.<Runnable>of(() -> m.getLongAcquire(0), () -> m.putIntRelease(0, 1),
+                () -> m.awaitChange(0, 0, 1), () -> m.wake(0))) {
+            MediumFaultException e = assertThrows(MediumFaultException.class, access::run);
+            assertInstanceOf(MediumClosedException.class, e.getCause());
+            assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+        }
+    }
+
+    @Test
     void aReadOnlyMappingReadsAndRefusesEveryWriteWithoutFaulting() throws IOException {
         String path = newPath();
         try (ShmMedium rw = ShmMedium.create(path, SIZE, 0444); ShmMedium ro = ShmMedium.openReadOnly(path)) {
