@@ -307,6 +307,27 @@ public final class ArraySocket implements Closeable {
         run(c -> c.authenticationKey(key));
     }
 
+    /**
+     * Authenticated encryption of the payload (block medium only; docs/SECURITY.md). On a
+     * listener, set before {@link #listen} with {@link #setAuthenticationKey a key}: each
+     * connection's chunks are encrypted and authenticated with AES-GCM under a key derived
+     * in the handshake from the pre-shared key, so a reader of the medium learns nothing of
+     * the payload and a writer cannot forge it (the receiver resets the connection,
+     * "payload authentication failed"). On a client, set before {@link #connect}: connect
+     * only to a listener that encrypts (a client of such a listener encrypts anyway).
+     *
+     * @throws java.net.SocketException on the shm medium ("encryption needs the block
+     *     medium's chunk framing"), or on a listening socket
+     */
+    public void setEncryptionRequired(boolean required) throws IOException {
+        run(c -> c.encryption(required));
+    }
+
+    /** Whether the connection is encrypted (connected), or this socket requires it (not yet). */
+    public boolean isEncrypted() {
+        return core.encryption();
+    }
+
     public void setIdleStrategy(IdleStrategy strategy) {
         core.idleStrategy(Objects.requireNonNull(strategy, "strategy"));
     }

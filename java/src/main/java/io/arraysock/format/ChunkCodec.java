@@ -26,15 +26,30 @@ public final class ChunkCodec {
     private final long nonce;
     private final long ringOffset;
     private final int sectorSize;
+    /** Bytes every chunk's payload ends with: {@link ChunkDescriptor#TAG_LENGTH} on an encrypted connection, else 0. */
+    private final int tagLength;
     private final CRC32C crc = new CRC32C();
 
     public ChunkCodec(long nonce, long ringOffset, int sectorSize) {
-        if (Integer.bitCount(sectorSize) != 1 || sectorSize < HEADER_LENGTH) {
+        this(nonce, ringOffset, sectorSize, 0);
+    }
+
+    /**
+     * @param tagLength {@link ChunkDescriptor#TAG_LENGTH} when the connection is encrypted:
+     *     every chunk's payload then ends with a tag, so a data chunk's length is at least
+     *     that, and a pad's or end's exactly that; 0 otherwise
+     */
+    public ChunkCodec(long nonce, long ringOffset, int sectorSize, int tagLength) {
+        if (Integer.bitCount(sectorSize) != 1 || sectorSize < HEADER_LENGTH + tagLength) {
             throw new IllegalArgumentException("sector size " + sectorSize);
+        }
+        if (tagLength != 0 && tagLength != TAG_LENGTH) {
+            throw new IllegalArgumentException("tag length " + tagLength);
         }
         this.nonce = nonce;
         this.ringOffset = ringOffset;
         this.sectorSize = sectorSize;
+        this.tagLength = tagLength;
     }
 
     /**
@@ -44,8 +59,22 @@ public final class ChunkCodec {
      * @return the chunk's extent (header, payload and padding)
      */
     public int seal(ByteBuffer buf, int at, int kind, long position, int length) {
-        checkOrder(buf);
+        writeHeader(buf, at, kind, position, length);
         int extent = (int) ChunkDescriptor.extent(length, sectorSize);
+        for (int i = at + HEADER_LENGTH + length; i < at + extent; i++) {
+            buf.put(i, (byte) 0);
+        }
+        buf.putInt(at + CRC_OFFSET, checksum(buf, at, length));
+        return extent;
+    }
+
+    /**
+     * Writes the header fields before the CRC (bytes 0..35) of a chunk of {@code length}
+     * payload bytes: on an encrypted connection they are the tag's associated data, so they
+     * are written before the payload is encrypted and {@link #seal}ed after.
+     */
+    public void writeHeader(ByteBuffer buf, int at, int kind, long position, int length) {
+        checkOrder(buf);
         buf.putInt(at + MAGIC_OFFSET, MAGIC);
         buf.putShort(at + KIND_OFFSET, (short) kind);
         buf.putShort(at + RESERVED_OFFSET, (short) 0);
@@ -53,11 +82,6 @@ public final class ChunkCodec {
         buf.putLong(at + NONCE_OFFSET, nonce);
         buf.putLong(at + RING_OFFSET_OFFSET, ringOffset);
         buf.putInt(at + LENGTH_OFFSET, length);
-        for (int i = at + HEADER_LENGTH + length; i < at + extent; i++) {
-            buf.put(i, (byte) 0);
-        }
-        buf.putInt(at + CRC_OFFSET, checksum(buf, at, length));
-        return extent;
     }
 
     /**
@@ -83,7 +107,7 @@ public final class ChunkCodec {
         if ((kind != KIND_DATA && kind != KIND_PAD && kind != KIND_END) || buf.getShort(at + RESERVED_OFFSET) != 0) {
             return BAD_KIND;
         }
-        if (length > maxPayload || (kind != KIND_DATA && length != 0)) {
+        if (length > maxPayload || length < tagLength || (kind != KIND_DATA && length != tagLength)) {
             return BAD_LENGTH;
         }
         if (ChunkDescriptor.extent(length, sectorSize) > readable) {

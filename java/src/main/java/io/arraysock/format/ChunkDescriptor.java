@@ -28,6 +28,8 @@ package io.arraysock.format;
  *  +---------------------------------------------------------------+
  *  |          payload ...                                          | 40
  *  +---------------------------------------------------------------+
+ *  |          encrypted connection: the 16-byte GCM tag (in length)|
+ *  +---------------------------------------------------------------+
  *  |          zero padding to the next sector boundary             |
  *  +---------------------------------------------------------------+
  * </pre>
@@ -84,6 +86,14 @@ public final class ChunkDescriptor {
      * read of the producer's flags (which are raised too, as a backstop).
      */
     public static final int KIND_END = 3;
+
+    /**
+     * Bytes of the AES-GCM tag at the end of every chunk's payload on an encrypted
+     * connection (docs/PROTOCOL.md, "Encryption"): the payload field then holds the
+     * ciphertext followed by the tag, and the length counts both. A pad and an end record
+     * carry a tag too (of nothing), so a writer of the medium cannot forge them either.
+     */
+    public static final int TAG_LENGTH = 16;
 
     /**
      * Longest chunk, header and padding included: a reader checks a chunk whole before it

@@ -147,7 +147,14 @@ public final class ControlBlockDescriptor {
      * never touches the medium.
      */
     public static final int FLAG_AUTH_REQUIRED = 0x2;
-    public static final int FLAGS_KNOWN = FLAG_HOLDS_PORT | FLAG_AUTH_REQUIRED;
+    /**
+     * flags: the connection's chunk payloads are encrypted and authenticated (AES-GCM with a
+     * key derived from the pre-shared key; block medium only, see docs/PROTOCOL.md).
+     * LISTENING (with {@link #FLAG_AUTH_REQUIRED}): connects must encrypt. CONNECTING: the
+     * client will. A listener refuses a request whose flag differs from its own.
+     */
+    public static final int FLAG_ENCRYPTED = 0x4;
+    public static final int FLAGS_KNOWN = FLAG_HOLDS_PORT | FLAG_AUTH_REQUIRED | FLAG_ENCRYPTED;
 
     /** REFUSED parameter: why the listener refused. */
     public static final int REFUSED_BACKLOG_FULL = 1;
@@ -155,6 +162,8 @@ public final class ControlBlockDescriptor {
     public static final int REFUSED_TYPE_MISMATCH = 3;
     public static final int REFUSED_BAD_REQUEST = 4;
     public static final int REFUSED_NO_RESOURCES = 5;
+    /** The request's {@link #FLAG_ENCRYPTED} differs from the listener's. */
+    public static final int REFUSED_ENCRYPTION_MISMATCH = 6;
 
     /** Ring capacities: powers of two in this range. */
     public static final long MIN_RING_CAPACITY = 4096;

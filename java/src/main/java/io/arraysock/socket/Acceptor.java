@@ -225,11 +225,13 @@ final class Acceptor implements AutoCloseable {
             refusal = REFUSED_TYPE_MISMATCH;
         } else if (!authentic(listener, r)) {
             refusal = REFUSED_AUTHENTICATION;
+        } else if (listener.header().hasFlag(FLAG_ENCRYPTED) != r.header.hasFlag(FLAG_ENCRYPTED)) {
+            refusal = REFUSED_ENCRYPTION_MISMATCH;
         } else if (!listener.hasBacklogRoom()) {
             refusal = REFUSED_BACKLOG_FULL;
         } else {
             try {
-                SocketCore s = SocketCore.accepted(layer, listener, r.slot, r.index, r.header);
+                SocketCore s = SocketCore.accepted(layer, listener, r.slot, r.index, r.header, chunkKey(listener, r));
                 if (listener.enqueue(s)) {
                     a = new Answer(s.index, s.header(), s);
                 } else {
@@ -260,10 +262,26 @@ final class Acceptor implements AutoCloseable {
             return true;
         }
         ControlBlockHeader l = listener.header();
-        return ConnectProof.verify(key, l.nonce(),
-                new ConnectProof.Identity(listener.localNode(), listener.index, l.generation(), l.ownerIncarnation()),
-                new ConnectProof.Identity(r.slot, r.index, r.header.generation(), r.header.ownerIncarnation()),
-                r.header.nonce(), r.header.authTag());
+        return ConnectProof.verify(key, l.nonce(), listenerIdentity(listener), clientIdentity(r), r.header.nonce(),
+                r.header.authTag());
+    }
+
+    /** The connection's chunk key if the listener encrypts (and so has a key), else null. */
+    private static byte[] chunkKey(SocketCore listener, Request r) {
+        ControlBlockHeader l = listener.header();
+        return l.hasFlag(FLAG_ENCRYPTED)
+                ? ConnectProof.chunkKey(listener.authKey(), l.nonce(), listenerIdentity(listener), clientIdentity(r),
+                        r.header.nonce())
+                : null;
+    }
+
+    private static ConnectProof.Identity listenerIdentity(SocketCore listener) {
+        ControlBlockHeader l = listener.header();
+        return new ConnectProof.Identity(listener.localNode(), listener.index, l.generation(), l.ownerIncarnation());
+    }
+
+    private static ConnectProof.Identity clientIdentity(Request r) {
+        return new ConnectProof.Identity(r.slot, r.index, r.header.generation(), r.header.ownerIncarnation());
     }
 
     private Answer refuse(Request r, int reason) {

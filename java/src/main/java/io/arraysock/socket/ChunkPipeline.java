@@ -9,9 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
 import static io.arraysock.format.ChunkDescriptor.MESSAGE_LENGTH_SIZE;
-import static io.arraysock.format.ChunkDescriptor.extent;
 
 /**
  * The sending side of one ring on the block medium: the sending thread stages bytes or
@@ -243,7 +241,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         long available = staging.available();
         int payload;
         if (messages) {
-            long first = extent(MESSAGE_LENGTH_SIZE + (long) staging.messageLength(staging.takenPosition()), sectorSize);
+            long first = writer.extentOf(MESSAGE_LENGTH_SIZE + (long) staging.messageLength(staging.takenPosition()));
             if (first > toEnd) {
                 // the pad takes the rest of the lap (the message then waits for room at its start)
                 if (awaitRoom(toEnd)) {
@@ -257,12 +255,12 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
             }
             payload = messagesThatFit(available, Math.min(maxExtent, producer.free(maxExtent) & -(long) sectorSize));
         } else {
-            long wanted = Math.min(maxExtent, extent(available, sectorSize));
+            long wanted = Math.min(maxExtent, writer.extentOf(available));
             if (!awaitRoom(sectorSize)) {
                 return;
             }
             long room = Math.min(wanted, producer.free(wanted) & -(long) sectorSize);
-            payload = (int) Math.min(available, room - HEADER_LENGTH);
+            payload = (int) Math.min(available, room - writer.overhead());
         }
         staging.copyOut(writer.payload(), payload);
         staging.take(payload); // the sender may refill that room while the chunk is written
@@ -279,7 +277,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         long bytes = 0;
         while (at < end) {
             long next = MESSAGE_LENGTH_SIZE + (long) staging.messageLength(at);
-            if (extent(bytes + next, sectorSize) > room) {
+            if (writer.extentOf(bytes + next) > room) {
                 break;
             }
             bytes += next;

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 
 import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
 import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
+import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
 
 /**
  * Reads the chunk records of the peer's ring on the block medium, speculatively: it reads
@@ -29,6 +30,9 @@ final class ChunkReader {
     private final int sector;
     private final ChunkCodec codec;
     private final ByteBuffer buffer;
+    /** Checks and decrypts each chunk on an encrypted connection; null otherwise. */
+    private final ChunkCipher cipher;
+    private final int tagLength;
     /** buffer[0, filled) holds ring positions [from, from + filled), as read then. */
     private long from = -1;
     private int filled;
@@ -38,15 +42,21 @@ final class ChunkReader {
     /** The position a read last found no valid chunk at. */
     private long missedAt = -1;
 
-    ChunkReader(BlockMedium medium, long ring, long capacity, long nonce) {
+    /**
+     * @param key       the connection's chunk key (encrypted connection), or null
+     * @param direction the producer's: {@link ChunkCipher#CLIENT_TO_SERVER} or {@link ChunkCipher#SERVER_TO_CLIENT}
+     */
+    ChunkReader(BlockMedium medium, long ring, long capacity, long nonce, byte[] key, int direction) {
         this.medium = medium;
         this.ring = ring;
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.sector = medium.sectorSize();
-        this.codec = new ChunkCodec(nonce, ring, sector);
+        this.tagLength = key == null ? 0 : TAG_LENGTH;
+        this.codec = new ChunkCodec(nonce, ring, sector, tagLength);
         int size = (int) Math.min(capacity, MAX_EXTENT);
         this.buffer = medium.allocateExtentBuffer(size);
+        this.cipher = key == null ? null : new ChunkCipher(key, direction, false, buffer);
         this.readSize = sector;
     }
 
@@ -110,8 +120,19 @@ final class ChunkReader {
         return ChunkCodec.kind(buffer, at);
     }
 
+    /**
+     * After {@link #check} found the chunk valid, on an encrypted connection: checks its tag
+     * and decrypts its payload in place. Call once per chunk taken. True without encryption.
+     *
+     * @return false when the tag does not match (a forgery: the CRC matched): use none of it
+     */
+    boolean authentic() {
+        return cipher == null || cipher.open(at, from + at, (int) ChunkCodec.length(buffer, at));
+    }
+
+    /** The valid chunk's payload bytes (plaintext: without the tag). */
     int length() {
-        return (int) ChunkCodec.length(buffer, at);
+        return (int) ChunkCodec.length(buffer, at) - tagLength;
     }
 
     int extent() {

@@ -10,11 +10,13 @@ import static io.arraysock.format.ChunkDescriptor.KIND_DATA;
 import static io.arraysock.format.ChunkDescriptor.KIND_END;
 import static io.arraysock.format.ChunkDescriptor.KIND_PAD;
 import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
+import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
 
 /**
  * Writes the chunk records of one ring on the block medium (docs/FORMAT.md, "Chunk
  * records"): the payload is put in one aligned buffer after the header's room, the header
  * sealed in front of it, and the chunk written with one {@code pwrite} of whole sectors.
+ * On an encrypted connection the payload is encrypted in place first ({@link ChunkCipher}).
  * It does no flow control: the caller says where, and that there is room. Used by one
  * thread (the ring's {@link ChunkPipeline}).
  */
@@ -24,14 +26,24 @@ final class ChunkWriter {
     private final long mask;
     private final ChunkCodec codec;
     private final ByteBuffer stage;
+    /** Encrypts each chunk's payload on an encrypted connection; null otherwise. */
+    private final ChunkCipher cipher;
+    /** Bytes a chunk stores besides its payload's plaintext before padding: the header, and the tag if encrypted. */
+    private final int overhead;
 
-    ChunkWriter(BlockMedium medium, long ring, long capacity, long nonce) {
+    /**
+     * @param key       the connection's chunk key (encrypted connection), or null
+     * @param direction {@link ChunkCipher#CLIENT_TO_SERVER} or {@link ChunkCipher#SERVER_TO_CLIENT}
+     */
+    ChunkWriter(BlockMedium medium, long ring, long capacity, long nonce, byte[] key, int direction) {
         this.medium = medium;
         this.ring = ring;
         this.mask = capacity - 1;
-        this.codec = new ChunkCodec(nonce, ring, medium.sectorSize());
+        this.codec = new ChunkCodec(nonce, ring, medium.sectorSize(), key == null ? 0 : TAG_LENGTH);
         int size = (int) Math.min(capacity, MAX_EXTENT);
         this.stage = medium.allocateExtentBuffer(size);
+        this.cipher = key == null ? null : new ChunkCipher(key, direction, true, stage);
+        this.overhead = HEADER_LENGTH + (key == null ? 0 : TAG_LENGTH);
     }
 
     int sectorSize() {
@@ -43,9 +55,15 @@ final class ChunkWriter {
         return stage.capacity();
     }
 
-    /** Largest payload one chunk carries. */
-    int maxPayload() {
-        return stage.capacity() - HEADER_LENGTH;
+    /** Bytes a chunk needs besides its payload (and padding): the header, and the tag if encrypted. */
+    int overhead() {
+        return overhead;
+    }
+
+    /** Bytes a chunk with {@code payload} bytes of plaintext occupies in the ring. */
+    long extentOf(long payload) {
+        int sector = medium.sectorSize();
+        return (overhead + payload + sector - 1) & -(long) sector;
     }
 
     /** The buffer to put the next chunk's payload in, positioned at its first byte. */
@@ -74,7 +92,13 @@ final class ChunkWriter {
     }
 
     private int write(long position, int kind, int length) {
-        int extent = codec.seal(stage, 0, kind, position, length);
+        int stored = length;
+        if (cipher != null) {
+            stored += TAG_LENGTH;
+            codec.writeHeader(stage, 0, kind, position, stored); // the tag's associated data
+            cipher.seal(0, position, length);
+        }
+        int extent = codec.seal(stage, 0, kind, position, stored);
         medium.writeExtent(ring + (position & mask), stage.clear().limit(extent));
         return extent;
     }

@@ -67,28 +67,43 @@ final class ClientHandshake {
             throw new ConnectException("Connection refused: the listener on port " + port
                     + " requires authentication (set a pre-shared key on this socket)");
         }
+        boolean encrypt = listener.hasFlag(FLAG_ENCRYPTED);
+        if (encrypt && (!listener.hasFlag(FLAG_AUTH_REQUIRED) || !layer.ringPolicy.chunked())) {
+            throw new ConnectException("Connection refused: the listener on port " + port + " asks for encryption "
+                    + (layer.ringPolicy.chunked() ? "without a pre-shared key" : "on a medium without chunk framing")
+                    + " (damaged control block)");
+        }
+        if (options.encryption() && !encrypt) {
+            throw new ConnectException("Connection refused: the listener on port " + port
+                    + " does not encrypt, and this socket requires encryption");
+        }
         long capacity = SocketCore.ringCapacity(options.sendBufferSize(), layer);
         long ring = layer.allocateRing(capacity);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;
+        ConnectProof.Identity listenerId = new ConnectProof.Identity(lSlot, lIndex, listener.generation(),
+                listener.ownerIncarnation());
+        ConnectProof.Identity ownId = new ConnectProof.Identity(layer.slot, index, header.generation(), node.incarnation());
         byte[] tag = listener.hasFlag(FLAG_AUTH_REQUIRED)
-                ? ConnectProof.tag(key, listener.nonce(), new ConnectProof.Identity(lSlot, lIndex, listener.generation(),
-                        listener.ownerIncarnation()), new ConnectProof.Identity(layer.slot, index, header.generation(),
-                        node.incarnation()), nonce)
+                ? ConnectProof.tag(key, listener.nonce(), listenerId, ownId, nonce)
                 : ControlBlockHeader.NO_TAG;
+        byte[] chunkKey = encrypt ? ConnectProof.chunkKey(key, listener.nonce(), listenerId, ownId, nonce) : null;
         ControlBlockHeader before = header;
         boolean done = false;
         try {
             long answersSeen = layer.connectAnswers(lSlot); // before the request: any answer to it changes it
-            header = table.write(index, header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
-                    listener.ownerIncarnation(), port, nonce, ring, capacity, options.receiveBufferSize()).withAuthTag(tag));
+            ControlBlockHeader request = header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
+                    listener.ownerIncarnation(), port, nonce, ring, capacity, options.receiveBufferSize()).withAuthTag(tag);
+            header = table.write(index, encrypt ? request.withFlags(request.flags() | FLAG_ENCRYPTED) : request);
             layer.announceConnectRequest();
             layer.ringConnectBell(lSlot);
-            Connection c = awaitAnswer(port, lSlot, lIndex, listener, nonce, ring, capacity, start, timeoutNanos, answersSeen);
+            Connection c = awaitAnswer(port, lSlot, lIndex, listener, nonce, ring, capacity, start, timeoutNanos, answersSeen,
+                    chunkKey);
             done = true;
             return c;
         } finally {
             if (!done) {
-                header = table.write(index, before.withSequence(header.sequence()).withState(before.state()));
+                header = table.write(index, before.withSequence(header.sequence()).withState(before.state())
+                        .withFlags(before.flags()));
                 layer.arena.release(ring, capacity);
             }
         }
@@ -101,6 +116,7 @@ final class ClientHandshake {
             case REFUSED_TYPE_MISMATCH -> "socket types differ (stream vs seqpacket)";
             case REFUSED_BAD_REQUEST -> "malformed connect request";
             case REFUSED_NO_RESOURCES -> "the listener's node has no free control block or ring memory";
+            case REFUSED_ENCRYPTION_MISMATCH -> "the listener and this socket disagree on encryption";
             default -> "reason " + code;
         };
     }
@@ -144,7 +160,8 @@ final class ClientHandshake {
      * acceptor wakes.
      */
     private Connection awaitAnswer(int port, int lSlot, int lIndex, ControlBlockHeader listener, long nonce, long ring,
-                                   long capacity, long start, long timeoutNanos, long answersSeen) throws IOException {
+                                   long capacity, long start, long timeoutNanos, long answersSeen, byte[] chunkKey)
+            throws IOException {
         int mySlot = layer.slot;
         int myGen = header.generation();
         long myInc = node.incarnation();
@@ -200,7 +217,7 @@ final class ClientHandshake {
                 header = table.write(index, header.withPeer(STATE_ESTABLISHED, answer[0], answer[1], a.generation(),
                         a.ownerIncarnation(), port, nonce, ring, capacity, 0));
                 return new Connection(layer, index, header.generation(), a, answer[0], answer[1], nonce, ring,
-                        capacity, port);
+                        capacity, port, chunkKey, true);
             }
             long elapsed = now - start;
             if (timeoutNanos > 0 && elapsed >= timeoutNanos) {

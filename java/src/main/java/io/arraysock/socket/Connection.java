@@ -23,6 +23,8 @@ final class Connection {
     final long nonce;
     final RingProducer producer;
     final RingConsumer consumer;
+    /** Whether the chunk payloads are encrypted and authenticated (block medium, docs/PROTOCOL.md "Encryption"). */
+    final boolean encrypted;
     /** Largest message we may send: our ring's frame capacity. */
     final int maxSendMessage;
     /** Largest message the peer may send us: its ring's frame capacity. */
@@ -49,6 +51,16 @@ final class Connection {
 
     Connection(SocketLayer layer, int ownIndex, int ownGeneration, ControlBlockHeader peer, int peerSlot, int peerIndex,
                long nonce, long ownRing, long ownRingCapacity, int remotePort) {
+        this(layer, ownIndex, ownGeneration, peer, peerSlot, peerIndex, nonce, ownRing, ownRingCapacity, remotePort,
+                null, false);
+    }
+
+    /**
+     * @param chunkKey the connection's chunk key when it is encrypted (block medium), else null
+     * @param client   whether we are the connecting side (which ring has which nonce prefix)
+     */
+    Connection(SocketLayer layer, int ownIndex, int ownGeneration, ControlBlockHeader peer, int peerSlot, int peerIndex,
+               long nonce, long ownRing, long ownRingCapacity, int remotePort, byte[] chunkKey, boolean client) {
         this.layer = layer;
         this.ownIndex = ownIndex;
         this.ownGeneration = ownGeneration;
@@ -60,12 +72,15 @@ final class Connection {
         this.nonce = nonce;
         long ownBlock = layer.table.offset(layer.slot, ownIndex);
         this.peerBlock = layer.table.offset(peerSlot, peerIndex);
-        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce,
-                layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
+        int sending = client ? ChunkCipher.CLIENT_TO_SERVER : ChunkCipher.SERVER_TO_CLIENT;
+        int receiving = client ? ChunkCipher.SERVER_TO_CLIENT : ChunkCipher.CLIENT_TO_SERVER;
+        this.encrypted = chunkKey != null;
+        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce, chunkKey,
+                sending, layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
         this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
-                nonce, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
-        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.ringPolicy);
-        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.ringPolicy);
+                nonce, chunkKey, receiving, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
+        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.ringPolicy, encrypted);
+        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.ringPolicy, encrypted);
     }
 
     /**

@@ -25,7 +25,8 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * producer's tail, read every {@value #TAIL_LOOK_EVERY}th empty look and at the end of the
  * stream, tells it apart from damage: a chunk the tail covers must be valid, and one that
  * is not is a reset, "payload checksum mismatch". No byte of a chunk is delivered before
- * its CRC matched.
+ * its CRC matched, and on an encrypted connection before its AES-GCM tag did too (a chunk
+ * whose CRC matches and whose tag does not is a forgery: "payload authentication failed").
  *
  * <p>The ring is memory of the peer's arena, and its tail and flags are words of the peer's
  * block: both are given to another connection once the peer releases the block (or its
@@ -111,6 +112,16 @@ final class RingConsumer extends RingEnd {
      */
     RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, int peerSlot,
                  long peerSequence, long peerIncarnation, PeerConfirm peerConfirm) {
+        this(medium, ring, capacity, ownBlock, peerBlock, nonce, null, 0, peerSlot, peerSequence, peerIncarnation,
+                peerConfirm);
+    }
+
+    /**
+     * @param chunkKey  block medium, encrypted connection: the connection's chunk key, else null
+     * @param direction with a key: the producer's nonce prefix ({@link ChunkCipher})
+     */
+    RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, byte[] chunkKey,
+                 int direction, int peerSlot, long peerSequence, long peerIncarnation, PeerConfirm peerConfirm) {
         super(medium, ring, capacity, rxGroup(ownBlock), txGroup(peerBlock));
         this.peerBlock = peerBlock;
         this.peerIncarnation = peerIncarnation;
@@ -118,7 +129,8 @@ final class RingConsumer extends RingEnd {
         this.peerConfirm = peerConfirm;
         RingPolicy policy = medium.ringPolicy();
         // a chunked ring is read with whole-extent I/O, which only the block medium has
-        this.chunks = policy.chunked() ? new ChunkReader((BlockMedium) medium, ring, capacity, nonce) : null;
+        this.chunks = policy.chunked() ? new ChunkReader((BlockMedium) medium, ring, capacity, nonce, chunkKey, direction)
+                : null;
         this.peerSlot = peerSlot;
         this.head = initialPosition();
         this.tailCache = head;
@@ -216,6 +228,12 @@ final class RingConsumer extends RingEnd {
                 }
             }
             emptyLooks = 0;
+            if (!chunks.authentic()) {
+                // the CRC matched, so not torn nor stale: written by someone without the key
+                throw new SocketException("Connection reset: payload authentication failed at stream position " + delivered
+                        + " (node " + peerSlot + "): the chunk at ring position " + head
+                        + " was not written by the peer (its AES-GCM tag does not match)");
+            }
             if (chunks.kind() == ChunkDescriptor.KIND_END) {
                 endChunkSeen = true; // the final tail: every chunk before it was delivered
                 return false;

@@ -57,11 +57,21 @@ final class RingProducer extends RingEnd {
      * @param peerBlock offset of the consumer's control block
      */
     RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, String name) {
+        this(medium, ring, capacity, ownBlock, peerBlock, nonce, null, 0, name);
+    }
+
+    /**
+     * @param chunkKey  block medium, encrypted connection: the connection's chunk key, else null
+     * @param direction with a key: this ring's nonce prefix ({@link ChunkCipher})
+     */
+    RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, byte[] chunkKey,
+                 int direction, String name) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
         RingPolicy policy = medium.ringPolicy();
         this.writerName = "arraysock-writer " + name;
         // a chunked ring is written with whole-extent I/O, which only the block medium has
-        this.chunks = policy.chunked() ? new ChunkWriter((BlockMedium) medium, ring, capacity, nonce) : null;
+        this.chunks = policy.chunked() ? new ChunkWriter((BlockMedium) medium, ring, capacity, nonce, chunkKey, direction)
+                : null;
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
@@ -71,12 +81,13 @@ final class RingProducer extends RingEnd {
     /**
      * Largest message a ring of {@code capacity} bytes carries: a frame's worth; in a
      * {@linkplain RingPolicy#chunked() chunked} ring (block medium) one chunk's
-     * ({@link ChunkDescriptor#MAX_EXTENT} at most, so the reader checks it whole).
+     * ({@link ChunkDescriptor#MAX_EXTENT} at most, so the reader checks it whole), less the
+     * tag if the connection is {@code encrypted}.
      */
-    static int maxMessage(long capacity, RingPolicy policy) {
+    static int maxMessage(long capacity, RingPolicy policy, boolean encrypted) {
         if (policy.chunked()) {
             return (int) (Math.min(capacity, ChunkDescriptor.MAX_EXTENT) - ChunkDescriptor.HEADER_LENGTH
-                    - ChunkDescriptor.MESSAGE_LENGTH_SIZE);
+                    - (encrypted ? ChunkDescriptor.TAG_LENGTH : 0) - ChunkDescriptor.MESSAGE_LENGTH_SIZE);
         }
         return (int) Math.min(Integer.MAX_VALUE - FRAME_ALIGNMENT, capacity - FRAME_HEADER);
     }

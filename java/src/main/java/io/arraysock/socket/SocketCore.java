@@ -60,7 +60,7 @@ public final class SocketCore {
 
     /** The server side of a new connection, answered by the acceptor for {@code listener}. */
     static SocketCore accepted(SocketLayer layer, SocketCore listener, int clientSlot, int clientIndex,
-                               ControlBlockHeader client) throws IOException {
+                               ControlBlockHeader client, byte[] chunkKey) throws IOException {
         int index = layer.allocateAnswerIndex();
         ControlBlockHeader h = layer.newHeader(index, client.type(), STATE_OPEN);
         long capacity = ringCapacity(Math.max(listener.options.sendBufferSize(), client.parameter()), layer);
@@ -76,7 +76,7 @@ public final class SocketCore {
                 client.nonce(), ring, capacity, 0));
         SocketCore s = new SocketCore(layer, index, h, listener.options.inheritedBy());
         s.established(new Connection(layer, index, h.generation(), client, clientSlot, clientIndex, client.nonce(),
-                ring, capacity, client.localPort()));
+                ring, capacity, client.localPort(), chunkKey, false));
         layer.register(s);
         return s;
     }
@@ -197,10 +197,36 @@ public final class SocketCore {
         return options.authKey();
     }
 
+    /**
+     * Requires authenticated encryption of the payload (AES-GCM, keyed per connection from
+     * the pre-shared key; docs/SECURITY.md): a listener then takes only connects that
+     * encrypt, and a client connects only to a listener that does (one that does without
+     * this setting encrypts too). Block medium only; a listener needs the key as well.
+     *
+     * @throws SocketException on the shm medium, which has no chunk framing to carry the
+     *     tags; or when listening already
+     */
+    public synchronized void encryption(boolean required) throws SocketException {
+        if (required && !layer.ringPolicy.chunked()) {
+            throw new SocketException("Encryption needs the block medium's chunk framing; " + layer.medium.path()
+                    + " is a shm segment (its payload travels unframed)");
+        }
+        if (header.state() == STATE_LISTENING) {
+            throw new SocketException("Set encryption before listen");
+        }
+        options.encryption(required);
+    }
+
+    public boolean encryption() {
+        Connection c = connection;
+        return c != null ? c.encrypted : options.encryption();
+    }
+
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.ringPolicy) : c.maxSendMessage;
+        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.ringPolicy,
+                options.encryption()) : c.maxSendMessage;
     }
 
     /**
@@ -283,6 +309,9 @@ public final class SocketCore {
         if (header.state() == STATE_LISTENING) {
             return;
         }
+        if (options.encryption() && options.authKey() == null) {
+            throw new SocketException("Encryption needs a pre-shared key: set the authentication key before listen");
+        }
         if (header.state() == STATE_OPEN) {
             header = layer.binder.bind(index, header, 0);
         }
@@ -290,8 +319,8 @@ public final class SocketCore {
         this.acceptQueue = q;
         ControlBlockHeader h = header.withParameter(STATE_LISTENING, q.backlog());
         if (options.authKey() != null) {
-            h = h.withFlags(h.flags() | FLAG_AUTH_REQUIRED).withPeer(STATE_LISTENING, 0, 0, 0, 0, 0,
-                    ThreadLocalRandom.current().nextLong(), 0, 0, q.backlog());
+            int flags = h.flags() | FLAG_AUTH_REQUIRED | (options.encryption() ? FLAG_ENCRYPTED : 0);
+            h = h.withFlags(flags).withPeer(STATE_LISTENING, 0, 0, 0, 0, 0, ThreadLocalRandom.current().nextLong(), 0, 0, q.backlog());
         }
         header = layer.table.write(index, h);
         layer.startListening(this);

@@ -10,7 +10,7 @@ import static io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
 
 /**
  * One socket's settings: how it waits, its receive timeout, the ring sizes it asks for at
- * connect, and its pre-shared key. Read by the data paths on every wait, so each field is
+ * connect, its pre-shared key and whether it requires encryption. Read by the data paths on every wait, so each field is
  * volatile: any thread may change them. A listener's settings seed its accepted sockets'.
  */
 final class SocketOptions {
@@ -21,6 +21,8 @@ final class SocketOptions {
     private final int defaultRingSize;
     /** Kept only in memory, never on the medium. */
     private volatile byte[] authKey;
+    /** Listener: connects must encrypt; client: connect only to a listener that encrypts. */
+    private volatile boolean encryption;
 
     /** @param ringSize the medium's default ring size ({@link SocketLayer#defaultRingSize()}) */
     SocketOptions(IdleStrategy idle, int ringSize) {
@@ -83,6 +85,14 @@ final class SocketOptions {
             throw new IllegalArgumentException("a key needs at least 16 bytes, got " + key.length);
         }
         this.authKey = key == null ? null : key.clone();
+    }
+
+    boolean encryption() {
+        return encryption;
+    }
+
+    void encryption(boolean required) {
+        this.encryption = required;
     }
 
     private static int checkBufferSize(int bytes) {

@@ -1,0 +1,325 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.ChunkCodec;
+import io.arraysock.format.ChunkDescriptor;
+import io.arraysock.format.Geometry;
+import io.arraysock.medium.BlockMedium;
+import io.arraysock.medium.ShmMedium;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.RandomAccessFile;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Authenticated encryption of chunk payloads (docs/PROTOCOL.md, "Encryption") in one
+ * process: two socket layers on one block medium over a regular file with O_DIRECT, as in
+ * ChunkPipelineTest. The cross-process transfer is EncryptedTransferTest's, on the pairs.
+ */
+class EncryptedChunksTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final int SECTOR = 512;
+    private static final byte[] KEY = java.util.HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f1011121314151617");
+
+    private Path file;
+    private BlockMedium medium;
+    private SocketLayer a;
+    private SocketLayer b;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Geometry g = new Geometry(SECTOR, 4, 64, 8 << 20);
+        file = Files.createTempFile(Path.of("/var/tmp"), "arraysock-aes-", ".img"); // O_DIRECT: not tmpfs
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(g.requiredSize());
+        }
+        medium = BlockMedium.open(file.toString());
+        Map<Integer, Long> live = BareNode.registry();
+        a = new SocketLayer(new BareNode(medium, g, 0, live));
+        b = new SocketLayer(new BareNode(medium, g, 1, live));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        pool.shutdownNow();
+        a.close();
+        b.close();
+        medium.close();
+        Files.deleteIfExists(file);
+    }
+
+    /** A listener on layer a (encrypting if {@code encrypted}, keyed anyway), and a keyed client on b connected to it. */
+    private SocketCore[] connectedPair(int type, int port, int ringBytes, boolean encrypted) throws Exception {
+        SocketCore listener = a.open(type);
+        listener.authenticationKey(KEY);
+        listener.encryption(encrypted);
+        listener.sendBufferSize(ringBytes);
+        listener.bind(port);
+        listener.listen(8);
+        SocketCore client = b.open(type);
+        client.authenticationKey(KEY);
+        client.sendBufferSize(ringBytes);
+        client.connect(port, 5 * SECOND);
+        SocketCore server = listener.accept(5 * SECOND);
+        assertNotNull(server);
+        listener.close();
+        assertEquals(encrypted, client.encryption(), "the client encrypts as its listener asks");
+        assertEquals(encrypted, server.encryption());
+        return new SocketCore[] {client, server};
+    }
+
+    @Test
+    void aStreamCrossesAnEncryptedConnectionByteForByteBothWays() throws Exception {
+        SocketCore[] p = connectedPair(TYPE_STREAM, 7200, 64 << 10, true);
+        byte[] up = new byte[6 << 20];
+        byte[] down = new byte[3 << 20];
+        new Random(1).nextBytes(up);
+        new Random(2).nextBytes(down);
+        Future<byte[]> atServer = pool.submit(() -> receiveAll(p[1], up.length));
+        Future<byte[]> atClient = pool.submit(() -> receiveAll(p[0], down.length));
+        Future<?> serverSends = pool.submit(() -> {
+            sendInPieces(p[1], down, 3);
+            return null;
+        });
+        sendInPieces(p[0], up, 4);
+        p[0].shutdownOutput();
+        serverSends.get(60, TimeUnit.SECONDS);
+        p[1].shutdownOutput();
+        assertArrayEquals(up, atServer.get(60, TimeUnit.SECONDS), "client to server");
+        assertArrayEquals(down, atClient.get(60, TimeUnit.SECONDS), "server to client");
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
+    void seqpacketMessagesUpToTheLargestKeepTheirBytesAndBoundaries() throws Exception {
+        SocketCore[] p = connectedPair(TYPE_SEQPACKET, 7201, 64 << 10, true);
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        int max = client.maxMessageSize();
+        assertEquals((64 << 10) - ChunkDescriptor.HEADER_LENGTH - ChunkDescriptor.TAG_LENGTH
+                - ChunkDescriptor.MESSAGE_LENGTH_SIZE, max, "the tag takes its room in the chunk");
+        int count = 3_000;
+        Future<Integer> checked = pool.submit(() -> {
+            ByteBuffer got = ByteBuffer.allocate(max);
+            SplittableRandom sizes = new SplittableRandom(7);
+            for (int i = 0; i < count; i++) {
+                int size = size(sizes, i, max);
+                assertEquals(size, server.receiveMessage(got.clear(), true, false), "length of message " + i);
+                for (int j = 0; j < size; j++) {
+                    assertEquals((byte) (i * 31 + j), got.get(j), "byte " + j + " of message " + i);
+                }
+            }
+            assertEquals(-1, server.receiveMessage(got.clear(), true, false));
+            return count;
+        });
+        SplittableRandom sizes = new SplittableRandom(7);
+        ByteBuffer msg = ByteBuffer.allocate(max);
+        for (int i = 0; i < count; i++) {
+            int size = size(sizes, i, max);
+            msg.clear();
+            for (int j = 0; j < size; j++) {
+                msg.put((byte) (i * 31 + j));
+            }
+            assertTrue(client.sendMessage(msg.flip(), true), "message " + i);
+        }
+        client.shutdownOutput();
+        assertEquals(count, checked.get(60, TimeUnit.SECONDS));
+        client.close();
+        server.close();
+    }
+
+    /** Mostly small messages, every 100th the largest. */
+    private static int size(SplittableRandom sizes, int i, int max) {
+        int small = sizes.nextInt(2_000);
+        return i % 100 == 99 ? max : small;
+    }
+
+    @Test
+    void theRingOnTheMediumHoldsNoPlaintext() throws Exception {
+        byte[] pattern = new byte[64];
+        new Random(64).nextBytes(pattern);
+        assertTrue(ringHolds(pattern, false), "the search finds the pattern on a connection in the clear");
+        assertFalse(ringHolds(pattern, true), "an encrypted connection's ring never shows it");
+    }
+
+    /** Sends {@code pattern} 500 times on a fresh connection, then searches the client's ring, read raw from the medium. */
+    private boolean ringHolds(byte[] pattern, boolean encrypted) throws Exception {
+        SocketCore[] p = connectedPair(TYPE_STREAM, encrypted ? 7202 : 7203, 64 << 10, encrypted);
+        byte[] data = new byte[500 * pattern.length];
+        for (int i = 0; i < 500; i++) {
+            System.arraycopy(pattern, 0, data, i * pattern.length, pattern.length);
+        }
+        Future<byte[]> got = pool.submit(() -> receiveAll(p[1], data.length));
+        sendInPieces(p[0], data, 5);
+        p[0].shutdownOutput();
+        assertArrayEquals(data, got.get(30, TimeUnit.SECONDS));
+        RingProducer ring = p[0].connection().producer;
+        ByteBuffer raw = medium.allocateExtentBuffer((int) ring.capacity());
+        medium.readExtent(ring.ring, raw);
+        byte[] bytes = new byte[raw.clear().remaining()];
+        raw.get(bytes);
+        p[0].close();
+        p[1].close();
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aForgedChunkWithAValidCrcIsAResetAndNeverDelivered() throws Exception {
+        SocketCore[] p = connectedPair(TYPE_STREAM, 7204, 64 << 10, true);
+        byte[] data = new byte[1000];
+        Arrays.fill(data, (byte) 'a');
+        forgeFirstChunk(p, data, chunk -> {
+            int payload = ChunkDescriptor.HEADER_LENGTH;
+            for (int i = 0; i < 100; i++) {
+                chunk.put(payload + i, (byte) (chunk.get(payload + i) ^ 0x5a)); // a flip of known bytes: ciphertext is malleable
+            }
+        });
+    }
+
+    @Test
+    void aForgedEndIsAResetNotAnEarlyEndOfStream() throws Exception {
+        SocketCore[] p = connectedPair(TYPE_STREAM, 7205, 64 << 10, true);
+        byte[] data = new byte[1000];
+        forgeFirstChunk(p, data, chunk -> {
+            chunk.putShort(ChunkDescriptor.KIND_OFFSET, (short) ChunkDescriptor.KIND_END);
+            chunk.putInt(ChunkDescriptor.LENGTH_OFFSET, ChunkDescriptor.TAG_LENGTH); // an END's length: the tag alone
+        });
+    }
+
+    /**
+     * Sends {@code data} (one chunk), rewrites that chunk on the medium before the server
+     * reads it as {@code vandal} says, seals it again with a CRC that matches, and checks the
+     * server gets the reset and none of the chunk.
+     */
+    private void forgeFirstChunk(SocketCore[] p, byte[] data, java.util.function.Consumer<ByteBuffer> vandal) throws Exception {
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        RingProducer producer = client.connection().producer;
+        assertEquals(data.length, client.send(ByteBuffer.wrap(data), true));
+        long deadline = System.nanoTime() + 10 * SECOND;
+        while (producer.tail() == 0) { // written (positions start at 0)
+            assertTrue(System.nanoTime() < deadline, "the writer wrote the chunk");
+            Thread.sleep(1);
+        }
+        int extent = (int) producer.tail();
+        int alignment = medium.extentAlignment();
+        ByteBuffer chunk = medium.allocateExtentBuffer((extent + alignment - 1) / alignment * alignment)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        medium.readExtent(producer.ring, chunk);
+        chunk.clear();
+        vandal.accept(chunk);
+        int length = (int) ChunkCodec.length(chunk, 0);
+        ChunkCodec codec = new ChunkCodec(client.connection().nonce, producer.ring, SECTOR, ChunkDescriptor.TAG_LENGTH);
+        codec.seal(chunk, 0, ChunkCodec.kind(chunk, 0), 0, length);
+        assertEquals(ChunkCodec.VALID, codec.check(chunk, 0, extent, 0, extent - ChunkDescriptor.HEADER_LENGTH),
+                "the forged chunk passes the CRC");
+        medium.writeExtent(producer.ring, chunk.clear().limit(extent));
+        ByteBuffer dst = ByteBuffer.allocate(data.length);
+        Future<Integer> received = pool.submit(() -> server.receive(dst, true));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> received.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(SocketException.class, e.getCause(), String.valueOf(e.getCause()));
+        assertTrue(e.getCause().getMessage().startsWith("Connection reset: payload authentication failed at stream position 0 (node "
+                + b.slot + ")"), e.getCause().getMessage());
+        assertEquals(0, dst.position(), "no byte of the forged chunk was delivered");
+        assertThrows(SocketException.class, () -> server.receive(dst, false), "the connection stays reset");
+        assertEquals(0, dst.position());
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void bothSidesMustAgree() throws Exception {
+        SocketCore plain = a.open(TYPE_STREAM);
+        plain.authenticationKey(KEY);
+        plain.bind(7206);
+        plain.listen(4);
+        SocketCore wants = b.open(TYPE_STREAM);
+        wants.authenticationKey(KEY);
+        wants.encryption(true);
+        ConnectException e = assertThrows(ConnectException.class, () -> wants.connect(7206, 5 * SECOND));
+        assertTrue(e.getMessage().contains("does not encrypt, and this socket requires encryption"), e.getMessage());
+
+        SocketCore encrypting = a.open(TYPE_STREAM);
+        encrypting.authenticationKey(KEY);
+        encrypting.encryption(true);
+        encrypting.bind(7207);
+        encrypting.listen(4);
+        SocketCore keyless = b.open(TYPE_STREAM);
+        e = assertThrows(ConnectException.class, () -> keyless.connect(7207, 5 * SECOND));
+        assertTrue(e.getMessage().contains("requires authentication"), e.getMessage());
+
+        SocketCore noKey = a.open(TYPE_STREAM);
+        noKey.encryption(true);
+        SocketException s = assertThrows(SocketException.class, () -> noKey.listen(4));
+        assertTrue(s.getMessage().contains("needs a pre-shared key"), s.getMessage());
+        for (SocketCore c : new SocketCore[] {plain, wants, encrypting, keyless, noKey}) {
+            c.close();
+        }
+    }
+
+    @Test
+    void shmRefusesEncryption() throws Exception {
+        String path = "/dev/shm/arraysock-aes-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Geometry g = new Geometry(512, 2, 16, 1 << 20);
+        try (ShmMedium shm = ShmMedium.create(path, g.requiredSize());
+             SocketLayer layer = new SocketLayer(new BareNode(shm, g, 0, BareNode.registry()))) {
+            SocketCore s = layer.open(TYPE_STREAM);
+            s.authenticationKey(KEY);
+            SocketException e = assertThrows(SocketException.class, () -> s.encryption(true));
+            assertTrue(e.getMessage().startsWith("Encryption needs the block medium's chunk framing"), e.getMessage());
+            assertFalse(s.encryption());
+            s.close();
+        } finally {
+            ShmMedium.unlink(path);
+        }
+    }
+
+    private static void sendInPieces(SocketCore s, byte[] data, long seed) throws Exception {
+        SplittableRandom sizes = new SplittableRandom(seed);
+        for (int at = 0; at < data.length; ) {
+            int n = Math.min(data.length - at, 1 + sizes.nextInt(150_000));
+            assertEquals(n, s.send(ByteBuffer.wrap(data, at, n), true));
+            at += n;
+        }
+    }
+
+    /** Everything until the end of the stream (at most {@code expected} + 1 bytes kept). */
+    private static byte[] receiveAll(SocketCore s, int expected) throws Exception {
+        ByteBuffer all = ByteBuffer.allocate(expected + 1);
+        ByteBuffer buf = ByteBuffer.allocateDirect(70_000);
+        for (int n; (n = s.receive(buf.clear(), true)) >= 0; ) {
+            buf.flip();
+            if (buf.remaining() > all.remaining()) {
+                throw new AssertionError("more bytes than were sent");
+            }
+            all.put(buf);
+        }
+        return Arrays.copyOf(all.array(), all.position());
+    }
+}
