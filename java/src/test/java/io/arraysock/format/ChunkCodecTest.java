@@ -136,4 +136,20 @@ class ChunkCodecTest {
         }
         assertEquals(VALID, check());
     }
+
+    @Test
+    void onAnEncryptedConnectionEveryChunkEndsWithATag() {
+        ChunkCodec sealed = new ChunkCodec(NONCE, RING, SECTOR, TAG_LENGTH);
+        for (int kind : new int[] {KIND_PAD, KIND_END}) {
+            int e = sealed.seal(buf, 0, kind, POSITION, TAG_LENGTH);
+            assertEquals(VALID, sealed.check(buf, 0, e, POSITION, MAX_PAYLOAD), "kind " + kind + ": the tag alone");
+            assertEquals(BAD_LENGTH, codec.check(buf, 0, e, POSITION, MAX_PAYLOAD), "kind " + kind + " in the clear has no tag");
+            e = sealed.seal(buf, 0, kind, POSITION, 0);
+            assertEquals(BAD_LENGTH, sealed.check(buf, 0, e, POSITION, MAX_PAYLOAD), "kind " + kind + " without its tag");
+        }
+        int e = sealed.seal(buf, 0, KIND_DATA, POSITION, TAG_LENGTH - 1);
+        assertEquals(BAD_LENGTH, sealed.check(buf, 0, e, POSITION, MAX_PAYLOAD), "data shorter than a tag");
+        e = sealed.seal(buf, 0, KIND_DATA, POSITION, 700);
+        assertEquals(VALID, sealed.check(buf, 0, e, POSITION, MAX_PAYLOAD));
+    }
 }
