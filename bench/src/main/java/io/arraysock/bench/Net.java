@@ -58,13 +58,19 @@ interface Net extends Closeable {
 
     /**
      * Opens a transport by its name: {@code shm-spin}, {@code shm-block}, {@code block},
-     * {@code block-block} (arraysock on the array at {@code where}, busy-spinning or blocking), {@code tcp} (port {@code where}), {@code uds}
+     * {@code block-block} (arraysock on the array at {@code where}, busy-spinning or blocking),
+     * {@code block-aes}, {@code block-aes-block} (the same, encrypted: a pre-shared key and
+     * encryption required on listener and client), {@code tcp} (port {@code where}), {@code uds}
      * (socket file {@code where}).
      */
     static Net open(String transport, String where) throws IOException {
         return switch (transport) {
             case "shm-spin", "block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin());
             case "shm-block", "block-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
+            // block with authenticated encryption (AES-GCM chunks): its cost beside "block" and "block-block"
+            case "block-aes" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), ArraysockNet.BENCH_KEY);
+            case "block-aes-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(),
+                    ArraysockNet.BENCH_KEY);
             // blocking without the spin phase: sleeps at once, like a JDK socket
             case "shm-block0" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(0));
             case "tcp" -> new NioNet(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(where)),
@@ -78,18 +84,35 @@ interface Net extends Closeable {
     final class ArraysockNet implements Net {
         static final int PORT = 7001;
         private final StorageArray array;
+        /** The benchmark's pre-shared key: fixed, so both processes have it (it protects nothing but the measurement). */
+        static final byte[] BENCH_KEY = "arraysock bench key (not secret)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private final IdleStrategy idle;
+        /** With a key: both ends set it and require encryption. */
+        private final byte[] key;
 
         ArraysockNet(StorageArray array, IdleStrategy idle) {
+            this(array, idle, null);
+        }
+
+        ArraysockNet(StorageArray array, IdleStrategy idle, byte[] key) {
             this.array = array;
             this.idle = idle;
+            this.key = key;
             array.setIdleStrategy(idle);
+        }
+
+        private void secure(ArraySocket s) throws IOException {
+            if (key != null) {
+                s.setAuthenticationKey(key);
+                s.setEncryptionRequired(true);
+            }
         }
 
         @Override
         public Listener listen() throws IOException {
             ArraySocket l = array.openSocket(SocketType.STREAM);
             l.setIdleStrategy(idle);
+            secure(l);
             l.bind(PORT);
             l.listen(64);
             return new Listener() {
@@ -112,6 +135,7 @@ interface Net extends Closeable {
                 ArraySocket s = array.openSocket(SocketType.STREAM);
                 s.setIdleStrategy(idle);
                 try {
+                    secure(s);
                     s.connect(PORT, CONNECT_PATIENCE);
                     return wrap(s);
                 } catch (ConnectException e) {
