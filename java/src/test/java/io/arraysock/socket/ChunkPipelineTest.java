@@ -1,17 +1,12 @@
 package io.arraysock.socket;
 
-import io.arraysock.format.Geometry;
 import io.arraysock.medium.BlockMedium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -35,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChunkPipelineTest {
     private static final long SECOND = 1_000_000_000L;
-    private static final int SECTOR = 512;
+    private static final int SECTOR = BlockFileLayers.SECTOR;
 
-    private Path file;
+    private BlockFileLayers layers;
     private BlockMedium medium;
     private SocketLayer a;
     private SocketLayer b;
@@ -45,24 +40,16 @@ class ChunkPipelineTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Geometry g = new Geometry(SECTOR, 4, 64, 8 << 20);
-        file = Files.createTempFile(Path.of("/var/tmp"), "arraysock-pipeline-", ".img"); // O_DIRECT: not tmpfs
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(g.requiredSize());
-        }
-        medium = BlockMedium.open(file.toString());
-        Map<Integer, Long> live = BareNode.registry();
-        a = new SocketLayer(new BareNode(medium, g, 0, live));
-        b = new SocketLayer(new BareNode(medium, g, 1, live));
+        layers = new BlockFileLayers("arraysock-pipeline-");
+        medium = layers.medium;
+        a = layers.a;
+        b = layers.b;
     }
 
     @AfterEach
     void tearDown() throws Exception {
         pool.shutdownNow();
-        a.close();
-        b.close();
-        medium.close();
-        Files.deleteIfExists(file);
+        layers.close();
     }
 
     private SocketCore[] connectedPair(int type, int port, int ringBytes) throws Exception {

@@ -9,15 +9,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.RandomAccessFile;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -37,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class EncryptedChunksTest {
     private static final long SECOND = 1_000_000_000L;
-    private static final int SECTOR = 512;
+    private static final int SECTOR = BlockFileLayers.SECTOR;
     private static final byte[] KEY = java.util.HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f1011121314151617");
 
-    private Path file;
+    private BlockFileLayers layers;
     private BlockMedium medium;
     private SocketLayer a;
     private SocketLayer b;
@@ -48,24 +44,16 @@ class EncryptedChunksTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Geometry g = new Geometry(SECTOR, 4, 64, 8 << 20);
-        file = Files.createTempFile(Path.of("/var/tmp"), "arraysock-aes-", ".img"); // O_DIRECT: not tmpfs
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(g.requiredSize());
-        }
-        medium = BlockMedium.open(file.toString());
-        Map<Integer, Long> live = BareNode.registry();
-        a = new SocketLayer(new BareNode(medium, g, 0, live));
-        b = new SocketLayer(new BareNode(medium, g, 1, live));
+        layers = new BlockFileLayers("arraysock-aes-");
+        medium = layers.medium;
+        a = layers.a;
+        b = layers.b;
     }
 
     @AfterEach
     void tearDown() throws Exception {
         pool.shutdownNow();
-        a.close();
-        b.close();
-        medium.close();
-        Files.deleteIfExists(file);
+        layers.close();
     }
 
     /** A listener on layer a (encrypting if {@code encrypted}, keyed anyway), and a keyed client on b connected to it. */
