@@ -103,6 +103,11 @@ final class RingProducer extends RingEnd {
         return capacity - (tail - head);
     }
 
+    /** Block medium: free bytes as last known, without a look at the peer's head (the chunk writer's). */
+    long cachedFree() {
+        return capacity - (tail - headCache);
+    }
+
     /** Copies as many bytes of {@code src} as fit, publishes them, and returns the count (may be 0). */
     int offer(ByteBuffer src) throws SocketException {
         int remaining = src.remaining();
