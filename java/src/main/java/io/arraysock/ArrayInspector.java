@@ -52,16 +52,7 @@ public final class ArrayInspector implements Closeable {
         try {
             return new ArrayInspector(m, SuperblockCodec.read(m));
         } catch (IOException | RuntimeException e) {
-            Exception thrown = MediumFaultException.unwrap(e);
-            try {
-                m.close();
-            } catch (IOException ce) {
-                thrown.addSuppressed(ce);
-            }
-            if (thrown instanceof IOException io) {
-                throw io;
-            }
-            throw (RuntimeException) thrown;
+            throw Media.closeAfterFailedOpen(m, e);
         }
     }
 

@@ -342,16 +342,7 @@ public final class StorageArray implements Closeable {
             LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
         } catch (IOException | RuntimeException e) {
-            Exception thrown = MediumFaultException.unwrap(e);
-            try {
-                m.close();
-            } catch (IOException ce) {
-                thrown.addSuppressed(ce);
-            }
-            if (thrown instanceof IOException io) {
-                throw io;
-            }
-            throw (RuntimeException) thrown;
+            throw Media.closeAfterFailedOpen(m, e);
         }
     }
 

@@ -57,15 +57,15 @@ public final class ChunkDescriptor {
     public static final int MAGIC = 0x4B4E4843;
 
     public static final int MAGIC_OFFSET = 0;
-    public static final int KIND_OFFSET = 4;
-    public static final int RESERVED_OFFSET = 6;
-    public static final int POSITION_OFFSET = 8;
-    public static final int NONCE_OFFSET = 16;
-    public static final int RING_OFFSET_OFFSET = 24;
-    public static final int LENGTH_OFFSET = 32;
-    public static final int CRC_OFFSET = 36;
+    public static final int KIND_OFFSET = MAGIC_OFFSET + Integer.BYTES;
+    public static final int RESERVED_OFFSET = KIND_OFFSET + Short.BYTES;
+    public static final int POSITION_OFFSET = RESERVED_OFFSET + Short.BYTES;
+    public static final int NONCE_OFFSET = POSITION_OFFSET + Long.BYTES;
+    public static final int RING_OFFSET_OFFSET = NONCE_OFFSET + Long.BYTES;
+    public static final int LENGTH_OFFSET = RING_OFFSET_OFFSET + Long.BYTES;
+    public static final int CRC_OFFSET = LENGTH_OFFSET + Integer.BYTES;
     /** Bytes before the payload. */
-    public static final int HEADER_LENGTH = 40;
+    public static final int HEADER_LENGTH = CRC_OFFSET + Integer.BYTES;
 
     /**
      * A chunk of payload: stream bytes, or, on a seqpacket ring, one or more whole messages,

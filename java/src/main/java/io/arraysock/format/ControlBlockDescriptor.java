@@ -76,40 +76,54 @@ package io.arraysock.format;
  * Rx flags: {@link #RX_FLAG_SHUT} (this side reads no more).
  */
 public final class ControlBlockDescriptor {
+    /** The cache line the live words are laid out by (64 bytes on every supported CPU). */
+    public static final int CACHE_LINE = 64;
+
+    // ---- the sealed header: each field follows the one before it ----------------------------
     public static final int SEQUENCE_OFFSET = 0;
-    public static final int STATE_OFFSET = 8;
-    public static final int GENERATION_OFFSET = 12;
-    public static final int OWNER_INCARNATION_OFFSET = 16;
-    public static final int TYPE_OFFSET = 24;
-    public static final int FLAGS_OFFSET = 26;
-    public static final int LOCAL_PORT_OFFSET = 28;
-    public static final int PEER_SLOT_OFFSET = 32;
-    public static final int PEER_INDEX_OFFSET = 36;
-    public static final int PEER_GENERATION_OFFSET = 40;
-    public static final int REMOTE_PORT_OFFSET = 44;
-    public static final int PEER_INCARNATION_OFFSET = 48;
-    public static final int NONCE_OFFSET = 56;
-    public static final int TX_RING_OFFSET_OFFSET = 64;
-    public static final int TX_RING_CAPACITY_OFFSET = 72;
+    public static final int STATE_OFFSET = SEQUENCE_OFFSET + Long.BYTES;
+    public static final int GENERATION_OFFSET = STATE_OFFSET + Integer.BYTES;
+    public static final int OWNER_INCARNATION_OFFSET = GENERATION_OFFSET + Integer.BYTES;
+    public static final int TYPE_OFFSET = OWNER_INCARNATION_OFFSET + Long.BYTES;
+    public static final int FLAGS_OFFSET = TYPE_OFFSET + Short.BYTES;
+    public static final int LOCAL_PORT_OFFSET = FLAGS_OFFSET + Short.BYTES;
+    public static final int PEER_SLOT_OFFSET = LOCAL_PORT_OFFSET + Integer.BYTES;
+    public static final int PEER_INDEX_OFFSET = PEER_SLOT_OFFSET + Integer.BYTES;
+    public static final int PEER_GENERATION_OFFSET = PEER_INDEX_OFFSET + Integer.BYTES;
+    public static final int REMOTE_PORT_OFFSET = PEER_GENERATION_OFFSET + Integer.BYTES;
+    public static final int PEER_INCARNATION_OFFSET = REMOTE_PORT_OFFSET + Integer.BYTES;
+    public static final int NONCE_OFFSET = PEER_INCARNATION_OFFSET + Long.BYTES;
+    public static final int TX_RING_OFFSET_OFFSET = NONCE_OFFSET + Long.BYTES;
+    public static final int TX_RING_CAPACITY_OFFSET = TX_RING_OFFSET_OFFSET + Long.BYTES;
     /**
      * LISTENING: the backlog. CONNECTING: the ring size the client wants the server to
      * allocate. REFUSED: why ({@code REFUSED_*}).
      */
-    public static final int PARAMETER_OFFSET = 80;
+    public static final int PARAMETER_OFFSET = TX_RING_CAPACITY_OFFSET + Long.BYTES;
+    /** After the parameter: a reserved, zero u32. */
+    private static final int PARAMETER_RESERVED_LENGTH = Integer.BYTES;
     /** CONNECTING to a listener with {@link #FLAG_AUTH_REQUIRED}: the client's proof of the key. */
-    public static final int AUTH_TAG_OFFSET = 88;
+    public static final int AUTH_TAG_OFFSET = PARAMETER_OFFSET + Integer.BYTES + PARAMETER_RESERVED_LENGTH;
     public static final int AUTH_TAG_LENGTH = 16;
-    public static final int CRC_OFFSET = 124;
-    public static final int HEADER_LENGTH = 128;
+    /** After the auth tag: reserved, zero, up to the seal. */
+    private static final int TAG_RESERVED_LENGTH = 20;
+    public static final int CRC_OFFSET = AUTH_TAG_OFFSET + AUTH_TAG_LENGTH + TAG_RESERVED_LENGTH;
+    public static final int HEADER_LENGTH = CRC_OFFSET + Integer.BYTES;
 
-    public static final int TX_TAIL_OFFSET = 128;
-    public static final int TX_WAITING_OFFSET = 192;
-    public static final int TX_FLAGS_OFFSET = 140;
-    public static final int TX_EVENTS_OFFSET = 144;
-    public static final int RX_HEAD_OFFSET = 256;
-    public static final int RX_WAITING_OFFSET = 320;
-    public static final int RX_FLAGS_OFFSET = 268;
-    public static final int RX_EVENTS_OFFSET = 272;
+    // ---- the live words: the tx group, then the rx group laid out alike ----------------------
+    // A group is a position (u64), a reserved u32, the flags (u32) and the events (u32) on
+    // one line, then the "waiting" word at the start of the next line ((x + a - 1) & -a is
+    // x rounded up to a multiple of a). The rx group starts on the line pair after the tx
+    // group's: producer and consumer words are 128 bytes apart (no shared line, no
+    // adjacent-line prefetch pair).
+    public static final int TX_TAIL_OFFSET = HEADER_LENGTH;
+    public static final int TX_FLAGS_OFFSET = TX_TAIL_OFFSET + Long.BYTES + Integer.BYTES;
+    public static final int TX_EVENTS_OFFSET = TX_FLAGS_OFFSET + Integer.BYTES;
+    public static final int TX_WAITING_OFFSET = (TX_EVENTS_OFFSET + Integer.BYTES + CACHE_LINE - 1) & -CACHE_LINE;
+    public static final int RX_HEAD_OFFSET = (TX_WAITING_OFFSET + Integer.BYTES + 2 * CACHE_LINE - 1) & -(2 * CACHE_LINE);
+    public static final int RX_FLAGS_OFFSET = RX_HEAD_OFFSET + Long.BYTES + Integer.BYTES;
+    public static final int RX_EVENTS_OFFSET = RX_FLAGS_OFFSET + Integer.BYTES;
+    public static final int RX_WAITING_OFFSET = (RX_EVENTS_OFFSET + Integer.BYTES + CACHE_LINE - 1) & -CACHE_LINE;
 
     /** tx flags: end of stream, set after the last tail (shutdownOutput or close). */
     public static final int TX_FLAG_END = 0x1;

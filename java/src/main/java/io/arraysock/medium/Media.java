@@ -58,6 +58,25 @@ public final class Media {
     }
 
     /**
+     * Closes {@code medium} after {@code failure} ended the opening of an array on it
+     * (attach, inspect) and returns the exception to throw: the I/O error a
+     * {@link MediumFaultException} carries, else {@code failure} itself, with a failure of
+     * the close suppressed in it. A runtime exception (a bug) is thrown from here.
+     */
+    public static IOException closeAfterFailedOpen(Medium medium, Exception failure) {
+        Exception thrown = MediumFaultException.unwrap(failure);
+        try {
+            medium.close();
+        } catch (IOException ce) {
+            thrown.addSuppressed(ce);
+        }
+        if (thrown instanceof RuntimeException r) {
+            throw r;
+        }
+        return (IOException) thrown;
+    }
+
+    /**
      * Whether {@code path} lives on tmpfs, where a file is a shared-memory segment (statfs's
      * magic; for a path that does not exist yet, its directory's). THE tmpfs test: opening
      * and formatting both ask it.

@@ -260,6 +260,16 @@ public final class ShmMedium implements Medium {
         return identity;
     }
 
+    /** Where {@code offset} falls in its window. */
+    private static int windowIndex(long offset) {
+        return (int) (offset & WINDOW_MASK);
+    }
+
+    /** How many of {@code left} bytes from {@code offset} lie in its window (a copy splits at each window's end). */
+    private static int windowChunk(long offset, int left) {
+        return (int) Math.min(left, (1L << WINDOW_SHIFT) - windowIndex(offset));
+    }
+
     private ByteBuffer window(long offset) {
         checkOpen();
         return windows[(int) (offset >>> WINDOW_SHIFT)];
@@ -313,15 +323,9 @@ public final class ShmMedium implements Medium {
             return;
         }
         int at = dst.position();
-        long pos = offset;
-        int left = length;
-        while (left > 0) {
-            int index = (int) (pos & WINDOW_MASK);
-            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
-            dst.put(at, window(pos), index, chunk);
-            at += chunk;
-            pos += chunk;
-            left -= chunk;
+        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
+            chunk = windowChunk(offset, length);
+            dst.put(at, window(offset), windowIndex(offset), chunk);
         }
         dst.position(at);
         VarHandle.acquireFence();
@@ -331,16 +335,10 @@ public final class ShmMedium implements Medium {
     public void readAcquire(long offset, byte[] dst, int dstOffset, int length) {
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
         Objects.checkFromIndexSize(offset, length, size);
-        long pos = offset;
         int at = dstOffset;
-        int left = length;
-        while (left > 0) {
-            int index = (int) (pos & WINDOW_MASK);
-            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
-            window(pos).get(index, dst, at, chunk);
-            at += chunk;
-            pos += chunk;
-            left -= chunk;
+        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
+            chunk = windowChunk(offset, length);
+            window(offset).get(windowIndex(offset), dst, at, chunk);
         }
         VarHandle.acquireFence();
     }
@@ -360,15 +358,9 @@ public final class ShmMedium implements Medium {
             return;
         }
         int at = src.position();
-        long pos = offset;
-        int left = length;
-        while (left > 0) {
-            int index = (int) (pos & WINDOW_MASK);
-            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
-            window(pos).put(index, src, at, chunk);
-            at += chunk;
-            pos += chunk;
-            left -= chunk;
+        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
+            chunk = windowChunk(offset, length);
+            window(offset).put(windowIndex(offset), src, at, chunk);
         }
         src.position(at);
     }
@@ -378,16 +370,10 @@ public final class ShmMedium implements Medium {
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(offset, length, size);
         VarHandle.releaseFence();
-        long pos = offset;
         int at = srcOffset;
-        int left = length;
-        while (left > 0) {
-            int index = (int) (pos & WINDOW_MASK);
-            int chunk = (int) Math.min(left, (1L << WINDOW_SHIFT) - index);
-            window(pos).put(index, src, at, chunk);
-            at += chunk;
-            pos += chunk;
-            left -= chunk;
+        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
+            chunk = windowChunk(offset, length);
+            window(offset).put(windowIndex(offset), src, at, chunk);
         }
     }
 

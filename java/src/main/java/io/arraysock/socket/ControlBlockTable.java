@@ -1,165 +1,67 @@
 package io.arraysock.socket;
 
-import io.arraysock.format.ControlBlockDescriptor;
+import io.arraysock.format.ControlBlockCodec;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.format.Geometry;
-import io.arraysock.medium.Medium;
-
-import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
-import static io.arraysock.format.ControlBlockDescriptor.HEADER_LENGTH;
-import static io.arraysock.format.ControlBlockDescriptor.STATE_FREE;
-import static io.arraysock.format.ControlBlockDescriptor.STATE_OFFSET;
 
 /**
- * Reads and writes control-block headers on the medium. Writes go only to our own
- * partition; reads of anyone's block are re-tried until the seal matches, since a reader
- * may catch a header half-written.
+ * The control-block table as one node sees it: the {@link ControlBlockCodec} bound to the
+ * node's slot (the only partition it writes) and its liveness judgement (a scan reads the
+ * partitions of live nodes only).
  */
 final class ControlBlockTable {
-    private static final System.Logger LOG = System.getLogger(ControlBlockTable.class.getName());
-    /** Re-reads of a torn header before it is judged damaged: a write takes far less time than this many reads. */
-    private static final int READ_TRIES = 16;
-
     /** Receives each readable block of a scan. */
-    interface Visitor {
-        void visit(int slot, int index, ControlBlockHeader header);
+    @FunctionalInterface
+    interface Visitor extends ControlBlockCodec.Visitor {
     }
 
     private final NodeContext node;
-    private final Medium medium;
-    private final Geometry geometry;
-    private final int sectorSize;
-    private final ThreadLocal<ByteBuffer> partitionBuffer;
+    private final ControlBlockCodec codec;
 
     ControlBlockTable(NodeContext node) {
-        this(node, node.medium(), node.geometry());
-    }
-
-    /** A table to scan only, for an observer without a node of its own (it cannot write). */
-    ControlBlockTable(Medium medium, Geometry geometry) {
-        this(null, medium, geometry);
-    }
-
-    private ControlBlockTable(NodeContext node, Medium medium, Geometry geometry) {
         this.node = node;
-        this.medium = medium;
-        this.geometry = geometry;
-        this.sectorSize = geometry.sectorSize();
-        int partition = Math.toIntExact(geometry.partitionLength());
-        this.partitionBuffer = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(partition).order(ByteOrder.LITTLE_ENDIAN));
+        this.codec = new ControlBlockCodec(node.medium(), node.geometry());
     }
 
     Geometry geometry() {
-        return geometry;
+        return codec.geometry();
     }
 
     long offset(int slot, int index) {
-        return geometry.controlBlockOffset(slot, index);
+        return codec.offset(slot, index);
     }
 
-    /**
-     * Reads the header of block (slot, index).
-     *
-     * @return null when it never read consistently, or a sealed header has bad fields (logged)
-     */
+    /** @return null when it never read consistently, or a sealed header has bad fields (logged) */
     ControlBlockHeader read(int slot, int index) {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        return readInto(slot, index, buf);
-    }
-
-    private ControlBlockHeader readInto(int slot, int index, ByteBuffer buf) {
-        long at = offset(slot, index);
-        for (int i = 0; i < READ_TRIES; i++) {
-            buf.clear();
-            medium.readAcquire(at, buf);
-            ControlBlockHeader h = decodeOrLog(slot, index, buf);
-            if (h != null || i == READ_TRIES - 1) {
-                return h;
-            }
-            Thread.onSpinWait();
-        }
-        return null;
-    }
-
-    private ControlBlockHeader decodeOrLog(int slot, int index, ByteBuffer buf) {
-        try {
-            return ControlBlockHeader.decode(buf, geometry);
-        } catch (ControlBlockHeader.BadFieldException e) {
-            LOG.log(Level.WARNING, "control block {0}/{1} on {2} is damaged: {3}", slot, index, medium.path(), e.getMessage());
-            return null;
-        }
+        return codec.read(slot, index);
     }
 
     /** Orders our last write before the next scan's reads (the write-then-read of intent-then-scan). */
     void fullFence() {
-        medium.fullFence();
+        codec.fullFence();
     }
 
     /** Writes our own block {@code index}, sealed, with the next sequence number. */
     ControlBlockHeader write(int index, ControlBlockHeader header) {
-        return write(index, header, HEADER_LENGTH);
+        return codec.write(node.slot(), index, header);
     }
 
-    /**
-     * {@link #write}, and every live word (positions, flags, events) zeroed with it, in the
-     * same store: the block is one sector, so on the block medium one sector write, not two.
-     */
+    /** {@link #write}, with every live word zeroed in the same store ({@link ControlBlockCodec#writeFresh}). */
     ControlBlockHeader writeFresh(int index, ControlBlockHeader header) {
-        return write(index, header, ControlBlockDescriptor.LENGTH);
+        return codec.writeFresh(node.slot(), index, header);
     }
 
-    private ControlBlockHeader write(int index, ControlBlockHeader header, int length) {
-        ControlBlockHeader h = header.withSequence(header.sequence() + 1);
-        ByteBuffer buf = ByteBuffer.allocate(length);
-        h.encode(buf);
-        medium.writeRelease(offset(node.slot(), index), buf.clear());
-        return h;
-    }
-
-    /**
-     * Visits every block of every live node's partition (ours included), reading each
-     * partition with one transfer and re-reading only torn headers. Damaged blocks are
-     * logged and skipped.
-     */
+    /** Visits every block of every live node's partition (ours included). */
     void scan(Visitor visitor) {
-        ByteBuffer part = partitionBuffer.get();
-        ByteBuffer one = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        for (int slot = 0; slot < geometry.nodeSlots(); slot++) {
-            if (slot != node.slot() && node.liveIncarnation(slot) == 0) {
-                continue;
+        for (int slot = 0; slot < codec.geometry().nodeSlots(); slot++) {
+            if (slot == node.slot() || node.liveIncarnation(slot) != 0) {
+                codec.scanPartition(slot, visitor);
             }
-            scanPartition(slot, part, one, visitor);
         }
     }
 
     /** Visits the blocks of one node's partition. */
     void scanPartition(int slot, Visitor visitor) {
-        scanPartition(slot, partitionBuffer.get(), ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN), visitor);
-    }
-
-    private void scanPartition(int slot, ByteBuffer part, ByteBuffer one, Visitor visitor) {
-        part.clear();
-        medium.readAcquire(geometry.partitionOffset(slot), part);
-        for (int index = 0; index < geometry.socketsPerNode(); index++) {
-            if (part.getInt(index * sectorSize + STATE_OFFSET) == STATE_FREE) {
-                continue; // free (or torn into looking free): nothing to visit, no checksum to compute
-            }
-            ByteBuffer sector = part.slice(index * sectorSize, HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            ControlBlockHeader h;
-            try {
-                h = ControlBlockHeader.decode(sector, geometry);
-            } catch (ControlBlockHeader.BadFieldException e) {
-                h = null;
-            }
-            if (h == null) {
-                h = readInto(slot, index, one);
-            }
-            if (h != null && !h.isFree()) {
-                visitor.visit(slot, index, h);
-            }
-        }
+        codec.scanPartition(slot, visitor);
     }
 }

@@ -2,6 +2,7 @@ package io.arraysock.socket;
 
 import io.arraysock.format.ChunkCodec;
 import io.arraysock.format.ChunkDescriptor;
+import io.arraysock.format.FrameDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.RingPolicy;
@@ -365,7 +366,7 @@ final class RingConsumer extends RingEnd {
         }
         frameHeader.clear();
         copy(head, frameHeader, RingProducer.FRAME_HEADER, false);
-        long length = frameHeader.getLong(0);
+        long length = frameHeader.getLong(FrameDescriptor.LENGTH_OFFSET);
         long frame = RingProducer.frameLength(length);
         if (length < 0 || length > maxMessage || frame > avail) {
             if (!peerUnchanged()) {

@@ -20,7 +20,7 @@ import static io.arraysock.format.ControlBlockDescriptor.TX_WAITING_OFFSET;
  * word and futex-wakes it; a sleeper reads that events word before re-checking, so no wake
  * is lost.
  */
-abstract class RingEnd implements IdleStrategy.Sleeper {
+abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
     private static final int WAITING = TX_WAITING_OFFSET - TX_TAIL_OFFSET;
     private static final int FLAGS = TX_FLAGS_OFFSET - TX_TAIL_OFFSET;
     private static final int EVENTS = TX_EVENTS_OFFSET - TX_TAIL_OFFSET;

@@ -2,6 +2,7 @@ package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ChunkDescriptor;
+import io.arraysock.format.FrameDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.RingPolicy;
@@ -23,8 +24,9 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * The peer's head is read only when the cached one says the ring is too full, and checked:
  * it may not pass our tail nor go backwards.
  *
- * <p>Message framing (seqpacket): a {@value #FRAME_HEADER}-byte little-endian length, then
- * the payload padded to {@value #FRAME_ALIGNMENT} bytes; a frame is published whole.
+ * <p>Message framing (seqpacket, {@link FrameDescriptor}): a {@value #FRAME_HEADER}-byte
+ * little-endian length, then the payload padded to {@value #FRAME_ALIGNMENT} bytes; a frame
+ * is published whole.
  *
  * <p>On the block medium the ring holds chunk records instead, which the consumer finds
  * without our tail: an offer stages the bytes or the message and returns, and the ring's
@@ -34,8 +36,8 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * or idled, and at the end of the stream.
  */
 final class RingProducer extends RingEnd {
-    static final int FRAME_HEADER = 8;
-    static final int FRAME_ALIGNMENT = 8;
+    static final int FRAME_HEADER = FrameDescriptor.HEADER_LENGTH;
+    static final int FRAME_ALIGNMENT = FrameDescriptor.ALIGNMENT;
 
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private long tail;
@@ -93,7 +95,7 @@ final class RingProducer extends RingEnd {
     }
 
     static long frameLength(long payload) {
-        return FRAME_HEADER + ((payload + FRAME_ALIGNMENT - 1) & -FRAME_ALIGNMENT);
+        return FrameDescriptor.frameLength(payload);
     }
 
     /**
@@ -112,6 +114,11 @@ final class RingProducer extends RingEnd {
         }
         headCache = head;
         return capacity - (tail - head);
+    }
+
+    /** Block medium: free bytes as last known, without a look at the peer's head (the chunk writer's). */
+    long cachedFree() {
+        return capacity - (tail - headCache);
     }
 
     /** Copies as many bytes of {@code src} as fit, publishes them, and returns the count (may be 0). */
@@ -143,7 +150,7 @@ final class RingProducer extends RingEnd {
             return false;
         }
         frameHeader.clear();
-        frameHeader.putLong(0, length);
+        frameHeader.putLong(FrameDescriptor.LENGTH_OFFSET, length);
         medium.writeRelease(ring + (tail & mask), frameHeader);
         copy(tail + FRAME_HEADER, src, length, true);
         publish(tail + frame);

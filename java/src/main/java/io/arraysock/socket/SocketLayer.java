@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockCodec;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.SocketInfo;
@@ -312,7 +313,7 @@ public final class SocketLayer implements Closeable {
      * without a node of our own and without writing (status).
      */
     public static List<SocketInfo> inspect(Medium medium, Geometry geometry, IntPredicate slots) {
-        ControlBlockTable table = new ControlBlockTable(medium, geometry);
+        ControlBlockCodec table = new ControlBlockCodec(medium, geometry);
         List<SocketInfo> out = new ArrayList<>();
         for (int s = 0; s < geometry.nodeSlots(); s++) {
             if (slots.test(s)) {

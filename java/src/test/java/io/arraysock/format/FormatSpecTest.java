@@ -67,6 +67,29 @@ class FormatSpecTest {
     }
 
     @Test
+    void frameTableMatchesTheDescriptor() throws IOException {
+        check("### Frames (seqpacket on shm)", FrameDescriptor.class, List.of(), 2);
+        assertEquals(FrameDescriptor.HEADER_LENGTH, FrameDescriptor.PAYLOAD_OFFSET, "the payload follows the header");
+        assertEquals(8, FrameDescriptor.frameLength(0));
+        assertEquals(16, FrameDescriptor.frameLength(1));
+        assertEquals(16, FrameDescriptor.frameLength(8));
+        assertEquals(24, FrameDescriptor.frameLength(9));
+    }
+
+    /** RingEnd addresses both groups of live words with the same relative offsets. */
+    @Test
+    void rxGroupIsLaidOutLikeTheTxGroup() {
+        assertEquals(ControlBlockDescriptor.TX_FLAGS_OFFSET - ControlBlockDescriptor.TX_TAIL_OFFSET,
+                ControlBlockDescriptor.RX_FLAGS_OFFSET - ControlBlockDescriptor.RX_HEAD_OFFSET);
+        assertEquals(ControlBlockDescriptor.TX_EVENTS_OFFSET - ControlBlockDescriptor.TX_TAIL_OFFSET,
+                ControlBlockDescriptor.RX_EVENTS_OFFSET - ControlBlockDescriptor.RX_HEAD_OFFSET);
+        assertEquals(ControlBlockDescriptor.TX_WAITING_OFFSET - ControlBlockDescriptor.TX_TAIL_OFFSET,
+                ControlBlockDescriptor.RX_WAITING_OFFSET - ControlBlockDescriptor.RX_HEAD_OFFSET);
+        assertTrue(ControlBlockDescriptor.RX_WAITING_OFFSET + Integer.BYTES <= ControlBlockDescriptor.LENGTH,
+                "the live words fit the layout's 512 bytes");
+    }
+
+    @Test
     void liveWordsAreWrittenByTheirDirection() throws IOException {
         List<Row> rows = rows(section("## Control blocks and rings"));
         int live = 0;
@@ -88,9 +111,13 @@ class FormatSpecTest {
     }
 
     private static void check(String heading, Class<?> descriptor, List<String> notInSpec) throws IOException {
+        check(heading, descriptor, notInSpec, 8);
+    }
+
+    private static void check(String heading, Class<?> descriptor, List<String> notInSpec, int minRows) throws IOException {
         Map<String, Integer> constants = intConstants(descriptor);
         List<Row> rows = rows(section(heading));
-        assertTrue(rows.size() >= 8, "found only " + rows.size() + " table rows under '" + heading + "' in " + SPEC);
+        assertTrue(rows.size() >= minRows, "found only " + rows.size() + " table rows under '" + heading + "' in " + SPEC);
         List<String> problems = new ArrayList<>();
         List<String> matched = new ArrayList<>();
         Row previous = null;
