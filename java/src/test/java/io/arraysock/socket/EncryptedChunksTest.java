@@ -2,6 +2,7 @@ package io.arraysock.socket;
 
 import io.arraysock.format.ChunkCodec;
 import io.arraysock.format.ChunkDescriptor;
+import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.ShmMedium;
@@ -22,6 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.arraysock.format.ControlBlockDescriptor.REFUSED_ENCRYPTION_MISMATCH;
+import static io.arraysock.format.ControlBlockDescriptor.STATE_CONNECTING;
+import static io.arraysock.format.ControlBlockDescriptor.STATE_REFUSED;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
 import static org.junit.jupiter.api.Assertions.*;
@@ -269,6 +273,42 @@ class EncryptedChunksTest {
         for (SocketCore c : new SocketCore[] {plain, wants, encrypting, keyless, noKey}) {
             c.close();
         }
+    }
+
+    /** A request that proves the key but does not say it encrypts (no honest client sends one): refused, reason 6. */
+    @Test
+    void theAcceptorRefusesARequestThatDoesNotEncrypt() throws Exception {
+        SocketCore listener = a.open(TYPE_STREAM);
+        listener.authenticationKey(KEY);
+        listener.encryption(true);
+        listener.bind(7208);
+        listener.listen(4);
+        SocketCore client = b.open(TYPE_STREAM);
+        ControlBlockHeader l = a.table.read(a.slot, listener.index);
+        ControlBlockHeader own = b.table.read(b.slot, client.index);
+        long nonce = 0x5eed_0001L;
+        long ring = b.allocateRing(4096);
+        byte[] proof = ConnectProof.tag(KEY, l.nonce(),
+                new ConnectProof.Identity(a.slot, listener.index, l.generation(), l.ownerIncarnation()),
+                new ConnectProof.Identity(b.slot, client.index, own.generation(), b.node.incarnation()), nonce);
+        b.table.write(client.index, own.withPeer(STATE_CONNECTING, a.slot, listener.index, l.generation(),
+                l.ownerIncarnation(), 7208, nonce, ring, 4096, 4096).withAuthTag(proof));
+        b.announceConnectRequest();
+        int[] reason = {-1};
+        long deadline = System.nanoTime() + 10 * SECOND;
+        while (reason[0] < 0) {
+            assertTrue(System.nanoTime() < deadline, "the listener answered the request");
+            a.table.scanPartition(a.slot, (slot, i, h) -> {
+                if (h.state() == STATE_REFUSED && h.nonce() == nonce) {
+                    reason[0] = h.parameter();
+                }
+            });
+            Thread.sleep(1);
+        }
+        assertEquals(REFUSED_ENCRYPTION_MISMATCH, reason[0]);
+        assertEquals("the listener and this socket disagree on encryption", ClientHandshake.refusalReason(reason[0]));
+        assertNull(listener.accept(0), "nothing reached accept");
+        listener.close();
     }
 
     @Test
