@@ -20,8 +20,11 @@ import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
  * little-endian), which only grows, so no nonce repeats under a key; the associated data
  * is the chunk's header before its CRC (bytes 0..35: magic, kind, position, nonce, ring
  * offset, length); the {@value io.arraysock.format.ChunkDescriptor#TAG_LENGTH}-byte tag
- * follows the ciphertext. One {@link Cipher}, initialized afresh per chunk. Used by one
- * thread (the ring's writer, or its consumer).
+ * follows the ciphertext. One {@link Cipher}, initialized afresh per chunk (GCM forbids
+ * reusing a nonce, so each chunk needs an init); the payload is transformed in place, no
+ * copy. What a chunk allocates is the {@link GCMParameterSpec} of its nonce and the JDK's
+ * own per-init state: a few small objects per chunk (of up to 1 MiB), none per byte. Used
+ * by one thread (the ring's writer, or its consumer).
  */
 final class ChunkCipher {
     /** Nonce prefix of the ring the client writes. */
