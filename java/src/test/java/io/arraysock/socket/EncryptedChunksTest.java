@@ -7,7 +7,6 @@ import io.arraysock.format.Geometry;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.ShmMedium;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
@@ -40,18 +39,13 @@ class EncryptedChunksTest {
     private static final int SECTOR = BlockFileLayers.SECTOR;
     private static final byte[] KEY = java.util.HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f1011121314151617");
 
-    private BlockFileLayers layers;
-    private BlockMedium medium;
-    private SocketLayer a;
-    private SocketLayer b;
+    private final BlockFileLayers layers = new BlockFileLayers("arraysock-aes-");
+    private final BlockMedium medium = layers.medium;
+    private final SocketLayer a = layers.a;
+    private final SocketLayer b = layers.b;
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
-    @BeforeEach
-    void setUp() throws Exception {
-        layers = new BlockFileLayers("arraysock-aes-");
-        medium = layers.medium;
-        a = layers.a;
-        b = layers.b;
+    EncryptedChunksTest() throws Exception {
     }
 
     @AfterEach
@@ -60,14 +54,20 @@ class EncryptedChunksTest {
         layers.close();
     }
 
-    /** A listener on layer a (encrypting if {@code encrypted}, keyed anyway), and a keyed client on b connected to it. */
-    private SocketCore[] connectedPair(int type, int port, int ringBytes, boolean encrypted) throws Exception {
+    /** A keyed listener on layer a, requiring encryption if {@code encrypted}. */
+    private SocketCore keyedListener(int type, int port, int ringBytes, boolean encrypted) throws Exception {
         SocketCore listener = a.open(type);
         listener.authenticationKey(KEY);
         listener.encryption(encrypted);
         listener.sendBufferSize(ringBytes);
         listener.bind(port);
         listener.listen(8);
+        return listener;
+    }
+
+    /** A listener on layer a (encrypting if {@code encrypted}, keyed anyway), and a keyed client on b connected to it. */
+    private SocketCore[] connectedPair(int type, int port, int ringBytes, boolean encrypted) throws Exception {
+        SocketCore listener = keyedListener(type, port, ringBytes, encrypted);
         SocketCore client = b.open(type);
         client.authenticationKey(KEY);
         client.sendBufferSize(ringBytes);
@@ -247,21 +247,14 @@ class EncryptedChunksTest {
 
     @Test
     void bothSidesMustAgree() throws Exception {
-        SocketCore plain = a.open(TYPE_STREAM);
-        plain.authenticationKey(KEY);
-        plain.bind(7206);
-        plain.listen(4);
+        SocketCore plain = keyedListener(TYPE_STREAM, 7206, 4096, false);
         SocketCore wants = b.open(TYPE_STREAM);
         wants.authenticationKey(KEY);
         wants.encryption(true);
         ConnectException e = assertThrows(ConnectException.class, () -> wants.connect(7206, 5 * SECOND));
         assertTrue(e.getMessage().contains("does not encrypt, and this socket requires encryption"), e.getMessage());
 
-        SocketCore encrypting = a.open(TYPE_STREAM);
-        encrypting.authenticationKey(KEY);
-        encrypting.encryption(true);
-        encrypting.bind(7207);
-        encrypting.listen(4);
+        SocketCore encrypting = keyedListener(TYPE_STREAM, 7207, 4096, true);
         SocketCore keyless = b.open(TYPE_STREAM);
         e = assertThrows(ConnectException.class, () -> keyless.connect(7207, 5 * SECOND));
         assertTrue(e.getMessage().contains("requires authentication"), e.getMessage());
@@ -278,11 +271,7 @@ class EncryptedChunksTest {
     /** A request that proves the key but does not say it encrypts (no honest client sends one): refused, reason 6. */
     @Test
     void theAcceptorRefusesARequestThatDoesNotEncrypt() throws Exception {
-        SocketCore listener = a.open(TYPE_STREAM);
-        listener.authenticationKey(KEY);
-        listener.encryption(true);
-        listener.bind(7208);
-        listener.listen(4);
+        SocketCore listener = keyedListener(TYPE_STREAM, 7208, 4096, true);
         SocketCore client = b.open(TYPE_STREAM);
         ControlBlockHeader l = a.table.read(a.slot, listener.index);
         ControlBlockHeader own = b.table.read(b.slot, client.index);
