@@ -44,7 +44,7 @@ final class ForwardCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--max-connections", paramLabel = "N",
-            description = "connections forwarded at once; more are refused (cut at once) (default ${DEFAULT-VALUE})")
+            description = "connections forwarded at once; more wait in the listener's backlog until one ends (default ${DEFAULT-VALUE})")
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--auth-key-file", paramLabel = "FILE",

@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * What {@code arraysock forward} says on stderr: where it forwards, once; a refused
- * connection (the target is down, or the limit is reached), always; and with
- * {@code --verbose}, one line for each connection when it ends.
+ * connection (the target is down or refused it), always; and with {@code --verbose}, one
+ * line for each connection when it ends, and when the connection limit holds new ones back.
  */
 final class ForwardLog {
     private final PrintStream err;
@@ -23,6 +23,12 @@ final class ForwardLog {
 
     void refused(int id, String client, String why) {
         line("connection " + id + " from " + client + " refused: " + why);
+    }
+
+    void full(int max) {
+        if (verbose) {
+            line(max + " connections are open (--max-connections): new ones wait until one ends");
+        }
     }
 
     /**

@@ -7,8 +7,10 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The accept loop of {@code arraysock forward}: each accepted connection becomes a
- * {@link Splice} to the target, up to a limit of connections at once (beyond it, a new
- * connection is cut at once: refused). {@link #close} (at exit: SIGTERM, SIGINT) stops
+ * {@link Splice} to the target, up to a limit of connections at once; at the limit it
+ * accepts no more until one ends, so new connections wait in the listener's backlog (a
+ * client that connects and quits at a high rate, as redis-benchmark does between its
+ * tests, is slowed down, not refused). {@link #close} (at exit: SIGTERM, SIGINT) stops
  * listening, cuts every live connection and detaches from the arrays.
  */
 final class Forwarder implements AutoCloseable {
@@ -28,24 +30,24 @@ final class Forwarder implements AutoCloseable {
     }
 
     /** Forwards until {@link #close}; returns then. A failure to accept (the listener broke) is thrown. */
-    void run() throws IOException {
+    void run() throws IOException, InterruptedException {
         setup.log().started(listener.address(), setup.target().spec());
         while (true) {
+            if (!slots.tryAcquire()) {
+                setup.log().full(maxConnections);
+                slots.acquire();
+            }
             Conduit client;
             try {
                 client = listener.accept();
             } catch (IOException | RuntimeException e) {
+                slots.release();
                 if (stopping) {
                     return;
                 }
                 throw e;
             }
             int id = ++accepted;
-            if (!slots.tryAcquire()) {
-                client.abort();
-                setup.log().refused(id, client.describe(), maxConnections + " connections are open (--max-connections)");
-                continue;
-            }
             Splice[] self = new Splice[1];
             Splice s = new Splice(id, client, setup, () -> {
                 live.remove(self[0]);

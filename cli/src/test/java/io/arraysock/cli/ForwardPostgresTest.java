@@ -43,7 +43,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForwardPostgresTest {
     static final int ARRAY_PORT = 5432;
+    /** The client's forwarder listens here (plus the medium's ordinal), in the client namespace. */
     static final int LOCAL_PORT = 6543;
+
+    private static int localPort(ForwardRig.Medium m) {
+        return LOCAL_PORT + m.ordinal();
+    }
     /** Rows of about 200 bytes each in COPY's text form: a table of 200 MB and more. */
     static final int ROWS = 1_050_000;
     static final long TABLE_BYTES = 200_000_000L;
@@ -101,12 +106,12 @@ class ForwardPostgresTest {
             serverSide.put(m, rig.forward(rig.server, m, a.server(ARRAY_PORT), "unix:" + pg.socket()));
         }
         if (clientSide.get(m) == null) {
-            clientSide.put(m, rig.forward(rig.client, m, "tcp://127.0.0.1:" + LOCAL_PORT, a.client(ARRAY_PORT), "--verbose"));
+            clientSide.put(m, rig.forward(rig.client, m, "tcp://127.0.0.1:" + localPort(m), a.client(ARRAY_PORT), "--verbose"));
         }
     }
 
-    private List<String> psqlThroughForward(String... args) {
-        return rig.client.command(Postgres.psql("127.0.0.1", LOCAL_PORT, args));
+    private List<String> psqlThroughForward(ForwardRig.Medium m, String... args) {
+        return rig.client.command(Postgres.psql("127.0.0.1", localPort(m), args));
     }
 
     /** The table's contents as a digest computed by the server: count and an md5 over the rows in order. */
@@ -121,13 +126,13 @@ class ForwardPostgresTest {
     void copyOfTwoHundredMegabytesOutAndBackIn(ForwardRig.Medium m) throws Exception {
         forwarders(m);
         Path file = rig.dir.resolve("t-" + m + ".copy");
-        Copied out = copyOut(psqlThroughForward("-c", "COPY t TO STDOUT"), file, Long.MAX_VALUE, null);
+        Copied out = copyOut(psqlThroughForward(m, "-c", "COPY t TO STDOUT"), file, Long.MAX_VALUE, null);
         assertEquals(0, out.code, out.err);
         assertEquals(copyDigest, out.digest, "COPY out through the forward: " + out.bytes + " bytes");
         String copy = "t_" + m.name().toLowerCase();
         Procs.Result create = pg.psqlHere("DROP TABLE IF EXISTS " + copy + "; CREATE TABLE " + copy + " (id int, payload text)");
         assertEquals(0, create.code(), create::toString);
-        Procs.Result in = rig.procs.run(Duration.ofSeconds(120), file, psqlThroughForward("-c", "COPY " + copy + " FROM STDIN"));
+        Procs.Result in = rig.procs.run(Duration.ofSeconds(120), file, psqlThroughForward(m, "-c", "COPY " + copy + " FROM STDIN"));
         assertEquals(0, in.code(), in::toString);
         assertEquals(tableDigest, digestOf(copy), "the table copied back in");
         Files.delete(file);
@@ -138,7 +143,7 @@ class ForwardPostgresTest {
     @EnumSource(ForwardRig.Medium.class)
     void pgbenchInitThenEightClients(ForwardRig.Medium m) throws Exception {
         forwarders(m);
-        List<String> conn = List.of("-h", "127.0.0.1", "-p", Integer.toString(LOCAL_PORT), "-U", Postgres.USER);
+        List<String> conn = List.of("-h", "127.0.0.1", "-p", Integer.toString(localPort(m)), "-U", Postgres.USER);
         List<String> init = new ArrayList<>(List.of("pgbench", "-i", "-q"));
         init.addAll(conn);
         init.add("postgres");
@@ -161,7 +166,7 @@ class ForwardPostgresTest {
         forwarders(m);
         Process server = serverSide.get(m);
         long[] killedAt = new long[1];
-        Copied cut = copyOut(psqlThroughForward("-c", "COPY t TO STDOUT"), null, 20_000_000L, () -> {
+        Copied cut = copyOut(psqlThroughForward(m, "-c", "COPY t TO STDOUT"), null, 20_000_000L, () -> {
             server.destroyForcibly(); // SIGKILL: no hook runs, the node is left for others to judge dead
             killedAt[0] = System.nanoTime();
         });
@@ -172,8 +177,12 @@ class ForwardPostgresTest {
         assertTrue(LOST.matcher(cut.err).find(), "psql's message: " + cut.err);
         assertTrue(tookMs < LIVENESS_MS + 3000, "psql noticed " + tookMs + " ms after the kill (liveness timeout "
                 + LIVENESS_MS + " ms)");
-        String log = Procs.text(rig.procs.errOf(clientSide.get(m)));
-        assertTrue(log.contains("reset by the target"), "the client side's verbose line: " + log);
+        Path log = rig.procs.errOf(clientSide.get(m));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Procs.text(log).contains("reset by the target")) {
+            assertTrue(System.nanoTime() < deadline, () -> "the client side's verbose line: " + Procs.text(log));
+            Thread.sleep(20);
+        }
     }
 
     /** A COPY out's result: psql's exit, its stderr, the bytes and their digest, when it ended. */

@@ -35,8 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ForwardRedisTest {
     static final int REDIS_PORT = 6379;
     static final int ARRAY_PORT = 6379;
-    /** The client's forwarder listens here, in the client namespace. */
+    /** The client's forwarder listens here (plus the medium's ordinal), in the client namespace. */
     static final int LOCAL_PORT = 6380;
+
+    private static int localPort(ForwardRig.Medium m) {
+        return LOCAL_PORT + m.ordinal();
+    }
     private static final int VALUE_BYTES = 10 << 20;
 
     private ForwardRig rig;
@@ -72,7 +76,7 @@ class ForwardRedisTest {
         }
         ForwardRig.Array a = rig.array(m);
         rig.forward(rig.server, m, a.server(ARRAY_PORT), "tcp://127.0.0.1:" + REDIS_PORT);
-        rig.forward(rig.client, m, "tcp://127.0.0.1:" + LOCAL_PORT, a.client(ARRAY_PORT));
+        rig.forward(rig.client, m, "tcp://127.0.0.1:" + localPort(m), a.client(ARRAY_PORT), "--verbose");
         started.put(m, true);
     }
 
@@ -94,12 +98,12 @@ class ForwardRedisTest {
         new Random(m.ordinal()).nextBytes(value);
         Path in = Files.write(rig.dir.resolve("value-" + m), value);
         String key = "big-" + m;
-        Procs.Result set = redisCli(rig.client, LOCAL_PORT, in, "-x", "SET", key);
+        Procs.Result set = redisCli(rig.client, localPort(m), in, "-x", "SET", key);
         assertEquals(0, set.code(), set::toString);
         assertTrue(set.out().contains("OK"), set::toString);
-        Procs.Result len = redisCli(rig.client, LOCAL_PORT, "STRLEN", key);
+        Procs.Result len = redisCli(rig.client, localPort(m), "STRLEN", key);
         assertEquals(Integer.toString(VALUE_BYTES), len.out().trim(), len::toString);
-        Process get = rig.procs.start(rig.client.command("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(LOCAL_PORT),
+        Process get = rig.procs.start(rig.client.command("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(localPort(m)),
                 "--raw", "GET", key), null);
         assertTrue(get.waitFor(60, TimeUnit.SECONDS), "redis-cli GET did not end");
         assertEquals(0, get.exitValue(), () -> Procs.text(rig.procs.errOf(get)));
@@ -114,8 +118,8 @@ class ForwardRedisTest {
     void redisBenchmarkPipelinedSetAndGet(ForwardRig.Medium m) throws Exception {
         forwarders(m);
         Procs.Result r = rig.procs.run(Duration.ofSeconds(90), rig.client.command("redis-benchmark", "-h", "127.0.0.1",
-                "-p", Integer.toString(LOCAL_PORT), "-q", "-n", "100000", "-P", "16", "-t", "set,get"));
-        assertEquals(0, r.code(), r::toString);
+                "-p", Integer.toString(localPort(m)), "-q", "-n", "100000", "-P", "16", "-t", "set,get"));
+        assertEquals(0, r.code(), () -> r + rig.forwarderLogs());
         for (String test : List.of("SET", "GET")) {
             Matcher rate = Pattern.compile(test + ": ([0-9.]+) requests per second").matcher(r.out());
             assertTrue(rate.find(), () -> "no " + test + " rate in:\n" + r);
@@ -128,7 +132,7 @@ class ForwardRedisTest {
     void subscribeAndPublish(ForwardRig.Medium m) throws Exception {
         forwarders(m);
         String channel = "news-" + m;
-        Process sub = rig.procs.start(rig.client.command("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(LOCAL_PORT),
+        Process sub = rig.procs.start(rig.client.command("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(localPort(m)),
                 "SUBSCRIBE", channel), null);
         Path subOut = rig.procs.outOf(sub);
         // the subscription is confirmed with its count: "subscribe", the channel, 1
@@ -137,7 +141,7 @@ class ForwardRedisTest {
             assertTrue(System.nanoTime() < deadline && sub.isAlive(), () -> "not subscribed: " + Procs.text(subOut));
             Thread.sleep(50);
         }
-        Procs.Result pub = redisCli(rig.client, LOCAL_PORT, "PUBLISH", channel, "hello through the array");
+        Procs.Result pub = redisCli(rig.client, localPort(m), "PUBLISH", channel, "hello through the array");
         assertEquals("1", pub.out().trim(), () -> "receivers of the message: " + pub);
         while (!Procs.text(subOut).contains("message\n" + channel + "\nhello through the array")) {
             assertTrue(System.nanoTime() < deadline && sub.isAlive(), () -> "message not received: " + Procs.text(subOut));

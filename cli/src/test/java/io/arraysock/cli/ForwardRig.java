@@ -45,8 +45,8 @@ final class ForwardRig implements AutoCloseable {
     }
 
     static final Pattern FORWARDING = Pattern.compile("^forwarding (\\S+) -> ");
-    /** Small arrays: arenas big enough for 50 connections of 1 MiB rings, few nodes. */
-    private static final String[] GEOMETRY = {"--nodes", "6", "--sockets-per-node", "128", "--arena-size", "64M"};
+    /** Small arrays: few nodes, arenas for 64 connections (the default limit) of 1 MiB rings and some closing. */
+    private static final String[] GEOMETRY = {"--nodes", "6", "--sockets-per-node", "128", "--arena-size", "128M"};
 
     final Path dir;
     final Netns server;
@@ -54,6 +54,7 @@ final class ForwardRig implements AutoCloseable {
     final Procs procs;
     private final Map<Medium, Array> arrays = new EnumMap<>(Medium.class);
     private final List<String> segments = new ArrayList<>();
+    private final List<Path> forwarderLogs = new ArrayList<>();
 
     ForwardRig() throws IOException, InterruptedException {
         // world-readable, so servers that refuse root (PostgreSQL) can live under it
@@ -93,8 +94,18 @@ final class ForwardRig implements AutoCloseable {
         cli.addAll(m.forwardOptions());
         Process p = procs.start(ns.command(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class,
                 cli.toArray(String[]::new))), null);
+        forwarderLogs.add(procs.errOf(p));
         Cli.awaitLine(procs.errOf(p), FORWARDING, p, Duration.ofSeconds(30));
         return p;
+    }
+
+    /** Every forwarder's stderr so far: for assertion messages. */
+    String forwarderLogs() {
+        StringBuilder b = new StringBuilder();
+        for (Path log : forwarderLogs) {
+            b.append("--- ").append(log.getFileName()).append(":\n").append(Procs.text(log));
+        }
+        return b.toString();
     }
 
     /** Whether {@code cmd} is on the PATH (the servers and clients of the proofs). */
