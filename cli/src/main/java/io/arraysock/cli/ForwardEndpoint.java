@@ -6,8 +6,6 @@ import io.arraysock.net.ArraySocketAddress;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
@@ -85,14 +83,6 @@ sealed interface ForwardEndpoint {
                 ch.close();
                 throw e;
             }
-        }
-
-        boolean isUnix() {
-            return address.address() instanceof UnixDomainSocketAddress;
-        }
-
-        boolean isLoopback() {
-            return address.address() instanceof InetSocketAddress i && i.getAddress() != null && i.getAddress().isLoopbackAddress();
         }
     }
 

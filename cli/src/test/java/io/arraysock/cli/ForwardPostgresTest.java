@@ -2,7 +2,6 @@ package io.arraysock.cli;
 
 import io.arraysock.testkit.LoopDevices;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,9 +68,9 @@ class ForwardPostgresTest {
 
     @BeforeAll
     void startPostgres() throws Exception {
-        Assumptions.assumeTrue(LoopDevices.isRoot(), "network namespaces (and initdb as the postgres user) need root");
+        ForwardRig.require(LoopDevices.isRoot(), "network namespaces (and initdb as the postgres user) need root");
         Path bin = Postgres.binDir();
-        Assumptions.assumeTrue(bin != null && ForwardRig.installed("psql") && ForwardRig.installed("pgbench"),
+        ForwardRig.require(bin != null && ForwardRig.installed("psql") && ForwardRig.installed("pgbench"),
                 "postgresql is not installed (.ci/run installs it)");
         rig = new ForwardRig();
         pg = Postgres.start(rig, rig.server, bin);

@@ -2,7 +2,6 @@ package io.arraysock.cli;
 
 import io.arraysock.testkit.LoopDevices;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,8 +47,8 @@ class ForwardRedisTest {
 
     @BeforeAll
     void startRedis() throws Exception {
-        Assumptions.assumeTrue(LoopDevices.isRoot(), "network namespaces need root");
-        Assumptions.assumeTrue(ForwardRig.installed("redis-server") && ForwardRig.installed("redis-benchmark"),
+        ForwardRig.require(LoopDevices.isRoot(), "network namespaces need root");
+        ForwardRig.require(ForwardRig.installed("redis-server") && ForwardRig.installed("redis-benchmark"),
                 "redis-server and redis-tools are not installed (.ci/run installs them)");
         rig = new ForwardRig();
         Path data = Files.createDirectory(rig.dir.resolve("redis"));

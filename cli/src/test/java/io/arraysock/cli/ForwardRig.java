@@ -1,6 +1,7 @@
 package io.arraysock.cli;
 
 import io.arraysock.testkit.LoopDevices;
+import org.junit.jupiter.api.Assumptions;
 import io.arraysock.medium.ShmMedium;
 
 import java.io.IOException;
@@ -106,6 +107,19 @@ final class ForwardRig implements AutoCloseable {
             b.append("--- ").append(log.getFileName()).append(":\n").append(Procs.text(log));
         }
         return b.toString();
+    }
+
+    /**
+     * Skips the test class when {@code present} is false, saying {@code why}; in CI
+     * ({@code -Darraysock.test.requireServers=true}, from $CI) fails it instead.
+     */
+    static void require(boolean present, String why) {
+        if (!present) {
+            if (Boolean.getBoolean("arraysock.test.requireServers")) {
+                throw new AssertionError(why + " (required in CI)");
+            }
+            Assumptions.abort(why);
+        }
     }
 
     /** Whether {@code cmd} is on the PATH (the servers and clients of the proofs). */

@@ -335,8 +335,9 @@ class ForwardSemanticsTest {
         int noKey = port(forward(noKeyLog, "tcp://127.0.0.1:0", "array:" + array + "?port=" + ap));
         assertTrue(cutAtOnce(noKey), "a client without the key got a connection");
         awaitLog(noKeyLog, "refused");
+        // (and waiting by spinning, the other --idle)
         int withKey = port(forward(dir.resolve("with-key.err"), "tcp://127.0.0.1:0", "array:" + array + "?port=" + ap,
-                "--auth-key-file", key.toString()));
+                "--auth-key-file", key.toString(), "--idle", "spin"));
         try (Socket c = connect(withKey); Socket s = accept()) {
             c.getOutputStream().write(9);
             assertEquals(9, s.getInputStream().read());
@@ -365,6 +366,16 @@ class ForwardSemanticsTest {
             for (NodeInfo n : a.nodes()) {
                 assertFalse(n.pid() == fwd.pid() && n.state() != io.arraysock.api.NodeState.FREE, "the node is left: " + n);
             }
+        }
+    }
+
+    @Test
+    void helpShowsTheShapeScriptsRelyOn() {
+        Cli.Run help = Cli.run("forward", "--help");
+        assertEquals(0, help.code(), help::toString);
+        for (String s : new String[] {"forward [-hvV]", "LISTEN TARGET", "--max-connections=N", "--auth-key-file=FILE",
+                "--idle=blocking|spin", "tcp://HOST:PORT, unix:/PATH or array:PATH?port=N", "Exit codes:"}) {
+            assertTrue(help.out().contains(s), () -> "no '" + s + "' in:\n" + help.out());
         }
     }
 
