@@ -47,6 +47,17 @@ public final class ArraySocket implements Closeable {
     /** {@link #receiveMessageNow} found no message. */
     public static final int NO_MESSAGE = -2;
 
+    private static final Transfer SEND = (c, b) -> c.send(b, true);
+    private static final Transfer SEND_NOW = (c, b) -> c.send(b, false);
+    private static final Transfer RECEIVE = (c, b) -> c.receive(b, true);
+    private static final Transfer RECEIVE_NOW = (c, b) -> c.receive(b, false);
+    private static final Transfer AVAILABLE = (c, b) -> c.available();
+    private static final Transfer SEND_MESSAGE = (c, b) -> c.sendMessage(b, true) ? 1 : 0;
+    private static final Transfer SEND_MESSAGE_NOW = (c, b) -> c.sendMessage(b, false) ? 1 : 0;
+    private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiveMessage(b, true, false);
+    private static final Transfer RECEIVE_MESSAGE_TRUNCATING = (c, b) -> c.receiveMessage(b, true, true);
+    private static final Transfer RECEIVE_MESSAGE_NOW = (c, b) -> c.receiveMessage(b, false, false);
+
     private final SocketCore core;
     private final SocketType type;
     private final ArrayView sendView = new ArrayView();
@@ -70,13 +81,7 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.BindException when another socket on the array holds the port
      */
     public void bind(int port) throws IOException {
-        try {
-            core.bind(port);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        run(c -> c.bind(port));
     }
 
     /** getsockname: the bound port, or 0. */
@@ -131,24 +136,12 @@ public final class ArraySocket implements Closeable {
      * refused. A backlog below 1 means 50.
      */
     public void listen(int backlog) throws IOException {
-        try {
-            core.listen(backlog);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        run(c -> c.listen(backlog));
     }
 
     /** Waits for a connection, as long as it takes. */
     public ArraySocket accept() throws IOException {
-        try {
-            return wrap(core.accept(-1));
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return wrap(call(c -> c.accept(-1)));
     }
 
     /**
@@ -157,25 +150,13 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.SocketTimeoutException when none comes
      */
     public ArraySocket accept(Duration timeout) throws IOException {
-        try {
-            long nanos = timeout.toNanos();
-            return wrap(core.accept(nanos <= 0 ? 1 : nanos));
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        long nanos = timeout.toNanos();
+        return wrap(call(c -> c.accept(nanos <= 0 ? 1 : nanos)));
     }
 
     /** A waiting connection, or null: never waits. */
     public ArraySocket acceptNow() throws IOException {
-        try {
-            return wrap(core.accept(0));
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return wrap(call(c -> c.accept(0)));
     }
 
     private ArraySocket wrap(SocketCore s) {
@@ -186,13 +167,7 @@ public final class ArraySocket implements Closeable {
 
     /** Connects to the socket listening on {@code port}, waiting as long as it takes for its answer. */
     public void connect(int port) throws IOException {
-        try {
-            core.connect(port, 0);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        run(c -> c.connect(port, 0));
     }
 
     /**
@@ -202,48 +177,24 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.SocketTimeoutException no answer within {@code timeout}
      */
     public void connect(int port, Duration timeout) throws IOException {
-        try {
-            long nanos = timeout.toNanos();
-            core.connect(port, nanos <= 0 ? 1 : nanos);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        long nanos = timeout.toNanos();
+        run(c -> c.connect(port, nanos <= 0 ? 1 : nanos));
     }
 
     // ---- stream data ------------------------------------------------------------------
 
     /** Sends all of {@code src} (stream), waiting for ring space as needed; returns the count. */
     public int send(ByteBuffer src) throws IOException {
-        try {
-            return core.send(src, true);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(SEND, src);
     }
 
     public int send(byte[] src, int offset, int length) throws IOException {
-        try {
-            return core.send(sendView.over(src, offset, length), true);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(SEND, sendView.over(src, offset, length));
     }
 
     /** Sends what fits now (stream), maybe nothing; returns the count. */
     public int sendNow(ByteBuffer src) throws IOException {
-        try {
-            return core.send(src, false);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(SEND_NOW, src);
     }
 
     /**
@@ -253,34 +204,16 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.SocketTimeoutException when the receive timeout passes
      */
     public int receive(ByteBuffer dst) throws IOException {
-        try {
-            return core.receive(dst, true);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(RECEIVE, dst);
     }
 
     public int receive(byte[] dst, int offset, int length) throws IOException {
-        try {
-            return core.receive(receiveView.over(dst, offset, length), true);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(RECEIVE, receiveView.over(dst, offset, length));
     }
 
     /** Receives what is there now (stream): a count, maybe 0, or -1 at end of stream. */
     public int receiveNow(ByteBuffer dst) throws IOException {
-        try {
-            return core.receive(dst, false);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(RECEIVE_NOW, dst);
     }
 
     /**
@@ -288,13 +221,7 @@ public final class ArraySocket implements Closeable {
      * none or after input shutdown): what {@code InputStream.available()} reports.
      */
     public int available() throws IOException {
-        try {
-            return core.available();
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(AVAILABLE, null);
     }
 
     // ---- messages ---------------------------------------------------------------------
@@ -305,24 +232,12 @@ public final class ArraySocket implements Closeable {
      * @throws IOException "Message too long" above {@link #maxMessageSize()}
      */
     public void sendMessage(ByteBuffer src) throws IOException {
-        try {
-            core.sendMessage(src, true);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        transfer(SEND_MESSAGE, src);
     }
 
     /** Sends one message if there is room now; false (nothing sent) otherwise. */
     public boolean sendMessageNow(ByteBuffer src) throws IOException {
-        try {
-            return core.sendMessage(src, false);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return transfer(SEND_MESSAGE_NOW, src) != 0;
     }
 
     /**
@@ -331,13 +246,7 @@ public final class ArraySocket implements Closeable {
      * @throws MessageTooLargeException when it does not fit; it stays queued
      */
     public int receiveMessage(ByteBuffer dst) throws IOException {
-        try {
-            return (int) core.receiveMessage(dst, true, false);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(RECEIVE_MESSAGE, dst);
     }
 
     /**
@@ -345,24 +254,12 @@ public final class ArraySocket implements Closeable {
      * and the message's full length is returned.
      */
     public int receiveMessage(ByteBuffer dst, boolean truncate) throws IOException {
-        try {
-            return (int) core.receiveMessage(dst, true, truncate);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(truncate ? RECEIVE_MESSAGE_TRUNCATING : RECEIVE_MESSAGE, dst);
     }
 
     /** A message if one is there now; {@link #NO_MESSAGE} if none; -1 at end of stream. */
     public int receiveMessageNow(ByteBuffer dst) throws IOException {
-        try {
-            return (int) core.receiveMessage(dst, false, false);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        return (int) transfer(RECEIVE_MESSAGE_NOW, dst);
     }
 
     /** The largest message this socket may send. */
@@ -407,13 +304,7 @@ public final class ArraySocket implements Closeable {
      * nonce and both sockets' identities. Null removes the key.
      */
     public void setAuthenticationKey(byte[] key) throws IOException {
-        try {
-            core.authenticationKey(key);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        run(c -> c.authenticationKey(key));
     }
 
     public void setIdleStrategy(IdleStrategy strategy) {
@@ -428,24 +319,12 @@ public final class ArraySocket implements Closeable {
 
     /** Ends the stream: the peer reads everything sent so far, then end of stream. */
     public void shutdownOutput() throws IOException {
-        try {
-            core.shutdownOutput();
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        run(SocketCore::shutdownOutput);
     }
 
     /** Reads no more: receives return end of stream; what the peer sends is dropped. */
     public void shutdownInput() throws IOException {
-        try {
-            core.shutdownInput();
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
+        run(SocketCore::shutdownInput);
     }
 
     /** Closes the socket; the peer reads what was sent, then end of stream. Idempotent. */
@@ -454,16 +333,65 @@ public final class ArraySocket implements Closeable {
         sendView.release();
         receiveView.release();
         try {
-            core.close();
-        } catch (InternalError | MediumFaultException e) {
-            core.faultOf(e); // a truncated medium or a failed path: the socket is closed here all the same
-        } finally {
-            try {
-                core.surfaceLateFault();
-            } catch (java.net.SocketException faulted) {
-                // closed all the same; what matters is that the JVM's pending error is taken here
-            }
+            run(SocketCore::close);
+        } catch (IOException faulted) {
+            // a truncated medium or a failed path: the socket is closed here all the same; what
+            // matters is that the node was fenced and the JVM's pending error taken here
         }
+    }
+
+    // ---- the fault boundary -----------------------------------------------------------
+
+    /** A data call of the core on one buffer, as a count: held in constants, so a call allocates nothing. */
+    @FunctionalInterface
+    private interface Transfer {
+        long on(SocketCore core, ByteBuffer buf) throws IOException;
+    }
+
+    /** Any other call of the core that touches the medium. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T on(SocketCore core) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void on(SocketCore core) throws IOException;
+    }
+
+    /**
+     * Every call that touches the medium goes through here (or {@link #call}): a fault of the
+     * medium under it (an {@link InternalError} of a vanished page, a
+     * {@link MediumFaultException} carrying an I/O error) leaves as the typed
+     * {@code SocketException} of {@link SocketCore#faultOf}, and a fault the JVM has not
+     * raised yet is taken on the way out ({@link SocketCore#surfaceLateFault}).
+     */
+    private long transfer(Transfer t, ByteBuffer buf) throws IOException {
+        try {
+            return t.on(core, buf);
+        } catch (InternalError | MediumFaultException e) {
+            throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
+        }
+    }
+
+    /** {@link #transfer} for a call with a result of another kind. */
+    private <T> T call(Call<T> c) throws IOException {
+        try {
+            return c.on(core);
+        } catch (InternalError | MediumFaultException e) {
+            throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
+        }
+    }
+
+    private void run(Action a) throws IOException {
+        call(c -> {
+            a.on(c);
+            return null;
+        });
     }
 
     @Override

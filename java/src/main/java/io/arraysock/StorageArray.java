@@ -21,6 +21,7 @@ import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.format.Zeroing;
 import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.MediumClosedException;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.medium.MediumTruncatedException;
 import io.arraysock.medium.ShmMedium;
@@ -424,6 +425,12 @@ public final class StorageArray implements Closeable {
      */
     private IOException faultOf(Throwable fault) {
         IOException cause = medium.faultOf(fault);
+        if (cause instanceof MediumClosedException) {
+            // raced with close()
+            java.net.SocketException closed = new java.net.SocketException("the array " + medium.path() + " is closed");
+            closed.initCause(cause);
+            return closed;
+        }
         if (fault instanceof MediumFaultException) {
             heartbeat.declareLost(cause);
         }

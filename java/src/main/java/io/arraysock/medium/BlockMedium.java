@@ -205,6 +205,11 @@ public final class BlockMedium implements Medium {
     }
 
     @Override
+    public RingPolicy ringPolicy() {
+        return RingPolicy.BLOCK_DEVICE;
+    }
+
+    @Override
     public String path() {
         return file.path();
     }
@@ -242,7 +247,7 @@ public final class BlockMedium implements Medium {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("medium " + path() + " is closed");
+            throw new MediumFaultException(new MediumClosedException(path()));
         }
     }
 
@@ -632,11 +637,6 @@ public final class BlockMedium implements Medium {
     }
 
     // ---- waiting and locks ---------------------------------------------------------------
-
-    @Override
-    public boolean supportsWakeups() {
-        return false;
-    }
 
     /** @throws UnsupportedOperationException always: a disk has no wake-ups; poll instead */
     @Override

@@ -39,6 +39,9 @@ public interface Medium extends Closeable {
 
     Kind kind();
 
+    /** How socket rings are driven on this medium: socket code asks this, never {@link #kind()}. */
+    RingPolicy ringPolicy();
+
     /** The path this medium was opened from. */
     String path();
 
@@ -86,8 +89,10 @@ public interface Medium extends Closeable {
     /** Gives up ownership: later writes to these sectors are bugs. */
     void disown(long offset, long length);
 
-    /** Whether {@link #awaitChange} really sleeps (shm: futex) or is unsupported (block). */
-    boolean supportsWakeups();
+    /** Whether {@link #awaitChange} really sleeps (shm: futex) or is unsupported (block): the policy's {@link RingPolicy#wakeups()}. */
+    default boolean supportsWakeups() {
+        return ringPolicy().wakeups();
+    }
 
     /**
      * Sleeps while the 32-bit word at {@code offset} equals {@code expected}, at most

@@ -236,6 +236,11 @@ public final class ShmMedium implements Medium {
     }
 
     @Override
+    public RingPolicy ringPolicy() {
+        return RingPolicy.SHARED_MEMORY;
+    }
+
+    @Override
     public String path() {
         return file.path();
     }
@@ -397,19 +402,29 @@ public final class ShmMedium implements Medium {
     }
 
     @Override
-    public boolean supportsWakeups() {
-        return true;
-    }
-
-    @Override
     public void awaitChange(long offset, int expected, long timeoutNanos) {
         checkWord(offset, Integer.BYTES);
         checkOpen();
         try {
             NativeLayer.as_futex_wait(address + offset, expected, timeoutNanos);
         } catch (LastErrorException e) {
-            throw new IllegalStateException("futex wait at offset " + offset + " of " + path() + ": "
-                    + NativeErrors.describe(e.getErrorCode()), e);
+            throw new MediumFaultException(futexWaitFailed(offset, e));
+        }
+    }
+
+    /**
+     * Why the kernel refused a futex wait: on a truncated segment (EFAULT: the word's page is
+     * gone) the truncation, else an I/O error naming the errno.
+     */
+    private IOException futexWaitFailed(long offset, LastErrorException e) {
+        IOException failed = new IOException("futex wait at offset " + offset + " of " + path() + ": "
+                + NativeErrors.describe(e.getErrorCode()), e);
+        try {
+            checkIntact();
+            return failed;
+        } catch (IOException truncated) {
+            truncated.addSuppressed(failed);
+            return truncated;
         }
     }
 
@@ -505,7 +520,7 @@ public final class ShmMedium implements Medium {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("medium " + path() + " is closed");
+            throw new MediumFaultException(new MediumClosedException(path()));
         }
     }
 

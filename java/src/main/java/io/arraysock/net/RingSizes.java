@@ -10,8 +10,8 @@ final class RingSizes {
     static final int MIN = (int) io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
     static final int MAX = (int) io.arraysock.format.ControlBlockDescriptor.MAX_RING_CAPACITY;
 
-    /** What a socket uses before it is told otherwise (SocketLayer.DEFAULT_RING_SIZE). */
-    static final int DEFAULT = io.arraysock.socket.SocketLayer.DEFAULT_RING_SIZE;
+    /** What a socket uses before it is told otherwise (the shm medium's default ring size). */
+    static final int DEFAULT = io.arraysock.medium.RingPolicy.SHM_RING_SIZE;
 
     private RingSizes() {
     }

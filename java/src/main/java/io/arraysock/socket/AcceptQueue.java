@@ -27,7 +27,7 @@ final class AcceptQueue {
         this.listener = listener;
         this.layer = layer;
         this.backlog = backlog;
-        this.peerCheckNanos = IdleLoop.peerCheckNanos(layer.medium.supportsWakeups());
+        this.peerCheckNanos = layer.ringPolicy.peerCheckNanos();
     }
 
     int backlog() {

@@ -1,6 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.MediumClosedException;
 import io.arraysock.medium.MediumFaultException;
 
 import java.io.IOException;
@@ -126,6 +127,9 @@ final class Acceptor implements AutoCloseable {
                 return;
             } catch (InternalError | MediumFaultException e) {
                 IOException cause = layer.medium.faultOf(e);
+                if (cause instanceof MediumClosedException) {
+                    return; // a pass that outlived close's join: the array is closed, nothing is lost
+                }
                 LOG.log(Level.ERROR, "acceptor of node " + layer.slot + " stops: " + cause.getMessage());
                 if (e instanceof MediumFaultException) {
                     layer.node.ioFailed(cause);

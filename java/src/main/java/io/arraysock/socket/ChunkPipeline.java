@@ -34,6 +34,11 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private static final long TAIL_AFTER_IDLE_NANOS = TAIL_AFTER_IDLE_MICROS * 1_000;
     /** Longest pause between two looks at the consumer's head while the ring is full. */
     private static final long MAX_ROOM_PAUSE_NANOS = 1_000_000;
+    /**
+     * First pause before the consumer's head is read again: each read is a sector read, and
+     * the consumer publishes its head only every half ring (or after a wait of its own).
+     */
+    private static final long MIN_ROOM_PAUSE_NANOS = 100_000;
     private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final RingProducer producer;
@@ -191,7 +196,14 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
                 if (staging.available() > 0) {
                     writeChunk();
                 } else if (endRequested && staging.available() == 0) { // the request, then nothing staged after it
-                    producer.endNow();
+                    boolean room = awaitRoom(sectorSize); // false: stopping, or the consumer reads no more
+                    if (stopping) {
+                        return;
+                    }
+                    if (room) {
+                        producer.endRecord(); // what the consumer finds with its next look
+                    }
+                    producer.endNow(); // the tail and the flag: the backstop
                     return;
                 } else {
                     idle();
@@ -282,7 +294,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
      * it), or the pipeline stops.
      */
     private boolean awaitRoom(long wanted) throws SocketException {
-        long pause = 1_000;
+        long pause = MIN_ROOM_PAUSE_NANOS;
         while (producer.free(wanted) < wanted) {
             if (stopping) {
                 return false;
@@ -293,7 +305,9 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
                 wakeSender();
                 return false;
             }
-            producer.publishTail(); // the consumer may need it to go on
+            if (pause == MAX_ROOM_PAUSE_NANOS) {
+                producer.publishTail(); // the consumer may be stuck on a chunk it must judge (damage, or not yet)
+            }
             LockSupport.parkNanos(this, pause);
             pause = Math.min(2 * pause, MAX_ROOM_PAUSE_NANOS);
         }

@@ -64,8 +64,8 @@ final class Connection {
                 layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
         this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
                 nonce, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
-        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.medium.kind());
-        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.medium.kind());
+        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.ringPolicy);
+        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.ringPolicy);
     }
 
     /**

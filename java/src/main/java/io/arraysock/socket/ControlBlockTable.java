@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockDescriptor;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.Medium;
@@ -99,10 +100,22 @@ final class ControlBlockTable {
 
     /** Writes our own block {@code index}, sealed, with the next sequence number. */
     ControlBlockHeader write(int index, ControlBlockHeader header) {
+        return write(index, header, HEADER_LENGTH);
+    }
+
+    /**
+     * {@link #write}, and every live word (positions, flags, events) zeroed with it, in the
+     * same store: the block is one sector, so on the block medium one sector write, not two.
+     */
+    ControlBlockHeader writeFresh(int index, ControlBlockHeader header) {
+        return write(index, header, ControlBlockDescriptor.LENGTH);
+    }
+
+    private ControlBlockHeader write(int index, ControlBlockHeader header, int length) {
         ControlBlockHeader h = header.withSequence(header.sequence() + 1);
-        ByteBuffer buf = ByteBuffer.allocate(HEADER_LENGTH);
+        ByteBuffer buf = ByteBuffer.allocate(length);
         h.encode(buf);
-        medium.writeRelease(offset(node.slot(), index), buf);
+        medium.writeRelease(offset(node.slot(), index), buf.clear());
         return h;
     }
 

@@ -17,9 +17,6 @@ import java.net.SocketException;
  */
 final class IdleLoop {
     private static final int CLOCK_ROUNDS = 8;
-    /** How often a waiting socket re-reads its peer's control block, by medium. */
-    private static final long PEER_CHECK_SHM_NANOS = 1_000_000;
-    private static final long PEER_CHECK_BLOCK_NANOS = 10_000_000;
 
     private final SocketCore socket;
     private final Connection connection;
@@ -29,15 +26,11 @@ final class IdleLoop {
     private long now;
     private long lastPeerCheck;
 
-    IdleLoop(SocketCore socket, Connection connection, boolean wakeups) {
+    /** @param peerCheckNanos how often the peer's control block is re-read ({@link io.arraysock.medium.RingPolicy#peerCheckNanos()}) */
+    IdleLoop(SocketCore socket, Connection connection, long peerCheckNanos) {
         this.socket = socket;
         this.connection = connection;
-        this.peerCheckNanos = peerCheckNanos(wakeups);
-    }
-
-    /** The peer-check cadence of a medium with (shm) or without (block) wake-ups. */
-    static long peerCheckNanos(boolean wakeups) {
-        return wakeups ? PEER_CHECK_SHM_NANOS : PEER_CHECK_BLOCK_NANOS;
+        this.peerCheckNanos = peerCheckNanos;
     }
 
     /**
@@ -69,6 +62,16 @@ final class IdleLoop {
             checkPeer();
         }
         return now - since;
+    }
+
+    /** Whether no round of this wait has passed yet. */
+    boolean firstRound() {
+        return round == 0;
+    }
+
+    /** The clock as this wait last read it (every {@value #CLOCK_ROUNDS} rounds). */
+    long now() {
+        return now;
     }
 
     /** Idles once as the socket's strategy says, at most {@code maxNanos}. */

@@ -1,32 +1,58 @@
 package io.arraysock.socket;
 
 import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The receiving direction of a connection: stream bytes or whole messages out of the
  * peer's ring, and the wait for data when it is empty, bounded by the receive timeout.
  * One receiver at a time (the socket's contract), so the wait state needs no lock. A head
- * held back (block medium) is published once a wait has lasted 1 ms, and by every
- * non-blocking receive that finds nothing, so the sender sees all the room there is.
+ * held back (block medium) is published once a wait has lasted the ring policy's
+ * {@code heldHeadWaitNanos} (1 ms), and by every non-blocking receive that finds nothing,
+ * so the sender sees all the room there is.
  */
 final class ReceivePath {
-    /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
-    private static final long HEAD_AFTER_WAIT_NANOS = 1_000_000;
-
     private final SocketCore socket;
     private final Connection connection;
     private final RingConsumer consumer;
-    private final IdleLoop loop;
+    /**
+     * Block medium: within one waiting call, the peer's end flag is read at most this often
+     * (the first look of every call reads it): each read is a sector read on the device the
+     * peer's writer needs, and a spinning receiver read it at every empty look.
+     */
+    private static final long END_LOOK_NANOS = 1_000_000;
 
-    ReceivePath(SocketCore socket, Connection connection, boolean wakeups) {
+    private final IdleLoop loop;
+    /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
+    private final long heldHeadWaitNanos;
+    private final boolean wakeups;
+    private long lastEndLook;
+
+    ReceivePath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.connection = connection;
         this.consumer = connection.consumer;
-        this.loop = new IdleLoop(socket, connection, wakeups);
+        this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
+        this.heldHeadWaitNanos = policy.heldHeadWaitNanos();
+        this.wakeups = policy.wakeups();
+    }
+
+    /** Whether this look reads the peer's end flag (always on shm, where it is one load). */
+    private boolean endLookDue() {
+        if (wakeups) {
+            return true;
+        }
+        long now = loop.now();
+        if (loop.firstRound() || now - lastEndLook >= END_LOOK_NANOS) {
+            lastEndLook = now;
+            return true;
+        }
+        return false;
     }
 
     /** Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0, or -1 (non-blocking). */
@@ -37,7 +63,7 @@ final class ReceivePath {
             if (n > 0 || !dst.hasRemaining()) {
                 return n;
             }
-            if (consumer.peerEnded()) {
+            if (consumer.peerEnded(endLookDue())) {
                 n = consumer.poll(dst);
                 if (n > 0) {
                     return n;
@@ -64,7 +90,7 @@ final class ReceivePath {
         loop.reset();
         while (true) {
             long len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
-            if (len == RingConsumer.EMPTY && consumer.peerEnded()) {
+            if (len == RingConsumer.EMPTY && consumer.peerEnded(endLookDue())) {
                 len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
                 if (len == RingConsumer.EMPTY && consumer.endConfirmed()) {
                     return -1;
@@ -94,7 +120,7 @@ final class ReceivePath {
             consumer.publishHead(); // the caller may not come back soon
             return false;
         }
-        if (waited >= HEAD_AFTER_WAIT_NANOS) {
+        if (waited >= heldHeadWaitNanos) {
             // block medium: a head write is a sector write; a quick answer (a round trip) needs
             // none, and a producer short of room gets it within this
             consumer.publishHead();
@@ -107,7 +133,13 @@ final class ReceivePath {
             }
         }
         socket.ensureOpen();
-        if (!socket.isInputShutdown()) {
+        if (socket.isInputShutdown()) {
+            return true;
+        }
+        long pause = consumer.lookPause();
+        if (pause > 0) {
+            LockSupport.parkNanos(Math.min(pause, left)); // block medium, a stream: the next chunk is not due yet
+        } else {
             loop.idle(left, consumer);
         }
         return true;

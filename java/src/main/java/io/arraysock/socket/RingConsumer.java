@@ -4,6 +4,7 @@ import io.arraysock.format.ChunkCodec;
 import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.RingPolicy;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -63,7 +64,7 @@ final class RingConsumer extends RingEnd {
     private long head;
     private long tailCache;
     /**
-     * Block medium only: the head is published once this many bytes were consumed since it
+     * Block medium only: the head is published once this many bytes (half a ring) were consumed since it
      * last was, and when a wait goes on ({@link #publishHead}, see ReceivePath). A head
      * write is a sector write, as costly as a 64 KiB payload transfer on a loop device;
      * holding it back costs the producer nothing while the ring has room, and never strands
@@ -72,6 +73,15 @@ final class RingConsumer extends RingEnd {
     private final long releaseEvery;
     private long publishedHead;
 
+    /**
+     * Block medium: after a chunk of at least this extent (a stream), looks that find
+     * nothing are paced: each is an I/O on the device the writer needs, and the writer's
+     * next chunk takes about as long to write as ours took to read. The next look is worth
+     * making half that time later ({@link #lookPause}); a blocking wait sleeps until then,
+     * giving the cores to the storage stack (a spinning reader halved the writer's rate on
+     * NBD). Smaller chunks (requests, answers) are looked for as the idle strategy says.
+     */
+    static final int PACED_EXTENT = 64 * 1024;
     /** Block medium: empty looks between two reads of the producer's tail. */
     static final int TAIL_LOOK_EVERY = 16;
     /** Block medium only: reads the chunks; null on shm. */
@@ -86,6 +96,13 @@ final class RingConsumer extends RingEnd {
     /** Block medium: payload bytes consumed before {@link #head}'s chunk, for the reset message. */
     private long delivered;
     private int emptyLooks;
+    /** Block medium: the producer's end-of-stream record was found at our head. */
+    private boolean endChunkSeen;
+    /** Block medium: when an empty look may next read the device (see {@link #nextChunk}). */
+    private long nextLookAt;
+    private int lastExtent;
+    /** Block medium: how long the look that found the last paced-size chunk took. */
+    private long lastChunkLookNanos;
 
     /**
      * @param peerSequence    the sequence of the peer header the connection was made from
@@ -99,12 +116,14 @@ final class RingConsumer extends RingEnd {
         this.peerIncarnation = peerIncarnation;
         this.confirmedSequence = peerSequence;
         this.peerConfirm = peerConfirm;
-        this.chunks = medium instanceof BlockMedium block ? new ChunkReader(block, ring, capacity, nonce) : null;
+        RingPolicy policy = medium.ringPolicy();
+        // a chunked ring is read with whole-extent I/O, which only the block medium has
+        this.chunks = policy.chunked() ? new ChunkReader((BlockMedium) medium, ring, capacity, nonce) : null;
         this.peerSlot = peerSlot;
         this.head = initialPosition();
         this.tailCache = head;
         this.publishedHead = head;
-        this.releaseEvery = medium.kind() == Medium.Kind.BLOCK ? capacity / 4 : 0;
+        this.releaseEvery = policy.headPublishEvery(capacity);
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */
@@ -139,10 +158,17 @@ final class RingConsumer extends RingEnd {
 
     /**
      * Whether the peer ended its stream; bytes before the end may still be unread. On the
-     * block medium this reads the final tail too, so what follows knows every chunk before
-     * it must be there.
+     * block medium the end record found at our head says so with no read; else
+     * ({@code readFlag}) the end flag is read, and with it the final tail, so what follows
+     * knows every chunk before it must be there.
      */
-    boolean peerEnded() throws SocketException {
+    boolean peerEnded(boolean readFlag) throws SocketException {
+        if (endChunkSeen) {
+            return true;
+        }
+        if (!readFlag) {
+            return false;
+        }
         boolean ended = peerHasFlag(TX_FLAG_END);
         if (ended && chunks != null) {
             readTail();
@@ -160,10 +186,19 @@ final class RingConsumer extends RingEnd {
      */
     private boolean nextChunk(boolean inBufferOnly) throws SocketException {
         for (int pads = 0; pads < 2; pads++) {
+            boolean io = !chunks.inBuffer(head);
+            long lookStart = io ? System.nanoTime() : 0;
+            boolean paced = io && lastExtent >= PACED_EXTENT;
+            if (paced && lookStart - nextLookAt < 0) {
+                return false; // streaming: the writer's next chunk is not due yet
+            }
             int verdict = chunks.check(head, false);
             if (verdict != ChunkCodec.VALID) {
                 if (inBufferOnly) {
                     return false;
+                }
+                if (paced) {
+                    nextLookAt = System.nanoTime() + lastChunkLookNanos / 2;
                 }
                 if (tailCache <= head && ++emptyLooks % TAIL_LOOK_EVERY != 0) {
                     return false;
@@ -181,17 +216,33 @@ final class RingConsumer extends RingEnd {
                 }
             }
             emptyLooks = 0;
+            if (chunks.kind() == ChunkDescriptor.KIND_END) {
+                endChunkSeen = true; // the final tail: every chunk before it was delivered
+                return false;
+            }
             if (chunks.kind() == ChunkDescriptor.KIND_PAD) {
                 releaseChunk(capacity - (head & mask));
                 continue;
             }
             current = true;
+            lastExtent = chunks.extent();
+            if (io) {
+                lastChunkLookNanos = System.nanoTime() - lookStart;
+            }
             currentIndex = chunks.payloadIndex();
             currentLeft = chunks.length();
             currentExtent = chunks.extent();
             return true;
         }
         return false;
+    }
+
+    /**
+     * Block medium: nanoseconds until the next look at the ring is worth making (0: now);
+     * a blocking wait sleeps that long instead of idling.
+     */
+    long lookPause() {
+        return lastExtent >= PACED_EXTENT && !current ? Math.max(0, nextLookAt - System.nanoTime()) : 0;
     }
 
     /** Block medium: the current chunk is consumed; the head moves past it. */
@@ -359,7 +410,8 @@ final class RingConsumer extends RingEnd {
      * @throws SocketException "Connection reset" when the block is no longer our peer's
      */
     boolean endConfirmed() throws SocketException {
-        return available() == 0 && peerUnchanged();
+        // an end record is this connection's by its nonce and position: no confirmation needed
+        return available() == 0 && (endChunkSeen || peerUnchanged());
     }
 
     private void release(long newHead) {

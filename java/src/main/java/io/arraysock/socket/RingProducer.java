@@ -4,6 +4,7 @@ import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.RingPolicy;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -29,8 +30,8 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * without our tail: an offer stages the bytes or the message and returns, and the ring's
  * {@link ChunkPipeline} writes what is staged as chunks from a thread of its own (many
  * messages to a chunk, the next bytes staged while a chunk is written). The tail is a
- * backstop, published on a cadence ({@link #publishTail}): a quarter ring, before the
- * writer waits for room or after it idled, and at the end of the stream.
+ * backstop, published ({@link #publishTail}) once the writer has waited a while for room
+ * or idled, and at the end of the stream.
  */
 final class RingProducer extends RingEnd {
     static final int FRAME_HEADER = 8;
@@ -46,7 +47,6 @@ final class RingProducer extends RingEnd {
     /** Block medium: the ring is no longer ours (released, fenced): no tail is published any more. */
     private boolean stopped;
     private final String writerName;
-    private final long publishEvery;
     /** Block medium only: the tail after the last chunk written, for {@link #publishTail} from any thread. */
     private volatile long writtenTail;
     private long publishedTail;
@@ -58,9 +58,10 @@ final class RingProducer extends RingEnd {
      */
     RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, String name) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
+        RingPolicy policy = medium.ringPolicy();
         this.writerName = "arraysock-writer " + name;
-        this.chunks = medium instanceof BlockMedium block ? new ChunkWriter(block, ring, capacity, nonce) : null;
-        this.publishEvery = capacity / 4;
+        // a chunked ring is written with whole-extent I/O, which only the block medium has
+        this.chunks = policy.chunked() ? new ChunkWriter((BlockMedium) medium, ring, capacity, nonce) : null;
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
@@ -68,12 +69,12 @@ final class RingProducer extends RingEnd {
     }
 
     /**
-     * Largest message a ring of {@code capacity} bytes carries: a frame's worth on shm; on
-     * the block medium one chunk's ({@link ChunkDescriptor#MAX_EXTENT} at most, so the
-     * reader checks it whole).
+     * Largest message a ring of {@code capacity} bytes carries: a frame's worth; in a
+     * {@linkplain RingPolicy#chunked() chunked} ring (block medium) one chunk's
+     * ({@link ChunkDescriptor#MAX_EXTENT} at most, so the reader checks it whole).
      */
-    static int maxMessage(long capacity, Medium.Kind kind) {
-        if (kind == Medium.Kind.BLOCK) {
+    static int maxMessage(long capacity, RingPolicy policy) {
+        if (policy.chunked()) {
             return (int) (Math.min(capacity, ChunkDescriptor.MAX_EXTENT) - ChunkDescriptor.HEADER_LENGTH
                     - ChunkDescriptor.MESSAGE_LENGTH_SIZE);
         }
@@ -171,9 +172,6 @@ final class RingProducer extends RingEnd {
     void chunkWritten(long extent) {
         tail += extent;
         writtenTail = tail;
-        if (tail - publishedTail >= publishEvery) {
-            publishTail();
-        }
     }
 
     /**
@@ -199,8 +197,21 @@ final class RingProducer extends RingEnd {
         if (p != null) {
             p.requestEnd();
         } else {
+            if (chunks != null) {
+                endRecord(); // nothing was sent: no writer thread; the ring is empty, so it has room
+            }
             endNow();
         }
+    }
+
+    /** Block medium: writes the END record at the tail, where the consumer's next look finds it. */
+    void endRecord() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+        }
+        chunks.writeEnd(tail);
     }
 
     /** {@link #end} now: everything offered is in the ring. */

@@ -1,5 +1,7 @@
 package io.arraysock.socket;
 
+import io.arraysock.medium.RingPolicy;
+
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -14,14 +16,14 @@ final class SendPath {
     private final SocketCore socket;
     private final RingProducer producer;
     private final IdleLoop loop;
-    /** Block medium: a send only stages its bytes (the writer thread writes them). */
+    /** A chunked ring (block medium): a send only stages its bytes (the writer thread writes them). */
     private final boolean staged;
 
-    SendPath(SocketCore socket, Connection connection, boolean wakeups) {
+    SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.producer = connection.producer;
-        this.loop = new IdleLoop(socket, connection, wakeups);
-        this.staged = !wakeups;
+        this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
+        this.staged = policy.chunked();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.MediumClosedException;
 import io.arraysock.medium.MediumFaultException;
 
 import java.io.IOException;
@@ -199,7 +200,7 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.medium.kind()) : c.maxSendMessage;
+        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.ringPolicy) : c.maxSendMessage;
     }
 
     /**
@@ -210,10 +211,18 @@ public final class SocketCore {
      * lost, so peers see its sockets reset within the liveness timeout. Returns a
      * SocketException "Connection reset: ..." whose cause is the typed IOException
      * ({@link io.arraysock.api.StoragePathFailedException},
-     * {@link io.arraysock.medium.MediumTruncatedException}); anything else is rethrown.
+     * {@link io.arraysock.medium.MediumTruncatedException}); anything else is rethrown. An
+     * access that raced with the array's close ({@link MediumClosedException}) is "Socket is
+     * closed", and fences nothing.
      */
     public SocketException faultOf(Throwable fault) {
         IOException cause = layer.medium.faultOf(fault);
+        if (cause instanceof MediumClosedException) {
+            // the call raced with the array's close, which closed this socket before the medium
+            SocketException closed = new SocketException("Socket is closed");
+            closed.initCause(cause);
+            return closed;
+        }
         try {
             if (fault instanceof MediumFaultException) {
                 layer.node.ioFailed(cause);
@@ -344,9 +353,8 @@ public final class SocketCore {
 
     /** Sets up both directions' data paths, then publishes the connection. */
     private void established(Connection c) {
-        boolean wakeups = layer.medium.supportsWakeups();
-        sender = new SendPath(this, c, wakeups);
-        receiver = new ReceivePath(this, c, wakeups);
+        sender = new SendPath(this, c, layer.ringPolicy);
+        receiver = new ReceivePath(this, c, layer.ringPolicy);
         connection = c;
     }
 

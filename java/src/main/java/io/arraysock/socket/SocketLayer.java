@@ -7,6 +7,7 @@ import io.arraysock.api.SocketType;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecordDescriptor;
 import io.arraysock.medium.Medium;
+import io.arraysock.medium.RingPolicy;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,17 +35,11 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  */
 public final class SocketLayer implements Closeable {
     private static final System.Logger LOG = System.getLogger(SocketLayer.class.getName());
-    /** Default ring size per direction. */
-    public static final int DEFAULT_RING_SIZE = 256 * 1024;
-    /**
-     * The block medium's default: chunks of up to 1 MiB, four in flight. Measured on a loop
-     * pair (64 KiB sends): 256 KiB rings stream at ~0.15x the device, 4 MiB rings at ~0.8x,
-     * since a device write costs about as much at 64 KiB as at 1 MiB.
-     */
-    public static final int DEFAULT_BLOCK_RING_SIZE = 4 * 1024 * 1024;
 
     final NodeContext node;
     final Medium medium;
+    /** The medium's ring policy, read once. */
+    final RingPolicy ringPolicy;
     final Geometry geometry;
     final ControlBlockTable table;
     final ArenaAllocator arena;
@@ -68,6 +63,7 @@ public final class SocketLayer implements Closeable {
     public SocketLayer(NodeContext node) {
         this.node = node;
         this.medium = node.medium();
+        this.ringPolicy = medium.ringPolicy();
         this.geometry = node.geometry();
         this.slot = node.slot();
         this.table = new ControlBlockTable(node);
@@ -87,7 +83,7 @@ public final class SocketLayer implements Closeable {
 
     /** The ring size a socket asks for until told otherwise, by medium (capped by the arena at connect). */
     public int defaultRingSize() {
-        return medium.kind() == Medium.Kind.BLOCK ? DEFAULT_BLOCK_RING_SIZE : DEFAULT_RING_SIZE;
+        return ringPolicy.defaultRingSize();
     }
 
     /** Allocates an unbound socket: a control block in state OPEN. */
@@ -149,13 +145,12 @@ public final class SocketLayer implements Closeable {
     ControlBlockHeader newHeader(int index, int type, int state) {
         ControlBlockHeader old = table.read(slot, index);
         int gen = old == null ? 1 : old.generation() + 1;
-        // every live word (positions, flags, events) starts at zero: a recycled block must not
-        // carry its previous socket's end-of-stream or shut flags into the new connection
-        medium.writeRelease(table.offset(slot, index) + HEADER_LENGTH, new byte[LENGTH - HEADER_LENGTH], 0, LENGTH - HEADER_LENGTH);
         long seq = old == null ? 0 : old.sequence();
         ControlBlockHeader h = new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 0, ControlBlockHeader.NO_TAG);
-        return table.write(index, h);
+        // every live word (positions, flags, events) starts at zero: a recycled block must not
+        // carry its previous socket's end-of-stream or shut flags into the new connection
+        return table.writeFresh(index, h);
     }
 
     /** Releases a socket's block and ring, and forgets the socket. */

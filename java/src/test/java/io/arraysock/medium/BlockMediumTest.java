@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,7 @@ class BlockMediumTest {
         assertEquals(SECTOR, m.sectorSize());
         assertTrue(m.size() >= 64 * MIB && m.size() % SECTOR == 0, "size " + m.size());
         assertFalse(m.supportsWakeups());
+        assertSame(RingPolicy.BLOCK_DEVICE, m.ringPolicy());
         assertThrows(UnsupportedOperationException.class, () -> m.awaitChange(0, 0, 1));
         m.wake(0);
         m.fullFence();
@@ -250,8 +252,12 @@ class BlockMediumTest {
         m.getIntAcquire(0);
         m.close();
         m.close();
-        assertThrows(IllegalStateException.class, () -> m.getIntAcquire(0));
-        assertThrows(IllegalStateException.class, () -> m.putIntRelease(21 * MIB, 1));
+        // a fault of the access like any other, typed: a call that raced with close reports it
+        MediumFaultException read = assertThrows(MediumFaultException.class, () -> m.getIntAcquire(0));
+        assertInstanceOf(MediumClosedException.class, read.getCause());
+        assertTrue(read.getMessage().contains("is closed"), read.getMessage());
+        MediumFaultException write = assertThrows(MediumFaultException.class, () -> m.putIntRelease(21 * MIB, 1));
+        assertInstanceOf(MediumClosedException.class, write.getCause());
     }
 
     @Test

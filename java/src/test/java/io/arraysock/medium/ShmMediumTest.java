@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,18 @@ class ShmMediumTest {
     void removeSegments() throws IOException {
         for (String p : created) {
             Files.deleteIfExists(Path.of(p));
+        }
+    }
+
+    @Test
+    void useAfterCloseIsATypedFaultOfTheAccess() throws IOException {
+        ShmMedium m = ShmMedium.create(newPath(), SIZE);
+        m.close();
+        for (Runnable access : List.<Runnable>of(() -> m.getLongAcquire(0), () -> m.putIntRelease(0, 1),
+                () -> m.awaitChange(0, 0, 1), () -> m.wake(0))) {
+            MediumFaultException e = assertThrows(MediumFaultException.class, access::run);
+            assertInstanceOf(MediumClosedException.class, e.getCause());
+            assertTrue(e.getMessage().contains("is closed"), e.getMessage());
         }
     }
 
@@ -154,6 +167,7 @@ class ShmMediumTest {
     void aSleeperIsWokenByWakeAndATimeoutReturns() throws Exception {
         try (ShmMedium m = ShmMedium.create(newPath(), SIZE)) {
             assertTrue(m.supportsWakeups());
+            assertSame(RingPolicy.SHARED_MEMORY, m.ringPolicy());
             long t0 = System.nanoTime();
             m.awaitChange(0, 0, TimeUnit.MILLISECONDS.toNanos(50));
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(40), "returned before the timeout");
