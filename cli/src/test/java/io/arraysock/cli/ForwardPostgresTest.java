@@ -213,10 +213,10 @@ class ForwardPostgresTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        try {
-            assertTrue(p.waitFor(180, TimeUnit.SECONDS), "psql did not end: " + Procs.text(err));
-        } finally {
+        // no destroy once psql has ended: it would close the pipe under the reader still draining it
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
+            throw new AssertionError("psql did not end: " + Procs.text(err));
         }
         long ended = System.nanoTime();
         reader.get(30, TimeUnit.SECONDS);
