@@ -83,7 +83,10 @@ class ForwardSemanticsTest {
         if (server != null) {
             server.close();
         }
-        cli.close();
+        cli.close(); // the forwarders first: they write into dir
+        if (dir != null) {
+            org.apache.commons.io.FileUtils.deleteQuietly(dir.toFile());
+        }
     }
 
     private static final Pattern FORWARDING = Pattern.compile("^forwarding (\\S+) -> ");
