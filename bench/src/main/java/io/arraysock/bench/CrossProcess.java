@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -148,15 +150,30 @@ public final class CrossProcess {
                 // connect completes in the kernel), overflows the listen backlog and waits 1 s
                 // for a SYN retransmission: that measured the backlog, not connection setup.
                 // The client closes first, so TIME_WAIT stays on its side, where connect()'s
-                // choice of port accounts for it.
+                // choice of port accounts for it. The accepting thread hands each connection to
+                // a worker, as servers do, so it is back in accept when the next request comes
+                // and the client's connect time is the handshake's, not the previous close's.
+                ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "bench-connect-worker");
+                    t.setDaemon(true);
+                    return t;
+                });
                 Thread acceptor = new Thread(() -> {
-                    ByteBuffer one = ByteBuffer.allocateDirect(1);
                     try {
                         while (true) {
-                            try (Net.Conn c = listener.accept()) {
-                                c.write(one.clear());
-                                c.read(one.clear());
-                            }
+                            Net.Conn accepted = listener.accept();
+                            worker.execute(() -> {
+                                ByteBuffer one = ByteBuffer.allocateDirect(1);
+                                try (Net.Conn c = accepted) {
+                                    c.write(one.clear());
+                                    c.read(one.clear());
+                                } catch (IOException e) {
+                                    if (peer.isAlive()) {
+                                        System.err.println("bench: a connection of " + transport + " failed: " + e);
+                                        peer.destroyForcibly();
+                                    }
+                                }
+                            });
                         }
                     } catch (IOException | RuntimeException e) {
                         if (peer.isAlive()) { // not the listener closing at the end: fail the series, do not hang
@@ -178,6 +195,9 @@ public final class CrossProcess {
                 String[] f = line.split(" ");
                 if (f[0].equals("CONNECTS") && !f[1].equals("0")) {
                     row("connects_per_s", 0, Integer.parseInt(f[1]), Double.parseDouble(f[2]));
+                }
+                if (f[0].equals("CONNECT_P50") && !f[1].equals("0")) {
+                    row("connect_p50_us", 0, Integer.parseInt(f[1]), Double.parseDouble(f[2]));
                 }
             }
         }

@@ -1,5 +1,7 @@
 package io.arraysock.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +54,11 @@ public final class Peer {
                     long start = System.nanoTime();
                     long end = start + TimeUnit.MILLISECONDS.toNanos(i == 0 ? Math.max(millis, CONNECT_WARMUP_MILLIS) : millis);
                     long now;
+                    Histogram connects = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
                     do {
+                        long before = System.nanoTime();
                         try (Net.Conn c = net.connect()) {
+                            connects.recordValue(Math.min(System.nanoTime() - before, connects.getHighestTrackableValue()));
                             c.readFully(one.clear()); // the server's byte: it accepted
                         } catch (IOException e) {
                             throw new IOException("connect #" + n + " of iteration " + i + " failed", e);
@@ -62,6 +67,8 @@ public final class Peer {
                         now = System.nanoTime();
                     } while (now < end);
                     System.out.println("CONNECTS " + i + " " + (n * 1e9 / (now - start)));
+                    // the connect call alone (the cycle also exchanges a byte and closes)
+                    System.out.println("CONNECT_P50 " + i + " " + connects.getValueAtPercentile(50) / 1e3);
                 }
                 System.out.flush();
             }

@@ -14,7 +14,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "arraysock", mixinStandardHelpOptions = true, version = "arraysock 0.1.0",
         description = "Sockets through shared storage: a /dev/shm segment or a shared block device.",
-        subcommands = {FormatCommand.class, StatusCommand.class, ListenCommand.class, ConnectCommand.class,
+        subcommands = {FormatCommand.class, StatusCommand.class, ListenCommand.class, ConnectCommand.class, ForwardCommand.class,
                 SendCommand.class, RecvCommand.class, BenchCommand.class, BenchCommand.Peer.class,
                 BackupServerCommand.class, BackupClientCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

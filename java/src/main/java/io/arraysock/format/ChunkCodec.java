@@ -80,10 +80,10 @@ public final class ChunkCodec {
         }
         int kind = kind(buf, at);
         long length = length(buf, at);
-        if ((kind != KIND_DATA && kind != KIND_PAD) || buf.getShort(at + RESERVED_OFFSET) != 0) {
+        if ((kind != KIND_DATA && kind != KIND_PAD && kind != KIND_END) || buf.getShort(at + RESERVED_OFFSET) != 0) {
             return BAD_KIND;
         }
-        if (length > maxPayload || (kind == KIND_PAD && length != 0)) {
+        if (length > maxPayload || (kind != KIND_DATA && length != 0)) {
             return BAD_LENGTH;
         }
         if (ChunkDescriptor.extent(length, sectorSize) > readable) {

@@ -78,6 +78,12 @@ public final class ChunkDescriptor {
      * at the start of the next lap. Its payload length is zero.
      */
     public static final int KIND_PAD = 2;
+    /**
+     * The end of the stream, at the final tail: nothing follows it. Its payload length is
+     * zero. The consumer finds it with the look it makes for data, so the end costs it no
+     * read of the producer's flags (which are raised too, as a backstop).
+     */
+    public static final int KIND_END = 3;
 
     /**
      * Longest chunk, header and padding included: a reader checks a chunk whole before it

@@ -88,8 +88,20 @@ public final class ControlBlockCodec {
 
     /** Writes block (slot, index), which must be the caller's own, sealed, with the next sequence number. */
     public ControlBlockHeader write(int slot, int index, ControlBlockHeader header) {
+        return write(slot, index, header, HEADER_LENGTH);
+    }
+
+    /**
+     * {@link #write}, and every live word (positions, flags, events) zeroed with it, in the
+     * same store: the block is one sector, so on the block medium one sector write, not two.
+     */
+    public ControlBlockHeader writeFresh(int slot, int index, ControlBlockHeader header) {
+        return write(slot, index, header, ControlBlockDescriptor.LENGTH);
+    }
+
+    private ControlBlockHeader write(int slot, int index, ControlBlockHeader header, int length) {
         ControlBlockHeader h = header.withSequence(header.sequence() + 1);
-        ByteBuffer buf = ByteBuffer.allocate(HEADER_LENGTH);
+        ByteBuffer buf = ByteBuffer.allocate(length);
         h.encode(buf);
         medium.writeRelease(offset(slot, index), buf);
         return h;

@@ -13,17 +13,18 @@ package io.arraysock.medium;
  *       waiting side sleeps on a futex and is woken.</li>
  *   <li>{@link #BLOCK_DEVICE}: a write is a sector write (as costly at 64 KiB as at 1 MiB).
  *       An offer is staged and written as checksummed chunk records by a writer thread of
- *       the ring's own; tail and head are held back and published every quarter ring (and
- *       when a wait goes on); there are no wake-ups, waiters poll, and a peer's block is
- *       re-read every 10 ms rather than every 1 ms.</li>
+ *       the ring's own, which publishes its tail only as a backstop (docs/PROTOCOL.md); the
+ *       head is held back and published every half ring (and when a wait goes on); there
+ *       are no wake-ups, waiters poll, and a peer's block is re-read every 50 ms rather
+ *       than every 1 ms.</li>
  * </ul>
  *
  * @param chunked              the ring holds chunk records, staged and written whole by the
  *                             ring's writer thread (docs/FORMAT.md, "Chunk records"), instead
  *                             of bytes and frames copied in by the sender
- * @param positionPublishShift a position (tail of written chunks, head of consumed bytes) is
- *                             published once it moved {@code capacity >> shift} bytes past the
- *                             one published last; {@link #EVERY_MOVE}: at every move
+ * @param headPublishShift     the consumer's head is published once it moved
+ *                             {@code capacity >> shift} bytes past the one published last;
+ *                             {@link #EVERY_MOVE}: at every move
  * @param heldHeadWaitNanos    a blocking receive that waited this long publishes a head it
  *                             held back (a non-blocking one publishes it at once)
  * @param wakeups              whether a waiting side sleeps until woken ({@link Medium#awaitChange},
@@ -33,10 +34,10 @@ package io.arraysock.medium;
  * @param defaultRingSize      the ring size a socket asks for until told otherwise (capped by
  *                             the arena at connect)
  */
-public record RingPolicy(boolean chunked, int positionPublishShift, long heldHeadWaitNanos,
+public record RingPolicy(boolean chunked, int headPublishShift, long heldHeadWaitNanos,
                          boolean wakeups, long peerCheckNanos, int defaultRingSize) {
 
-    /** {@link #positionPublishShift}: no position is held back. */
+    /** {@link #headPublishShift}: the head is never held back. */
     public static final int EVERY_MOVE = -1;
 
     /** Default ring size per direction on shared memory. */
@@ -54,15 +55,16 @@ public record RingPolicy(boolean chunked, int positionPublishShift, long heldHea
     /**
      * A block device ({@link BlockMedium}). A head write is a sector write, as costly as a
      * 64 KiB payload transfer on a loop device: a quick answer (a round trip) needs none,
-     * and a producer short of room gets it within {@code heldHeadWaitNanos} (1 ms).
+     * and a producer short of room gets it within {@code heldHeadWaitNanos} (1 ms). A peer
+     * check is several sector reads on the device the data needs: every 50 ms.
      */
-    public static final RingPolicy BLOCK_DEVICE = new RingPolicy(true, 2, 1_000_000, false, 10_000_000, BLOCK_RING_SIZE);
+    public static final RingPolicy BLOCK_DEVICE = new RingPolicy(true, 1, 1_000_000, false, 50_000_000, BLOCK_RING_SIZE);
 
     /**
-     * How far a position may move past the one published before it is published again, for
+     * How far the head may move past the one published before it is published again, for
      * a ring of {@code capacity} bytes: 0 publishes every move.
      */
-    public long publishEvery(long capacity) {
-        return positionPublishShift == EVERY_MOVE ? 0 : capacity >> positionPublishShift;
+    public long headPublishEvery(long capacity) {
+        return headPublishShift == EVERY_MOVE ? 0 : capacity >> headPublishShift;
     }
 }

@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
@@ -26,6 +27,10 @@ import static io.arraysock.format.ChunkDescriptor.extent;
  * {@value #TAIL_AFTER_IDLE_MICROS} µs. The end of the stream is requested by the sender and
  * raised by the writer once everything staged before it is written. A failure of the writer
  * (an I/O error, a damaged peer head) is rethrown to the sender at its next call.
+ *
+ * <p>A sender whose pipeline has been idle writes a small chunk itself, under the same
+ * lock the writer takes ({@link #writing}), so a request or an answer costs no thread
+ * wake-up on its hop.
  */
 final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private static final System.Logger LOG = System.getLogger(ChunkPipeline.class.getName());
@@ -34,7 +39,21 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private static final long TAIL_AFTER_IDLE_NANOS = TAIL_AFTER_IDLE_MICROS * 1_000;
     /** Longest pause between two looks at the consumer's head while the ring is full. */
     private static final long MAX_ROOM_PAUSE_NANOS = 1_000_000;
+    /**
+     * First pause before the consumer's head is read again: each read is a sector read, and
+     * the consumer publishes its head only every half ring (or after a wait of its own).
+     */
+    private static final long MIN_ROOM_PAUSE_NANOS = 100_000;
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /**
+     * A sender writes its own chunk when the pipeline has been idle this long and what is
+     * staged is at most {@value #INLINE_MAX_BYTES} bytes: a request or an answer then costs
+     * no wake-up of the writer thread (tens of µs, and ms on busy cores, on every hop of a
+     * round trip). A sender that sends again sooner (a flood of small messages, a stream)
+     * leaves it to the writer, which packs what is staged meanwhile into one chunk.
+     */
+    private static final long INLINE_AFTER_IDLE_NANOS = 50_000;
+    private static final int INLINE_MAX_BYTES = 4096;
 
     private final RingProducer producer;
     private final ChunkWriter writer;
@@ -43,6 +62,10 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     private final int sectorSize;
     private final Thread thread;
     private volatile boolean writerParked;
+    /** Held by whichever thread writes a chunk now: the writer, or a sender writing its own (see {@link #writeInline}). */
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** When the last chunk write ended (System.nanoTime), for {@link #writeInline}. */
+    private volatile long lastWriteEnd;
     /** The sender sleeping for staging room ({@link #sleep}), or null. */
     private volatile Thread sleepingSender;
     /** Sender's: how far the writer had taken when the last offer found no room. */
@@ -79,7 +102,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         }
         int n = staging.offer(src);
         if (n > 0) {
-            wakeWriter();
+            writeInlineOrWake();
         } else {
             takenAtRefusal = staging.takenPosition();
         }
@@ -96,7 +119,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
             takenAtRefusal = staging.takenPosition();
             return false;
         }
-        wakeWriter();
+        writeInlineOrWake();
         return true;
     }
 
@@ -124,7 +147,11 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+        while (writing.get() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000); // a sender's own chunk write in flight
+        }
+        if (thread.isAlive() || writing.get()) {
             LOG.log(Level.WARNING, "{0} did not stop within {1} ms (a write hangs on the device?)", thread.getName(),
                     STOP_WAIT_MILLIS);
         }
@@ -162,6 +189,29 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         }
     }
 
+    /** After staging: the sender writes the chunk itself if that is quicker (see {@link #INLINE_AFTER_IDLE_NANOS}), else wakes the writer. */
+    private void writeInlineOrWake() throws SocketException {
+        if (writerParked && staging.available() <= INLINE_MAX_BYTES
+                && System.nanoTime() - lastWriteEnd >= INLINE_AFTER_IDLE_NANOS && writing.compareAndSet(false, true)) {
+            try {
+                // only with room known without a look at the head: a send must not wait here
+                if (!stopping && staging.available() > 0 && producer.cachedFree() >= writer.maxExtent()) {
+                    writeChunk();
+                }
+            } catch (SocketException | RuntimeException | Error t) {
+                failure = t;
+            } finally {
+                lastWriteEnd = System.nanoTime();
+                writing.set(false);
+            }
+            checkFailure();
+            if (staging.available() == 0 && !endRequested) {
+                return;
+            }
+        }
+        wakeWriter();
+    }
+
     private void wakeWriter() {
         if (writerParked) {
             LockSupport.unpark(thread);
@@ -188,14 +238,24 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     public void run() {
         try {
             while (!stopping) {
-                if (staging.available() > 0) {
-                    writeChunk();
-                } else if (endRequested && staging.available() == 0) { // the request, then nothing staged after it
-                    producer.endNow();
-                    return;
-                } else {
-                    idle();
+                if (!writing.compareAndSet(false, true)) {
+                    Thread.onSpinWait(); // a sender writes its own chunk: a write's time at most
+                    continue;
                 }
+                try {
+                    if (staging.available() > 0) {
+                        writeChunk();
+                        lastWriteEnd = System.nanoTime();
+                        continue;
+                    }
+                    if (endRequested && staging.available() == 0) {
+                        writeEnd();
+                        return;
+                    }
+                } finally {
+                    writing.set(false);
+                }
+                idle();
             }
         } catch (Throwable t) {
             failure = t;
@@ -203,6 +263,18 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         } finally {
             wakeSender();
         }
+    }
+
+    /** The request, then nothing staged after it: the END record, the tail and the flag. */
+    private void writeEnd() throws SocketException {
+        boolean room = awaitRoom(sectorSize); // false: stopping, or the consumer reads no more
+        if (stopping) {
+            return;
+        }
+        if (room) {
+            producer.endRecord(); // what the consumer finds with its next look
+        }
+        producer.endNow(); // the tail and the flag: the backstop
     }
 
     /** Parks until the sender stages more; publishes a held-back tail once idle for a while. */
@@ -282,7 +354,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
      * it), or the pipeline stops.
      */
     private boolean awaitRoom(long wanted) throws SocketException {
-        long pause = 1_000;
+        long pause = MIN_ROOM_PAUSE_NANOS;
         while (producer.free(wanted) < wanted) {
             if (stopping) {
                 return false;
@@ -293,7 +365,9 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
                 wakeSender();
                 return false;
             }
-            producer.publishTail(); // the consumer may need it to go on
+            if (pause == MAX_ROOM_PAUSE_NANOS) {
+                producer.publishTail(); // the consumer may be stuck on a chunk it must judge (damage, or not yet)
+            }
             LockSupport.parkNanos(this, pause);
             pause = Math.min(2 * pause, MAX_ROOM_PAUSE_NANOS);
         }

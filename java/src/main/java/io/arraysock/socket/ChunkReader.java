@@ -35,6 +35,8 @@ final class ChunkReader {
     private int readSize;
     /** Buffer index of the chunk the last {@link #check} found valid. */
     private int at;
+    /** The position a read last found no valid chunk at. */
+    private long missedAt = -1;
 
     ChunkReader(BlockMedium medium, long ring, long capacity, long nonce) {
         this.medium = medium;
@@ -78,8 +80,20 @@ final class ChunkReader {
             filled = extent;
             verdict = codec.check(buffer, 0, extent, position, maxPayload);
         }
-        readSize = verdict == ChunkCodec.VALID ? extent() : sector;
+        if (verdict != ChunkCodec.VALID) {
+            missedAt = position;
+            readSize = sector;
+        } else {
+            // found at the first look: we are behind the writer, and its next chunk is most
+            // likely there too, alike; found after looking: we are ahead, look small
+            readSize = missedAt == position ? sector : extent();
+        }
         return verdict;
+    }
+
+    /** Whether the last read brought ring {@code position} (a look there costs no I/O). */
+    boolean inBuffer(long position) {
+        return position >= from && position < from + filled;
     }
 
     private void read(long position, int index, int length) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 
 import static io.arraysock.format.ChunkDescriptor.HEADER_LENGTH;
 import static io.arraysock.format.ChunkDescriptor.KIND_DATA;
+import static io.arraysock.format.ChunkDescriptor.KIND_END;
 import static io.arraysock.format.ChunkDescriptor.KIND_PAD;
 import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
 
@@ -65,6 +66,11 @@ final class ChunkWriter {
     /** Writes a pad at {@code position}: the rest of this lap holds nothing. */
     void writePad(long position) {
         write(position, KIND_PAD, 0);
+    }
+
+    /** Writes the end of the stream at {@code position}, the final tail (one sector). */
+    void writeEnd(long position) {
+        write(position, KIND_END, 0);
     }
 
     private int write(long position, int kind, int length) {

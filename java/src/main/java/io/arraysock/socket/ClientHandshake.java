@@ -55,16 +55,13 @@ final class ClientHandshake {
      */
     Connection connect(int port, long timeoutNanos) throws IOException {
         long start = System.nanoTime();
-        int[] found = locateListener(port);
+        ListenerAt found = locateListener(port);
         if (found == null) {
             throw new ConnectException("Connection refused: nothing listens on port " + port + " of " + layer.medium.path());
         }
-        int lSlot = found[0];
-        int lIndex = found[1];
-        ControlBlockHeader listener = table.read(lSlot, lIndex);
-        if (listener == null || listener.state() != STATE_LISTENING || listener.localPort() != port) {
-            throw new ConnectException("Connection refused: the listener on port " + port + " went away");
-        }
+        int lSlot = found.slot;
+        int lIndex = found.index;
+        ControlBlockHeader listener = found.header; // read by the look that found it: a block read less per connect
         byte[] key = options.authKey();
         if (listener.hasFlag(FLAG_AUTH_REQUIRED) && key == null) {
             throw new ConnectException("Connection refused: the listener on port " + port
@@ -108,32 +105,35 @@ final class ClientHandshake {
         };
     }
 
+    /** A listening block, with its header as read when it was found. */
+    private record ListenerAt(int slot, int index, ControlBlockHeader header) {
+    }
+
     /** Where the listener on {@code port} is: where it was last time if it is still there, else by a scan. */
-    private int[] locateListener(int port) {
+    private ListenerAt locateListener(int port) {
         int[] hint = layer.listenerHint(port);
         if (hint != null) {
             ControlBlockHeader h = table.read(hint[0], hint[1]);
             long live = hint[0] == layer.slot ? node.incarnation() : node.liveIncarnation(hint[0]);
             if (h != null && h.state() == STATE_LISTENING && h.localPort() == port && h.ownerIncarnation() == live) {
-                return hint;
+                return new ListenerAt(hint[0], hint[1], h);
             }
         }
-        int[] found = findListener(port);
+        ListenerAt found = findListener(port);
         if (found != null) {
-            layer.rememberListener(port, found[0], found[1]);
+            layer.rememberListener(port, found.slot, found.index);
         }
         return found;
     }
 
-    private int[] findListener(int port) {
-        int[] found = {-1, -1};
+    private ListenerAt findListener(int port) {
+        ListenerAt[] found = {null};
         table.scan((s, i, h) -> {
             if (h.state() == STATE_LISTENING && h.localPort() == port) {
-                found[0] = s;
-                found[1] = i;
+                found[0] = new ListenerAt(s, i, h);
             }
         });
-        return found[0] < 0 ? null : found;
+        return found[0];
     }
 
     /**

@@ -46,6 +46,11 @@ final class ControlBlockTable {
         return codec.write(node.slot(), index, header);
     }
 
+    /** {@link #write}, with every live word zeroed in the same store ({@link ControlBlockCodec#writeFresh}). */
+    ControlBlockHeader writeFresh(int index, ControlBlockHeader header) {
+        return codec.writeFresh(node.slot(), index, header);
+    }
+
     /** Visits every block of every live node's partition (ours included). */
     void scan(Visitor visitor) {
         for (int slot = 0; slot < codec.geometry().nodeSlots(); slot++) {

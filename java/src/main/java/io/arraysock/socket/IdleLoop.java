@@ -64,6 +64,16 @@ final class IdleLoop {
         return now - since;
     }
 
+    /** Whether no round of this wait has passed yet. */
+    boolean firstRound() {
+        return round == 0;
+    }
+
+    /** The clock as this wait last read it (every {@value #CLOCK_ROUNDS} rounds). */
+    long now() {
+        return now;
+    }
+
     /** Idles once as the socket's strategy says, at most {@code maxNanos}. */
     void idle(long maxNanos, IdleStrategy.Sleeper sleeper) throws IOException {
         socket.ensureOpen();

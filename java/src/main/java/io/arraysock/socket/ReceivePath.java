@@ -6,6 +6,7 @@ import io.arraysock.medium.RingPolicy;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The receiving direction of a connection: stream bytes or whole messages out of the
@@ -19,9 +20,18 @@ final class ReceivePath {
     private final SocketCore socket;
     private final Connection connection;
     private final RingConsumer consumer;
+    /**
+     * Block medium: within one waiting call, the peer's end flag is read at most this often
+     * (the first look of every call reads it): each read is a sector read on the device the
+     * peer's writer needs, and a spinning receiver read it at every empty look.
+     */
+    private static final long END_LOOK_NANOS = 1_000_000;
+
     private final IdleLoop loop;
     /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
     private final long heldHeadWaitNanos;
+    private final boolean wakeups;
+    private long lastEndLook;
 
     ReceivePath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
@@ -29,6 +39,20 @@ final class ReceivePath {
         this.consumer = connection.consumer;
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.heldHeadWaitNanos = policy.heldHeadWaitNanos();
+        this.wakeups = policy.wakeups();
+    }
+
+    /** Whether this look reads the peer's end flag (always on shm, where it is one load). */
+    private boolean endLookDue() {
+        if (wakeups) {
+            return true;
+        }
+        long now = loop.now();
+        if (loop.firstRound() || now - lastEndLook >= END_LOOK_NANOS) {
+            lastEndLook = now;
+            return true;
+        }
+        return false;
     }
 
     /** Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0, or -1 (non-blocking). */
@@ -39,7 +63,7 @@ final class ReceivePath {
             if (n > 0 || !dst.hasRemaining()) {
                 return n;
             }
-            if (consumer.peerEnded()) {
+            if (consumer.peerEnded(endLookDue())) {
                 n = consumer.poll(dst);
                 if (n > 0) {
                     return n;
@@ -66,7 +90,7 @@ final class ReceivePath {
         loop.reset();
         while (true) {
             long len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
-            if (len == RingConsumer.EMPTY && consumer.peerEnded()) {
+            if (len == RingConsumer.EMPTY && consumer.peerEnded(endLookDue())) {
                 len = consumer.pollMessage(dst, connection.maxReceiveMessage, truncate);
                 if (len == RingConsumer.EMPTY && consumer.endConfirmed()) {
                     return -1;
@@ -109,7 +133,13 @@ final class ReceivePath {
             }
         }
         socket.ensureOpen();
-        if (!socket.isInputShutdown()) {
+        if (socket.isInputShutdown()) {
+            return true;
+        }
+        long pause = consumer.lookPause();
+        if (pause > 0) {
+            LockSupport.parkNanos(Math.min(pause, left)); // block medium, a stream: the next chunk is not due yet
+        } else {
             loop.idle(left, consumer);
         }
         return true;

@@ -65,7 +65,7 @@ final class RingConsumer extends RingEnd {
     private long head;
     private long tailCache;
     /**
-     * Block medium only: the head is published once this many bytes were consumed since it
+     * Block medium only: the head is published once this many bytes (half a ring) were consumed since it
      * last was, and when a wait goes on ({@link #publishHead}, see ReceivePath). A head
      * write is a sector write, as costly as a 64 KiB payload transfer on a loop device;
      * holding it back costs the producer nothing while the ring has room, and never strands
@@ -74,6 +74,15 @@ final class RingConsumer extends RingEnd {
     private final long releaseEvery;
     private long publishedHead;
 
+    /**
+     * Block medium: after a chunk of at least this extent (a stream), looks that find
+     * nothing are paced: each is an I/O on the device the writer needs, and the writer's
+     * next chunk takes about as long to write as ours took to read. The next look is worth
+     * making half that time later ({@link #lookPause}); a blocking wait sleeps until then,
+     * giving the cores to the storage stack (a spinning reader halved the writer's rate on
+     * NBD). Smaller chunks (requests, answers) are looked for as the idle strategy says.
+     */
+    static final int PACED_EXTENT = 64 * 1024;
     /** Block medium: empty looks between two reads of the producer's tail. */
     static final int TAIL_LOOK_EVERY = 16;
     /** Block medium only: reads the chunks; null on shm. */
@@ -88,6 +97,13 @@ final class RingConsumer extends RingEnd {
     /** Block medium: payload bytes consumed before {@link #head}'s chunk, for the reset message. */
     private long delivered;
     private int emptyLooks;
+    /** Block medium: the producer's end-of-stream record was found at our head. */
+    private boolean endChunkSeen;
+    /** Block medium: when an empty look may next read the device (see {@link #nextChunk}). */
+    private long nextLookAt;
+    private int lastExtent;
+    /** Block medium: how long the look that found the last paced-size chunk took. */
+    private long lastChunkLookNanos;
 
     /**
      * @param peerSequence    the sequence of the peer header the connection was made from
@@ -108,7 +124,7 @@ final class RingConsumer extends RingEnd {
         this.head = initialPosition();
         this.tailCache = head;
         this.publishedHead = head;
-        this.releaseEvery = policy.publishEvery(capacity);
+        this.releaseEvery = policy.headPublishEvery(capacity);
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */
@@ -143,10 +159,17 @@ final class RingConsumer extends RingEnd {
 
     /**
      * Whether the peer ended its stream; bytes before the end may still be unread. On the
-     * block medium this reads the final tail too, so what follows knows every chunk before
-     * it must be there.
+     * block medium the end record found at our head says so with no read; else
+     * ({@code readFlag}) the end flag is read, and with it the final tail, so what follows
+     * knows every chunk before it must be there.
      */
-    boolean peerEnded() throws SocketException {
+    boolean peerEnded(boolean readFlag) throws SocketException {
+        if (endChunkSeen) {
+            return true;
+        }
+        if (!readFlag) {
+            return false;
+        }
         boolean ended = peerHasFlag(TX_FLAG_END);
         if (ended && chunks != null) {
             readTail();
@@ -164,10 +187,19 @@ final class RingConsumer extends RingEnd {
      */
     private boolean nextChunk(boolean inBufferOnly) throws SocketException {
         for (int pads = 0; pads < 2; pads++) {
+            boolean io = !chunks.inBuffer(head);
+            long lookStart = io ? System.nanoTime() : 0;
+            boolean paced = io && lastExtent >= PACED_EXTENT;
+            if (paced && lookStart - nextLookAt < 0) {
+                return false; // streaming: the writer's next chunk is not due yet
+            }
             int verdict = chunks.check(head, false);
             if (verdict != ChunkCodec.VALID) {
                 if (inBufferOnly) {
                     return false;
+                }
+                if (paced) {
+                    nextLookAt = System.nanoTime() + lastChunkLookNanos / 2;
                 }
                 if (tailCache <= head && ++emptyLooks % TAIL_LOOK_EVERY != 0) {
                     return false;
@@ -185,17 +217,33 @@ final class RingConsumer extends RingEnd {
                 }
             }
             emptyLooks = 0;
+            if (chunks.kind() == ChunkDescriptor.KIND_END) {
+                endChunkSeen = true; // the final tail: every chunk before it was delivered
+                return false;
+            }
             if (chunks.kind() == ChunkDescriptor.KIND_PAD) {
                 releaseChunk(capacity - (head & mask));
                 continue;
             }
             current = true;
+            lastExtent = chunks.extent();
+            if (io) {
+                lastChunkLookNanos = System.nanoTime() - lookStart;
+            }
             currentIndex = chunks.payloadIndex();
             currentLeft = chunks.length();
             currentExtent = chunks.extent();
             return true;
         }
         return false;
+    }
+
+    /**
+     * Block medium: nanoseconds until the next look at the ring is worth making (0: now);
+     * a blocking wait sleeps that long instead of idling.
+     */
+    long lookPause() {
+        return lastExtent >= PACED_EXTENT && !current ? Math.max(0, nextLookAt - System.nanoTime()) : 0;
     }
 
     /** Block medium: the current chunk is consumed; the head moves past it. */
@@ -363,7 +411,8 @@ final class RingConsumer extends RingEnd {
      * @throws SocketException "Connection reset" when the block is no longer our peer's
      */
     boolean endConfirmed() throws SocketException {
-        return available() == 0 && peerUnchanged();
+        // an end record is this connection's by its nonce and position: no confirmation needed
+        return available() == 0 && (endChunkSeen || peerUnchanged());
     }
 
     private void release(long newHead) {

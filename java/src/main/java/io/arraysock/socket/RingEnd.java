@@ -92,20 +92,24 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
         }
     }
 
-    /** Tells a sleeping peer to look again: bumps our events word and wakes it. */
+    /** Tells a sleeping peer to look again: bumps our events word and wakes it (shm only). */
     private void signal() {
         medium.putIntRelease(eventsWord, ++events);
-        if (wakeups) {
-            medium.wake(eventsWord);
-        }
+        medium.wake(eventsWord);
     }
 
-    /** Sets one of our flags (after everything published before it) and wakes the peer. */
+    /**
+     * Sets one of our flags (after everything published before it) and wakes the peer. On
+     * a medium without wake-ups nobody sleeps on the events word, and bumping it would be a
+     * second sector write for one flag.
+     */
     final void raise(int flag) {
         flags |= flag;
         medium.putIntRelease(flagsWord, flags);
-        medium.fullFence();
-        signal();
+        if (wakeups) {
+            medium.fullFence();
+            signal();
+        }
     }
 
     final boolean peerHasFlag(int flag) {

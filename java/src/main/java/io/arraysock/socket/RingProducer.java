@@ -32,8 +32,8 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * without our tail: an offer stages the bytes or the message and returns, and the ring's
  * {@link ChunkPipeline} writes what is staged as chunks from a thread of its own (many
  * messages to a chunk, the next bytes staged while a chunk is written). The tail is a
- * backstop, published on the policy's cadence ({@link #publishTail}): a quarter ring, before the
- * writer waits for room or after it idled, and at the end of the stream.
+ * backstop, published ({@link #publishTail}) once the writer has waited a while for room
+ * or idled, and at the end of the stream.
  */
 final class RingProducer extends RingEnd {
     static final int FRAME_HEADER = FrameDescriptor.HEADER_LENGTH;
@@ -49,7 +49,6 @@ final class RingProducer extends RingEnd {
     /** Block medium: the ring is no longer ours (released, fenced): no tail is published any more. */
     private boolean stopped;
     private final String writerName;
-    private final long publishEvery;
     /** Block medium only: the tail after the last chunk written, for {@link #publishTail} from any thread. */
     private volatile long writtenTail;
     private long publishedTail;
@@ -65,7 +64,6 @@ final class RingProducer extends RingEnd {
         this.writerName = "arraysock-writer " + name;
         // a chunked ring is written with whole-extent I/O, which only the block medium has
         this.chunks = policy.chunked() ? new ChunkWriter((BlockMedium) medium, ring, capacity, nonce) : null;
-        this.publishEvery = policy.publishEvery(capacity);
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
@@ -105,6 +103,11 @@ final class RingProducer extends RingEnd {
         }
         headCache = head;
         return capacity - (tail - head);
+    }
+
+    /** Block medium: free bytes as last known, without a look at the peer's head (the chunk writer's). */
+    long cachedFree() {
+        return capacity - (tail - headCache);
     }
 
     /** Copies as many bytes of {@code src} as fit, publishes them, and returns the count (may be 0). */
@@ -176,9 +179,6 @@ final class RingProducer extends RingEnd {
     void chunkWritten(long extent) {
         tail += extent;
         writtenTail = tail;
-        if (tail - publishedTail >= publishEvery) {
-            publishTail();
-        }
     }
 
     /**
@@ -204,8 +204,21 @@ final class RingProducer extends RingEnd {
         if (p != null) {
             p.requestEnd();
         } else {
+            if (chunks != null) {
+                endRecord(); // nothing was sent: no writer thread; the ring is empty, so it has room
+            }
             endNow();
         }
+    }
+
+    /** Block medium: writes the END record at the tail, where the consumer's next look finds it. */
+    void endRecord() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+        }
+        chunks.writeEnd(tail);
     }
 
     /** {@link #end} now: everything offered is in the ring. */

@@ -146,13 +146,12 @@ public final class SocketLayer implements Closeable {
     ControlBlockHeader newHeader(int index, int type, int state) {
         ControlBlockHeader old = table.read(slot, index);
         int gen = old == null ? 1 : old.generation() + 1;
-        // every live word (positions, flags, events) starts at zero: a recycled block must not
-        // carry its previous socket's end-of-stream or shut flags into the new connection
-        medium.writeRelease(table.offset(slot, index) + HEADER_LENGTH, new byte[LENGTH - HEADER_LENGTH], 0, LENGTH - HEADER_LENGTH);
         long seq = old == null ? 0 : old.sequence();
         ControlBlockHeader h = new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 0, ControlBlockHeader.NO_TAG);
-        return table.write(index, h);
+        // every live word (positions, flags, events) starts at zero: a recycled block must not
+        // carry its previous socket's end-of-stream or shut flags into the new connection
+        return table.writeFresh(index, h);
     }
 
     /** Releases a socket's block and ring, and forgets the socket. */

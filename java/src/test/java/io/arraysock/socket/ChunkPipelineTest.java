@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAGS_OFFSET;
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAG_END;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -114,6 +116,35 @@ class ChunkPipelineTest {
         assertTrue(ringBytes < (long) count * SECTOR / 4,
                 "the writer put many messages in a chunk: " + ringBytes + " ring bytes for " + count + " messages ("
                         + payload + " bytes framed)");
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void theEndRecordEndsTheStreamWithoutTheFlag() throws Exception {
+        SocketCore[] p = connectedPair(TYPE_STREAM, 7102, 64 << 10);
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        byte[] data = new byte[30_000]; // less than the ring: all of it is written before anything is read
+        new Random(3).nextBytes(data);
+        assertEquals(data.length, client.send(ByteBuffer.wrap(data), true));
+        client.shutdownOutput();
+        long flagsWord = b.table.offset(b.slot, client.index) + TX_FLAGS_OFFSET;
+        long deadline = System.nanoTime() + 10 * SECOND;
+        while ((medium.getIntAcquire(flagsWord) & TX_FLAG_END) == 0) { // the writer's last step
+            assertTrue(System.nanoTime() < deadline, "the writer raised the end flag");
+            Thread.sleep(1);
+        }
+        medium.putIntRelease(flagsWord, 0); // as if that sector write had been lost: only the record says it
+        Future<byte[]> received = pool.submit(() -> {
+            ByteBuffer all = ByteBuffer.allocate(data.length + 1);
+            ByteBuffer buf = ByteBuffer.allocateDirect(8192);
+            for (int n; (n = server.receive(buf.clear(), true)) >= 0; ) {
+                all.put(buf.flip());
+            }
+            return java.util.Arrays.copyOf(all.array(), all.position());
+        });
+        assertArrayEquals(data, received.get(10, TimeUnit.SECONDS), "all bytes, then the end of the stream");
         client.close();
         server.close();
     }

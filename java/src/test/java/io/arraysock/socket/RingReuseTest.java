@@ -402,7 +402,7 @@ class RingReuseTest {
             ByteBuffer dst = ByteBuffer.allocate(200);
             assertEquals(0, c.poll(dst), "copied but not confirmed: not delivered");
             assertEquals(0, dst.position());
-            assertTrue(c.peerEnded());
+            assertTrue(c.peerEnded(true));
             assertEquals(0, c.poll(dst));
             assertFalse(c.endConfirmed(), "100 bytes are still unread");
             assertEquals(100, c.poll(dst));

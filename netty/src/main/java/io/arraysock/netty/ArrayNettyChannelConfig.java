@@ -15,13 +15,15 @@ import java.util.Map;
  * {@link ChannelOption#ALLOW_HALF_CLOSURE} and the ring sizes {@link ChannelOption#SO_SNDBUF}
  * and {@link ChannelOption#SO_RCVBUF} (0 = the array's default; they take effect at
  * connect). {@link ChannelOption#TCP_NODELAY} is accepted and does nothing: the array has
- * no Nagle delay.
+ * no Nagle delay. {@link ChannelOption#SO_KEEPALIVE} is accepted and does nothing: a peer's
+ * death is always seen, through its node's liveness (grpc-netty sets it on every channel).
  */
 public final class ArrayNettyChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
     private volatile boolean allowHalfClosure;
     private volatile int sendBufferSize;
     private volatile int receiveBufferSize;
     private volatile boolean noDelay = true;
+    private volatile boolean keepAlive;
     private final ArrayNettyChannel channel;
 
     ArrayNettyChannelConfig(ArrayNettyChannel channel) {
@@ -38,7 +40,7 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE, ChannelOption.SO_SNDBUF,
-                ChannelOption.SO_RCVBUF, ChannelOption.TCP_NODELAY);
+                ChannelOption.SO_RCVBUF, ChannelOption.TCP_NODELAY, ChannelOption.SO_KEEPALIVE);
     }
 
     @Override
@@ -56,6 +58,9 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
         if (option == ChannelOption.TCP_NODELAY) {
             return (T) Boolean.valueOf(noDelay);
         }
+        if (option == ChannelOption.SO_KEEPALIVE) {
+            return (T) Boolean.valueOf(keepAlive);
+        }
         return super.getOption(option);
     }
 
@@ -70,6 +75,8 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
             receiveBufferSize = nonNegative("SO_RCVBUF", (Integer) value);
         } else if (option == ChannelOption.TCP_NODELAY) {
             noDelay = (Boolean) value;
+        } else if (option == ChannelOption.SO_KEEPALIVE) {
+            keepAlive = (Boolean) value;
         } else {
             return super.setOption(option, value);
         }
