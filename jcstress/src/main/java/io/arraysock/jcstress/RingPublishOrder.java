@@ -22,6 +22,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * never a tail ahead of its data.
  *
  * <p>Result: r1 = tail seen, r2 = how many of the payload's {@value #WORDS} words were seen.
+ *
+ * <p>This holds the medium's primitives to the ordering; {@code io.arraysock.socket.RingOfferPollDirect}
+ * and {@code RingOfferPollHeap} drive the real RingProducer and RingConsumer (native and
+ * Java copy paths).
  */
 @JCStressTest
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Nothing published yet.")
