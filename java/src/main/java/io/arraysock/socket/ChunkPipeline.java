@@ -198,6 +198,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
                 }
             } catch (SocketException | RuntimeException | Error t) {
                 failure = t;
+                LockSupport.unpark(thread); // the writer stops too: nothing more, and no END, reaches the ring
             } finally {
                 lastWriteEnd = System.nanoTime();
                 writing.set(false);
@@ -235,7 +236,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     @Override
     public void run() {
         try {
-            while (!stopping) {
+            while (!stopping && failure == null) { // a sender's own write failed: no END after bytes never written
                 if (!writing.compareAndSet(false, true)) {
                     Thread.onSpinWait(); // a sender writes its own chunk: a write's time at most
                     continue;

@@ -40,6 +40,12 @@ public final class SocketCore {
     /** Why the socket was fenced, if it was (see {@link #fence}). */
     private volatile IOException fencedBecause;
     private volatile boolean outputShut;
+    /**
+     * A send failed (not a timeout): bytes the application meant to send may be missing, so
+     * the stream must never end cleanly: shutdown and close raise no end of stream, and the
+     * peer sees a reset once we let go, never a short stream taken for a whole one.
+     */
+    private volatile boolean outputBroken;
     private volatile boolean inputShut;
     private volatile boolean peerGone;
 
@@ -416,7 +422,14 @@ public final class SocketCore {
         connected();
         requireType(TYPE_STREAM);
         ensureOutputOpen();
-        return sender.send(src, blocking);
+        try {
+            return sender.send(src, blocking);
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            outputBroken = true;
+            throw e;
+        }
     }
 
     /**
@@ -455,7 +468,14 @@ public final class SocketCore {
             throw new java.io.IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
                     + c.maxSendMessage + " (what one record of the send buffer holds)");
         }
-        return sender.sendMessage(src, blocking);
+        try {
+            return sender.sendMessage(src, blocking);
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            outputBroken = true;
+            throw e;
+        }
     }
 
     /**
@@ -492,7 +512,9 @@ public final class SocketCore {
         Connection c = connected();
         if (!outputShut) {
             outputShut = true;
-            c.producer.end();
+            if (!outputBroken) {
+                c.producer.end();
+            }
         }
     }
 
@@ -567,7 +589,9 @@ public final class SocketCore {
         if (c != null && graceful && !peerGone && header.state() == STATE_ESTABLISHED) {
             if (!outputShut) {
                 outputShut = true;
-                c.producer.end();
+                if (!outputBroken) {
+                    c.producer.end();
+                }
             }
             if (!inputShut) {
                 inputShut = true;
