@@ -52,6 +52,8 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
      */
     private static final long INLINE_AFTER_IDLE_NANOS = 50_000;
     private static final int INLINE_MAX_BYTES = 4096;
+    /** The writer's pause while a sender writes its own chunk. */
+    private static final long INLINE_WAIT_NANOS = 10_000;
 
     private final RingProducer producer;
     private final ChunkWriter writer;
@@ -147,7 +149,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
         while (writing.get() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(10_000); // a sender's own chunk write in flight
+            LockSupport.parkNanos(INLINE_WAIT_NANOS); // a sender's own chunk write in flight
         }
         if (thread.isAlive() || writing.get()) {
             LOG.log(Level.WARNING, "{0} did not stop within {1} ms (a write hangs on the device?)", thread.getName(),
@@ -238,7 +240,9 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         try {
             while (!stopping && failure == null) { // a sender's own write failed: no END after bytes never written
                 if (!writing.compareAndSet(false, true)) {
-                    Thread.onSpinWait(); // a sender writes its own chunk: a write's time at most
+                    // a sender writes its own chunk (one device write): wait without taking a
+                    // core, which the storage stack under that write may need
+                    LockSupport.parkNanos(this, INLINE_WAIT_NANOS);
                     continue;
                 }
                 try {

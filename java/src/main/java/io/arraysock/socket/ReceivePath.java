@@ -17,9 +17,6 @@ import java.util.concurrent.locks.LockSupport;
  * so the sender sees all the room there is.
  */
 final class ReceivePath {
-    private final SocketCore socket;
-    private final Connection connection;
-    private final RingConsumer consumer;
     /**
      * Block medium: within one waiting call, the peer's end flag is read at most this often
      * (the first look of every call reads it): each read is a sector read on the device the
@@ -27,6 +24,9 @@ final class ReceivePath {
      */
     private static final long END_LOOK_NANOS = 1_000_000;
 
+    private final SocketCore socket;
+    private final Connection connection;
+    private final RingConsumer consumer;
     private final IdleLoop loop;
     /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
     private final long heldHeadWaitNanos;

@@ -194,7 +194,7 @@ final class RingProducer extends RingEnd {
 
     /**
      * Block medium: publishes the tail of the chunks written so far, if it is behind: the
-     * writer on its cadence, and at the end of the stream. The
+     * writer once it has waited a while for room or idled, and at the end of the stream. The
      * consumer needs it only to tell a damaged chunk from one not yet written, and for the
      * end of the stream. Nothing to do on shm, where every offer publishes.
      */

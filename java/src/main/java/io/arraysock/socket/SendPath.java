@@ -28,8 +28,9 @@ final class SendPath {
 
     /**
      * Block medium: a lost node takes no more bytes. A send that only stages would otherwise
-     * succeed until the writer's next I/O failed, though this node may no longer write. The
-     * socket is fenced with it, so its close cannot end the cut-short stream cleanly.
+     * succeed until the writer's next I/O failed, though this node may no longer write: the
+     * socket is fenced with it, which stops its writer. (That the failed send's close ends
+     * no stream cleanly is SocketCore's rule for every failed send.)
      */
     private void checkNode() throws IOException {
         if (staged) {
@@ -38,9 +39,7 @@ final class SendPath {
             } catch (SocketException e) {
                 throw e;
             } catch (IOException e) {
-                // fenced at once: a close after this failed send must not end the stream cleanly
-                // (the peer would take the bytes not sent for a complete stream)
-                socket.fence(e);
+                socket.fence(e); // at once: nothing more of ours reaches the medium
                 throw SocketCore.resetBy(e);
             }
         }
