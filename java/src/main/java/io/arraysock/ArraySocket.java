@@ -181,6 +181,36 @@ public final class ArraySocket implements Closeable {
         run(c -> c.connect(port, nanos <= 0 ? 1 : nanos));
     }
 
+    /**
+     * Starts connecting to the socket listening on {@code port} without waiting (as a
+     * non-blocking {@code SocketChannel.connect}): true when connected at once, false when
+     * the request is pending; then {@link #finishConnect} looks for the answer. A close
+     * meanwhile takes the request back.
+     *
+     * @throws java.net.ConnectException nothing listens there, or the listener's terms exclude this socket
+     * @throws java.nio.channels.ConnectionPendingException a connect is already pending
+     */
+    public boolean connectNow(int port) throws IOException {
+        return call(c -> c.connectNow(port));
+    }
+
+    /**
+     * Looks once, without waiting, for the answer to {@link #connectNow}: true when
+     * connected, false while pending. A refusal ends the attempt (the socket is as before
+     * it, and may connect again) and is thrown.
+     *
+     * @throws java.net.ConnectException the listener refused, closed or died
+     * @throws java.nio.channels.NoConnectionPendingException no connect was started
+     */
+    public boolean finishConnect() throws IOException {
+        return call(SocketCore::finishConnect);
+    }
+
+    /** Whether a connect started by {@link #connectNow} awaits its answer. */
+    public boolean isConnectionPending() {
+        return core.isConnectionPending();
+    }
+
     // ---- stream data ------------------------------------------------------------------
 
     /** Sends all of {@code src} (stream), waiting for ring space as needed; returns the count. */

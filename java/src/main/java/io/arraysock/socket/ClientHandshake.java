@@ -1,13 +1,11 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ControlBlockHeader;
-import io.arraysock.api.IdleStrategy;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
 
@@ -15,21 +13,17 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * The client half of the handshake (docs/PROTOCOL.md, "Connecting"); {@link Acceptor} is
  * the server half. One attempt: find the listener, allocate our ring, post the request in
  * our control block (with the proof of the pre-shared key when the listener asks for
- * one), ring the listener's bell, and await the answer its node writes. {@link #header()}
- * is our control block as the attempt left it: established on success, restored to what
- * it was on any failure (and the ring returned).
+ * one), ring the listener's bell ({@link #begin}), and poll for the answer its node writes
+ * ({@link PendingConnect}). {@link #header()} is our control block as the attempt left it:
+ * established on success, restored to what it was on any failure or abandon (and the ring
+ * returned).
  */
 final class ClientHandshake {
-    private static final long CONNECT_POLL_MAX_NANOS = 2_000_000;
-    /** A client awaiting an answer scans the listener's partition this often even unannounced. */
-    private static final long CONNECT_LOOK_NANOS = 2_000_000;
-
     private final SocketLayer layer;
     private final ControlBlockTable table;
     private final NodeContext node;
     private final int index;
     private final SocketOptions options;
-    private final long peerCheckNanos;
     private ControlBlockHeader header;
 
     ClientHandshake(SocketLayer layer, int index, ControlBlockHeader header, SocketOptions options) {
@@ -39,7 +33,6 @@ final class ClientHandshake {
         this.index = index;
         this.header = header;
         this.options = options;
-        this.peerCheckNanos = layer.ringPolicy.peerCheckNanos();
     }
 
     ControlBlockHeader header() {
@@ -47,13 +40,45 @@ final class ClientHandshake {
     }
 
     /**
-     * Connects to the socket listening on {@code port}.
+     * Connects to the socket listening on {@code port}: {@link #begin}, then polls the
+     * {@link PendingConnect} until it answers, idling between polls as the socket's
+     * strategy says. The one blocking connect; a non-blocking one polls the same way from
+     * its caller's loop.
      *
      * @param timeoutNanos negative or 0: wait forever
      * @throws ConnectException       when nothing listens there, or the listener refuses
      * @throws SocketTimeoutException when no answer comes in time
      */
     Connection connect(int port, long timeoutNanos) throws IOException {
+        PendingConnect pending = begin(port, timeoutNanos);
+        boolean done = false;
+        try {
+            for (int round = 0; ; round++) {
+                long now = System.nanoTime();
+                Connection c = pending.poll(now);
+                if (c != null) {
+                    done = true;
+                    return c;
+                }
+                options.idle().idle(round, pending.startNanos(), pending.remainingNanos(now), pending.sleeper());
+            }
+        } finally {
+            if (!done) {
+                pending.abandon();
+            }
+        }
+    }
+
+    /**
+     * Starts connecting to the socket listening on {@code port}, without waiting: finds the
+     * listener, allocates our ring, posts the request and rings the listener's bell. The
+     * caller then polls the returned attempt until it answers, or abandons it.
+     *
+     * @param timeoutNanos negative or 0: no deadline; else polls after it throw
+     *     {@link SocketTimeoutException}
+     * @throws ConnectException when nothing listens there, or the listener's terms exclude us
+     */
+    PendingConnect begin(int port, long timeoutNanos) throws IOException {
         long start = System.nanoTime();
         ListenerAt found = locateListener(port);
         if (found == null) {
@@ -88,7 +113,7 @@ final class ClientHandshake {
                 : ControlBlockHeader.NO_TAG;
         byte[] chunkKey = encrypt ? ConnectProof.chunkKey(key, listener.nonce(), listenerId, ownId, nonce) : null;
         ControlBlockHeader before = header;
-        boolean done = false;
+        boolean posted = false;
         try {
             long answersSeen = layer.connectAnswers(lSlot); // before the request: any answer to it changes it
             ControlBlockHeader request = header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
@@ -96,17 +121,35 @@ final class ClientHandshake {
             header = table.write(index, encrypt ? request.withFlags(request.flags() | FLAG_ENCRYPTED) : request);
             layer.announceConnectRequest();
             layer.ringConnectBell(lSlot);
-            Connection c = awaitAnswer(port, lSlot, lIndex, listener, nonce, ring, capacity, start, timeoutNanos, answersSeen,
-                    chunkKey);
-            done = true;
-            return c;
+            posted = true;
+            return new PendingConnect(this, new PendingConnect.Target(port, lSlot, lIndex, listener), nonce, ring,
+                    capacity, chunkKey, before, start, timeoutNanos, answersSeen);
         } finally {
-            if (!done) {
-                header = table.write(index, before.withSequence(header.sequence()).withState(before.state())
-                        .withFlags(before.flags()));
-                layer.arena.release(ring, capacity);
+            if (!posted) {
+                restore(before, ring, capacity);
             }
         }
+    }
+
+    /** Our block as it was before the attempt, and the attempt's ring returned. */
+    void restore(ControlBlockHeader before, long ring, long capacity) {
+        header = table.write(index, before.withSequence(header.sequence()).withState(before.state())
+                .withFlags(before.flags()));
+        layer.arena.release(ring, capacity);
+    }
+
+    /** Publishes our block established with the answer's peer. */
+    void established(ControlBlockHeader a, int aSlot, int aIndex, int port, long nonce, long ring, long capacity) {
+        header = table.write(index, header.withPeer(STATE_ESTABLISHED, aSlot, aIndex, a.generation(),
+                a.ownerIncarnation(), port, nonce, ring, capacity, 0));
+    }
+
+    SocketLayer layer() {
+        return layer;
+    }
+
+    int index() {
+        return index;
     }
 
     static String refusalReason(int code) {
@@ -150,91 +193,5 @@ final class ClientHandshake {
             }
         });
         return found[0];
-    }
-
-    /**
-     * Waits for the listener's node to answer our request. It announces each answer it
-     * writes in its node record, so we read that one word per round and scan its partition
-     * only when it changed (and every {@value #CONNECT_LOOK_NANOS} ns regardless). Between
-     * rounds we idle as the socket's strategy says; asleep, on our own head word, which the
-     * acceptor wakes.
-     */
-    private Connection awaitAnswer(int port, int lSlot, int lIndex, ControlBlockHeader listener, long nonce, long ring,
-                                   long capacity, long start, long timeoutNanos, long answersSeen, byte[] chunkKey)
-            throws IOException {
-        int mySlot = layer.slot;
-        int myGen = header.generation();
-        long myInc = node.incarnation();
-        long ownHeadWord = table.offset(mySlot, index) + RX_HEAD_OFFSET;
-        int[] answer = {-1, -1};
-        ControlBlockHeader[] answerHeader = {null};
-        IdleStrategy.Sleeper sleeper = new IdleStrategy.Sleeper() {
-            @Override
-            public boolean canSleep() {
-                return layer.medium.supportsWakeups();
-            }
-
-            @Override
-            public void sleep(long maxNanos) {
-                // The bell is a bare futex wake on a word only the listener's node may write,
-                // so a ring that lands while its acceptor is between a look and its sleep is
-                // lost: ring again before every sleep, which bounds the loss to one sleep.
-                layer.ringConnectBell(lSlot);
-                layer.medium.awaitChange(ownHeadWord, 0, Math.min(maxNanos, CONNECT_POLL_MAX_NANOS));
-            }
-        };
-        long seen = answersSeen;
-        long lastLook = start;
-        long lastCheck = start;
-        for (int round = 0; ; round++) {
-            long posted = layer.connectAnswers(lSlot);
-            long now = System.nanoTime();
-            if (posted != seen || now - lastLook >= CONNECT_LOOK_NANOS) {
-                seen = posted;
-                lastLook = now;
-                answer[0] = -1;
-                table.scanPartition(lSlot, (s, i, h) -> {
-                    // CLOSED too: the server may accept and close before we look; like TCP, the
-                    // connect still succeeds, and the first receive sees the end of the stream.
-                    if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED || h.state() == STATE_CLOSED)
-                            && h.nonce() == nonce
-                            && h.pointsAt(mySlot, index, myGen, myInc)) {
-                        answer[0] = s;
-                        answer[1] = i;
-                        answerHeader[0] = h;
-                    }
-                });
-            }
-            if (answer[0] >= 0) {
-                ControlBlockHeader a = answerHeader[0];
-                if (a.state() == STATE_REFUSED) {
-                    throw new ConnectException("Connection refused by the listener on port " + port + ": "
-                            + refusalReason(a.parameter()));
-                }
-                if (!a.ringFits(layer.geometry, lSlot)) {
-                    throw new ConnectException("Connection refused: the answer's ring lies outside node " + lSlot + "'s arena");
-                }
-                header = table.write(index, header.withPeer(STATE_ESTABLISHED, answer[0], answer[1], a.generation(),
-                        a.ownerIncarnation(), port, nonce, ring, capacity, 0));
-                return new Connection(layer, index, header.generation(), a, answer[0], answer[1], nonce, ring,
-                        capacity, port, chunkKey, true);
-            }
-            long elapsed = now - start;
-            if (timeoutNanos > 0 && elapsed >= timeoutNanos) {
-                throw new SocketTimeoutException("Connect timed out after " + TimeUnit.NANOSECONDS.toMillis(elapsed)
-                        + " ms (port " + port + ")");
-            }
-            if (now - lastCheck >= peerCheckNanos) {
-                lastCheck = now;
-                ControlBlockHeader l = table.read(lSlot, lIndex);
-                if (node.liveIncarnation(lSlot) != listener.ownerIncarnation() || l == null
-                        || l.state() != STATE_LISTENING || l.generation() != listener.generation()) {
-                    throw new ConnectException("Connection refused: the listener on port " + port + " closed");
-                }
-                node.checkAttached();
-                layer.ringConnectBell(lSlot); // for a spinning client, which never sleeps (see the sleeper)
-            }
-            options.idle().idle(round, start, timeoutNanos > 0 ? timeoutNanos - elapsed : Long.MAX_VALUE, sleeper);
-        }
     }
 }

@@ -49,6 +49,10 @@ public final class SocketCore {
     private volatile boolean inputShut;
     private volatile boolean peerGone;
 
+    /** A connect started by {@link #connectNow}, not answered yet; guarded by the socket. */
+    private volatile PendingConnect pending;
+    private ClientHandshake pendingHandshake;
+
     /** Set by listen. */
     private volatile AcceptQueue acceptQueue;
 
@@ -367,6 +371,78 @@ public final class SocketCore {
      * @throws SocketTimeoutException when no answer comes in time
      */
     public synchronized void connect(int port, long timeoutNanos) throws IOException {
+        ClientHandshake handshake = startingConnect(port);
+        try {
+            established(handshake.connect(port, timeoutNanos));
+        } finally {
+            header = handshake.header();
+        }
+    }
+
+    /**
+     * Starts connecting to the socket listening on {@code port} without waiting for the
+     * answer: true when it connected at once; false when the request is pending (then
+     * {@link #finishConnect} completes it).
+     *
+     * @throws ConnectException when nothing listens there, or the listener refuses us
+     */
+    public synchronized boolean connectNow(int port) throws IOException {
+        ClientHandshake handshake = startingConnect(port);
+        try {
+            pending = handshake.begin(port, 0);
+        } finally {
+            header = handshake.header();
+        }
+        pendingHandshake = handshake;
+        return finishConnect();
+    }
+
+    /**
+     * Looks once, without waiting, whether the pending connect was answered: true when
+     * connected (also when connected already), false while pending. A refusal ends the
+     * attempt (the socket is as before it) and is thrown.
+     *
+     * @throws java.nio.channels.NoConnectionPendingException when no connect was started
+     * @throws ConnectException when the listener refused, closed or died
+     */
+    public synchronized boolean finishConnect() throws IOException {
+        if (connection != null) {
+            return true;
+        }
+        ensureOpen();
+        PendingConnect p = pending;
+        if (p == null) {
+            throw new java.nio.channels.NoConnectionPendingException();
+        }
+        Connection c;
+        try {
+            c = p.poll(System.nanoTime());
+        } catch (IOException | RuntimeException e) {
+            pending = null;
+            try {
+                p.abandon();
+            } catch (RuntimeException | InternalError late) {
+                e.addSuppressed(late); // a medium fault: the caller's fault boundary types the first one
+            }
+            header = pendingHandshake.header();
+            throw e;
+        }
+        if (c == null) {
+            return false;
+        }
+        pending = null;
+        header = pendingHandshake.header();
+        established(c);
+        return true;
+    }
+
+    /** Whether a connect started by {@link #connectNow} awaits its answer. */
+    public boolean isConnectionPending() {
+        return pending != null;
+    }
+
+    /** The checks before any connect; the handshake it starts from. */
+    private ClientHandshake startingConnect(int port) throws IOException {
         ensureOpen();
         layer.node.checkAttached();
         if (port < 1 || port > PortBinder.LAST_PORT) {
@@ -375,15 +451,13 @@ public final class SocketCore {
         if (connection != null) {
             throw new SocketException("Already connected");
         }
+        if (pending != null) {
+            throw new java.nio.channels.ConnectionPendingException();
+        }
         if (header.state() == STATE_LISTENING) {
             throw new SocketException("Socket is listening; it cannot connect");
         }
-        ClientHandshake handshake = new ClientHandshake(layer, index, header, options);
-        try {
-            established(handshake.connect(port, timeoutNanos));
-        } finally {
-            header = handshake.header();
-        }
+        return new ClientHandshake(layer, index, header, options);
     }
 
     /** Sets up both directions' data paths, then publishes the connection. */
@@ -577,6 +651,12 @@ public final class SocketCore {
     }
 
     private synchronized void finish(boolean graceful) {
+        PendingConnect p = pending;
+        if (p != null) {
+            pending = null;
+            p.abandon(); // our block back as it was (OPEN or BOUND), so it is released below
+            header = pendingHandshake.header();
+        }
         int state = header.state();
         if (state == STATE_LISTENING) {
             layer.stopListening(this);

@@ -1,0 +1,171 @@
+package io.arraysock;
+
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
+import io.arraysock.testkit.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@link ArraySocket#connectNow}, {@link ArraySocket#finishConnect}: the connect that never waits, on shm. */
+class NonBlockingConnectTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final ShmSegments segments = new ShmSegments();
+
+    @AfterEach
+    void unlink() throws Exception {
+        segments.unlinkAll();
+    }
+
+    private StorageArray array() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, StorageArrayTest.SMALL);
+        return StorageArray.attach(path);
+    }
+
+    /** Polls finishConnect until connected; the number of polls that found it pending. */
+    private static int finish(ArraySocket s) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        int pendingPolls = 0;
+        while (!s.finishConnect()) {
+            assertTrue(s.isConnectionPending());
+            assertFalse(s.isConnected());
+            pendingPolls++;
+            assertTrue(System.nanoTime() < deadline, "no answer within " + WAIT);
+            Thread.onSpinWait();
+        }
+        return pendingPolls;
+    }
+
+    @Test
+    void connectsWithoutWaitingAndCarriesData() throws Exception {
+        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+             ArraySocket client = a.openSocket(SocketType.STREAM)) {
+            server.bind(7000);
+            server.listen(4);
+            if (!client.connectNow(7000)) {
+                assertTrue(client.isConnectionPending());
+                finish(client);
+            }
+            assertTrue(client.isConnected());
+            assertFalse(client.isConnectionPending());
+            assertTrue(client.finishConnect(), "connected: finishConnect says so again");
+            assertEquals(7000, client.remotePort());
+            try (ArraySocket accepted = server.accept(WAIT)) {
+                client.send(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer in = ByteBuffer.allocate(5);
+                while (in.hasRemaining()) {
+                    assertTrue(accepted.receive(in) > 0);
+                }
+                assertEquals("hello", new String(in.array(), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
+    void nothingListeningRefusesAtOnceAndTheSocketMayTryAgain() throws Exception {
+        try (StorageArray a = array(); ArraySocket client = a.openSocket(SocketType.STREAM)) {
+            ConnectException e = assertThrows(ConnectException.class, () -> client.connectNow(7001));
+            assertTrue(e.getMessage().contains("nothing listens on port 7001"), e.getMessage());
+            assertFalse(client.isConnectionPending());
+            assertThrows(NoConnectionPendingException.class, client::finishConnect);
+            try (ArraySocket server = a.openSocket(SocketType.STREAM)) {
+                server.bind(7001);
+                server.listen(4);
+                if (!client.connectNow(7001)) {
+                    finish(client);
+                }
+                assertTrue(client.isConnected());
+            }
+        }
+    }
+
+    @Test
+    void aRefusalArrivesThroughFinishConnectAndRestoresTheSocket() throws Exception {
+        byte[] key = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        byte[] wrong = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+             ArraySocket client = a.openSocket(SocketType.STREAM)) {
+            server.setAuthenticationKey(key);
+            server.bind(7002);
+            server.listen(4);
+            client.setAuthenticationKey(wrong);
+            ConnectException e = assertThrows(ConnectException.class, () -> {
+                if (!client.connectNow(7002)) {
+                    finish(client);
+                }
+            });
+            assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+            assertFalse(client.isConnectionPending());
+            assertFalse(client.isConnected());
+            client.setAuthenticationKey(key);
+            client.connect(7002, WAIT); // the blocking connect, from the state the refusal left
+            assertTrue(client.isConnected());
+        }
+    }
+
+    @Test
+    void aSecondConnectWhilePendingIsRefusedTyped() throws Exception {
+        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
+            server.bind(7003);
+            server.listen(50);
+            boolean sawPending = false;
+            for (int i = 0; i < 20 && !sawPending; i++) {
+                try (ArraySocket client = a.openSocket(SocketType.STREAM)) {
+                    if (!client.connectNow(7003)) {
+                        sawPending = true;
+                        assertThrows(ConnectionPendingException.class, () -> client.connectNow(7003));
+                        assertThrows(ConnectionPendingException.class, () -> client.connect(7003));
+                        finish(client);
+                    }
+                }
+                while (server.acceptNow() != null) {
+                    // drain
+                }
+            }
+            assertTrue(sawPending, "a connect answered by the acceptor thread was never seen pending in 20 tries");
+        }
+    }
+
+    @Test
+    void closingAPendingConnectTakesTheRequestBack() throws Exception {
+        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
+            server.bind(7004);
+            server.listen(50);
+            int clientsBefore = a.sockets().size();
+            for (int i = 0; i < 10; i++) {
+                ArraySocket client = a.openSocket(SocketType.STREAM);
+                client.connectNow(7004);
+                client.close();
+                assertFalse(client.isConnectionPending());
+                assertThrows(SocketException.class, client::finishConnect);
+            }
+            for (ArraySocket s; (s = server.acceptNow()) != null; ) {
+                s.close(); // answered before the close saw it: the peer is gone, so these end
+            }
+            Await.until(WAIT, () -> a.sockets().stream().noneMatch(NonBlockingConnectTest::connecting)
+                    && a.sockets().size() <= clientsBefore, () -> "left over: " + safeSockets(a));
+        }
+    }
+
+    private static boolean connecting(SocketInfo s) {
+        return s.state().equals("CONNECTING");
+    }
+
+    private static String safeSockets(StorageArray a) {
+        try {
+            return a.sockets().toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+}
