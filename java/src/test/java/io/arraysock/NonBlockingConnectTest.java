@@ -149,11 +149,16 @@ class NonBlockingConnectTest {
                 assertFalse(client.isConnectionPending());
                 assertThrows(SocketException.class, client::finishConnect);
             }
-            for (ArraySocket s; (s = server.acceptNow()) != null; ) {
-                s.close(); // answered before the close saw it: the peer is gone, so these end
-            }
-            Await.until(WAIT, () -> a.sockets().stream().noneMatch(NonBlockingConnectTest::connecting)
-                    && a.sockets().size() <= clientsBefore, () -> "left over: " + safeSockets(a));
+            // Requests the acceptor answered before the close took them back wait in the
+            // backlog, as in TCP, until accepted (the acceptor may still be answering: keep
+            // accepting); accepted, they end at once, for the peer is gone.
+            Await.until(WAIT, () -> {
+                for (ArraySocket s; (s = server.acceptNow()) != null; ) {
+                    s.close();
+                }
+                return a.sockets().stream().noneMatch(NonBlockingConnectTest::connecting)
+                        && a.sockets().size() <= clientsBefore;
+            }, () -> "left over: " + safeSockets(a));
         }
     }
 

@@ -406,10 +406,10 @@ public final class SocketCore {
      * @throws ConnectException when the listener refused, closed or died
      */
     public synchronized boolean finishConnect() throws IOException {
+        ensureOpen(); // first: a closed socket that had connected is not "connected" any more
         if (connection != null) {
             return true;
         }
-        ensureOpen();
         PendingConnect p = pending;
         if (p == null) {
             throw new java.nio.channels.NoConnectionPendingException();

@@ -134,7 +134,7 @@ final class CallSurface {
     private static int intArgument(String method, int position) {
         return switch (method) {
             case "bind" -> 0;
-            case "connect" -> 7000;
+            case "connect", "connectNow" -> 7000;
             case "listen" -> 1;
             case "setSendBufferSize", "setReceiveBufferSize" -> 64 * 1024;
             case "send", "receive" -> position == 1 ? 0 : 4096; // (byte[], offset, length)
