@@ -28,7 +28,9 @@ class NonBlockingConnectTest {
 
     private StorageArray array() throws Exception {
         String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL);
+        // Room for every attempt's rings at once (16 KiB each way): connects answered before
+        // their close wait in the backlog with their rings until accepted, as in TCP.
+        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(1 << 20));
         return StorageArray.attach(path);
     }
 
