@@ -224,6 +224,45 @@ class CrossProcessSocketTest {
 
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
+    void aNonBlockingConnectIsAnsweredOrRefusedByTheOtherProcess(ArrayFixture.Kind kind) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ChildJvm child = f.peer(new ListenOnlyPeer(7005, 1))) {
+            child.expect("READY", START);
+            assertEquals("7005", child.expect("LISTENING", START));
+            try (ArraySocket nowhere = array.openSocket(SocketType.STREAM);
+                 ArraySocket first = array.openSocket(SocketType.STREAM);
+                 ArraySocket second = array.openSocket(SocketType.STREAM)) {
+                ConnectException e = assertThrows(ConnectException.class, () -> connectWithoutWaiting(nowhere, 7999));
+                assertTrue(e.getMessage().contains("refused"), e.getMessage());
+                assertFalse(nowhere.isConnectionPending());
+                connectWithoutWaiting(first, 7005); // the child's acceptor answers; its backlog (1) then holds it
+                assertTrue(first.isConnected());
+                assertFalse(first.isConnectionPending());
+                ConnectException full = assertThrows(ConnectException.class, () -> connectWithoutWaiting(second, 7005));
+                assertTrue(full.getMessage().contains("backlog"), full.getMessage());
+                assertFalse(second.isConnected());
+                assertFalse(second.isConnectionPending());
+            }
+            child.send("EXIT");
+            child.expect("DONE", START);
+        }
+    }
+
+    /** connectNow, then finishConnect polls (no other wait) until connected or refused. */
+    private static void connectWithoutWaiting(ArraySocket s, int port) throws Exception {
+        long deadline = System.nanoTime() + START.toNanos();
+        boolean connected = s.connectNow(port);
+        while (!connected) {
+            assertTrue(s.isConnectionPending());
+            assertTrue(System.nanoTime() < deadline, "no answer within " + START);
+            Thread.sleep(1);
+            connected = s.finishConnect();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayFixture.Kind.class)
     void connectTransferCloseCyclesLeaveNothingBehind(ArrayFixture.Kind kind) throws Exception {
         int cycles = kind.rounds(Integer.getInteger("arraysock.test.cycles", 10_000));
         ExecutorService pool = Executors.newSingleThreadExecutor();
