@@ -113,7 +113,7 @@ final class BackupClientCommand implements Callable<Integer> {
     }
 
     private int backup(BackupSession session, PrintWriter out) throws Exception {
-        DataOutputStream data = new DataOutputStream(new BufferedOutputStream(ArrayStreams.out(session.data), BackupWire.COPY_BUFFER));
+        DataOutputStream data = new DataOutputStream(new BufferedOutputStream(ArrayStreams.out(session.data), BackupWire.RECORD_BUFFER));
         byte[] buffer = new byte[BackupWire.COPY_BUFFER];
         Progress progress = new Progress("backup", treeBytes(dir));
         int skipped = 0;
@@ -172,7 +172,8 @@ final class BackupClientCommand implements Callable<Integer> {
         }
         InputStream in;
         try {
-            in = new BufferedInputStream(Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS), BackupWire.COPY_BUFFER);
+            // unbuffered: the body is read in COPY_BUFFER copies (a buffer per file cost an allocation per file)
+            in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return "vanished before it was read";
         } catch (IOException e) {
@@ -215,7 +216,7 @@ final class BackupClientCommand implements Callable<Integer> {
 
     private int restore(BackupSession session, PrintWriter out) throws Exception {
         Files.createDirectories(dir);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(session.data), BackupWire.COPY_BUFFER));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(session.data), BackupWire.RECORD_BUFFER));
         byte[] buffer = new byte[BackupWire.COPY_BUFFER];
         long files = 0;
         int failed = 0;
@@ -233,7 +234,7 @@ final class BackupClientCommand implements Callable<Integer> {
                 }
                 Files.createDirectories(target.getParent());
                 BackupWire.Received r;
-                try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(target), BackupWire.COPY_BUFFER)) {
+                try (OutputStream o = Files.newOutputStream(target)) {
                     r = BackupWire.readFileBody(in, o, buffer);
                 }
                 progress.add(r.size());

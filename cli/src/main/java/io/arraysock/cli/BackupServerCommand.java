@@ -161,7 +161,7 @@ final class BackupServerCommand implements Callable<Integer> {
         Path incoming = ExitCleanup.deleteAtExit(Files.createTempDirectory(store, "." + name + ".incoming-"));
         boolean done = false;
         try {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(session.data), BackupWire.COPY_BUFFER));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(session.data), BackupWire.RECORD_BUFFER));
             byte[] buffer = new byte[BackupWire.COPY_BUFFER];
             Map<String, String> manifest = new TreeMap<>();
             long files = 0;
@@ -176,7 +176,7 @@ final class BackupServerCommand implements Callable<Integer> {
                     Path target = incoming.resolve(rel);
                     Files.createDirectories(target.getParent());
                     BackupWire.Received r;
-                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), BackupWire.COPY_BUFFER)) {
+                    try (OutputStream out = Files.newOutputStream(target)) {
                         r = BackupWire.readFileBody(in, out, buffer);
                     }
                     if (r.changed()) {
@@ -230,7 +230,7 @@ final class BackupServerCommand implements Callable<Integer> {
     private void sendRestore(BackupSession session, String name, int id, PrintWriter log) throws Exception {
         Path root = store.resolve(name);
         Map<String, String> manifest = readManifest(store.resolve(name + ".sha256"));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(ArrayStreams.out(session.data), BackupWire.COPY_BUFFER));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(ArrayStreams.out(session.data), BackupWire.RECORD_BUFFER));
         byte[] buffer = new byte[BackupWire.COPY_BUFFER];
         long files = 0;
         long bytes = 0;

@@ -34,7 +34,14 @@ final class BackupWire {
     static final int STATUS_OK = 0;
     static final int STATUS_CHANGED = 1;
     static final int SHA_BYTES = 32;
+    /** A file body moves in copies of up to this many bytes (one buffer a session side, reused). */
     static final int COPY_BUFFER = 1 << 20;
+    /**
+     * The buffer of the record stream over the data connection, for the small reads and
+     * writes of headers and trailers. A body copy of at least this size bypasses it (the
+     * buffered streams pass large transfers through), so body bytes are not copied twice.
+     */
+    static final int RECORD_BUFFER = 64 << 10;
     /** Backup names become directory names on the server: keep them plain. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
