@@ -1,5 +1,6 @@
 package io.arraysock.netty;
 
+import io.arraysock.api.PollingBackoff;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -28,9 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>How it waits: the array has no readiness events, so each {@link #run} round polls every
  * registered handle with the library's non-blocking calls. A round where nothing moved
- * backs off: a few rounds of spinning, a few of yielding, then sleeping (parking) for a
- * time that doubles up to {@code maxIdleSleep}, never past the loop's next scheduled task
- * ({@link IoHandlerContext#delayNanos}). {@link #wakeup} unparks the loop thread, so a task
+ * backs off with the library's {@link PollingBackoff}: a few rounds of spinning, a few of
+ * yielding, then sleeping (parking) for a time that doubles up to {@code maxIdleSleep},
+ * never past the loop's next scheduled task ({@link IoHandlerContext#delayNanos}). {@link #wakeup} unparks the loop thread, so a task
  * submitted from another thread runs at once; data arriving from the peer is seen at the
  * latest {@code maxIdleSleep} later. On the block medium polling with back-off is the
  * design (a sector read is the only way to see the peer).
@@ -42,28 +42,21 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ArrayIoHandler implements IoHandler {
     private static final Logger LOG = System.getLogger(ArrayIoHandler.class.getName());
-    /** Idle rounds that only spin (Thread.onSpinWait) before yielding. */
-    static final int SPIN_ROUNDS = 64;
-    /** Idle rounds (after spinning) that yield the CPU before sleeping. */
-    static final int YIELD_ROUNDS = 16;
-    /** The first sleep of an idle loop; each further idle round doubles it up to the maximum. */
-    static final long MIN_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /** The default longest sleep: how late, at worst, a polled loop sees new data. */
-    public static final Duration DEFAULT_MAX_IDLE_SLEEP = Duration.ofMillis(1);
+    public static final Duration DEFAULT_MAX_IDLE_SLEEP = PollingBackoff.DEFAULT_MAX_PARK;
 
     private final ThreadAwareExecutor executor;
-    private final long maxSleepNanos;
+    private final PollingBackoff backoff;
     private final List<Registration> registrations = new ArrayList<>();
     private volatile Thread loopThread;
     private volatile boolean wokenUp;
-    private int idleRounds;
     /** True while {@link #pollAll} walks the list: removals wait for its end. */
     private boolean polling;
     private final List<Registration> cancelledWhilePolling = new ArrayList<>();
 
-    private ArrayIoHandler(ThreadAwareExecutor executor, long maxSleepNanos) {
+    private ArrayIoHandler(ThreadAwareExecutor executor, Duration maxIdleSleep) {
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.maxSleepNanos = maxSleepNanos;
+        this.backoff = new PollingBackoff(maxIdleSleep);
     }
 
     /** A factory for {@code MultiThreadIoEventLoopGroup}, sleeping at most {@link #DEFAULT_MAX_IDLE_SLEEP} when idle. */
@@ -76,11 +69,8 @@ public final class ArrayIoHandler implements IoHandler {
      * data sooner, longer costs less CPU for idle connections.
      */
     public static IoHandlerFactory newFactory(Duration maxIdleSleep) {
-        long nanos = maxIdleSleep.toNanos();
-        if (nanos < MIN_SLEEP_NANOS) {
-            throw new IllegalArgumentException("maxIdleSleep below " + MIN_SLEEP_NANOS / 1000 + " µs: " + maxIdleSleep);
-        }
-        return executor -> new ArrayIoHandler(executor, nanos);
+        new PollingBackoff(maxIdleSleep); // refuses one below PollingBackoff.MIN_PARK_NANOS now, not in the loop
+        return executor -> new ArrayIoHandler(executor, maxIdleSleep);
     }
 
     @Override
@@ -100,7 +90,7 @@ public final class ArrayIoHandler implements IoHandler {
         }
         if (progress > 0 || wokenUp) {
             wokenUp = false;
-            idleRounds = 0;
+            backoff.reset();
         } else if (context.canBlock()) {
             backOff(context);
         }
@@ -140,19 +130,10 @@ public final class ArrayIoHandler implements IoHandler {
     }
 
     private void backOff(IoHandlerContext context) {
-        int round = idleRounds++;
-        if (round < SPIN_ROUNDS) {
-            Thread.onSpinWait();
-        } else if (round < SPIN_ROUNDS + YIELD_ROUNDS) {
-            Thread.yield();
-        } else {
-            int doublings = Math.min(round - SPIN_ROUNDS - YIELD_ROUNDS, 20);
-            long sleep = Math.min(maxSleepNanos, MIN_SLEEP_NANOS << doublings);
-            long untilTask = context.delayNanos(System.nanoTime());
-            sleep = Math.min(sleep, Math.max(0, untilTask));
-            if (sleep > 0 && !wokenUp) {
-                LockSupport.parkNanos(this, sleep);
-            }
+        long untilTask = backoff.nextParks() ? context.delayNanos(System.nanoTime()) : Long.MAX_VALUE;
+        long sleep = backoff.next(untilTask);
+        if (sleep > 0 && !wokenUp) {
+            LockSupport.parkNanos(this, sleep);
         }
     }
 

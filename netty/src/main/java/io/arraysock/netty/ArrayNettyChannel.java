@@ -20,17 +20,17 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.UnsupportedAddressTypeException;
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Netty stream channel whose bytes travel through the array: the client end made by a
@@ -49,8 +49,11 @@ import java.time.Duration;
  * with {@code ALLOW_HALF_CLOSURE} an end of stream from the peer fires
  * {@link ChannelInputShutdownEvent} and the channel stays open for writing, without it
  * the channel closes.
- * <li>Connect honours {@code CONNECT_TIMEOUT_MILLIS}; the wait for the listener's answer
- * runs on a {@link ConnectThreads} thread (the library's connect blocks), never on the loop.
+ * <li>Connect is the library's non-blocking one ({@code connectNow}); each loop round looks
+ * for the listener's answer ({@code finishConnect}) while it is pending, so a connect costs
+ * no thread. {@code CONNECT_TIMEOUT_MILLIS} is a task scheduled on the loop that fails the
+ * promise ({@link ConnectTimeoutException}) and closes the channel; a close while pending
+ * takes the request back.
  * </ul>
  */
 public final class ArrayNettyChannel extends AbstractChannel implements DuplexChannel {
@@ -68,9 +71,10 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
     private boolean readPending;
     private boolean writeWaitsForRoom;
     private boolean inputEnded;
+    /** Set while a connect is pending: the loop polls {@code finishConnect} for it. */
     private ChannelPromise connectPromise;
-    /** A connect thread still waits in the library's connect: it closes the socket if we closed meanwhile. */
-    private volatile boolean connecting;
+    private ArraySocketAddress connectingTo;
+    private Future<?> connectTimeout;
     /** One byte a probe took from the ring, delivered first by the next read. */
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     private boolean probeHoldsByte;
@@ -122,7 +126,7 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
     @Override
     public boolean isActive() {
         ArraySocket s = socket;
-        return open && !connecting && s != null && s.isConnected();
+        return open && s != null && s.isConnected();
     }
 
     @Override
@@ -217,14 +221,21 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
         ChannelPromise p = connectPromise;
         if (p != null) {
             connectPromise = null;
+            cancelConnectTimeout();
             p.tryFailure(new ClosedChannelException());
         }
-        if (!connecting) {
-            releaseSocket();
-        } // else the connect thread releases it when the library's connect returns
+        releaseSocket(); // a pending connect: the socket's close takes the request back
     }
 
-    private synchronized void releaseSocket() {
+    private void cancelConnectTimeout() {
+        Future<?> f = connectTimeout;
+        if (f != null) {
+            connectTimeout = null;
+            f.cancel(false);
+        }
+    }
+
+    private void releaseSocket() {
         ArraySocket s = socket;
         if (s != null) {
             s.close();
@@ -397,7 +408,7 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
             if (!promise.setUncancellable() || !ensureOpen(promise)) {
                 return;
             }
-            if (connectPromise != null || connecting) {
+            if (connectPromise != null) {
                 safeSetFailure(promise, new ConnectionPendingException());
                 return;
             }
@@ -421,46 +432,57 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
                 closeIfClosed();
                 return;
             }
-            connectPromise = promise;
-            connecting = true;
-            ArraySocket s = socket;
-            int timeoutMillis = config.getConnectTimeoutMillis();
-            EventLoop loop = eventLoop();
-            ConnectThreads.run(() -> {
-                Throwable failure = null;
-                try {
-                    if (timeoutMillis > 0) {
-                        s.connect(to.port(), Duration.ofMillis(timeoutMillis));
-                    } else {
-                        s.connect(to.port());
-                    }
-                } catch (SocketTimeoutException e) {
-                    ConnectTimeoutException timeout = new ConnectTimeoutException(
-                            "connection timed out after " + timeoutMillis + " ms: " + to);
-                    timeout.initCause(e);
-                    failure = timeout;
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                Throwable cause = failure;
-                try {
-                    loop.execute(() -> finishConnect(promise, to, cause));
-                } catch (Throwable rejected) {
-                    // the loop is gone: nobody will finish this connect
-                    connecting = false;
-                    releaseSocket();
-                    promise.tryFailure(rejected);
-                }
-            });
-        }
-
-        private void finishConnect(ChannelPromise promise, ArraySocketAddress to, Throwable failure) {
-            connecting = false;
-            if (!open) {
-                releaseSocket(); // closed while the connect was in progress
+            boolean connected;
+            try {
+                connected = socket.connectNow(to.port());
+            } catch (Throwable t) {
+                safeSetFailure(promise, annotateConnectException(t, remoteAddress));
+                close(voidPromise());
                 return;
             }
+            if (connected) {
+                fulfillConnect(promise, to, null);
+                return;
+            }
+            connectPromise = promise;
+            connectingTo = to;
+            int timeoutMillis = config.getConnectTimeoutMillis();
+            if (timeoutMillis > 0) {
+                connectTimeout = eventLoop().schedule(() -> {
+                    ChannelPromise p = connectPromise;
+                    if (p == promise) {
+                        connectPromise = null;
+                        connectTimeout = null;
+                        p.tryFailure(new ConnectTimeoutException(
+                                "connection timed out after " + timeoutMillis + " ms: " + to));
+                        close(voidPromise()); // the socket's close takes the pending request back
+                    }
+                }, timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** One look, without waiting, for the pending connect's answer; 1 when it came. */
+        private int pollConnect() {
+            ChannelPromise promise = connectPromise;
+            boolean connected;
+            try {
+                connected = socket.finishConnect();
+            } catch (Throwable t) {
+                connectPromise = null;
+                cancelConnectTimeout();
+                fulfillConnect(promise, connectingTo, t);
+                return 1;
+            }
+            if (!connected) {
+                return 0;
+            }
             connectPromise = null;
+            cancelConnectTimeout();
+            fulfillConnect(promise, connectingTo, null);
+            return 1;
+        }
+
+        private void fulfillConnect(ChannelPromise promise, ArraySocketAddress to, Throwable failure) {
             if (failure != null) {
                 promise.tryFailure(annotateConnectException(failure, to));
                 close(voidPromise());
@@ -484,8 +506,14 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
 
         @Override
         public int poll() {
-            if (!open || socket == null || connecting) {
+            if (!open || socket == null) {
                 return 0;
+            }
+            if (connectPromise != null) {
+                return pollConnect();
+            }
+            if (!socket.isConnected()) {
+                return 0; // bound only, or a connect that failed
             }
             int progress = 0;
             if (writeWaitsForRoom) {
