@@ -148,6 +148,15 @@ int as_retire_mapping(int64_t address, int64_t length) {
     return p == MAP_FAILED ? -1 : 0;
 }
 
+/* Private anonymous memory for I/O buffers: page-aligned, zero-filled by the kernel page by
+ * page as it is first touched, so a large buffer costs nothing until used (malloc + memset
+ * faults and clears every page up front). Freed with as_munmap. */
+int64_t as_anon_map(int64_t length) {
+    void *p = mmap(NULL, (size_t) length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return -1;
+    return (int64_t) (intptr_t) p;
+}
+
 int64_t as_aligned_alloc(int64_t alignment, int64_t size) {
     void *p = NULL;
     int rc = posix_memalign(&p, (size_t) alignment, (size_t) size);

@@ -80,6 +80,7 @@ AS_EXPORT int as_munmap(int64_t address, int64_t length);
  * accesses by threads that missed the close hit harmless memory instead of faulting. */
 AS_EXPORT int as_retire_mapping(int64_t address, int64_t length);
 
+AS_EXPORT int64_t as_anon_map(int64_t length);
 AS_EXPORT int64_t as_aligned_alloc(int64_t alignment, int64_t size);
 AS_EXPORT void as_free(int64_t address);
 

@@ -4,6 +4,7 @@ import io.arraysock.medium.internal.FileIdentity;
 import com.sun.jna.LastErrorException;
 import io.arraysock.medium.internal.AlignedBuffer;
 import io.arraysock.medium.internal.FileInfo;
+import io.arraysock.medium.internal.MappedBuffer;
 import io.arraysock.medium.internal.NativeConstants;
 import io.arraysock.medium.internal.NativeErrors;
 import io.arraysock.medium.internal.NativeFile;
@@ -68,6 +69,8 @@ public final class BlockMedium implements Medium {
      * block size (or DMA alignment); a page satisfies both on every device we support.
      */
     private static final int MIN_BUFFER_ALIGNMENT = 4096;
+    /** What anonymous memory from mmap is aligned to (x86-64). */
+    private static final int PAGE_SIZE = 4096;
     /** Largest single read of foreign sectors: bounds each thread's bounce buffer. */
     static final int MAX_IO = 1 << 20;
     /** A first bounce buffer holds one 4 KiB sector: word reads never grow it. */
@@ -495,14 +498,28 @@ public final class BlockMedium implements Medium {
 
     /**
      * A direct little-endian buffer of exactly {@code size} bytes (a multiple of the
-     * alignment), aligned for {@link #writeExtent} and {@link #readExtent}.
+     * alignment), aligned for {@link #writeExtent} and {@link #readExtent}, zero-filled.
+     * Its pages cost nothing until touched ({@link MappedBuffer}): every connection has two
+     * 1 MiB extent buffers, of which small messages use a page or two, and allocating
+     * them with {@code allocateDirect} (every page cleared) was most of a connect's time.
+     *
+     * @throws OutOfMemoryError when the kernel has no memory for it
      */
     public ByteBuffer allocateExtentBuffer(int size) {
         if (size % alignment != 0) {
             throw new IllegalArgumentException("extent buffer of " + size + " bytes is not a multiple of " + alignment);
         }
-        return ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment).limit(size).slice()
-                .order(ByteOrder.LITTLE_ENDIAN);
+        int extra = alignment > PAGE_SIZE ? alignment : 0; // mmap aligns to a page only
+        ByteBuffer mapped;
+        try {
+            mapped = MappedBuffer.allocate(Math.addExact(size, extra));
+        } catch (IOException e) {
+            OutOfMemoryError oom = new OutOfMemoryError("extent buffer of " + size + " bytes for " + path() + ": "
+                    + e.getMessage());
+            oom.initCause(e);
+            throw oom;
+        }
+        return mapped.alignedSlice(alignment).limit(size).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Alignment of the buffers {@link #writeExtent} and {@link #readExtent} take (a page, or the sector if larger). */

@@ -287,8 +287,8 @@ final class Acceptor implements AutoCloseable {
     private Answer refuse(Request r, int reason) {
         try {
             int index = layer.allocateAnswerIndex();
-            ControlBlockHeader h = layer.newHeader(index, r.header.type(), STATE_OPEN);
-            h = layer.table.write(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
+            ControlBlockHeader h = layer.freshHeader(index, r.header.type(), STATE_OPEN);
+            h = layer.table.writeFresh(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
                     r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, reason));
             return new Answer(index, h, null);
         } catch (IOException e) {

@@ -115,7 +115,10 @@ final class ClientHandshake {
         ControlBlockHeader before = header;
         boolean posted = false;
         try {
-            long answersSeen = layer.connectAnswers(lSlot); // before the request: any answer to it changes it
+            // The answer word's baseline, from before the request: any answer to it changes the
+            // word. The last value a client of ours read costs no read; without one, read it.
+            SocketLayer.AnswersSeen seen = layer.answersSeen(lSlot, listener.ownerIncarnation());
+            long answersSeen = seen != null ? seen.value() : layer.connectAnswers(lSlot);
             ControlBlockHeader request = header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
                     listener.ownerIncarnation(), port, nonce, ring, capacity, options.receiveBufferSize()).withAuthTag(tag);
             header = table.write(index, encrypt ? request.withFlags(request.flags() | FLAG_ENCRYPTED) : request);

@@ -136,6 +136,7 @@ final class PendingConnect {
     /** The listener node's answer to our request, if it wrote one; scans only when announced or due. */
     private Answer look(long now) {
         long posted = layer.connectAnswers(target.slot);
+        layer.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
         if (posted == answersSeen && now - lastLook < LOOK_NANOS) {
             return null;
         }

@@ -72,16 +72,17 @@ public final class SocketCore {
     static SocketCore accepted(SocketLayer layer, SocketCore listener, int clientSlot, int clientIndex,
                                ControlBlockHeader client, byte[] chunkKey) throws IOException {
         int index = layer.allocateAnswerIndex();
-        ControlBlockHeader h = layer.newHeader(index, client.type(), STATE_OPEN);
+        ControlBlockHeader h = layer.freshHeader(index, client.type(), STATE_OPEN);
         long capacity = ringCapacity(Math.max(listener.options.sendBufferSize(), client.parameter()), layer);
         long ring;
         try {
             ring = layer.allocateRing(capacity);
         } catch (IOException e) {
-            layer.releaseBlock(index, h);
+            layer.releaseUnwritten(index);
             throw e;
         }
-        h = layer.table.write(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
+        // one sector write: the block fresh (live words zero) and established at once
+        h = layer.table.writeFresh(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
                 clientSlot, clientIndex, client.generation(), client.ownerIncarnation(), client.localPort(),
                 client.nonce(), ring, capacity, 0));
         SocketCore s = new SocketCore(layer, index, h, listener.options.inheritedBy());

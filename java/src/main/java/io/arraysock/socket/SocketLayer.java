@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 
@@ -56,6 +57,8 @@ public final class SocketLayer implements Closeable {
     private final AtomicLong answersPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
     /** Where a port's listener was last found (slot << 32 | index): checked before use. */
     private final Map<Integer, Long> listenerHints = new ConcurrentHashMap<>();
+    /** Per node slot: the last connect-answer word a client of ours read there (see {@link #answersSeen}). */
+    private final AtomicReferenceArray<AnswersSeen> answersSeen;
     private volatile IdleStrategy idleStrategy = IdleStrategy.blocking();
     private volatile boolean closed;
     /** Set (before {@link #closed}) when the slot was lost: nothing more is written. */
@@ -71,6 +74,7 @@ public final class SocketLayer implements Closeable {
         this.arena = new ArenaAllocator(geometry.arenaOffset(slot), geometry.arenaSize());
         this.binder = new PortBinder(table, slot);
         this.acceptor = new Acceptor(this);
+        this.answersSeen = new AtomicReferenceArray<>(geometry.nodeSlots());
     }
 
     /** The idle strategy new sockets start with. */
@@ -144,14 +148,28 @@ public final class SocketLayer implements Closeable {
 
     /** Writes a fresh header for our block {@code index}: next generation, zeroed live words. */
     ControlBlockHeader newHeader(int index, int type, int state) {
+        // every live word (positions, flags, events) starts at zero: a recycled block must not
+        // carry its previous socket's end-of-stream or shut flags into the new connection
+        return table.writeFresh(index, freshHeader(index, type, state));
+    }
+
+    /**
+     * The header {@link #newHeader} writes, not written: for a caller that fills it in and
+     * writes it with {@link ControlBlockTable#writeFresh} itself (an answer to a connect
+     * request: one sector write instead of two), or gives the index back unwritten with
+     * {@link #releaseUnwritten}.
+     */
+    ControlBlockHeader freshHeader(int index, int type, int state) {
         ControlBlockHeader old = table.read(slot, index);
         int gen = old == null ? 1 : old.generation() + 1;
         long seq = old == null ? 0 : old.sequence();
-        ControlBlockHeader h = new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        return new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 0, ControlBlockHeader.NO_TAG);
-        // every live word (positions, flags, events) starts at zero: a recycled block must not
-        // carry its previous socket's end-of-stream or shut flags into the new connection
-        return table.writeFresh(index, h);
+    }
+
+    /** Returns an index from {@link #allocateAnswerIndex} whose block was never written (still FREE on the medium). */
+    void releaseUnwritten(int index) {
+        releaseIndex(index);
     }
 
     /** Releases a socket's block and ring, and forgets the socket. */
@@ -232,6 +250,26 @@ public final class SocketLayer implements Closeable {
     /** Node {@code nodeSlot}'s connect-answer word: a change means new answers in its partition. */
     long connectAnswers(int nodeSlot) {
         return medium.getLongAcquire(geometry.nodeRecordOffset(nodeSlot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET);
+    }
+
+    /** A connect-answer word as read, and the incarnation of the node that wrote it. */
+    record AnswersSeen(long incarnation, long value) {
+    }
+
+    /**
+     * The last value of node {@code nodeSlot}'s connect-answer word any client of ours read,
+     * if that node is still incarnation {@code incarnation}; else null. A connect takes it
+     * as its baseline instead of reading the word again before posting: the word is a
+     * counter, so an answer to the new request (written after the post) changes it from
+     * any value read before.
+     */
+    AnswersSeen answersSeen(int nodeSlot, long incarnation) {
+        AnswersSeen seen = answersSeen.get(nodeSlot);
+        return seen != null && seen.incarnation == incarnation ? seen : null;
+    }
+
+    void noteAnswersSeen(int nodeSlot, long incarnation, long value) {
+        answersSeen.set(nodeSlot, new AnswersSeen(incarnation, value));
     }
 
     /** Where the listener on {@code port} was last seen, {slot, index}, or null; the caller checks it. */

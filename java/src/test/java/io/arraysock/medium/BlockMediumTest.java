@@ -84,6 +84,31 @@ class BlockMediumTest {
     }
 
     @Test
+    void extentBuffersAreAlignedZeroedAndCarryExtentIo() throws IOException {
+        long base = 40 * MIB;
+        BlockMedium m = device();
+        m.own(base, 64 * 1024);
+        int size = 1 << 20;
+        ByteBuffer a = m.allocateExtentBuffer(size);
+        ByteBuffer b = m.allocateExtentBuffer(size);
+        assertEquals(size, a.capacity());
+        assertTrue(a.isDirect());
+        assertEquals(0, com.sun.jna.Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(a)) % m.extentAlignment());
+        for (int i = 0; i < size; i += 4096) { // fresh memory reads zero everywhere, however it is obtained
+            assertEquals(0, a.get(i), "byte " + i);
+            assertEquals(0, a.get(i + 4095), "byte " + (i + 4095));
+        }
+        byte[] pattern = random(64 * 1024, 7);
+        a.put(0, pattern);
+        m.writeExtent(base, a.clear().limit(pattern.length));
+        m.readExtent(base, b.clear().limit(pattern.length));
+        byte[] back = new byte[pattern.length];
+        b.get(0, back);
+        assertArrayEquals(pattern, back);
+        assertThrows(IllegalArgumentException.class, () -> m.allocateExtentBuffer(size + 1));
+    }
+
+    @Test
     void wordsAndBulkRoundTripThroughTheDevice() throws IOException {
         long base = 16 * MIB;
         BlockMedium writer = device();

@@ -78,6 +78,8 @@ public final class NativeLayer {
 
     public static native int as_retire_mapping(long address, long length) throws LastErrorException;
 
+    public static native long as_anon_map(long length) throws LastErrorException;
+
     public static native long as_aligned_alloc(long alignment, long size) throws LastErrorException;
 
     public static native void as_free(long address);
