@@ -1,6 +1,8 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.MediumFaultException;
+import io.arraysock.medium.MediumTruncatedException;
 
 import java.net.SocketException;
 
@@ -98,7 +100,7 @@ final class Connection {
             throw reset("this node is fenced: " + e.getMessage());
         }
         if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
-            throw reset("node " + peerSlot + " is gone (died or detached)");
+            throw peerGone("");
         }
         // A header is rewritten whole with a new sequence and seal: both unchanged is the
         // header we judged already, so a periodic check allocates nothing.
@@ -167,7 +169,7 @@ final class Connection {
             return p.sequence();
         }
         if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
-            throw reset("node " + peerSlot + " is gone (died or detached)" + (p == null || p.ownerIncarnation() == 0 ? ""
+            throw peerGone((p == null || p.ownerIncarnation() == 0 ? ""
                     : "; its block " + peerSlot + "/" + peerIndex + " now belongs to incarnation "
                     + Long.toHexString(p.ownerIncarnation())));
         }
@@ -175,6 +177,19 @@ final class Connection {
             return RingConsumer.UNREADABLE;
         }
         throw reset("the peer socket " + peerSlot + "/" + peerIndex + " was released");
+    }
+
+    /**
+     * "node N is gone", unless the medium itself shrank: a truncated array reads as dead
+     * peers, and the shrink (a {@link MediumTruncatedException}) is the cause to report.
+     */
+    private SocketException peerGone(String detail) {
+        try {
+            layer.medium.checkIntact();
+        } catch (java.io.IOException shrank) {
+            throw new MediumFaultException(shrank);
+        }
+        return reset("node " + peerSlot + " is gone (died or detached)" + detail);
     }
 
     private static SocketException reset(String why) {
