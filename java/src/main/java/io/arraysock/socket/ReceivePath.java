@@ -120,11 +120,24 @@ final class ReceivePath {
         if (consumer.available() > 0) {
             return true;
         }
-        if (consumer.peerEnded(endLookDue()) && (consumer.available() > 0 || consumer.endConfirmed())) {
+        if (consumer.peerEnded(readableEndLookDue()) && (consumer.available() > 0 || consumer.endConfirmed())) {
             return true;
         }
         loop.tick();
         consumer.publishHead();
+        return false;
+    }
+
+    /** {@link #endLookDue} for the looks of {@link #readable}, each a call of its own: on the block medium once per ms. */
+    private boolean readableEndLookDue() {
+        if (wakeups) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - lastEndLook >= END_LOOK_NANOS) {
+            lastEndLook = now;
+            return true;
+        }
         return false;
     }
 
