@@ -102,7 +102,7 @@ final class ClientHandshake {
             throw new ConnectException("Connection refused: the listener on port " + port
                     + " does not encrypt, and this socket requires encryption");
         }
-        long capacity = SocketCore.ringCapacity(options.sendBufferSize(), layer);
+        long capacity = layer.arena.ringCapacity(options.sendBufferSize());
         long ring = layer.allocateRing(capacity);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;
         ConnectProof.Identity listenerId = new ConnectProof.Identity(lSlot, lIndex, listener.generation(),

@@ -105,6 +105,33 @@ final class PendingConnect {
     }
 
     /**
+     * {@link #poll}, and on a throw {@link #abandon} at once: the attempt is then over
+     * ({@link #isOver}) and the socket's block as before it ({@link #header}).
+     */
+    Connection pollOrAbandon(long now) throws IOException {
+        try {
+            return poll(now);
+        } catch (IOException | RuntimeException e) {
+            try {
+                abandon();
+            } catch (RuntimeException | InternalError late) {
+                e.addSuppressed(late); // a medium fault: the caller's fault boundary types the first one
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the attempt ended: connected, refused, timed out or abandoned. */
+    boolean isOver() {
+        return over;
+    }
+
+    /** Our control block as the attempt left it so far ({@link ClientHandshake#header()}). */
+    ControlBlockHeader header() {
+        return handshake.header();
+    }
+
+    /**
      * Takes the request back: our block as before the attempt, our ring returned. Idempotent;
      * does nothing once the attempt connected (the ring is the connection's then).
      */

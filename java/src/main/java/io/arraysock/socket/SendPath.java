@@ -4,6 +4,7 @@ import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,12 +19,49 @@ final class SendPath {
     private final IdleLoop loop;
     /** A chunked ring (block medium): a send only stages its bytes (the writer thread writes them). */
     private final boolean staged;
+    private final int maxMessage;
+    private volatile boolean shut;
+    /**
+     * A send failed (not a timeout): bytes the application meant to send may be missing, so
+     * the stream must never end cleanly: shutdown and close raise no end of stream, and the
+     * peer sees a reset once we let go, never a short stream taken for a whole one.
+     */
+    private volatile boolean broken;
 
     SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.producer = connection.producer;
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.staged = policy.chunked();
+        this.maxMessage = connection.maxSendMessage;
+    }
+
+    /** Whether our output was shut (shutdownOutput, or close). */
+    boolean isShut() {
+        return shut;
+    }
+
+    /** Shuts our output: ends our stream, unless a send failed (see {@link #broken}). Under the socket's lock. */
+    void shutdown() {
+        if (!shut) {
+            shut = true;
+            if (!broken) {
+                producer.end();
+            }
+        }
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (shut) {
+            throw new SocketException("Socket output is shutdown");
+        }
+    }
+
+    /** A send failed: unless it only timed out, our stream can never end cleanly. */
+    private void failed(Exception e) {
+        if (!(e instanceof SocketTimeoutException)) {
+            broken = true;
+        }
     }
 
     /**
@@ -40,13 +78,23 @@ final class SendPath {
                 throw e;
             } catch (IOException e) {
                 socket.fence(e); // at once: nothing more of ours reaches the medium
-                throw SocketCore.resetBy(e);
+                throw SocketFaults.resetBy(e);
             }
         }
     }
 
     /** Stream bytes. Blocking: sends all of {@code src}. Non-blocking: what fits now (maybe 0). */
     int send(ByteBuffer src, boolean blocking) throws IOException {
+        ensureOpen();
+        try {
+            return sendBytes(src, blocking);
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    private int sendBytes(ByteBuffer src, boolean blocking) throws IOException {
         checkNode();
         int total = 0;
         loop.reset();
@@ -66,6 +114,20 @@ final class SendPath {
 
     /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
     boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+        ensureOpen();
+        if (src.remaining() > maxMessage) {
+            throw new IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
+                    + maxMessage + " (what one record of the send buffer holds)");
+        }
+        try {
+            return sendWhole(src, blocking);
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    private boolean sendWhole(ByteBuffer src, boolean blocking) throws IOException {
         checkNode();
         loop.reset();
         while (!producer.offerMessage(src)) {

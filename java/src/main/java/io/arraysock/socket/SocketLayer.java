@@ -47,6 +47,8 @@ public final class SocketLayer implements Closeable {
     final ArenaAllocator arena;
     final PortBinder binder;
     final int slot;
+    /** Fault translation for our sockets' public calls. */
+    final SocketFaults faults;
 
     private final BitSet used = new BitSet();
     private final Set<SocketCore> lingering = ConcurrentHashMap.newKeySet();
@@ -74,6 +76,7 @@ public final class SocketLayer implements Closeable {
         this.arena = new ArenaAllocator(geometry.arenaOffset(slot), geometry.arenaSize());
         this.binder = new PortBinder(table, slot);
         this.acceptor = new Acceptor(this);
+        this.faults = new SocketFaults(medium, node, this::fence);
         this.answersSeen = new AtomicReferenceArray<>(geometry.nodeSlots());
     }
 
