@@ -2,6 +2,7 @@ package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.Medium;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -51,7 +52,7 @@ final class PendingConnect {
     private boolean over;
     private boolean connected;
     private boolean restored;
-    private final IdleStrategy.Sleeper sleeper = new BellSleeper();
+    private final IdleStrategy.Sleeper sleeper;
 
     PendingConnect(ClientHandshake handshake, Target target, long nonce, long ring, long capacity, byte[] chunkKey,
                    ControlBlockHeader before, long start, long timeoutNanos, long answersSeen) {
@@ -68,6 +69,7 @@ final class PendingConnect {
         this.peerCheckNanos = layer.ringPolicy.peerCheckNanos();
         this.ownHeadWord = layer.table.offset(layer.slot, handshake.index()) + RX_HEAD_OFFSET;
         this.answersSeen = answersSeen;
+        this.sleeper = new AnswerBell();
         this.lastLook = start;
         this.lastCheck = start;
     }
@@ -212,19 +214,19 @@ final class PendingConnect {
         layer.node.checkAttached();
     }
 
-    private final class BellSleeper implements IdleStrategy.Sleeper {
-        @Override
-        public boolean canSleep() {
-            return layer.medium.supportsWakeups();
+    /** Sleeps on our own head word, which the listener's node wakes when it answers. */
+    private final class AnswerBell extends BellSleeper {
+        AnswerBell() {
+            super(layer.medium, ownHeadWord, SLEEP_MAX_NANOS);
         }
 
         @Override
-        public void sleep(long maxNanos) {
+        int expectedValue(Medium medium, long word) {
             // The bell is a bare futex wake on a word only the listener's node may write,
             // so a ring that lands while its acceptor is between a look and its sleep is
             // lost: ring again before every sleep, which bounds the loss to one sleep.
             layer.ringConnectBell(target.slot);
-            layer.medium.awaitChange(ownHeadWord, 0, Math.min(maxNanos, SLEEP_MAX_NANOS));
+            return 0;
         }
     }
 }
