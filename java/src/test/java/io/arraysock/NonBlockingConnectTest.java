@@ -26,6 +26,12 @@ class NonBlockingConnectTest {
         segments.unlinkAll();
     }
 
+    /**
+     * The rings of the pending-close test (each way): the medium's default (256 KiB on shm,
+     * a quarter of the arena) let two answered attempts fill the arena.
+     */
+    private static final int RING = 16 * 1024;
+
     private StorageArray array() throws Exception {
         String path = segments.next();
         // Room for every attempt's rings at once (16 KiB each way): connects answered before
@@ -142,10 +148,13 @@ class NonBlockingConnectTest {
     void closingAPendingConnectTakesTheRequestBack() throws Exception {
         try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
             server.bind(7004);
+            server.setSendBufferSize(RING);
             server.listen(50);
             int clientsBefore = a.sockets().size();
             for (int i = 0; i < 10; i++) {
                 ArraySocket client = a.openSocket(SocketType.STREAM);
+                client.setSendBufferSize(RING);
+                client.setReceiveBufferSize(RING);
                 client.connectNow(7004);
                 client.close();
                 assertFalse(client.isConnectionPending());
