@@ -110,7 +110,7 @@ final class AcceptQueue {
      */
     private final class AcceptBell extends BellSleeper {
         AcceptBell() {
-            super(layer.medium, layer.connectBell(), ACCEPT_SLEEP_MAX_NANOS);
+            super(layer.medium, layer.connectWords.connectBell(), ACCEPT_SLEEP_MAX_NANOS);
         }
 
         @Override

@@ -148,7 +148,7 @@ final class Acceptor implements AutoCloseable {
     private void idle(int round) {
         long nanos = Math.min(MIN_POLL_NANOS << Math.min(round, 10), MAX_SLEEP_NANOS);
         if (layer.medium.supportsWakeups()) {
-            layer.medium.awaitChange(layer.connectBell(), layer.medium.getIntAcquire(layer.connectBell()), nanos);
+            layer.medium.awaitChange(layer.connectWords.connectBell(), layer.medium.getIntAcquire(layer.connectWords.connectBell()), nanos);
         } else {
             LockSupport.parkNanos(nanos);
         }
@@ -174,7 +174,7 @@ final class Acceptor implements AutoCloseable {
             if (slot != layer.slot && layer.node.liveIncarnation(slot) == 0) {
                 continue;
             }
-            long posted = layer.connectRequests(slot); // before the scan: a later post shows as a change
+            long posted = layer.connectWords.connectRequests(slot); // before the scan: a later post shows as a change
             if (full || posted != requestsSeen[slot]) {
                 requestsSeen[slot] = posted;
                 layer.table.scanPartition(slot, collect);
@@ -247,10 +247,10 @@ final class Acceptor implements AutoCloseable {
                     ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
-        layer.announceAnswer();
+        layer.connectWords.announceAnswer();
         layer.medium.wake(layer.table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
         if (a.socket != null && layer.medium.supportsWakeups()) {
-            layer.medium.wake(layer.connectBell()); // a thread in accept may sleep on our bell
+            layer.medium.wake(layer.connectWords.connectBell()); // a thread in accept may sleep on our bell
         }
         return a;
     }
@@ -354,7 +354,7 @@ final class Acceptor implements AutoCloseable {
             t = thread;
         }
         if (t != null && t != Thread.currentThread()) {
-            layer.medium.wake(layer.connectBell());
+            layer.medium.wake(layer.connectWords.connectBell());
             t.interrupt();
             try {
                 t.join(JOIN_MILLIS);

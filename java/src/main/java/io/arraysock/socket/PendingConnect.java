@@ -101,7 +101,7 @@ final class PendingConnect {
         if (now - lastCheck >= peerCheckNanos) {
             lastCheck = now;
             checkListener();
-            layer.ringConnectBell(target.slot); // for a spinning client, which never sleeps (see the sleeper)
+            layer.connectWords.ringConnectBell(target.slot); // for a spinning client, which never sleeps (see the sleeper)
         }
         return null;
     }
@@ -164,8 +164,8 @@ final class PendingConnect {
 
     /** The listener node's answer to our request, if it wrote one; scans only when announced or due. */
     private Answer look(long now) {
-        long posted = layer.connectAnswers(target.slot);
-        layer.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
+        long posted = layer.connectWords.connectAnswers(target.slot);
+        layer.connectWords.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
         if (posted == answersSeen && now - lastLook < LOOK_NANOS) {
             return null;
         }
@@ -225,7 +225,7 @@ final class PendingConnect {
             // The bell is a bare futex wake on a word only the listener's node may write,
             // so a ring that lands while its acceptor is between a look and its sleep is
             // lost: ring again before every sleep, which bounds the loss to one sleep.
-            layer.ringConnectBell(target.slot);
+            layer.connectWords.ringConnectBell(target.slot);
             return 0;
         }
     }
