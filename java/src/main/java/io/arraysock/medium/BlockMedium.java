@@ -331,7 +331,7 @@ public final class BlockMedium implements Medium {
         int length = src.remaining();
         long address = extents.address(offset, src);
         ownedForWrite(offset, length);
-        extents.write(address, length, offset);
+        extents.transfer(address, length, offset, true);
         src.position(src.limit());
     }
 
@@ -346,7 +346,7 @@ public final class BlockMedium implements Medium {
         int length = dst.remaining();
         long address = extents.address(offset, dst);
         ensureOpen();
-        extents.read(address, length, offset);
+        extents.transfer(address, length, offset, false);
         dst.position(dst.limit());
     }
 

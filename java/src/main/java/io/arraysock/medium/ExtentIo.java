@@ -50,21 +50,19 @@ final class ExtentIo {
         return mapped.alignedSlice(alignment).limit(bytes).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Writes the extent at {@code address} (checked by {@link #address}) of {@code length} bytes to {@code offset}. */
-    void write(long address, int length, long offset) {
+    /**
+     * Moves {@code length} bytes between the extent at {@code address} (checked by
+     * {@link #address}) and the sectors at {@code offset}: a write when {@code toMedium},
+     * else a read; waits for a place among those in flight.
+     */
+    void transfer(long address, int length, long offset, boolean toMedium) {
         inFlight.acquireUninterruptibly();
         try {
-            sectors.pwrite(address, length, offset);
-        } finally {
-            inFlight.release();
-        }
-    }
-
-    /** Reads {@code length} bytes at {@code offset} into the extent at {@code address}. */
-    void read(long address, int length, long offset) {
-        inFlight.acquireUninterruptibly();
-        try {
-            sectors.pread(address, length, offset);
+            if (toMedium) {
+                sectors.pwrite(address, length, offset);
+            } else {
+                sectors.pread(address, length, offset);
+            }
         } finally {
             inFlight.release();
         }

@@ -51,24 +51,11 @@ final class SendPath {
         }
     }
 
-    private void ensureOpen() throws SocketException {
-        if (shut) {
-            throw new SocketException("Socket output is shutdown");
-        }
-    }
-
-    /** A send failed: unless it only timed out, our stream can never end cleanly. */
-    private void failed(Exception e) {
-        if (!(e instanceof SocketTimeoutException)) {
-            broken = true;
-        }
-    }
-
     /**
      * Block medium: a lost node takes no more bytes. A send that only stages would otherwise
      * succeed until the writer's next I/O failed, though this node may no longer write: the
      * socket is fenced with it, which stops its writer. (That the failed send's close ends
-     * no stream cleanly is SocketCore's rule for every failed send.)
+     * no stream cleanly is the rule for every failed send: see {@link #broken}.)
      */
     private void checkNode() throws IOException {
         if (staged) {
@@ -85,11 +72,33 @@ final class SendPath {
 
     /** Stream bytes. Blocking: sends all of {@code src}. Non-blocking: what fits now (maybe 0). */
     int send(ByteBuffer src, boolean blocking) throws IOException {
-        ensureOpen();
+        return (int) transfer(src, blocking, false);
+    }
+
+    /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
+    boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+        return transfer(src, blocking, true) != 0;
+    }
+
+    /**
+     * A send of either kind: refused after shutdown (and a message longer than one record);
+     * any failure but a timeout marks our stream {@link #broken}. A message returns 1 when
+     * sent, 0 when not (non-blocking, no room); stream bytes return their count.
+     */
+    private long transfer(ByteBuffer src, boolean blocking, boolean message) throws IOException {
+        if (shut) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        if (message && src.remaining() > maxMessage) {
+            throw new IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
+                    + maxMessage + " (what one record of the send buffer holds)");
+        }
         try {
-            return sendBytes(src, blocking);
+            return message ? (sendWhole(src, blocking) ? 1 : 0) : sendBytes(src, blocking);
         } catch (IOException | RuntimeException e) {
-            failed(e);
+            if (!(e instanceof SocketTimeoutException)) {
+                broken = true;
+            }
             throw e;
         }
     }
@@ -110,21 +119,6 @@ final class SendPath {
             }
         }
         return total;
-    }
-
-    /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
-    boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
-        ensureOpen();
-        if (src.remaining() > maxMessage) {
-            throw new IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
-                    + maxMessage + " (what one record of the send buffer holds)");
-        }
-        try {
-            return sendWhole(src, blocking);
-        } catch (IOException | RuntimeException e) {
-            failed(e);
-            throw e;
-        }
     }
 
     private boolean sendWhole(ByteBuffer src, boolean blocking) throws IOException {
