@@ -194,8 +194,8 @@ public final class BlockMedium implements Medium {
         Shadow s = shadows.holding(offset, width);
         if (s != null) {
             synchronized (s) {
-                if (!s.buffer.isFreed()) {
-                    return word(s.buffer, offset - s.start, width);
+                if (!s.buffer().isFreed()) {
+                    return word(s.buffer(), offset - s.start(), width);
                 }
             }
         }
@@ -218,8 +218,8 @@ public final class BlockMedium implements Medium {
         Shadow s = shadows.holding(offset, length);
         if (s != null) {
             synchronized (s) {
-                if (!s.buffer.isFreed()) {
-                    s.buffer.copyTo(offset - s.start, dst, length);
+                if (!s.buffer().isFreed()) {
+                    s.buffer().copyTo(offset - s.start(), dst, length);
                     return;
                 }
             }
@@ -255,23 +255,26 @@ public final class BlockMedium implements Medium {
 
     @Override
     public void putIntRelease(long offset, int value) {
-        checkWord(offset, Integer.BYTES, size);
-        Shadow s = ownedForWrite(offset, Integer.BYTES);
-        synchronized (s) {
-            shadows.checkStillOwned(s, offset);
-            s.buffer.putInt(offset - s.start, value);
-            shadows.writeOut(s, offset, Integer.BYTES);
-        }
+        writeWord(offset, Integer.BYTES, value);
     }
 
     @Override
     public void putLongRelease(long offset, long value) {
-        checkWord(offset, Long.BYTES, size);
-        Shadow s = ownedForWrite(offset, Long.BYTES);
+        writeWord(offset, Long.BYTES, value);
+    }
+
+    /** A 4- or 8-byte word into our shadow, then its sector to the device. */
+    private void writeWord(long offset, int width, long value) {
+        checkWord(offset, width, size);
+        Shadow s = ownedForWrite(offset, width);
         synchronized (s) {
             shadows.checkStillOwned(s, offset);
-            s.buffer.putLong(offset - s.start, value);
-            shadows.writeOut(s, offset, Long.BYTES);
+            if (width == Long.BYTES) {
+                s.buffer().putLong(offset - s.start(), value);
+            } else {
+                s.buffer().putInt(offset - s.start(), (int) value);
+            }
+            shadows.writeOut(s, offset, width);
         }
     }
 
@@ -286,7 +289,7 @@ public final class BlockMedium implements Medium {
         Shadow s = ownedForWrite(offset, length);
         synchronized (s) {
             shadows.checkStillOwned(s, offset);
-            s.buffer.copyFrom(offset - s.start, src, length);
+            s.buffer().copyFrom(offset - s.start(), src, length);
             shadows.writeOut(s, offset, length);
         }
     }

@@ -16,17 +16,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class SectorShadows {
     /** One owned range [start, end) and its in-memory copy; guarded by its own monitor. */
-    static final class Shadow {
-        final long start;
-        final long end;
-        final AlignedBuffer buffer;
-
-        Shadow(long start, long end, AlignedBuffer buffer) {
-            this.start = start;
-            this.end = end;
-            this.buffer = buffer;
-        }
-
+    record Shadow(long start, long end, AlignedBuffer buffer) {
         @Override
         public String toString() {
             return "[" + start + ", " + end + ")";
@@ -48,7 +38,7 @@ final class SectorShadows {
     /** The owned range holding all of [offset, offset + length), or null. */
     Shadow holding(long offset, long length) {
         Map.Entry<Long, Shadow> e = shadows.floorEntry(offset);
-        if (e == null || e.getValue().end < offset + length) {
+        if (e == null || e.getValue().end() < offset + length) {
             return null;
         }
         return e.getValue();
@@ -69,7 +59,7 @@ final class SectorShadows {
 
     /** Called holding the shadow's monitor: it must not have been disowned meanwhile. */
     void checkStillOwned(Shadow s, long offset) {
-        if (s.buffer.isFreed()) {
+        if (s.buffer().isFreed()) {
             throw new IllegalStateException("write at offset " + offset + " of " + sectors.path() + ": range " + s
                     + " was disowned meanwhile");
         }
@@ -79,7 +69,7 @@ final class SectorShadows {
     void writeOut(Shadow s, long offset, long length) {
         long first = sectors.floorSector(offset);
         long bytes = sectors.ceilSector(offset + length) - first;
-        sectors.pwrite(s.buffer.address() + (first - s.start), bytes, first);
+        sectors.pwrite(s.buffer().address() + (first - s.start()), bytes, first);
     }
 
     /**
@@ -95,7 +85,7 @@ final class SectorShadows {
         synchronized (ownership) {
             ensureOpen.run();
             Map.Entry<Long, Shadow> before = shadows.floorEntry(end - 1);
-            if (before != null && before.getValue().end > first) {
+            if (before != null && before.getValue().end() > first) {
                 throw new IllegalStateException("own(" + offset + ", " + length + ") of " + sectors.path() + ": sectors ["
                         + first + ", " + end + ") overlap the owned range " + before.getValue());
             }
@@ -122,13 +112,13 @@ final class SectorShadows {
         synchronized (ownership) {
             ensureOpen.run();
             Shadow s = shadows.get(first);
-            if (s == null || s.end != end) {
+            if (s == null || s.end() != end) {
                 throw new IllegalStateException("disown(" + offset + ", " + length + ") of " + sectors.path() + ": sectors ["
                         + first + ", " + end + ") are not one owned range; owned: " + shadows.values());
             }
             shadows.remove(first);
             synchronized (s) {
-                s.buffer.close();
+                s.buffer().close();
             }
         }
     }
@@ -146,7 +136,7 @@ final class SectorShadows {
             markClosed.run();
             for (Shadow s : shadows.values()) {
                 synchronized (s) {
-                    s.buffer.close();
+                    s.buffer().close();
                 }
             }
             shadows.clear();

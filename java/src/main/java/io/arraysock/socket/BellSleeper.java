@@ -13,7 +13,9 @@ import io.arraysock.medium.Medium;
  */
 abstract class BellSleeper implements IdleStrategy.Sleeper {
     private final Medium medium;
+    /** The bell: a word of the medium another node wakes. */
     private final long word;
+    /** Longest sleep: what a lost ring costs at most. */
     private final long capNanos;
 
     BellSleeper(Medium medium, long word, long capNanos) {

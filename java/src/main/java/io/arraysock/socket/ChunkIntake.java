@@ -25,8 +25,9 @@ final class ChunkIntake {
      * NBD). Smaller chunks (requests, answers) are looked for as the idle strategy says.
      */
     static final int PACED_EXTENT = 64 * 1024;
-    /** empty looks between two reads of the producer's tail. */
+    /** Empty looks between two reads of the producer's tail. */
     static final int TAIL_LOOK_EVERY = 16;
+    /** The consumer whose head and tail this reads and moves. */
     private final RingConsumer ring;
     /** Reads the chunk records. */
     private final ChunkReader chunks;
@@ -34,22 +35,24 @@ final class ChunkIntake {
     private final long mask;
     /** The producer's node, for the reset message. */
     private final int peerSlot;
-    /** whether a chunk is taken and not yet wholly consumed (its payload is in {@link #chunks}' buffer). */
+    /** Whether a chunk is taken and not yet wholly consumed (its payload is in {@link #chunks}' buffer). */
     private boolean current;
     private int currentIndex;
+    /** Payload bytes of the current chunk not yet delivered. */
     private int currentLeft;
     private int currentExtent;
-    /** payload bytes consumed before the head's chunk, for the reset message. */
+    /** Payload bytes consumed before the head's chunk, for the reset message. */
     private long delivered;
+    /** Looks in a row that found no chunk: the tail is read every {@value #TAIL_LOOK_EVERY}th. */
     private int emptyLooks;
-    /** the producer's end-of-stream record was found at our head. */
+    /** The producer's end-of-stream record was found at our head. */
     private boolean endChunkSeen;
-    /** when an empty look may next read the device (see {@link #nextChunk}). */
+    /** When an empty look may next read the device (see {@link #nextChunk}). */
     private long nextLookAt;
+    /** The extent of the last chunk taken: at least {@link #PACED_EXTENT}, empty looks are paced. */
     private int lastExtent;
-    /** how long the look that found the last paced-size chunk took. */
+    /** How long the look that found the last paced-size chunk took. */
     private long lastChunkLookNanos;
-
 
     ChunkIntake(RingConsumer ring, ChunkReader chunks, int peerSlot) {
         this.ring = ring;
@@ -144,13 +147,13 @@ final class ChunkIntake {
         return lastExtent >= PACED_EXTENT && !current ? Math.max(0, nextLookAt - System.nanoTime()) : 0;
     }
 
-    /** the current chunk is consumed; the head moves past it. */
+    /** The current chunk is consumed; the head moves past it. */
     private void releaseChunk(long extent) {
         current = false;
         ring.release(ring.head() + extent);
     }
 
-    /** copies payload of the chunks at hand, taking new ones while dst has room. */
+    /** Copies payload of the chunks at hand, taking new ones while dst has room. */
     int poll(ByteBuffer dst) throws SocketException {
         int total = 0;
         while (dst.hasRemaining() && (current || nextChunk(total > 0))) {
