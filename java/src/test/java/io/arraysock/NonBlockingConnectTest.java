@@ -3,8 +3,9 @@ package io.arraysock;
 import io.arraysock.api.SocketInfo;
 import io.arraysock.api.SocketType;
 import io.arraysock.testkit.Await;
-import org.junit.jupiter.api.AfterEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -19,12 +20,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** {@link ArraySocket#connectNow}, {@link ArraySocket#finishConnect}: the connect that never waits, on shm. */
 class NonBlockingConnectTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final ShmSegments segments = new ShmSegments();
-
-    @AfterEach
-    void unlink() throws Exception {
-        segments.unlinkAll();
-    }
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
 
     /**
      * The rings of the pending-close test (each way): the medium's default (256 KiB on shm,
