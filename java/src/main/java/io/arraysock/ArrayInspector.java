@@ -9,7 +9,7 @@ import io.arraysock.medium.Media;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.node.NodeCensus;
-import io.arraysock.socket.SocketLayer;
+import io.arraysock.socket.SocketCensus;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -66,7 +66,7 @@ public final class ArrayInspector implements Closeable {
             List<NodeInfo> nodes = settle ? census.settled() : census.now();
             Set<Integer> held = nodes.stream().filter(n -> n.liveness() != NodeInfo.Liveness.DEAD).map(NodeInfo::slot)
                     .collect(Collectors.toSet());
-            List<SocketInfo> sockets = SocketLayer.inspect(medium, superblock.geometry(), held::contains);
+            List<SocketInfo> sockets = SocketCensus.inspect(medium, superblock.geometry(), held::contains);
             return new Inspection(medium.path(), superblock.uuid(), superblock.geometry(), nodes, sockets);
         } catch (InternalError | MediumFaultException e) {
             throw medium.faultOf(e);

@@ -1,8 +1,9 @@
 package io.arraysock;
 
 import io.arraysock.api.SocketType;
-import org.junit.jupiter.api.AfterEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -12,12 +13,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The reused heap buffer behind ArraySocket's byte[] calls. */
 class ArrayViewTest {
-    private final ShmSegments segments = new ShmSegments();
-
-    @AfterEach
-    void unlink() throws Exception {
-        segments.unlinkAll();
-    }
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
 
     @Test
     void reusesTheBufferWhileTheArrayRepeatsAndPositionsItEachTime() {

@@ -4,10 +4,11 @@ import io.arraysock.api.NoFreeNodeSlotException;
 import io.arraysock.api.NodeInfo;
 import io.arraysock.api.NodeState;
 import io.arraysock.testkit.ChildJvm;
+import io.arraysock.testkit.ShmSegments;
 import io.arraysock.testkit.Unprivileged;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,12 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Attach across real processes on /dev/shm. */
 class CrossProcessAttachTest {
     private static final Duration START = Duration.ofSeconds(60);
-    private final ShmSegments segments = new ShmSegments();
-
-    @AfterEach
-    void unlink() throws Exception {
-        segments.unlinkAll();
-    }
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
 
     @Test
     void twoProcessesSeeEachOther() throws Exception {

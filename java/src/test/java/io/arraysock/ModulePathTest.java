@@ -1,8 +1,9 @@
 package io.arraysock;
 
 import io.arraysock.testkit.ChildJvm;
-import org.junit.jupiter.api.AfterEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -25,12 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reaches into an implementation package does not compile.
  */
 class ModulePathTest {
-    private final ShmSegments segments = new ShmSegments();
-
-    @AfterEach
-    void cleanUp() throws IOException {
-        segments.unlinkAll();
-    }
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
 
     @Test
     void consumerModuleRunsOnTheModulePath(@TempDir Path dir) throws Exception {

@@ -3,8 +3,9 @@ package io.arraysock;
 import io.arraysock.api.SocketInfo;
 import io.arraysock.api.SocketType;
 import io.arraysock.testkit.Await;
-import org.junit.jupiter.api.AfterEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -19,19 +20,20 @@ import static org.junit.jupiter.api.Assertions.*;
 /** {@link ArraySocket#connectNow}, {@link ArraySocket#finishConnect}: the connect that never waits, on shm. */
 class NonBlockingConnectTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final ShmSegments segments = new ShmSegments();
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
 
-    @AfterEach
-    void unlink() throws Exception {
-        segments.unlinkAll();
-    }
+    /**
+     * The rings of the pending-close test (each way): the medium's default (256 KiB on shm,
+     * a quarter of the arena) let two answered attempts fill the arena.
+     */
+    private static final int RING = 16 * 1024;
 
     private StorageArray array() throws Exception {
         String path = segments.next();
-        // Room for every attempt's rings at once: connects answered before their close wait
-        // in the backlog with their rings until accepted, as in TCP. Ten attempts with the shm
-        // default of 256 KiB each way, both ends on this one node, need 5 MiB.
-        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(8 << 20));
+        // Room for every attempt's rings at once ({@link #RING} each way): connects answered
+        // before their close wait in the backlog with their rings until accepted, as in TCP.
+        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(1 << 20));
         return StorageArray.attach(path);
     }
 
@@ -143,10 +145,13 @@ class NonBlockingConnectTest {
     void closingAPendingConnectTakesTheRequestBack() throws Exception {
         try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
             server.bind(7004);
+            server.setSendBufferSize(RING);
             server.listen(50);
             int clientsBefore = a.sockets().size();
             for (int i = 0; i < 10; i++) {
                 ArraySocket client = a.openSocket(SocketType.STREAM);
+                client.setSendBufferSize(RING);
+                client.setReceiveBufferSize(RING);
                 client.connectNow(7004);
                 client.close();
                 assertFalse(client.isConnectionPending());

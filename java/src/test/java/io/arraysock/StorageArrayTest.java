@@ -17,8 +17,9 @@ import io.arraysock.format.SuperblockDescriptor;
 import io.arraysock.medium.internal.FileIdentity;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.testkit.Await;
-import org.junit.jupiter.api.AfterEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.RandomAccessFile;
 import java.nio.file.NoSuchFileException;
@@ -36,12 +37,8 @@ class StorageArrayTest {
     static final FormatOptions SMALL = FormatOptions.defaults().withNodeSlots(4).withSocketsPerNode(8)
             .withArenaSize(64 * 1024).withHeartbeatIntervalMs(20).withLivenessTimeoutMs(2000).withClaimSettleMs(5);
 
-    private final ShmSegments segments = new ShmSegments();
-
-    @AfterEach
-    void unlink() throws Exception {
-        segments.unlinkAll();
-    }
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
 
     @Test
     void formatAttachClose() throws Exception {

@@ -1,24 +1,15 @@
 package io.arraysock.medium;
 
+import io.arraysock.medium.SectorShadows.Shadow;
 import io.arraysock.medium.internal.FileIdentity;
-import com.sun.jna.LastErrorException;
 import io.arraysock.medium.internal.AlignedBuffer;
-import io.arraysock.medium.internal.FileInfo;
 import io.arraysock.medium.internal.MappedBuffer;
-import io.arraysock.medium.internal.NativeConstants;
-import io.arraysock.medium.internal.NativeErrors;
 import io.arraysock.medium.internal.NativeFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A block device (a LUN several hosts attach) opened with {@code O_DIRECT}: every read and
@@ -69,70 +60,39 @@ public final class BlockMedium implements Medium {
      * block size (or DMA alignment); a page satisfies both on every device we support.
      */
     private static final int MIN_BUFFER_ALIGNMENT = 4096;
-    /** What anonymous memory from mmap is aligned to (x86-64). */
-    private static final int PAGE_SIZE = 4096;
     /** Largest single read of foreign sectors: bounds each thread's bounce buffer. */
-    static final int MAX_IO = 1 << 20;
-    /** A first bounce buffer holds one 4 KiB sector: word reads never grow it. */
-    private static final int INITIAL_BOUNCE = 4096;
+    static final int MAX_IO = BounceBuffers.MAX_IO;
     /** Smallest usable device: the superblock region alone is 4 KiB ({@code Geometry.REGION_ALIGNMENT}). */
     static final long MIN_SIZE = 4096;
 
     private final NativeFile file;
-    private final FileIdentity identity;
     private final boolean blockDevice;
     /** Opened read-only: to look only (status). */
     private final boolean readOnly;
     private final long size;
-    /** What the medium shrank to once found shorter than {@link #size}; -1 while whole. Never reset. */
-    private volatile long shrunkTo = -1;
-    /**
-     * Extent transfers (ring chunks, up to 1 MiB each) this attachment has in flight at
-     * most: with one per ring, 64 connections queued 64 MiB on an NBD path, and the
-     * heartbeat's sector write, behind them, waited past the liveness timeout.
-     */
-    private final Semaphore extentIo = new Semaphore(MAX_EXTENT_IO);
-    private static final int MAX_EXTENT_IO = 4;
     private final int sectorSize;
     private final int alignment;
-    /** Owned ranges by first byte; sector-aligned, never overlapping. Changed under {@link #ownership}. */
-    private final ConcurrentSkipListMap<Long, Shadow> shadows = new ConcurrentSkipListMap<>();
-    private final Object ownership = new Object();
-    private final Set<Bounce> bounces = ConcurrentHashMap.newKeySet();
-    private final ThreadLocal<Bounce> bounce = ThreadLocal.withInitial(this::newBounce);
+    /** Whole-sector pread/pwrite and the shrink fence. */
+    private final SectorFile sectors;
+    /** The owned ranges and their shadows. */
+    private final SectorShadows shadows;
+    /** Each thread's buffer for reading foreign sectors. */
+    private final BounceBuffers bounces;
+    /** Ring chunks: straight from and to aligned buffers, a few in flight at most. */
+    private final ExtentIo extents;
     private volatile boolean closed;
 
-    /** One owned range [start, end) and its in-memory copy; guarded by its own monitor. */
-    private static final class Shadow {
-        final long start;
-        final long end;
-        final AlignedBuffer buffer;
-
-        Shadow(long start, long end, AlignedBuffer buffer) {
-            this.start = start;
-            this.end = end;
-            this.buffer = buffer;
-        }
-
-        @Override
-        public String toString() {
-            return "[" + start + ", " + end + ")";
-        }
-    }
-
-    /** One thread's buffer for reading foreign sectors; replaced when too small. */
-    private static final class Bounce {
-        AlignedBuffer buffer;
-    }
-
-    private BlockMedium(NativeFile file, FileInfo info, long size, int sectorSize, boolean readOnly) {
-        this.file = file;
-        this.identity = info.identity();
-        this.blockDevice = info.isBlockDevice();
+    private BlockMedium(SectorFile sectors, boolean readOnly) {
+        this.sectors = sectors;
+        this.file = sectors.file();
+        this.blockDevice = sectors.isBlockDevice();
         this.readOnly = readOnly;
-        this.size = size;
-        this.sectorSize = sectorSize;
+        this.size = sectors.size();
+        this.sectorSize = sectors.sectorSize();
         this.alignment = Math.max(sectorSize, MIN_BUFFER_ALIGNMENT);
+        this.shadows = new SectorShadows(sectors, alignment);
+        this.bounces = new BounceBuffers(sectors, alignment);
+        this.extents = new ExtentIo(sectors, size, alignment);
     }
 
     /**
@@ -162,44 +122,7 @@ public final class BlockMedium implements Medium {
 
     private static BlockMedium open(String path, boolean readOnly) throws IOException {
         Objects.requireNonNull(path, "path");
-        NativeFile f = openDirect(path, readOnly);
-        try {
-            FileInfo info = f.stat();
-            if (!info.isBlockDevice() && !info.isRegularFile()) {
-                throw new IOException(path + " is neither a block device nor a regular file (mode 0"
-                        + Integer.toOctalString(info.mode()) + ")");
-            }
-            int sector = Math.max(MIN_SECTOR_SIZE, info.logicalBlockSize());
-            if (Integer.bitCount(sector) != 1) {
-                throw new IOException(path + " reports a logical block size that is not a power of two: " + sector);
-            }
-            long usable = info.size() - info.size() % sector;
-            if (usable < MIN_SIZE) {
-                throw new IOException(path + " is too small to be an array: " + info.size()
-                        + " bytes, at least " + MIN_SIZE + " needed");
-            }
-            return new BlockMedium(f, info, usable, sector, readOnly);
-        } catch (IOException | RuntimeException e) {
-            try {
-                f.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-    }
-
-    private static NativeFile openDirect(String path, boolean readOnly) throws IOException {
-        try {
-            return NativeFile.open(path, NativeConstants.OPEN_DIRECT | (readOnly ? NativeConstants.OPEN_RDONLY : 0), 0);
-        } catch (IOException e) {
-            if (e.getCause() instanceof LastErrorException le && le.getErrorCode() == NativeErrors.EINVAL) {
-                throw new IOException("open " + path + " with O_DIRECT: the file system refuses direct I/O ("
-                        + NativeErrors.describe(NativeErrors.EINVAL) + "); use a block device, or a file on a "
-                        + "file system that supports O_DIRECT", e);
-            }
-            throw e;
-        }
+        return new BlockMedium(SectorFile.open(path, readOnly, MIN_SECTOR_SIZE, MIN_SIZE), readOnly);
     }
 
     @Override
@@ -229,7 +152,7 @@ public final class BlockMedium implements Medium {
 
     @Override
     public FileIdentity identity() {
-        return identity;
+        return sectors.identity();
     }
 
     /** Whether the path is a block device (false: a regular file opened with O_DIRECT). */
@@ -237,16 +160,7 @@ public final class BlockMedium implements Medium {
         return blockDevice;
     }
 
-    // ---- sectors -------------------------------------------------------------------------
-
-    private long floorSector(long offset) {
-        return offset - offset % sectorSize;
-    }
-
-    private long ceilSector(long offset) {
-        long rem = offset % sectorSize;
-        return rem == 0 ? offset : offset + sectorSize - rem;
-    }
+    // ---- checks --------------------------------------------------------------------------
 
     private void ensureOpen() {
         if (closed) {
@@ -259,15 +173,6 @@ public final class BlockMedium implements Medium {
         if ((offset & (width - 1)) != 0) {
             throw new IllegalArgumentException("unaligned " + width + "-byte word at " + offset);
         }
-    }
-
-    /** The owned range holding all of [offset, offset + length), or null. */
-    private Shadow ownedRange(long offset, long length) {
-        Map.Entry<Long, Shadow> e = shadows.floorEntry(offset);
-        if (e == null || e.getValue().end < offset + length) {
-            return null;
-        }
-        return e.getValue();
     }
 
     // ---- reads ---------------------------------------------------------------------------
@@ -286,16 +191,16 @@ public final class BlockMedium implements Medium {
     private long readWord(long offset, int width) {
         checkWord(offset, width, size);
         ensureOpen();
-        Shadow s = ownedRange(offset, width);
+        Shadow s = shadows.holding(offset, width);
         if (s != null) {
             synchronized (s) {
-                if (!s.buffer.isFreed()) {
-                    return word(s.buffer, offset - s.start, width);
+                if (!s.buffer().isFreed()) {
+                    return word(s.buffer(), offset - s.start(), width);
                 }
             }
         }
-        long sector = floorSector(offset);
-        return word(readSectors(sector, sectorSize), offset - sector, width);
+        long sector = sectors.floorSector(offset);
+        return word(bounces.read(sector, sectorSize), offset - sector, width);
     }
 
     private static long word(AlignedBuffer b, long at, int width) {
@@ -310,11 +215,11 @@ public final class BlockMedium implements Medium {
         if (length == 0) {
             return;
         }
-        Shadow s = ownedRange(offset, length);
+        Shadow s = shadows.holding(offset, length);
         if (s != null) {
             synchronized (s) {
-                if (!s.buffer.isFreed()) {
-                    s.buffer.copyTo(offset - s.start, dst, length);
+                if (!s.buffer().isFreed()) {
+                    s.buffer().copyTo(offset - s.start(), dst, length);
                     return;
                 }
             }
@@ -322,9 +227,9 @@ public final class BlockMedium implements Medium {
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
-            long first = floorSector(pos);
+            long first = sectors.floorSector(pos);
             long chunkEnd = Math.min(end, first + MAX_IO);
-            AlignedBuffer b = readSectors(first, ceilSector(chunkEnd) - first);
+            AlignedBuffer b = bounces.read(first, sectors.ceilSector(chunkEnd) - first);
             b.copyTo(pos - first, dst, (int) (chunkEnd - pos));
             pos = chunkEnd;
         }
@@ -336,73 +241,6 @@ public final class BlockMedium implements Medium {
         readAcquire(offset, ByteBuffer.wrap(dst, dstOffset, length));
     }
 
-    /** Reads whole sectors [first, first + length) from the device into this thread's bounce buffer. */
-    private AlignedBuffer readSectors(long first, long length) {
-        Bounce b = bounce.get();
-        if (b.buffer.capacity() < length) {
-            grow(b, length);
-        }
-        pread(b.buffer.address(), length, first);
-        return b.buffer;
-    }
-
-    private Bounce newBounce() {
-        Bounce b = new Bounce();
-        b.buffer = allocateUnchecked(INITIAL_BOUNCE);
-        bounces.add(b);
-        return b;
-    }
-
-    private void grow(Bounce b, long needed) {
-        long capacity = Math.min(MAX_IO, Long.highestOneBit(needed - 1) << 1);
-        AlignedBuffer bigger = allocateUnchecked(Math.max(capacity, needed));
-        AlignedBuffer old = b.buffer;
-        b.buffer = bigger;
-        old.close();
-    }
-
-    private AlignedBuffer allocateUnchecked(long capacity) {
-        try {
-            return AlignedBuffer.allocate(alignment, capacity);
-        } catch (IOException e) {
-            throw new MediumFaultException(e);
-        }
-    }
-
-    private void pread(long buffer, long length, long offset) {
-        try {
-            file.pread(buffer, length, offset);
-        } catch (IOException e) {
-            throw new MediumFaultException(shrunkOr(e));
-        }
-    }
-
-    /**
-     * What a failed I/O means: if the medium is now shorter than it was at open, it shrank
-     * under us (the I/O was past its new end, or the device went away with its sectors) and
-     * is fenced from now on; else the I/O error itself.
-     */
-    private IOException shrunkOr(IOException failed) {
-        try {
-            checkIntact();
-            return failed;
-        } catch (MediumTruncatedException truncated) {
-            truncated.initCause(failed);
-            return truncated;
-        } catch (IOException unknown) {
-            failed.addSuppressed(unknown);
-            return failed;
-        }
-    }
-
-    /** A medium that shrank is never written again: this throws before any write. */
-    private void ensureWhole() {
-        long now = shrunkTo;
-        if (now >= 0) {
-            throw new MediumFaultException(new MediumTruncatedException(path(), now, size));
-        }
-    }
-
     // ---- writes --------------------------------------------------------------------------
 
     /** The owned range that must hold [offset, offset + length): anything else is a bug. */
@@ -411,64 +249,32 @@ public final class BlockMedium implements Medium {
         if (readOnly) {
             throw new ReadOnlyBufferException();
         }
-        ensureWhole();
-        Shadow s = ownedRange(floorSector(offset), ceilSector(offset + length) - floorSector(offset));
-        if (s == null) {
-            throw new IllegalStateException("write of " + length + " bytes at offset " + offset + " of " + path()
-                    + " touches sectors [" + floorSector(offset) + ", " + ceilSector(offset + length)
-                    + ") not within one range this process owns; owned: " + shadows.values());
-        }
-        return s;
-    }
-
-    /** Called holding the shadow's monitor: it must not have been disowned meanwhile. */
-    private static void checkStillOwned(Shadow s, long offset, String path) {
-        if (s.buffer.isFreed()) {
-            throw new IllegalStateException("write at offset " + offset + " of " + path + ": range " + s
-                    + " was disowned meanwhile");
-        }
-    }
-
-    /** Called holding the shadow's monitor: writes the sectors covering [offset, offset + length) from it. */
-    private void writeOut(Shadow s, long offset, long length) {
-        long first = floorSector(offset);
-        long bytes = ceilSector(offset + length) - first;
-        pwrite(s.buffer.address() + (first - s.start), bytes, first);
-    }
-
-    /** Writes {@code bytes} at {@code address} to {@code offset}: never past a shrunk file's end. */
-    private void pwrite(long address, long bytes, long offset) {
-        ensureWhole(); // checked again here: another thread may have found it shrunk meanwhile
-        try {
-            if (blockDevice) {
-                file.pwrite(address, bytes, offset);
-            } else {
-                file.pwriteWithin(address, bytes, offset); // never grows the file back
-            }
-        } catch (IOException e) {
-            throw new MediumFaultException(shrunkOr(e));
-        }
+        sectors.ensureWhole();
+        return shadows.forWrite(offset, length);
     }
 
     @Override
     public void putIntRelease(long offset, int value) {
-        checkWord(offset, Integer.BYTES, size);
-        Shadow s = ownedForWrite(offset, Integer.BYTES);
-        synchronized (s) {
-            checkStillOwned(s, offset, path());
-            s.buffer.putInt(offset - s.start, value);
-            writeOut(s, offset, Integer.BYTES);
-        }
+        writeWord(offset, Integer.BYTES, value);
     }
 
     @Override
     public void putLongRelease(long offset, long value) {
-        checkWord(offset, Long.BYTES, size);
-        Shadow s = ownedForWrite(offset, Long.BYTES);
+        writeWord(offset, Long.BYTES, value);
+    }
+
+    /** A 4- or 8-byte word into our shadow, then its sector to the device. */
+    private void writeWord(long offset, int width, long value) {
+        checkWord(offset, width, size);
+        Shadow s = ownedForWrite(offset, width);
         synchronized (s) {
-            checkStillOwned(s, offset, path());
-            s.buffer.putLong(offset - s.start, value);
-            writeOut(s, offset, Long.BYTES);
+            shadows.checkStillOwned(s, offset);
+            if (width == Long.BYTES) {
+                s.buffer().putLong(offset - s.start(), value);
+            } else {
+                s.buffer().putInt(offset - s.start(), (int) value);
+            }
+            shadows.writeOut(s, offset, width);
         }
     }
 
@@ -482,9 +288,9 @@ public final class BlockMedium implements Medium {
         }
         Shadow s = ownedForWrite(offset, length);
         synchronized (s) {
-            checkStillOwned(s, offset, path());
-            s.buffer.copyFrom(offset - s.start, src, length);
-            writeOut(s, offset, length);
+            shadows.checkStillOwned(s, offset);
+            s.buffer().copyFrom(offset - s.start(), src, length);
+            shadows.writeOut(s, offset, length);
         }
     }
 
@@ -506,20 +312,7 @@ public final class BlockMedium implements Medium {
      * @throws OutOfMemoryError when the kernel has no memory for it
      */
     public ByteBuffer allocateExtentBuffer(int size) {
-        if (size % alignment != 0) {
-            throw new IllegalArgumentException("extent buffer of " + size + " bytes is not a multiple of " + alignment);
-        }
-        int extra = alignment > PAGE_SIZE ? alignment : 0; // mmap aligns to a page only
-        ByteBuffer mapped;
-        try {
-            mapped = MappedBuffer.allocate(Math.addExact(size, extra));
-        } catch (IOException e) {
-            OutOfMemoryError oom = new OutOfMemoryError("extent buffer of " + size + " bytes for " + path() + ": "
-                    + e.getMessage());
-            oom.initCause(e);
-            throw oom;
-        }
-        return mapped.alignedSlice(alignment).limit(size).slice().order(ByteOrder.LITTLE_ENDIAN);
+        return extents.allocateBuffer(size);
     }
 
     /** Alignment of the buffers {@link #writeExtent} and {@link #readExtent} take (a page, or the sector if larger). */
@@ -539,14 +332,9 @@ public final class BlockMedium implements Medium {
      */
     public void writeExtent(long offset, ByteBuffer src) {
         int length = src.remaining();
-        long address = extentAddress(offset, src);
+        long address = extents.address(offset, src);
         ownedForWrite(offset, length);
-        extentIo.acquireUninterruptibly();
-        try {
-            pwrite(address, length, offset);
-        } finally {
-            extentIo.release();
-        }
+        extents.transfer(address, length, offset, true);
         src.position(src.limit());
     }
 
@@ -559,31 +347,10 @@ public final class BlockMedium implements Medium {
      */
     public void readExtent(long offset, ByteBuffer dst) {
         int length = dst.remaining();
-        long address = extentAddress(offset, dst);
+        long address = extents.address(offset, dst);
         ensureOpen();
-        extentIo.acquireUninterruptibly();
-        try {
-            pread(address, length, offset);
-        } finally {
-            extentIo.release();
-        }
+        extents.transfer(address, length, offset, false);
         dst.position(dst.limit());
-    }
-
-    /** The native address of {@code buf}'s position, after checking the extent's alignment. */
-    private long extentAddress(long offset, ByteBuffer buf) {
-        int length = buf.remaining();
-        Objects.checkFromIndexSize(offset, length, size);
-        if (!buf.isDirect()) {
-            throw new IllegalArgumentException("extent I/O needs a direct buffer");
-        }
-        long address = com.sun.jna.Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(buf)) + buf.position();
-        if (offset % sectorSize != 0 || length % sectorSize != 0 || length == 0 || address % alignment != 0) {
-            throw new IllegalArgumentException("extent of " + length + " bytes at offset " + offset + " from buffer address "
-                    + address + ": offset and length must be whole " + sectorSize + "-byte sectors, the buffer "
-                    + alignment + "-aligned");
-        }
-        return address;
     }
 
     /** Synchronous I/O leaves nothing to order: each call has reached the device when it returns. */
@@ -609,24 +376,7 @@ public final class BlockMedium implements Medium {
         if (length == 0) {
             throw new IllegalArgumentException("cannot own an empty range at " + offset);
         }
-        long first = floorSector(offset);
-        long end = ceilSector(offset + length);
-        synchronized (ownership) {
-            ensureOpen();
-            Map.Entry<Long, Shadow> before = shadows.floorEntry(end - 1);
-            if (before != null && before.getValue().end > first) {
-                throw new IllegalStateException("own(" + offset + ", " + length + ") of " + path() + ": sectors ["
-                        + first + ", " + end + ") overlap the owned range " + before.getValue());
-            }
-            AlignedBuffer buffer = AlignedBuffer.allocate(alignment, end - first);
-            try {
-                file.pread(buffer.address(), end - first, first);
-            } catch (IOException e) {
-                buffer.close();
-                throw shrunkOr(e);
-            }
-            shadows.put(first, new Shadow(first, end, buffer));
-        }
+        shadows.own(offset, length, this::ensureOpen);
     }
 
     /**
@@ -637,20 +387,7 @@ public final class BlockMedium implements Medium {
     @Override
     public void disown(long offset, long length) {
         Objects.checkFromIndexSize(offset, length, size);
-        long first = floorSector(offset);
-        long end = ceilSector(offset + length);
-        synchronized (ownership) {
-            ensureOpen();
-            Shadow s = shadows.get(first);
-            if (s == null || s.end != end) {
-                throw new IllegalStateException("disown(" + offset + ", " + length + ") of " + path() + ": sectors ["
-                        + first + ", " + end + ") are not one owned range; owned: " + shadows.values());
-            }
-            shadows.remove(first);
-            synchronized (s) {
-                s.buffer.close();
-            }
-        }
+        shadows.disown(offset, length, this::ensureOpen);
     }
 
     // ---- waiting and locks ---------------------------------------------------------------
@@ -688,36 +425,16 @@ public final class BlockMedium implements Medium {
      */
     @Override
     public void checkIntact() throws IOException {
-        long known = shrunkTo;
-        if (known >= 0) {
-            throw new MediumTruncatedException(path(), known, size);
-        }
-        long now = file.stat().size();
-        if (now < size) {
-            shrunkTo = now;
-            throw new MediumTruncatedException(path(), now, size);
-        }
+        sectors.checkIntact();
     }
 
     /** Frees every shadow and bounce buffer and closes the device; idempotent. */
     @Override
     public void close() throws IOException {
-        synchronized (ownership) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (Shadow s : shadows.values()) {
-                synchronized (s) {
-                    s.buffer.close();
-                }
-            }
-            shadows.clear();
+        if (!shadows.close(() -> closed = true)) {
+            return;
         }
-        for (Bounce b : bounces) {
-            b.buffer.close();
-        }
-        bounces.clear();
+        bounces.close();
         file.close();
     }
 

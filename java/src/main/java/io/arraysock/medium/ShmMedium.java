@@ -6,7 +6,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.arraysock.medium.internal.FileInfo;
 import io.arraysock.medium.internal.GuardedCopy;
-import io.arraysock.medium.internal.NativeConstants;
 import io.arraysock.medium.internal.NativeErrors;
 import io.arraysock.medium.internal.NativeFile;
 import io.arraysock.medium.internal.NativeLayer;
@@ -17,8 +16,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -36,9 +33,8 @@ public final class ShmMedium implements Medium {
     /** 1 GiB windows. */
     static final int WINDOW_SHIFT = 30;
     private static final long WINDOW_MASK = (1L << WINDOW_SHIFT) - 1;
-    private static final int SECTOR_SIZE = 512;
+    static final int SECTOR_SIZE = 512;
     private static final int DEFAULT_MODE = 0600;
-    private static final String SHM_DIR = "/dev/shm/";
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -57,14 +53,8 @@ public final class ShmMedium implements Medium {
      */
     private volatile long faultsSeen = GuardedCopy.faultCount();
     private static final long TRUNCATED = -1;
-    /** Why the segment is unusable, once {@link #lateFault} found it truncated. */
-    private volatile IOException truncatedBecause;
-    /** Whether this thread drained its pending faults since {@link #truncatedBecause} was set. */
-    private final ThreadLocal<Boolean> drainedHere = ThreadLocal.withInitial(() -> false);
-    /** Where {@link #lateFault} allocates, so the allocation is not optimized away. */
-    private static volatile long[] drain;
-    private static final int DRAIN_ROUNDS = 4;
-    private static final int DRAIN_WORDS = 1 << 20;
+    /** What a fault counted since {@link #faultsSeen} means for this segment. */
+    private final LateFaults lateFaults = new LateFaults(this);
 
     private ShmMedium(NativeFile file, FileIdentity identity, long address, long size, boolean readOnly) {
         this.file = file;
@@ -93,23 +83,7 @@ public final class ShmMedium implements Medium {
      *         sparse segment larger than that would fault when touched), or cannot allocate it
      */
     public static ShmMedium create(String path, long size, int mode, boolean preallocate) throws IOException {
-        if (size <= 0 || size % SECTOR_SIZE != 0) {
-            throw new IllegalArgumentException("segment size must be a positive multiple of " + SECTOR_SIZE + ": " + size);
-        }
-        checkRoomFor(path, size);
-        NativeFile f = openFile(path, NativeConstants.OPEN_CREATE | NativeConstants.OPEN_EXCL, mode);
-        try {
-            f.chmod(mode); // the umask must not narrow what the caller asked for
-            f.truncate(size);
-            if (preallocate) {
-                f.allocate(0, size);
-            }
-            return map(f, size, false);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(f, e);
-            unlinkQuietly(path, e); // ours: we created it exclusively
-            throw e;
-        }
+        return ShmFiles.create(path, size, mode, preallocate);
     }
 
     /** Creates a segment whose pages are allocated when first touched. */
@@ -122,26 +96,6 @@ public final class ShmMedium implements Medium {
         return create(path, size, DEFAULT_MODE);
     }
 
-    /** Refuses a segment its tmpfs cannot hold: statvfs's free bytes for unprivileged users. */
-    private static void checkRoomFor(String path, long size) throws IOException {
-        long free = freeBytes(path);
-        if (free >= 0 && size > free) {
-            throw new NoSpaceException(path, "a segment of " + size + " bytes does not fit: its file system has "
-                    + free + " bytes free");
-        }
-    }
-
-    /** Free bytes of the file system that holds (or would hold) {@code path}; -1 when unknown. */
-    static long freeBytes(String path) {
-        Path p = Path.of(path).toAbsolutePath();
-        Path probe = Files.exists(p) ? p : p.getParent();
-        try {
-            return probe == null ? -1 : Files.getFileStore(probe).getUsableSpace();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
     /** Allocates every page of the segment now, so that no later touch can fault for want of space. */
     public void preallocate() throws IOException {
         if (readOnly) {
@@ -152,7 +106,7 @@ public final class ShmMedium implements Medium {
 
     /** Maps an existing segment, whole. */
     public static ShmMedium open(String path) throws IOException {
-        return open(path, false);
+        return ShmFiles.open(path, false);
     }
 
     /**
@@ -160,74 +114,19 @@ public final class ShmMedium implements Medium {
      * segment of another user), as {@code status} does. Every write throws.
      */
     public static ShmMedium openReadOnly(String path) throws IOException {
-        return open(path, true);
-    }
-
-    private static ShmMedium open(String path, boolean readOnly) throws IOException {
-        NativeFile f = openFile(path, readOnly ? NativeConstants.OPEN_RDONLY : 0, 0);
-        try {
-            FileInfo info = f.stat();
-            if (!info.isRegularFile()) {
-                throw new IOException(path + " is not a shared-memory segment or tmpfs file");
-            }
-            if (info.size() < SECTOR_SIZE) {
-                throw new IOException(path + " is too small to be an array: " + info.size() + " bytes");
-            }
-            return map(f, info.size() - info.size() % SECTOR_SIZE, readOnly);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(f, e);
-            throw e;
-        }
+        return ShmFiles.open(path, true);
     }
 
     /** Removes a segment's name; processes that mapped it keep their mapping. */
     public static void unlink(String path) throws IOException {
-        String name = shmName(path);
-        NativeLayer.ensureLoaded();
-        try {
-            if (name != null) {
-                NativeLayer.as_shm_unlink(name);
-            } else {
-                Files.delete(Path.of(path));
-            }
-        } catch (LastErrorException e) {
-            throw NativeErrors.toIOException("shm_unlink", path, e);
-        }
+        ShmFiles.unlink(path);
     }
 
-    private static NativeFile openFile(String path, int flags, int mode) throws IOException {
-        String name = shmName(path);
-        return name != null ? NativeFile.openShm(name, path, flags, mode) : NativeFile.open(path, flags, mode);
-    }
-
-    /** "/dev/shm/x" is POSIX shared-memory object "/x"; other paths are opened as files. */
-    private static String shmName(String path) {
-        if (path.startsWith(SHM_DIR) && path.indexOf('/', SHM_DIR.length()) < 0 && path.length() > SHM_DIR.length()) {
-            return "/" + path.substring(SHM_DIR.length());
-        }
-        return null;
-    }
-
-    private static ShmMedium map(NativeFile f, long size, boolean readOnly) throws IOException {
+    /** Maps {@code size} bytes of the open segment {@code f}: the medium over it. */
+    static ShmMedium map(NativeFile f, long size, boolean readOnly) throws IOException {
         FileInfo info = f.stat();
         long address = readOnly ? f.mapReadOnly(0, size) : f.map(0, size);
         return new ShmMedium(f, info.identity(), address, size, readOnly);
-    }
-
-    private static void unlinkQuietly(String path, Exception primary) {
-        try {
-            unlink(path);
-        } catch (IOException e) {
-            primary.addSuppressed(e);
-        }
-    }
-
-    private static void closeQuietly(NativeFile f, Exception primary) {
-        try {
-            f.close();
-        } catch (IOException e) {
-            primary.addSuppressed(e);
-        }
     }
 
     @Override
@@ -268,6 +167,35 @@ public final class ShmMedium implements Medium {
     /** How many of {@code left} bytes from {@code offset} lie in its window (a copy splits at each window's end). */
     private static int windowChunk(long offset, int left) {
         return (int) Math.min(left, (1L << WINDOW_SHIFT) - windowIndex(offset));
+    }
+
+    /**
+     * Copies {@code length} bytes between the mapping at {@code offset} and {@code buf} at
+     * {@code at}, window by window: into the mapping when {@code toMedium}, else out of it.
+     * Returns the position in {@code buf} after the last byte. No fence: the caller's.
+     */
+    private int copy(long offset, ByteBuffer buf, int at, int length, boolean toMedium) {
+        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
+            chunk = windowChunk(offset, length);
+            if (toMedium) {
+                window(offset).put(windowIndex(offset), buf, at, chunk);
+            } else {
+                buf.put(at, window(offset), windowIndex(offset), chunk);
+            }
+        }
+        return at;
+    }
+
+    /** {@link #copy(long, ByteBuffer, int, int, boolean)} for an array. */
+    private void copy(long offset, byte[] array, int at, int length, boolean toMedium) {
+        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
+            chunk = windowChunk(offset, length);
+            if (toMedium) {
+                window(offset).put(windowIndex(offset), array, at, chunk);
+            } else {
+                window(offset).get(windowIndex(offset), array, at, chunk);
+            }
+        }
     }
 
     private ByteBuffer window(long offset) {
@@ -322,12 +250,7 @@ public final class ShmMedium implements Medium {
             VarHandle.acquireFence();
             return;
         }
-        int at = dst.position();
-        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
-            chunk = windowChunk(offset, length);
-            dst.put(at, window(offset), windowIndex(offset), chunk);
-        }
-        dst.position(at);
+        dst.position(copy(offset, dst, dst.position(), length, false));
         VarHandle.acquireFence();
     }
 
@@ -335,11 +258,7 @@ public final class ShmMedium implements Medium {
     public void readAcquire(long offset, byte[] dst, int dstOffset, int length) {
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
         Objects.checkFromIndexSize(offset, length, size);
-        int at = dstOffset;
-        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
-            chunk = windowChunk(offset, length);
-            window(offset).get(windowIndex(offset), dst, at, chunk);
-        }
+        copy(offset, dst, dstOffset, length, false);
         VarHandle.acquireFence();
     }
 
@@ -357,12 +276,7 @@ public final class ShmMedium implements Medium {
             src.position(src.position() + length);
             return;
         }
-        int at = src.position();
-        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
-            chunk = windowChunk(offset, length);
-            window(offset).put(windowIndex(offset), src, at, chunk);
-        }
-        src.position(at);
+        src.position(copy(offset, src, src.position(), length, true));
     }
 
     @Override
@@ -370,11 +284,7 @@ public final class ShmMedium implements Medium {
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(offset, length, size);
         VarHandle.releaseFence();
-        int at = srcOffset;
-        for (int chunk; length > 0; offset += chunk, at += chunk, length -= chunk) {
-            chunk = windowChunk(offset, length);
-            window(offset).put(windowIndex(offset), src, at, chunk);
-        }
+        copy(offset, src, srcOffset, length, true);
     }
 
     @Override
@@ -473,33 +383,11 @@ public final class ShmMedium implements Medium {
     }
 
     private void lateFault(long faults) {
-        IOException truncated = truncatedBecause;
-        if (truncated == null) {
-            try {
-                checkIntact();
-                faultsSeen = faults; // the fault was somewhere else in this process
-                return;
-            } catch (IOException e) {
-                truncated = e; // shrunk, or not even its size can be read
-                truncatedBecause = e;
-            } catch (InternalError pending) {
-                throw new MediumFaultException(faultOf(pending));
-            }
+        if (lateFaults.elsewhere()) {
+            faultsSeen = faults; // the fault was somewhere else in this process
+            return;
         }
-        // Take the JVM's pending InternalError for our faulting access now: it is raised on
-        // the way out of a call into the JVM's runtime, such as an allocation too large for
-        // the thread's buffer, or at a safepoint poll. Once per thread: later calls just fail.
-        if (!drainedHere.get()) {
-            drainedHere.set(true);
-            try {
-                for (int i = 0; i < DRAIN_ROUNDS; i++) {
-                    drain = new long[DRAIN_WORDS];
-                    Thread.yield();
-                }
-            } catch (InternalError pending) {
-                truncated.addSuppressed(pending);
-            }
-        }
+        IOException truncated = lateFaults.truncation();
         faultsSeen = TRUNCATED; // sticky: a thread whose fault another thread counted first still drains its own
         throw new MediumFaultException(truncated);
     }

@@ -1,6 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
+import io.arraysock.medium.Medium;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -68,7 +69,7 @@ final class AcceptQueue {
     SocketCore take(long timeoutNanos, IdleStrategy idle) throws IOException {
         long start = System.nanoTime();
         long lastCheck = start;
-        IdleStrategy.Sleeper bell = new BellSleeper();
+        IdleStrategy.Sleeper bell = new AcceptBell();
         for (int round = 0; ; round++) {
             SocketCore s = queue.poll();
             if (s == null) {
@@ -107,19 +108,19 @@ final class AcceptQueue {
      * acceptor thread rings after queueing a connection. Briefly: a ring that comes between
      * our last look and the sleep is lost (the bell is a bare wake, see SocketLayer).
      */
-    private final class BellSleeper implements IdleStrategy.Sleeper {
-        @Override
-        public boolean canSleep() {
-            return layer.medium.supportsWakeups();
+    private final class AcceptBell extends BellSleeper {
+        AcceptBell() {
+            super(layer.medium, layer.connectWords.connectBell(), ACCEPT_SLEEP_MAX_NANOS);
         }
 
         @Override
-        public void sleep(long maxNanos) {
-            long bell = layer.connectBell();
-            int value = layer.medium.getIntAcquire(bell);
-            if (queue.isEmpty() && !listener.isClosed()) {
-                layer.medium.awaitChange(bell, value, Math.min(maxNanos, ACCEPT_SLEEP_MAX_NANOS));
-            }
+        int expectedValue(Medium medium, long bell) {
+            return medium.getIntAcquire(bell);
+        }
+
+        @Override
+        boolean stillWaiting() {
+            return queue.isEmpty() && !listener.isClosed();
         }
     }
 }

@@ -148,7 +148,7 @@ final class Acceptor implements AutoCloseable {
     private void idle(int round) {
         long nanos = Math.min(MIN_POLL_NANOS << Math.min(round, 10), MAX_SLEEP_NANOS);
         if (layer.medium.supportsWakeups()) {
-            layer.medium.awaitChange(layer.connectBell(), layer.medium.getIntAcquire(layer.connectBell()), nanos);
+            layer.medium.awaitChange(layer.connectWords.connectBell(), layer.medium.getIntAcquire(layer.connectWords.connectBell()), nanos);
         } else {
             LockSupport.parkNanos(nanos);
         }
@@ -174,7 +174,7 @@ final class Acceptor implements AutoCloseable {
             if (slot != layer.slot && layer.node.liveIncarnation(slot) == 0) {
                 continue;
             }
-            long posted = layer.connectRequests(slot); // before the scan: a later post shows as a change
+            long posted = layer.connectWords.connectRequests(slot); // before the scan: a later post shows as a change
             if (full || posted != requestsSeen[slot]) {
                 requestsSeen[slot] = posted;
                 layer.table.scanPartition(slot, collect);
@@ -231,7 +231,7 @@ final class Acceptor implements AutoCloseable {
             refusal = REFUSED_BACKLOG_FULL;
         } else {
             try {
-                SocketCore s = SocketCore.accepted(layer, listener, r.slot, r.index, r.header, chunkKey(listener, r));
+                SocketCore s = accepted(listener, r, chunkKey(listener, r));
                 if (listener.enqueue(s)) {
                     a = new Answer(s.index, s.header(), s);
                 } else {
@@ -247,12 +247,37 @@ final class Acceptor implements AutoCloseable {
                     ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
-        layer.announceAnswer();
+        layer.connectWords.announceAnswer();
         layer.medium.wake(layer.table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
         if (a.socket != null && layer.medium.supportsWakeups()) {
-            layer.medium.wake(layer.connectBell()); // a thread in accept may sleep on our bell
+            layer.medium.wake(layer.connectWords.connectBell()); // a thread in accept may sleep on our bell
         }
         return a;
+    }
+
+    /** The server side of a new connection to {@code listener}: our answer block, established at once, and its ring. */
+    private SocketCore accepted(SocketCore listener, Request r, byte[] chunkKey) throws IOException {
+        ControlBlockHeader client = r.header;
+        int index = layer.allocateAnswerIndex();
+        ControlBlockHeader h = layer.freshHeader(index, client.type(), STATE_OPEN);
+        SocketOptions options = listener.inheritedOptions();
+        long capacity = layer.arena.ringCapacity(Math.max(listener.sendBufferSize(), client.parameter()));
+        long ring;
+        try {
+            ring = layer.allocateRing(capacity);
+        } catch (IOException e) {
+            layer.releaseUnwritten(index);
+            throw e;
+        }
+        // one sector write: the block fresh (live words zero) and established at once
+        h = layer.table.writeFresh(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
+                r.slot, r.index, client.generation(), client.ownerIncarnation(), client.localPort(),
+                client.nonce(), ring, capacity, 0));
+        SocketCore s = new SocketCore(layer, index, h, options);
+        s.established(new Connection(layer, index, h.generation(), client, r.slot, r.index, client.nonce(),
+                ring, capacity, client.localPort(), chunkKey, false));
+        layer.register(s);
+        return s;
     }
 
     /** A listener without a key takes anyone; one with a key takes only a client that proves it. */
@@ -329,7 +354,7 @@ final class Acceptor implements AutoCloseable {
             t = thread;
         }
         if (t != null && t != Thread.currentThread()) {
-            layer.medium.wake(layer.connectBell());
+            layer.medium.wake(layer.connectWords.connectBell());
             t.interrupt();
             try {
                 t.join(JOIN_MILLIS);

@@ -3,6 +3,9 @@ package io.arraysock.socket;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.arraysock.format.ControlBlockDescriptor.MAX_RING_CAPACITY;
+import static io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
+
 /**
  * Hands out ring memory from our node's arena: first fit over free extents, each extent
  * a multiple of {@value #GRANULE} bytes so rings start on sector and page boundaries. The
@@ -23,6 +26,14 @@ final class ArenaAllocator {
         this.arenaSize = arenaSize;
         free.put(arenaStart, arenaSize);
         freeBytes = arenaSize;
+    }
+
+    /** A ring size for {@code wanted} bytes: a power of two within the format's limits and a quarter of the arena. */
+    long ringCapacity(long wanted) {
+        long max = Math.max(MIN_RING_CAPACITY, Math.min(MAX_RING_CAPACITY, Long.highestOneBit(arenaSize / 4)));
+        long c = Math.max(MIN_RING_CAPACITY, Math.min(wanted, max));
+        long pow2 = Long.highestOneBit(c) == c ? c : Long.highestOneBit(c) << 1;
+        return Math.min(pow2, max);
     }
 
     /** Returns the absolute offset of {@code length} bytes, or -1 if no extent is large enough. */

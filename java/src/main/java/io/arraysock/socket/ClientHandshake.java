@@ -102,7 +102,7 @@ final class ClientHandshake {
             throw new ConnectException("Connection refused: the listener on port " + port
                     + " does not encrypt, and this socket requires encryption");
         }
-        long capacity = SocketCore.ringCapacity(options.sendBufferSize(), layer);
+        long capacity = layer.arena.ringCapacity(options.sendBufferSize());
         long ring = layer.allocateRing(capacity);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;
         ConnectProof.Identity listenerId = new ConnectProof.Identity(lSlot, lIndex, listener.generation(),
@@ -117,13 +117,13 @@ final class ClientHandshake {
         try {
             // The answer word's baseline, from before the request: any answer to it changes the
             // word. The last value a client of ours read costs no read; without one, read it.
-            SocketLayer.AnswersSeen seen = layer.answersSeen(lSlot, listener.ownerIncarnation());
-            long answersSeen = seen != null ? seen.value() : layer.connectAnswers(lSlot);
+            ConnectWords.AnswersSeen seen = layer.connectWords.answersSeen(lSlot, listener.ownerIncarnation());
+            long answersSeen = seen != null ? seen.value() : layer.connectWords.connectAnswers(lSlot);
             ControlBlockHeader request = header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
                     listener.ownerIncarnation(), port, nonce, ring, capacity, options.receiveBufferSize()).withAuthTag(tag);
             header = table.write(index, encrypt ? request.withFlags(request.flags() | FLAG_ENCRYPTED) : request);
-            layer.announceConnectRequest();
-            layer.ringConnectBell(lSlot);
+            layer.connectWords.announceConnectRequest();
+            layer.connectWords.ringConnectBell(lSlot);
             posted = true;
             return new PendingConnect(this, new PendingConnect.Target(port, lSlot, lIndex, listener), nonce, ring,
                     capacity, chunkKey, before, start, timeoutNanos, answersSeen);
@@ -173,7 +173,7 @@ final class ClientHandshake {
 
     /** Where the listener on {@code port} is: where it was last time if it is still there, else by a scan. */
     private ListenerAt locateListener(int port) {
-        int[] hint = layer.listenerHint(port);
+        int[] hint = layer.connectWords.listenerHint(port);
         if (hint != null) {
             ControlBlockHeader h = table.read(hint[0], hint[1]);
             long live = hint[0] == layer.slot ? node.incarnation() : node.liveIncarnation(hint[0]);
@@ -183,7 +183,7 @@ final class ClientHandshake {
         }
         ListenerAt found = findListener(port);
         if (found != null) {
-            layer.rememberListener(port, found.slot, found.index);
+            layer.connectWords.rememberListener(port, found.slot, found.index);
         }
         return found;
     }

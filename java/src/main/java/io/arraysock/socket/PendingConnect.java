@@ -2,6 +2,7 @@ package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.Medium;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -51,7 +52,7 @@ final class PendingConnect {
     private boolean over;
     private boolean connected;
     private boolean restored;
-    private final IdleStrategy.Sleeper sleeper = new BellSleeper();
+    private final IdleStrategy.Sleeper sleeper;
 
     PendingConnect(ClientHandshake handshake, Target target, long nonce, long ring, long capacity, byte[] chunkKey,
                    ControlBlockHeader before, long start, long timeoutNanos, long answersSeen) {
@@ -68,6 +69,7 @@ final class PendingConnect {
         this.peerCheckNanos = layer.ringPolicy.peerCheckNanos();
         this.ownHeadWord = layer.table.offset(layer.slot, handshake.index()) + RX_HEAD_OFFSET;
         this.answersSeen = answersSeen;
+        this.sleeper = new AnswerBell();
         this.lastLook = start;
         this.lastCheck = start;
     }
@@ -99,9 +101,36 @@ final class PendingConnect {
         if (now - lastCheck >= peerCheckNanos) {
             lastCheck = now;
             checkListener();
-            layer.ringConnectBell(target.slot); // for a spinning client, which never sleeps (see the sleeper)
+            layer.connectWords.ringConnectBell(target.slot); // for a spinning client, which never sleeps (see the sleeper)
         }
         return null;
+    }
+
+    /**
+     * {@link #poll}, and on a throw {@link #abandon} at once: the attempt is then over
+     * ({@link #isOver}) and the socket's block as before it ({@link #header}).
+     */
+    Connection pollOrAbandon(long now) throws IOException {
+        try {
+            return poll(now);
+        } catch (IOException | RuntimeException e) {
+            try {
+                abandon();
+            } catch (RuntimeException | InternalError late) {
+                e.addSuppressed(late); // a medium fault: the caller's fault boundary types the first one
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the attempt ended: connected, refused, timed out or abandoned. */
+    boolean isOver() {
+        return over;
+    }
+
+    /** Our control block as the attempt left it so far ({@link ClientHandshake#header()}). */
+    ControlBlockHeader header() {
+        return handshake.header();
     }
 
     /**
@@ -135,8 +164,8 @@ final class PendingConnect {
 
     /** The listener node's answer to our request, if it wrote one; scans only when announced or due. */
     private Answer look(long now) {
-        long posted = layer.connectAnswers(target.slot);
-        layer.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
+        long posted = layer.connectWords.connectAnswers(target.slot);
+        layer.connectWords.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
         if (posted == answersSeen && now - lastLook < LOOK_NANOS) {
             return null;
         }
@@ -185,19 +214,19 @@ final class PendingConnect {
         layer.node.checkAttached();
     }
 
-    private final class BellSleeper implements IdleStrategy.Sleeper {
-        @Override
-        public boolean canSleep() {
-            return layer.medium.supportsWakeups();
+    /** Sleeps on our own head word, which the listener's node wakes when it answers. */
+    private final class AnswerBell extends BellSleeper {
+        AnswerBell() {
+            super(layer.medium, ownHeadWord, SLEEP_MAX_NANOS);
         }
 
         @Override
-        public void sleep(long maxNanos) {
+        int expectedValue(Medium medium, long word) {
             // The bell is a bare futex wake on a word only the listener's node may write,
             // so a ring that lands while its acceptor is between a look and its sleep is
             // lost: ring again before every sleep, which bounds the loss to one sleep.
-            layer.ringConnectBell(target.slot);
-            layer.medium.awaitChange(ownHeadWord, 0, Math.min(maxNanos, SLEEP_MAX_NANOS));
+            layer.connectWords.ringConnectBell(target.slot);
+            return 0;
         }
     }
 }

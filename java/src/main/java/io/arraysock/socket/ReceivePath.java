@@ -32,6 +32,7 @@ final class ReceivePath {
     private final long heldHeadWaitNanos;
     private final boolean wakeups;
     private long lastEndLook;
+    private volatile boolean shut;
 
     ReceivePath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
@@ -40,6 +41,19 @@ final class ReceivePath {
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.heldHeadWaitNanos = policy.heldHeadWaitNanos();
         this.wakeups = policy.wakeups();
+    }
+
+    /** Whether our input was shut (shutdownInput, or close): receives return the end of stream. */
+    boolean isShut() {
+        return shut;
+    }
+
+    /** Shuts our input (the peer sees it, and its sends discard). Under the socket's lock. */
+    void shutdown() {
+        if (!shut) {
+            shut = true;
+            consumer.shut();
+        }
     }
 
     /** Whether this look reads the peer's end flag (always on shm, where it is one load). */
@@ -57,6 +71,9 @@ final class ReceivePath {
 
     /** Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0, or -1 (non-blocking). */
     int receive(ByteBuffer dst, boolean blocking, long timeoutNanos) throws IOException {
+        if (shut) {
+            return -1;
+        }
         loop.reset();
         while (true) {
             int n = consumer.poll(dst);
@@ -86,6 +103,9 @@ final class ReceivePath {
      *     is false; the message stays queued
      */
     long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate, long timeoutNanos) throws IOException {
+        if (shut) {
+            return -1;
+        }
         int room = dst.remaining();
         loop.reset();
         while (true) {
@@ -166,7 +186,7 @@ final class ReceivePath {
             }
         }
         socket.ensureOpen();
-        if (socket.isInputShutdown()) {
+        if (shut) {
             return true;
         }
         long pause = consumer.lookPause();

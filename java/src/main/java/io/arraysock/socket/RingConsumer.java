@@ -1,7 +1,5 @@
 package io.arraysock.socket;
 
-import io.arraysock.format.ChunkCodec;
-import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.format.FrameDescriptor;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
@@ -74,37 +72,8 @@ final class RingConsumer extends RingEnd {
      */
     private final long releaseEvery;
     private long publishedHead;
-
-    /**
-     * Block medium: after a chunk of at least this extent (a stream), looks that find
-     * nothing are paced: each is an I/O on the device the writer needs, and the writer's
-     * next chunk takes about as long to write as ours took to read. The next look is worth
-     * making half that time later ({@link #lookPause}); a blocking wait sleeps until then,
-     * giving the cores to the storage stack (a spinning reader halved the writer's rate on
-     * NBD). Smaller chunks (requests, answers) are looked for as the idle strategy says.
-     */
-    static final int PACED_EXTENT = 64 * 1024;
-    /** Block medium: empty looks between two reads of the producer's tail. */
-    static final int TAIL_LOOK_EVERY = 16;
-    /** Block medium only: reads the chunks; null on shm. */
-    private final ChunkReader chunks;
-    /** The producer's node, for the reset message. */
-    private final int peerSlot;
-    /** Block medium: whether a chunk is taken and not yet wholly consumed (its payload is in {@link #chunks}' buffer). */
-    private boolean current;
-    private int currentIndex;
-    private int currentLeft;
-    private int currentExtent;
-    /** Block medium: payload bytes consumed before {@link #head}'s chunk, for the reset message. */
-    private long delivered;
-    private int emptyLooks;
-    /** Block medium: the producer's end-of-stream record was found at our head. */
-    private boolean endChunkSeen;
-    /** Block medium: when an empty look may next read the device (see {@link #nextChunk}). */
-    private long nextLookAt;
-    private int lastExtent;
-    /** Block medium: how long the look that found the last paced-size chunk took. */
-    private long lastChunkLookNanos;
+    /** Block medium only: takes the chunk records at our head; null on shm. */
+    private final ChunkIntake chunks;
 
     /**
      * @param peerSequence    the sequence of the peer header the connection was made from
@@ -130,19 +99,18 @@ final class RingConsumer extends RingEnd {
         this.peerConfirm = peerConfirm;
         RingPolicy policy = medium.ringPolicy();
         // a chunked ring is read with whole-extent I/O, which only the block medium has
-        this.chunks = policy.chunked() ? new ChunkReader((BlockMedium) medium, ring, capacity, nonce, chunkKey, direction)
-                : null;
-        this.peerSlot = peerSlot;
         this.head = initialPosition();
         this.tailCache = head;
         this.publishedHead = head;
         this.releaseEvery = policy.headPublishEvery(capacity);
+        this.chunks = policy.chunked() ? new ChunkIntake(this,
+                new ChunkReader((BlockMedium) medium, ring, capacity, nonce, chunkKey, direction), peerSlot) : null;
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */
     long available() throws SocketException {
         if (chunks != null) {
-            return current || nextChunk(false) ? currentLeft : 0;
+            return chunks.available();
         }
         long avail = tailCache - head;
         if (avail > 0) {
@@ -156,7 +124,7 @@ final class RingConsumer extends RingEnd {
      * head. A tail out of range from a block whose header changed is no news (or a reset,
      * if the block is another's now).
      */
-    private long readTail() throws SocketException {
+    long readTail() throws SocketException {
         long tail = medium.getLongAcquire(peerPositionWord);
         if (tail < tailCache || tail - head > capacity) {
             if (!peerUnchanged()) {
@@ -176,7 +144,7 @@ final class RingConsumer extends RingEnd {
      * knows every chunk before it must be there.
      */
     boolean peerEnded(boolean readFlag) throws SocketException {
-        if (endChunkSeen) {
+        if (chunks != null && chunks.endSeen()) {
             return true;
         }
         if (!readFlag) {
@@ -189,140 +157,6 @@ final class RingConsumer extends RingEnd {
         return ended;
     }
 
-    /**
-     * Block medium: takes the chunk at the head if it is there (skipping a pad), and
-     * returns whether one is current. {@code inBufferOnly}: only if the last read brought it
-     * (no I/O), to go on delivering what is at hand.
-     *
-     * @throws SocketException "payload checksum mismatch" when the producer's tail covers a
-     *     chunk that is not valid
-     */
-    private boolean nextChunk(boolean inBufferOnly) throws SocketException {
-        for (int pads = 0; pads < 2; pads++) {
-            boolean io = !chunks.inBuffer(head);
-            long lookStart = io ? System.nanoTime() : 0;
-            boolean paced = io && lastExtent >= PACED_EXTENT;
-            if (paced && lookStart - nextLookAt < 0) {
-                return false; // streaming: the writer's next chunk is not due yet
-            }
-            int verdict = chunks.check(head, false);
-            if (verdict != ChunkCodec.VALID) {
-                if (inBufferOnly) {
-                    return false;
-                }
-                if (paced) {
-                    nextLookAt = System.nanoTime() + lastChunkLookNanos / 2;
-                }
-                if (tailCache <= head && ++emptyLooks % TAIL_LOOK_EVERY != 0) {
-                    return false;
-                }
-                if (tailCache <= head && readTail() <= head) {
-                    return false; // not written yet
-                }
-                // the producer published a tail past this chunk after writing it whole: look
-                // once more (our read may have come before the tail), then it is damage
-                verdict = chunks.check(head, true);
-                if (verdict != ChunkCodec.VALID) {
-                    throw new SocketException("Connection reset: payload checksum mismatch at stream position " + delivered
-                            + " (node " + peerSlot + "): " + ChunkCodec.describe(verdict) + ", at ring position " + head
-                            + " below the published tail " + tailCache);
-                }
-            }
-            emptyLooks = 0;
-            if (!chunks.authentic()) {
-                // the CRC matched, so not torn nor stale: written by someone without the key
-                throw new SocketException("Connection reset: payload authentication failed at stream position " + delivered
-                        + " (node " + peerSlot + "): the chunk at ring position " + head
-                        + " was not written by the peer (its AES-GCM tag does not match)");
-            }
-            if (chunks.kind() == ChunkDescriptor.KIND_END) {
-                endChunkSeen = true; // the final tail: every chunk before it was delivered
-                return false;
-            }
-            if (chunks.kind() == ChunkDescriptor.KIND_PAD) {
-                releaseChunk(capacity - (head & mask));
-                continue;
-            }
-            current = true;
-            lastExtent = chunks.extent();
-            if (io) {
-                lastChunkLookNanos = System.nanoTime() - lookStart;
-            }
-            currentIndex = chunks.payloadIndex();
-            currentLeft = chunks.length();
-            currentExtent = chunks.extent();
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Block medium: nanoseconds until the next look at the ring is worth making (0: now);
-     * a blocking wait sleeps that long instead of idling.
-     */
-    long lookPause() {
-        return lastExtent >= PACED_EXTENT && !current ? Math.max(0, nextLookAt - System.nanoTime()) : 0;
-    }
-
-    /** Block medium: the current chunk is consumed; the head moves past it. */
-    private void releaseChunk(long extent) {
-        current = false;
-        release(head + extent);
-    }
-
-    /** Block medium: copies payload of the chunks at hand, taking new ones while dst has room. */
-    private int pollChunks(ByteBuffer dst) throws SocketException {
-        int total = 0;
-        while (dst.hasRemaining() && (current || nextChunk(total > 0))) {
-            int n = Math.min(currentLeft, dst.remaining());
-            int at = dst.position();
-            dst.put(at, chunks.buffer(), currentIndex, n);
-            dst.position(at + n);
-            currentIndex += n;
-            currentLeft -= n;
-            delivered += n;
-            total += n;
-            if (currentLeft == 0) {
-                releaseChunk(currentExtent);
-            }
-        }
-        return total;
-    }
-
-    /**
-     * Block medium: {@link #pollMessage} over chunks, each a run of whole messages (a u32
-     * length, then the bytes). A length that overruns its chunk or the largest message is
-     * damage the CRC could not see (the producer sealed it so): a reset.
-     */
-    private long pollChunkMessage(ByteBuffer dst, int maxMessage, boolean truncate) throws SocketException {
-        if (!current && !nextChunk(false)) {
-            return EMPTY;
-        }
-        ByteBuffer chunk = chunks.buffer();
-        long length = currentLeft < ChunkDescriptor.MESSAGE_LENGTH_SIZE ? -1
-                : Integer.toUnsignedLong(chunk.getInt(currentIndex));
-        if (length < 0 || length > maxMessage || ChunkDescriptor.MESSAGE_LENGTH_SIZE + length > currentLeft) {
-            throw new SocketException("Connection reset: the peer wrote a message length of " + length + " bytes with "
-                    + currentLeft + " left in its chunk (max " + maxMessage + "; damaged ring)");
-        }
-        int room = dst.remaining();
-        if (length > room && !truncate) {
-            return length;
-        }
-        int n = (int) Math.min(length, room);
-        int at = dst.position();
-        dst.put(at, chunk, currentIndex + ChunkDescriptor.MESSAGE_LENGTH_SIZE, n);
-        dst.position(at + n);
-        int frame = ChunkDescriptor.MESSAGE_LENGTH_SIZE + (int) length;
-        currentIndex += frame;
-        currentLeft -= frame;
-        delivered += length;
-        if (currentLeft == 0) {
-            releaseChunk(currentExtent);
-        }
-        return length;
-    }
-
     /** Copies up to {@code dst.remaining()} available bytes; returns the count (0 if none). */
     int poll(ByteBuffer dst) throws SocketException {
         int wanted = dst.remaining();
@@ -330,7 +164,7 @@ final class RingConsumer extends RingEnd {
             return 0;
         }
         if (chunks != null) {
-            return pollChunks(dst);
+            return chunks.poll(dst);
         }
         int n = (int) Math.min(wanted, available());
         if (n == 0) {
@@ -355,7 +189,7 @@ final class RingConsumer extends RingEnd {
      */
     long pollMessage(ByteBuffer dst, int maxMessage, boolean truncate) throws SocketException {
         if (chunks != null) {
-            return pollChunkMessage(dst, maxMessage, truncate);
+            return chunks.pollMessage(dst, maxMessage, truncate);
         }
         long avail = available();
         if (avail < RingProducer.FRAME_HEADER) {
@@ -430,10 +264,28 @@ final class RingConsumer extends RingEnd {
      */
     boolean endConfirmed() throws SocketException {
         // an end record is this connection's by its nonce and position: no confirmation needed
-        return available() == 0 && (endChunkSeen || peerUnchanged());
+        return available() == 0 && ((chunks != null && chunks.endSeen()) || peerUnchanged());
     }
 
-    private void release(long newHead) {
+    /**
+     * Block medium: nanoseconds until the next look at the ring is worth making (0: now);
+     * a blocking wait sleeps that long instead of idling.
+     */
+    long lookPause() {
+        return chunks == null ? 0 : chunks.lookPause();
+    }
+
+    /** Our read position: every byte before it was consumed. */
+    long head() {
+        return head;
+    }
+
+    /** The producer's tail as last read (and checked). */
+    long tailCache() {
+        return tailCache;
+    }
+
+    void release(long newHead) {
         head = newHead;
         if (newHead - publishedHead >= releaseEvery) {
             publishedHead = newHead;

@@ -4,6 +4,7 @@ import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,19 +19,43 @@ final class SendPath {
     private final IdleLoop loop;
     /** A chunked ring (block medium): a send only stages its bytes (the writer thread writes them). */
     private final boolean staged;
+    private final int maxMessage;
+    private volatile boolean shut;
+    /**
+     * A send failed (not a timeout): bytes the application meant to send may be missing, so
+     * the stream must never end cleanly: shutdown and close raise no end of stream, and the
+     * peer sees a reset once we let go, never a short stream taken for a whole one.
+     */
+    private volatile boolean broken;
 
     SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.producer = connection.producer;
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.staged = policy.chunked();
+        this.maxMessage = connection.maxSendMessage;
+    }
+
+    /** Whether our output was shut (shutdownOutput, or close). */
+    boolean isShut() {
+        return shut;
+    }
+
+    /** Shuts our output: ends our stream, unless a send failed (see {@link #broken}). Under the socket's lock. */
+    void shutdown() {
+        if (!shut) {
+            shut = true;
+            if (!broken) {
+                producer.end();
+            }
+        }
     }
 
     /**
      * Block medium: a lost node takes no more bytes. A send that only stages would otherwise
      * succeed until the writer's next I/O failed, though this node may no longer write: the
      * socket is fenced with it, which stops its writer. (That the failed send's close ends
-     * no stream cleanly is SocketCore's rule for every failed send.)
+     * no stream cleanly is the rule for every failed send: see {@link #broken}.)
      */
     private void checkNode() throws IOException {
         if (staged) {
@@ -40,13 +65,45 @@ final class SendPath {
                 throw e;
             } catch (IOException e) {
                 socket.fence(e); // at once: nothing more of ours reaches the medium
-                throw SocketCore.resetBy(e);
+                throw SocketFaults.resetBy(e);
             }
         }
     }
 
     /** Stream bytes. Blocking: sends all of {@code src}. Non-blocking: what fits now (maybe 0). */
     int send(ByteBuffer src, boolean blocking) throws IOException {
+        return (int) transfer(src, blocking, false);
+    }
+
+    /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
+    boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+        return transfer(src, blocking, true) != 0;
+    }
+
+    /**
+     * A send of either kind: refused after shutdown (and a message longer than one record);
+     * any failure but a timeout marks our stream {@link #broken}. A message returns 1 when
+     * sent, 0 when not (non-blocking, no room); stream bytes return their count.
+     */
+    private long transfer(ByteBuffer src, boolean blocking, boolean message) throws IOException {
+        if (shut) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        if (message && src.remaining() > maxMessage) {
+            throw new IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
+                    + maxMessage + " (what one record of the send buffer holds)");
+        }
+        try {
+            return message ? (sendWhole(src, blocking) ? 1 : 0) : sendBytes(src, blocking);
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof SocketTimeoutException)) {
+                broken = true;
+            }
+            throw e;
+        }
+    }
+
+    private int sendBytes(ByteBuffer src, boolean blocking) throws IOException {
         checkNode();
         int total = 0;
         loop.reset();
@@ -84,8 +141,7 @@ final class SendPath {
         return room;
     }
 
-    /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
-    boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+    private boolean sendWhole(ByteBuffer src, boolean blocking) throws IOException {
         checkNode();
         loop.reset();
         while (!producer.offerMessage(src)) {

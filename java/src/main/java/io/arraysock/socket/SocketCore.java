@@ -2,8 +2,6 @@ package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ControlBlockHeader;
-import io.arraysock.medium.MediumClosedException;
-import io.arraysock.medium.MediumFaultException;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -39,19 +37,10 @@ public final class SocketCore {
     private volatile boolean closed;
     /** Why the socket was fenced, if it was (see {@link #fence}). */
     private volatile IOException fencedBecause;
-    private volatile boolean outputShut;
-    /**
-     * A send failed (not a timeout): bytes the application meant to send may be missing, so
-     * the stream must never end cleanly: shutdown and close raise no end of stream, and the
-     * peer sees a reset once we let go, never a short stream taken for a whole one.
-     */
-    private volatile boolean outputBroken;
-    private volatile boolean inputShut;
     private volatile boolean peerGone;
 
     /** A connect started by {@link #connectNow}, not answered yet; guarded by the socket. */
     private volatile PendingConnect pending;
-    private ClientHandshake pendingHandshake;
 
     /** Set by listen. */
     private volatile AcceptQueue acceptQueue;
@@ -60,44 +49,13 @@ public final class SocketCore {
         this(layer, index, header, new SocketOptions(layer.idleStrategy(), layer.defaultRingSize()));
     }
 
-    private SocketCore(SocketLayer layer, int index, ControlBlockHeader header, SocketOptions options) {
+    /** A socket with {@code options} of its own (an accepted one: its listener's, inherited). */
+    SocketCore(SocketLayer layer, int index, ControlBlockHeader header, SocketOptions options) {
         this.layer = layer;
         this.index = index;
         this.header = header;
         this.type = header.type();
         this.options = options;
-    }
-
-    /** The server side of a new connection, answered by the acceptor for {@code listener}. */
-    static SocketCore accepted(SocketLayer layer, SocketCore listener, int clientSlot, int clientIndex,
-                               ControlBlockHeader client, byte[] chunkKey) throws IOException {
-        int index = layer.allocateAnswerIndex();
-        ControlBlockHeader h = layer.freshHeader(index, client.type(), STATE_OPEN);
-        long capacity = ringCapacity(Math.max(listener.options.sendBufferSize(), client.parameter()), layer);
-        long ring;
-        try {
-            ring = layer.allocateRing(capacity);
-        } catch (IOException e) {
-            layer.releaseUnwritten(index);
-            throw e;
-        }
-        // one sector write: the block fresh (live words zero) and established at once
-        h = layer.table.writeFresh(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
-                clientSlot, clientIndex, client.generation(), client.ownerIncarnation(), client.localPort(),
-                client.nonce(), ring, capacity, 0));
-        SocketCore s = new SocketCore(layer, index, h, listener.options.inheritedBy());
-        s.established(new Connection(layer, index, h.generation(), client, clientSlot, clientIndex, client.nonce(),
-                ring, capacity, client.localPort(), chunkKey, false));
-        layer.register(s);
-        return s;
-    }
-
-    /** A ring size: a power of two within the limits and a quarter of the arena. */
-    static long ringCapacity(long wanted, SocketLayer layer) {
-        long max = Math.max(MIN_RING_CAPACITY, Math.min(MAX_RING_CAPACITY, Long.highestOneBit(layer.geometry.arenaSize() / 4)));
-        long c = Math.max(MIN_RING_CAPACITY, Math.min(wanted, max));
-        long pow2 = Long.highestOneBit(c) == c ? c : Long.highestOneBit(c) << 1;
-        return Math.min(pow2, max);
     }
 
     ControlBlockHeader header() {
@@ -149,11 +107,16 @@ public final class SocketCore {
     }
 
     public boolean isInputShutdown() {
-        return inputShut;
+        return connection != null && receiver.isShut();
     }
 
     public boolean isOutputShutdown() {
-        return outputShut;
+        return connection != null && sender.isShut();
+    }
+
+    /** The settings an accepted socket of this listener starts with. */
+    SocketOptions inheritedOptions() {
+        return options.inheritedBy();
     }
 
     public IdleStrategy idleStrategy() {
@@ -236,59 +199,18 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(ringCapacity(options.sendBufferSize(), layer), layer.ringPolicy,
+        return c == null ? RingProducer.maxMessage(layer.arena.ringCapacity(options.sendBufferSize()), layer.ringPolicy,
                 options.encryption()) : c.maxSendMessage;
     }
 
-    /**
-     * The exception to throw for a fault that came out of the medium: a
-     * {@link io.arraysock.medium.MediumFaultException} (an I/O error: the storage path
-     * failed) or an {@link InternalError} (a vanished page of a truncated segment). Either
-     * way the node is fenced: nothing more is written, and after an I/O error its slot is
-     * lost, so peers see its sockets reset within the liveness timeout. Returns a
-     * SocketException "Connection reset: ..." whose cause is the typed IOException
-     * ({@link io.arraysock.api.StoragePathFailedException},
-     * {@link io.arraysock.medium.MediumTruncatedException}); anything else is rethrown. An
-     * access that raced with the array's close ({@link MediumClosedException}) is "Socket is
-     * closed", and fences nothing.
-     */
+    /** The typed exception for a fault that came out of the medium, the node fenced ({@link SocketFaults#faultOf}). */
     public SocketException faultOf(Throwable fault) {
-        IOException cause = layer.medium.faultOf(fault);
-        if (cause instanceof MediumClosedException) {
-            // the call raced with the array's close, which closed this socket before the medium
-            SocketException closed = new SocketException("Socket is closed");
-            closed.initCause(cause);
-            return closed;
-        }
-        try {
-            if (fault instanceof MediumFaultException) {
-                layer.node.ioFailed(cause);
-            }
-            layer.fence(cause);
-        } catch (InternalError | MediumFaultException late) {
-            cause.addSuppressed(late); // one more pending fault of the same truncation or path
-        }
-        return resetBy(cause);
+        return layer.faults.faultOf(fault);
     }
 
-    /** "Connection reset: " and {@code cause}'s message, caused by it. */
-    static SocketException resetBy(IOException cause) {
-        SocketException e = new SocketException("Connection reset: " + cause.getMessage());
-        e.initCause(cause);
-        return e;
-    }
-
-    /**
-     * Ends a public call: a fault of one of its accesses that the JVM has not raised yet
-     * (see {@code Medium.surfaceLateFault}) fails the call now, typed, as {@link #faultOf} does.
-     */
+    /** Ends a public call: a fault the JVM has not raised yet fails it now ({@link SocketFaults#surfaceLateFault}). */
     public void surfaceLateFault() throws SocketException {
-        try {
-            layer.medium.surfaceLateFault();
-        } catch (io.arraysock.medium.MediumFaultException | InternalError e) {
-            // InternalError: the JVM raised the pending fault right here, at the check's first access
-            throw faultOf(e);
-        }
+        layer.faults.surfaceLateFault();
     }
 
     void ensureOpen() throws SocketException {
@@ -297,7 +219,7 @@ public final class SocketCore {
             if (why == null) {
                 throw new SocketException("Socket is closed");
             }
-            throw resetBy(why);
+            throw SocketFaults.resetBy(why);
         }
     }
 
@@ -394,7 +316,6 @@ public final class SocketCore {
         } finally {
             header = handshake.header();
         }
-        pendingHandshake = handshake;
         return finishConnect();
     }
 
@@ -415,24 +336,18 @@ public final class SocketCore {
         if (p == null) {
             throw new java.nio.channels.NoConnectionPendingException();
         }
-        Connection c;
+        Connection c = null;
         try {
-            c = p.poll(System.nanoTime());
-        } catch (IOException | RuntimeException e) {
-            pending = null;
-            try {
-                p.abandon();
-            } catch (RuntimeException | InternalError late) {
-                e.addSuppressed(late); // a medium fault: the caller's fault boundary types the first one
+            c = p.pollOrAbandon(System.nanoTime());
+        } finally {
+            if (c != null || p.isOver()) {
+                pending = null;
+                header = p.header();
             }
-            header = pendingHandshake.header();
-            throw e;
         }
         if (c == null) {
             return false;
         }
-        pending = null;
-        header = pendingHandshake.header();
         established(c);
         return true;
     }
@@ -462,7 +377,7 @@ public final class SocketCore {
     }
 
     /** Sets up both directions' data paths, then publishes the connection. */
-    private void established(Connection c) {
+    void established(Connection c) {
         sender = new SendPath(this, c, layer.ringPolicy);
         receiver = new ReceivePath(this, c, layer.ringPolicy);
         connection = c;
@@ -496,15 +411,7 @@ public final class SocketCore {
     public int send(ByteBuffer src, boolean blocking) throws IOException {
         connected();
         requireType(TYPE_STREAM);
-        ensureOutputOpen();
-        try {
-            return sender.send(src, blocking);
-        } catch (SocketTimeoutException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            outputBroken = true;
-            throw e;
-        }
+        return sender.send(src, blocking);
     }
 
     /**
@@ -516,7 +423,7 @@ public final class SocketCore {
     public int receive(ByteBuffer dst, boolean blocking) throws IOException {
         connected();
         requireType(TYPE_STREAM);
-        return inputShut ? -1 : receiver.receive(dst, blocking, options.receiveTimeoutNanos());
+        return receiver.receive(dst, blocking, options.receiveTimeoutNanos());
     }
 
     /**
@@ -525,7 +432,7 @@ public final class SocketCore {
      */
     public int available() throws IOException {
         ensureOpen();
-        if (connection == null || inputShut || type != TYPE_STREAM) {
+        if (connection == null || receiver.isShut() || type != TYPE_STREAM) {
             return 0;
         }
         return (int) Math.min(Integer.MAX_VALUE, receiver.available());
@@ -554,21 +461,9 @@ public final class SocketCore {
      * returns false when the ring has no room for it now.
      */
     public boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
-        Connection c = connected();
+        connected();
         requireType(TYPE_SEQPACKET);
-        ensureOutputOpen();
-        if (src.remaining() > c.maxSendMessage) {
-            throw new java.io.IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
-                    + c.maxSendMessage + " (what one record of the send buffer holds)");
-        }
-        try {
-            return sender.sendMessage(src, blocking);
-        } catch (SocketTimeoutException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            outputBroken = true;
-            throw e;
-        }
+        return sender.sendMessage(src, blocking);
     }
 
     /**
@@ -582,13 +477,7 @@ public final class SocketCore {
     public long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate) throws IOException {
         connected();
         requireType(TYPE_SEQPACKET);
-        return inputShut ? -1 : receiver.receiveMessage(dst, blocking, truncate, options.receiveTimeoutNanos());
-    }
-
-    private void ensureOutputOpen() throws SocketException {
-        if (outputShut) {
-            throw new SocketException("Socket output is shutdown");
-        }
+        return receiver.receiveMessage(dst, blocking, truncate, options.receiveTimeoutNanos());
     }
 
     private void requireType(int wanted) {
@@ -602,21 +491,13 @@ public final class SocketCore {
     // ---- shutdown and close --------------------------------------------------------------
 
     public synchronized void shutdownOutput() throws IOException {
-        Connection c = connected();
-        if (!outputShut) {
-            outputShut = true;
-            if (!outputBroken) {
-                c.producer.end();
-            }
-        }
+        connected();
+        sender.shutdown();
     }
 
     public synchronized void shutdownInput() throws IOException {
-        Connection c = connected();
-        if (!inputShut) {
-            inputShut = true;
-            c.consumer.shut();
-        }
+        connected();
+        receiver.shutdown();
     }
 
     /**
@@ -674,7 +555,7 @@ public final class SocketCore {
         if (p != null) {
             pending = null;
             p.abandon(); // our block back as it was (OPEN or BOUND), so it is released below
-            header = pendingHandshake.header();
+            header = p.header();
         }
         int state = header.state();
         if (state == STATE_LISTENING) {
@@ -686,16 +567,8 @@ public final class SocketCore {
         }
         Connection c = connection;
         if (c != null && graceful && !peerGone && header.state() == STATE_ESTABLISHED) {
-            if (!outputShut) {
-                outputShut = true;
-                if (!outputBroken) {
-                    c.producer.end();
-                }
-            }
-            if (!inputShut) {
-                inputShut = true;
-                c.consumer.shut();
-            }
+            sender.shutdown();
+            receiver.shutdown();
             header = layer.table.write(index, header.withState(STATE_CLOSED));
             if (!peerDone(c)) {
                 layer.linger(this);

@@ -1,12 +1,9 @@
 package io.arraysock.socket;
 
-import io.arraysock.format.ControlBlockCodec;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.SocketInfo;
-import io.arraysock.api.SocketType;
 import io.arraysock.format.Geometry;
-import io.arraysock.format.NodeRecordDescriptor;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.RingPolicy;
 
@@ -14,18 +11,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntPredicate;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
 
@@ -47,18 +38,15 @@ public final class SocketLayer implements Closeable {
     final ArenaAllocator arena;
     final PortBinder binder;
     final int slot;
+    /** Fault translation for our sockets' public calls. */
+    final SocketFaults faults;
+    /** The connect words of the node records: bells, request and answer counters, listener hints. */
+    final ConnectWords connectWords;
 
     private final BitSet used = new BitSet();
     private final Set<SocketCore> lingering = ConcurrentHashMap.newKeySet();
     private final Set<SocketCore> open = ConcurrentHashMap.newKeySet();
     private final Acceptor acceptor;
-    /** Values of our connect-request and connect-answer words; random start, so a re-attach never repeats an old value. */
-    private final AtomicLong requestsPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
-    private final AtomicLong answersPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
-    /** Where a port's listener was last found (slot << 32 | index): checked before use. */
-    private final Map<Integer, Long> listenerHints = new ConcurrentHashMap<>();
-    /** Per node slot: the last connect-answer word a client of ours read there (see {@link #answersSeen}). */
-    private final AtomicReferenceArray<AnswersSeen> answersSeen;
     private volatile IdleStrategy idleStrategy = IdleStrategy.blocking();
     private volatile boolean closed;
     /** Set (before {@link #closed}) when the slot was lost: nothing more is written. */
@@ -74,7 +62,8 @@ public final class SocketLayer implements Closeable {
         this.arena = new ArenaAllocator(geometry.arenaOffset(slot), geometry.arenaSize());
         this.binder = new PortBinder(table, slot);
         this.acceptor = new Acceptor(this);
-        this.answersSeen = new AtomicReferenceArray<>(geometry.nodeSlots());
+        this.faults = new SocketFaults(medium, node, this::fence);
+        this.connectWords = new ConnectWords(medium, geometry, slot);
     }
 
     /** The idle strategy new sockets start with. */
@@ -219,69 +208,6 @@ public final class SocketLayer implements Closeable {
         acceptor.remove(s);
     }
 
-    /** Wakes the acceptor of node {@code listenerSlot}, which may be asleep. */
-    void ringConnectBell(int listenerSlot) {
-        if (medium.supportsWakeups()) {
-            medium.wake(geometry.nodeRecordOffset(listenerSlot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET);
-        }
-    }
-
-    long connectBell() {
-        return geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET;
-    }
-
-    /** Says, in our node record, that we wrote a CONNECTING block (after writing it). */
-    void announceConnectRequest() {
-        medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_REQUESTS_OFFSET,
-                requestsPosted.incrementAndGet());
-    }
-
-    /** Says, in our node record, that we wrote an answer to a connect request (after writing it). */
-    void announceAnswer() {
-        medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET,
-                answersPosted.incrementAndGet());
-    }
-
-    /** Node {@code nodeSlot}'s connect-request word: a change means new requests in its partition. */
-    long connectRequests(int nodeSlot) {
-        return medium.getLongAcquire(geometry.nodeRecordOffset(nodeSlot) + NodeRecordDescriptor.CONNECT_REQUESTS_OFFSET);
-    }
-
-    /** Node {@code nodeSlot}'s connect-answer word: a change means new answers in its partition. */
-    long connectAnswers(int nodeSlot) {
-        return medium.getLongAcquire(geometry.nodeRecordOffset(nodeSlot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET);
-    }
-
-    /** A connect-answer word as read, and the incarnation of the node that wrote it. */
-    record AnswersSeen(long incarnation, long value) {
-    }
-
-    /**
-     * The last value of node {@code nodeSlot}'s connect-answer word any client of ours read,
-     * if that node is still incarnation {@code incarnation}; else null. A connect takes it
-     * as its baseline instead of reading the word again before posting: the word is a
-     * counter, so an answer to the new request (written after the post) changes it from
-     * any value read before.
-     */
-    AnswersSeen answersSeen(int nodeSlot, long incarnation) {
-        AnswersSeen seen = answersSeen.get(nodeSlot);
-        return seen != null && seen.incarnation == incarnation ? seen : null;
-    }
-
-    void noteAnswersSeen(int nodeSlot, long incarnation, long value) {
-        answersSeen.set(nodeSlot, new AnswersSeen(incarnation, value));
-    }
-
-    /** Where the listener on {@code port} was last seen, {slot, index}, or null; the caller checks it. */
-    int[] listenerHint(int port) {
-        Long at = listenerHints.get(port);
-        return at == null ? null : new int[] {(int) (at >>> 32), (int) (long) at};
-    }
-
-    void rememberListener(int port, int listenerSlot, int listenerIndex) {
-        listenerHints.put(port, (long) listenerSlot << 32 | (listenerIndex & 0xffffffffL));
-    }
-
     /** From a thread waiting in accept: answers pending connect requests unless the acceptor is at it. */
     void acceptPass() {
         acceptor.tryPass();
@@ -334,52 +260,7 @@ public final class SocketLayer implements Closeable {
      * node slot, dead and free ones included), as the medium shows it now.
      */
     public List<SocketInfo> snapshot(boolean allNodes) {
-        List<SocketInfo> out = new ArrayList<>();
-        ControlBlockTable.Visitor v = (s, i, h) -> out.add(info(s, i, h));
-        if (allNodes) {
-            for (int s = 0; s < geometry.nodeSlots(); s++) {
-                table.scanPartition(s, v);
-            }
-        } else {
-            table.scan(v);
-        }
-        return out;
-    }
-
-    /**
-     * The allocated blocks in the partitions of the node slots {@code slots} accepts, read
-     * without a node of our own and without writing (status).
-     */
-    public static List<SocketInfo> inspect(Medium medium, Geometry geometry, IntPredicate slots) {
-        ControlBlockCodec table = new ControlBlockCodec(medium, geometry);
-        List<SocketInfo> out = new ArrayList<>();
-        for (int s = 0; s < geometry.nodeSlots(); s++) {
-            if (slots.test(s)) {
-                table.scanPartition(s, (slot, i, h) -> out.add(info(slot, i, h)));
-            }
-        }
-        return out;
-    }
-
-    private static SocketInfo info(int slot, int index, ControlBlockHeader h) {
-        return new SocketInfo(slot, index, stateName(h.state()),
-                h.type() == TYPE_SEQPACKET ? SocketType.SEQPACKET : SocketType.STREAM, h.localPort(), h.peerSlot(),
-                h.remotePort(), h.txRingCapacity());
-    }
-
-    static String stateName(int state) {
-        return switch (state) {
-            case STATE_FREE -> "FREE";
-            case STATE_OPEN -> "OPEN";
-            case STATE_BIND_INTENT -> "BIND_INTENT";
-            case STATE_BOUND -> "BOUND";
-            case STATE_LISTENING -> "LISTENING";
-            case STATE_CONNECTING -> "CONNECTING";
-            case STATE_ESTABLISHED -> "ESTABLISHED";
-            case STATE_REFUSED -> "REFUSED";
-            case STATE_CLOSED -> "CLOSED";
-            default -> "UNKNOWN(" + state + ")";
-        };
+        return SocketCensus.snapshot(table, geometry, allNodes);
     }
 
     /**

@@ -1,0 +1,102 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.Geometry;
+import io.arraysock.format.NodeRecordDescriptor;
+import io.arraysock.medium.Medium;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The words of the node records that the two halves of connect signal through
+ * (docs/PROTOCOL.md, "Connecting"): each node's connect bell (a futex word: a bare wake),
+ * its connect-request counter (a change means new requests in its partition) and its
+ * connect-answer counter (new answers). Also what our clients remember between connects:
+ * where a port's listener was last found, and the answer counter last read per node.
+ * Our own words are written only here.
+ */
+final class ConnectWords {
+    private final Medium medium;
+    private final Geometry geometry;
+    private final int slot;
+    /** Values of our connect-request and connect-answer words; random start, so a re-attach never repeats an old value. */
+    private final AtomicLong requestsPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
+    private final AtomicLong answersPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
+    /** Where a port's listener was last found (slot << 32 | index): checked before use. */
+    private final Map<Integer, Long> listenerHints = new ConcurrentHashMap<>();
+    /** Per node slot: the last connect-answer word a client of ours read there (see {@link #answersSeen}). */
+    private final AtomicReferenceArray<AnswersSeen> answersSeen;
+
+    ConnectWords(Medium medium, Geometry geometry, int slot) {
+        this.medium = medium;
+        this.geometry = geometry;
+        this.slot = slot;
+        this.answersSeen = new AtomicReferenceArray<>(geometry.nodeSlots());
+    }
+
+    /** Wakes the acceptor of node {@code listenerSlot}, which may be asleep. */
+    void ringConnectBell(int listenerSlot) {
+        if (medium.supportsWakeups()) {
+            medium.wake(geometry.nodeRecordOffset(listenerSlot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET);
+        }
+    }
+
+    long connectBell() {
+        return geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET;
+    }
+
+    /** Says, in our node record, that we wrote a CONNECTING block (after writing it). */
+    void announceConnectRequest() {
+        medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_REQUESTS_OFFSET,
+                requestsPosted.incrementAndGet());
+    }
+
+    /** Says, in our node record, that we wrote an answer to a connect request (after writing it). */
+    void announceAnswer() {
+        medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET,
+                answersPosted.incrementAndGet());
+    }
+
+    /** Node {@code nodeSlot}'s connect-request word: a change means new requests in its partition. */
+    long connectRequests(int nodeSlot) {
+        return medium.getLongAcquire(geometry.nodeRecordOffset(nodeSlot) + NodeRecordDescriptor.CONNECT_REQUESTS_OFFSET);
+    }
+
+    /** Node {@code nodeSlot}'s connect-answer word: a change means new answers in its partition. */
+    long connectAnswers(int nodeSlot) {
+        return medium.getLongAcquire(geometry.nodeRecordOffset(nodeSlot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET);
+    }
+
+    /** A connect-answer word as read, and the incarnation of the node that wrote it. */
+    record AnswersSeen(long incarnation, long value) {
+    }
+
+    /**
+     * The last value of node {@code nodeSlot}'s connect-answer word any client of ours read,
+     * if that node is still incarnation {@code incarnation}; else null. A connect takes it
+     * as its baseline instead of reading the word again before posting: the word is a
+     * counter, so an answer to the new request (written after the post) changes it from
+     * any value read before.
+     */
+    AnswersSeen answersSeen(int nodeSlot, long incarnation) {
+        AnswersSeen seen = answersSeen.get(nodeSlot);
+        return seen != null && seen.incarnation == incarnation ? seen : null;
+    }
+
+    void noteAnswersSeen(int nodeSlot, long incarnation, long value) {
+        answersSeen.set(nodeSlot, new AnswersSeen(incarnation, value));
+    }
+
+    /** Where the listener on {@code port} was last seen, {slot, index}, or null; the caller checks it. */
+    int[] listenerHint(int port) {
+        Long at = listenerHints.get(port);
+        return at == null ? null : new int[] {(int) (at >>> 32), (int) (long) at};
+    }
+
+    void rememberListener(int port, int listenerSlot, int listenerIndex) {
+        listenerHints.put(port, (long) listenerSlot << 32 | (listenerIndex & 0xffffffffL));
+    }
+}
