@@ -86,9 +86,7 @@ final class SendPath {
      * sent, 0 when not (non-blocking, no room); stream bytes return their count.
      */
     private long transfer(ByteBuffer src, boolean blocking, boolean message) throws IOException {
-        if (shut) {
-            throw new SocketException("Socket output is shutdown");
-        }
+        ensureNotShut();
         if (message && src.remaining() > maxMessage) {
             throw new IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
                     + maxMessage + " (what one record of the send buffer holds)");
@@ -100,6 +98,12 @@ final class SendPath {
                 broken = true;
             }
             throw e;
+        }
+    }
+
+    private void ensureNotShut() throws SocketException {
+        if (shut) {
+            throw new SocketException("Socket output is shutdown");
         }
     }
 
@@ -129,6 +133,7 @@ final class SendPath {
      * @throws SocketException "Connection reset" when the peer is gone
      */
     long sendable() throws IOException {
+        ensureNotShut();
         checkNode();
         if (producer.peerShut()) {
             return Integer.MAX_VALUE;

@@ -445,14 +445,13 @@ public final class SocketCore {
     public boolean readable() throws IOException {
         connected();
         requireType(TYPE_STREAM);
-        return inputShut || receiver.readable();
+        return receiver.isShut() || receiver.readable();
     }
 
     /** Bytes a non-blocking stream send would take now (see {@link SendPath#sendable}): a sender's call. */
     public long sendable() throws IOException {
         connected();
         requireType(TYPE_STREAM);
-        ensureOutputOpen();
         return sender.sendable();
     }
 
