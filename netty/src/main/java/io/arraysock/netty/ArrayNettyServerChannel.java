@@ -107,6 +107,10 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
         ArraySocket s = null;
         try {
             s = l.array().openSocket(SocketType.STREAM);
+            byte[] key = config.authKey;
+            if (key != null) {
+                s.setAuthenticationKey(key);
+            }
             s.bind(a.port());
             s.listen(config.backlog);
         } catch (IOException | RuntimeException e) {
@@ -196,9 +200,10 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
         }
     }
 
-    /** Netty's common options and {@link ChannelOption#SO_BACKLOG}. */
+    /** Netty's common options, {@link ChannelOption#SO_BACKLOG} and {@link ArrayChannelOption#AUTH_KEY}. */
     private final class ServerConfig extends DefaultChannelConfig {
         volatile int backlog = 128;
+        volatile byte[] authKey;
 
         ServerConfig() {
             super(ArrayNettyServerChannel.this, new ServerChannelRecvByteBufAllocator());
@@ -206,7 +211,7 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
 
         @Override
         public Map<ChannelOption<?>, Object> getOptions() {
-            return getOptions(super.getOptions(), ChannelOption.SO_BACKLOG);
+            return getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ArrayChannelOption.AUTH_KEY);
         }
 
         @Override
@@ -214,6 +219,10 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
         public <T> T getOption(ChannelOption<T> option) {
             if (option == ChannelOption.SO_BACKLOG) {
                 return (T) Integer.valueOf(backlog);
+            }
+            if (option == ArrayChannelOption.AUTH_KEY) {
+                byte[] k = authKey;
+                return (T) (k == null ? null : k.clone());
             }
             return super.getOption(option);
         }
@@ -227,6 +236,10 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
                     throw new IllegalArgumentException("SO_BACKLOG must not be negative: " + v);
                 }
                 backlog = v;
+                return true;
+            }
+            if (option == ArrayChannelOption.AUTH_KEY) {
+                authKey = value == null ? null : ((byte[]) value).clone();
                 return true;
             }
             return super.setOption(option, value);
