@@ -141,7 +141,7 @@ sealed interface ForwardEndpoint {
                 b.option(ArrayChannelOption.AUTH_KEY, array.key());
             }
             if (array.ringSize() > 0) {
-                b.childOption(ChannelOption.SO_SNDBUF, array.ringSize()).childOption(ChannelOption.SO_RCVBUF, array.ringSize());
+                b.option(ChannelOption.SO_SNDBUF, array.ringSize()).option(ChannelOption.SO_RCVBUF, array.ringSize());
             }
             return b.bind(address);
         }
