@@ -416,6 +416,22 @@ public final class ArraySocket implements Closeable {
         }
     }
 
+    /**
+     * Closes at once, as a TCP close with {@code SO_LINGER} 0: what is unsent or unread is
+     * dropped, the socket is released, and the peer's next call fails with "Connection
+     * reset" instead of reading a clean end of stream. Idempotent; after {@link #close} it
+     * does nothing more.
+     */
+    public void abort() {
+        sendView.release();
+        receiveView.release();
+        try {
+            run(SocketCore::abort);
+        } catch (IOException faulted) {
+            // as in close: the socket is gone here all the same
+        }
+    }
+
     // ---- the fault boundary -----------------------------------------------------------
 
     /** A data call of the core on one buffer, as a count: held in constants, so a call allocates nothing. */

@@ -1,12 +1,15 @@
 package io.arraysock.cli;
 
-import io.arraysock.api.IdleStrategy;
+import io.arraysock.net.SharedArrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code arraysock forward}: any TCP program through the array, as {@code ssh -L} or socat forward ports. */
@@ -24,16 +27,12 @@ import java.util.concurrent.Callable;
                         + "connection only. Prints 'forwarding LISTEN -> TARGET' once it listens; runs until SIGTERM "
                         + "or SIGINT, which close the listener, cut live connections and detach from the arrays."})
 final class ForwardCommand implements Callable<Integer> {
-    /** The ways an array socket of the forward waits for data or room. */
+    /** How the forward's event loop waits when nothing moves (ForwardIoHandler). */
     enum Idle {
-        blocking, spin;
-
-        IdleStrategy strategy() {
-            return this == spin ? IdleStrategy.busySpin() : IdleStrategy.blocking();
-        }
+        blocking, spin
     }
 
-    /** More than a 2-core host serves well with two threads each, and what a default array holds (128 sockets a node). */
+    /** What a default array holds (128 sockets a node) with room to spare. */
     static final int DEFAULT_MAX_CONNECTIONS = 64;
     private static final long MAX_RING = 1L << 30;
 
@@ -54,7 +53,8 @@ final class ForwardCommand implements Callable<Integer> {
     Path keyFile;
 
     @Option(names = "--idle", paramLabel = "blocking|spin",
-            description = "how array sockets wait: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; spin burns a core per waiting direction)")
+            description = "how the forward's event loop waits when nothing moves: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: "
+                    + "spin, yield, then sleep up to 1 ms; spin answers sooner and keeps one core busy)")
     Idle idle = Idle.blocking;
 
     @Option(names = "--ring-size", paramLabel = "BYTES", converter = SizeConverter.class,
@@ -85,18 +85,23 @@ final class ForwardCommand implements Callable<Integer> {
         if (keyFile != null && !(from instanceof ForwardEndpoint.Array) && !(to instanceof ForwardEndpoint.Array)) {
             throw new IllegalArgumentException("--auth-key-file is for array endpoints, and neither LISTEN nor TARGET is one");
         }
-        ArrayAttachments arrays = new ArrayAttachments(idle.strategy(), (int) ringSize,
+        ForwardEndpoint.ArraySettings settings = new ForwardEndpoint.ArraySettings((int) ringSize,
                 keyFile == null ? null : AuthKeyFile.read(keyFile));
         // attached before listening: a TARGET array that is not there fails at start, not per connection
-        if (to instanceof ForwardEndpoint.Array a) {
-            arrays.attach(a.address().arrayPath());
-        }
-        if (from instanceof ForwardEndpoint.Array a) {
-            arrays.attach(a.address().arrayPath());
+        List<SharedArrays.Lease> leases = new ArrayList<>();
+        try {
+            for (ForwardEndpoint e : List.of(to, from)) {
+                if (e instanceof ForwardEndpoint.Array a) {
+                    leases.add(SharedArrays.acquire(a.address().arrayPath()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            leases.forEach(SharedArrays.Lease::close);
+            throw e;
         }
         ForwardLog log = new ForwardLog(System.err, verbose);
-        Splice.Setup setup = new Splice.Setup(to, arrays, Duration.ofSeconds(connectTimeoutSeconds), log);
-        try (Forwarder forwarder = ExitCleanup.closeAtExit(new Forwarder(from.listen(arrays, maxConnections), setup, maxConnections))) {
+        try (Forwarder forwarder = ExitCleanup.closeAtExit(new Forwarder(from, to, settings,
+                Duration.ofSeconds(connectTimeoutSeconds), maxConnections, log, leases, idle == Idle.spin))) {
             forwarder.run();
         }
         return ExitCode.OK;

@@ -1,18 +1,29 @@
 package io.arraysock.cli;
 
-import io.arraysock.ArraySocket;
 import io.arraysock.net.ArraySocketAddress;
+import io.arraysock.netty.ArrayChannelOption;
+import io.arraysock.netty.ArrayNettyChannel;
+import io.arraysock.netty.ArrayNettyServerChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.ConnectException;
-import java.nio.channels.SocketChannel;
-import java.time.Duration;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 
 /**
  * LISTEN or TARGET of {@code arraysock forward}: {@code tcp://HOST:PORT}, {@code unix:/PATH}
- * or {@code array:PATH?port=N}. Listens (the accepting side) or connects (one connection
- * to the target per accepted one).
+ * or {@code array:PATH?port=N}. Sets up the Netty channels of its kind: a listener (the
+ * accepting side) or one connection to the target per accepted one.
  */
 sealed interface ForwardEndpoint {
     String TCP = "tcp://";
@@ -39,15 +50,31 @@ sealed interface ForwardEndpoint {
         throw new IllegalArgumentException("LISTEN and TARGET are " + FORMS + ": " + spec);
     }
 
-    /** Starts listening; a bound port 0 shows the real port in {@link ForwardListener#address()}. */
-    ForwardListener listen(ArrayAttachments arrays, int backlog) throws IOException;
+    /** The array settings of a forward: ring bytes per direction (0: the medium's) and the pre-shared key (or null). */
+    record ArraySettings(int ringSize, byte[] key) {
+    }
 
     /**
-     * One connection to this target.
-     *
-     * @throws ConnectException nothing listens there (a refusal of the one connection)
+     * Starts listening with {@code b} (its group, handlers and common options set); the
+     * future completes once it listens. A TCP port in use fails at once, with a
+     * {@link BindException} that names the endpoint.
      */
-    Conduit connect(ArrayAttachments arrays, Duration timeout) throws IOException;
+    ChannelFuture listen(ServerBootstrap b, ArraySettings array) throws IOException;
+
+    /** Connects {@code b} (its group, handler and common options set) to this target. */
+    ChannelFuture connect(Bootstrap b, ArraySettings array);
+
+    /** Where a listener listens, as the user would write it (with the real port after binding port 0). */
+    String shown(Channel listener);
+
+    /** The peer of a connection accepted on this LISTEN, for log lines. */
+    String client(Channel accepted, String listening);
+
+    /** A connection to this TARGET, for log lines. */
+    String target(Channel connected);
+
+    /** Stops listening for good: removes a Unix socket's file. */
+    void cleanUp();
 
     /** The endpoint as the user wrote it. */
     String spec();
@@ -55,33 +82,52 @@ sealed interface ForwardEndpoint {
     /** A TCP or Unix-domain socket address. */
     record Socket(ControlAddress address, String spec) implements ForwardEndpoint {
         @Override
-        public ForwardListener listen(ArrayAttachments arrays, int backlog) throws IOException {
+        public ChannelFuture listen(ServerBootstrap b, ArraySettings array) throws IOException {
+            ServerSocketChannel server;
             try {
-                return new ChannelListener(address);
+                server = address.listen();
             } catch (BindException e) {
                 throw new BindException(spec + ": " + e.getMessage());
             }
+            if (address.address() instanceof UnixDomainSocketAddress u) {
+                ExitCleanup.deleteAtExit(u.getPath()); // a socket file is never "complete": always removed at exit
+                return b.channelFactory(() -> new NioServerDomainSocketChannel(server)).register();
+            }
+            return b.channelFactory(() -> new NioServerSocketChannel(server))
+                    .childOption(ChannelOption.TCP_NODELAY, true) // request/response protocols wait for every small answer
+                    .register();
         }
 
         @Override
-        public Conduit connect(ArrayAttachments arrays, Duration timeout) throws IOException {
-            SocketChannel ch;
+        public ChannelFuture connect(Bootstrap b, ArraySettings array) {
             if (address.isUnix()) {
-                ch = address.connect();
-            } else {
-                ch = SocketChannel.open();
-                try {
-                    ch.socket().connect(address.address(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-                } catch (IOException e) {
-                    ch.close();
-                    throw e;
-                }
+                return b.channel(NioDomainSocketChannel.class).connect(address.address());
             }
+            return b.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true).connect(address.address());
+        }
+
+        @Override
+        public String shown(Channel listener) {
+            java.net.SocketAddress a = listener.localAddress();
+            return (address.isUnix() ? "" : TCP) + ControlAddress.show(a == null ? address.address() : a);
+        }
+
+        @Override
+        public String client(Channel accepted, String listening) {
+            return accepted.remoteAddress() instanceof InetSocketAddress i ? TCP + ControlAddress.show(i) : "a client of " + listening;
+        }
+
+        @Override
+        public String target(Channel connected) {
+            return spec;
+        }
+
+        @Override
+        public void cleanUp() {
             try {
-                return new ChannelConduit(ch, spec);
+                address.cleanUp();
             } catch (IOException e) {
-                ch.close();
-                throw e;
+                // stopping: a socket file left behind is removed by the next listen on its path
             }
         }
     }
@@ -89,20 +135,46 @@ sealed interface ForwardEndpoint {
     /** A port on an array. */
     record Array(ArraySocketAddress address) implements ForwardEndpoint {
         @Override
-        public ForwardListener listen(ArrayAttachments arrays, int backlog) throws IOException {
-            return new ArrayListener(arrays, address, backlog);
+        public ChannelFuture listen(ServerBootstrap b, ArraySettings array) {
+            b.channel(ArrayNettyServerChannel.class);
+            if (array.key() != null) {
+                b.option(ArrayChannelOption.AUTH_KEY, array.key());
+            }
+            if (array.ringSize() > 0) {
+                b.option(ChannelOption.SO_SNDBUF, array.ringSize()).option(ChannelOption.SO_RCVBUF, array.ringSize());
+            }
+            return b.bind(address);
         }
 
         @Override
-        public Conduit connect(ArrayAttachments arrays, Duration timeout) throws IOException {
-            ArraySocket s = arrays.open(address.arrayPath());
-            try {
-                s.connect(address.port(), timeout);
-            } catch (IOException | RuntimeException e) {
-                s.close();
-                throw e;
+        public ChannelFuture connect(Bootstrap b, ArraySettings array) {
+            b.channel(ArrayNettyChannel.class);
+            if (array.key() != null) {
+                b.option(ArrayChannelOption.AUTH_KEY, array.key());
             }
-            return new ArrayConduit(s, spec() + " (node " + s.remoteNode() + ")");
+            if (array.ringSize() > 0) {
+                b.option(ChannelOption.SO_SNDBUF, array.ringSize()).option(ChannelOption.SO_RCVBUF, array.ringSize());
+            }
+            return b.connect(address);
+        }
+
+        @Override
+        public String shown(Channel listener) {
+            return listener.localAddress().toString();
+        }
+
+        @Override
+        public String client(Channel accepted, String listening) {
+            return "array node " + ((ArrayNettyChannel) accepted).remoteNode();
+        }
+
+        @Override
+        public String target(Channel connected) {
+            return spec() + " (node " + ((ArrayNettyChannel) connected).remoteNode() + ")";
+        }
+
+        @Override
+        public void cleanUp() {
         }
 
         @Override

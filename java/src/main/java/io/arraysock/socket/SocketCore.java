@@ -538,8 +538,8 @@ public final class SocketCore {
         }
     }
 
-    /** Closes without the courtesy of a clean end (array closing): peers see a reset. */
-    void abort() {
+    /** Closes without the courtesy of a clean end (array closing, {@code ArraySocket.abort}): peers see a reset. */
+    public void abort() {
         synchronized (this) {
             if (closed && connection == null) {
                 return;

@@ -129,6 +129,12 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
         return open && s != null && s.isConnected();
     }
 
+    /** The peer's node on the array (for log lines: which host it is), -1 before it is connected. */
+    public int remoteNode() {
+        ArraySocket s = socket;
+        return s == null || !s.isConnected() ? -1 : s.remoteNode();
+    }
+
     @Override
     protected SocketAddress localAddress0() {
         return local;
@@ -195,6 +201,9 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
             if (config.getReceiveBufferSize() > 0) {
                 s.setReceiveBufferSize(config.getReceiveBufferSize());
             }
+            if (config.authKey() != null) {
+                s.setAuthenticationKey(config.authKey());
+            }
             socket = s;
             lease = l;
         } catch (IOException | RuntimeException e) {
@@ -238,7 +247,11 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
     private void releaseSocket() {
         ArraySocket s = socket;
         if (s != null) {
-            s.close();
+            if (config.closeResets()) {
+                s.abort();
+            } else {
+                s.close();
+            }
         }
         if (lease != null) {
             lease.close();

@@ -17,6 +17,10 @@ import java.util.Map;
  * connect). {@link ChannelOption#TCP_NODELAY} is accepted and does nothing: the array has
  * no Nagle delay. {@link ChannelOption#SO_KEEPALIVE} is accepted and does nothing: a peer's
  * death is always seen, through its node's liveness (grpc-netty sets it on every channel).
+ * {@link ChannelOption#SO_LINGER} 0 makes a close a reset ({@code ArraySocket.abort}: the
+ * peer sees "Connection reset", not an end of stream), as in TCP; any other value (default
+ * -1) is a clean close, which never waits. {@link ArrayChannelOption#AUTH_KEY} is the
+ * pre-shared key a connect proves.
  */
 public final class ArrayNettyChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
     private volatile boolean allowHalfClosure;
@@ -24,6 +28,8 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
     private volatile int receiveBufferSize;
     private volatile boolean noDelay = true;
     private volatile boolean keepAlive;
+    private volatile int linger = -1;
+    private volatile byte[] authKey;
     private final ArrayNettyChannel channel;
 
     ArrayNettyChannelConfig(ArrayNettyChannel channel) {
@@ -40,7 +46,8 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE, ChannelOption.SO_SNDBUF,
-                ChannelOption.SO_RCVBUF, ChannelOption.TCP_NODELAY, ChannelOption.SO_KEEPALIVE);
+                ChannelOption.SO_RCVBUF, ChannelOption.TCP_NODELAY, ChannelOption.SO_KEEPALIVE,
+                ChannelOption.SO_LINGER, ArrayChannelOption.AUTH_KEY);
     }
 
     @Override
@@ -61,6 +68,13 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
         if (option == ChannelOption.SO_KEEPALIVE) {
             return (T) Boolean.valueOf(keepAlive);
         }
+        if (option == ChannelOption.SO_LINGER) {
+            return (T) Integer.valueOf(linger);
+        }
+        if (option == ArrayChannelOption.AUTH_KEY) {
+            byte[] k = authKey;
+            return (T) (k == null ? null : k.clone());
+        }
         return super.getOption(option);
     }
 
@@ -77,6 +91,10 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
             noDelay = (Boolean) value;
         } else if (option == ChannelOption.SO_KEEPALIVE) {
             keepAlive = (Boolean) value;
+        } else if (option == ChannelOption.SO_LINGER) {
+            linger = (Integer) value;
+        } else if (option == ArrayChannelOption.AUTH_KEY) {
+            authKey = value == null ? null : ((byte[]) value).clone();
         } else {
             return super.setOption(option, value);
         }
@@ -98,6 +116,16 @@ public final class ArrayNettyChannelConfig extends DefaultChannelConfig implemen
     /** SO_RCVBUF: the ring this side asks its peer to write into, in bytes; 0 = the array's default. */
     public int getReceiveBufferSize() {
         return receiveBufferSize;
+    }
+
+    /** SO_LINGER 0: a close is a reset. */
+    boolean closeResets() {
+        return linger == 0;
+    }
+
+    /** The pre-shared key to prove at connect, or null; the caller must not change it. */
+    byte[] authKey() {
+        return authKey;
     }
 
     @Override

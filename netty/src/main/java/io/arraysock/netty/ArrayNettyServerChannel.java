@@ -107,6 +107,16 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
         ArraySocket s = null;
         try {
             s = l.array().openSocket(SocketType.STREAM);
+            byte[] key = config.authKey;
+            if (key != null) {
+                s.setAuthenticationKey(key);
+            }
+            if (config.sendBufferSize > 0) {
+                s.setSendBufferSize(config.sendBufferSize); // the accepted connections' rings: the acceptor makes them
+            }
+            if (config.receiveBufferSize > 0) {
+                s.setReceiveBufferSize(config.receiveBufferSize);
+            }
             s.bind(a.port());
             s.listen(config.backlog);
         } catch (IOException | RuntimeException e) {
@@ -196,9 +206,18 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
         }
     }
 
-    /** Netty's common options and {@link ChannelOption#SO_BACKLOG}. */
+    /**
+     * Netty's common options, {@link ChannelOption#SO_BACKLOG}, {@link ArrayChannelOption#AUTH_KEY}
+     * and the ring sizes of accepted connections, {@link ChannelOption#SO_SNDBUF} and
+     * {@link ChannelOption#SO_RCVBUF} (0: the array's default; set at bind: the library's
+     * acceptor makes an accepted connection's rings before its channel exists, so a child's
+     * own SO_SNDBUF/SO_RCVBUF come too late).
+     */
     private final class ServerConfig extends DefaultChannelConfig {
         volatile int backlog = 128;
+        volatile byte[] authKey;
+        volatile int sendBufferSize;
+        volatile int receiveBufferSize;
 
         ServerConfig() {
             super(ArrayNettyServerChannel.this, new ServerChannelRecvByteBufAllocator());
@@ -206,7 +225,8 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
 
         @Override
         public Map<ChannelOption<?>, Object> getOptions() {
-            return getOptions(super.getOptions(), ChannelOption.SO_BACKLOG);
+            return getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ArrayChannelOption.AUTH_KEY,
+                    ChannelOption.SO_SNDBUF, ChannelOption.SO_RCVBUF);
         }
 
         @Override
@@ -214,6 +234,16 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
         public <T> T getOption(ChannelOption<T> option) {
             if (option == ChannelOption.SO_BACKLOG) {
                 return (T) Integer.valueOf(backlog);
+            }
+            if (option == ArrayChannelOption.AUTH_KEY) {
+                byte[] k = authKey;
+                return (T) (k == null ? null : k.clone());
+            }
+            if (option == ChannelOption.SO_SNDBUF) {
+                return (T) Integer.valueOf(sendBufferSize);
+            }
+            if (option == ChannelOption.SO_RCVBUF) {
+                return (T) Integer.valueOf(receiveBufferSize);
             }
             return super.getOption(option);
         }
@@ -227,6 +257,22 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
                     throw new IllegalArgumentException("SO_BACKLOG must not be negative: " + v);
                 }
                 backlog = v;
+                return true;
+            }
+            if (option == ArrayChannelOption.AUTH_KEY) {
+                authKey = value == null ? null : ((byte[]) value).clone();
+                return true;
+            }
+            if (option == ChannelOption.SO_SNDBUF || option == ChannelOption.SO_RCVBUF) {
+                int v = (Integer) value;
+                if (v < 0) {
+                    throw new IllegalArgumentException(option + " must not be negative: " + v);
+                }
+                if (option == ChannelOption.SO_SNDBUF) {
+                    sendBufferSize = v;
+                } else {
+                    receiveBufferSize = v;
+                }
                 return true;
             }
             return super.setOption(option, value);

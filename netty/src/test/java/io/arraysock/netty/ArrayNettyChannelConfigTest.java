@@ -25,8 +25,18 @@ class ArrayNettyChannelConfigTest {
 
     @Test
     void optionsWithNoMeaningHereAreRefused() {
-        assertFalse(config.setOption(ChannelOption.SO_LINGER, 0));
         assertFalse(config.setOption(ChannelOption.IP_TOS, 0x10));
+    }
+
+    @Test
+    void lingerAndTheKeyAreTakenAndReportedBack() {
+        assertEquals(-1, config.getOption(ChannelOption.SO_LINGER));
+        assertTrue(config.setOption(ChannelOption.SO_LINGER, 0)); // a close is a reset (ArrayNettyResetTest)
+        assertEquals(0, config.getOption(ChannelOption.SO_LINGER));
+        byte[] key = new byte[32];
+        assertTrue(config.setOption(ArrayChannelOption.AUTH_KEY, key));
+        key[0] = 1;
+        assertEquals(0, config.getOption(ArrayChannelOption.AUTH_KEY)[0], "the channel keeps its own copy");
     }
 
     @Test
