@@ -1,8 +1,9 @@
 package io.arraysock;
 
 import io.arraysock.api.SocketType;
-import org.junit.jupiter.api.AfterEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -13,12 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** {@link ArraySocket#abort}: a close with reset, as SO_LINGER 0 in TCP, against {@link ArraySocket#close}'s clean end. */
 class SocketAbortTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final ShmSegments segments = new ShmSegments();
-
-    @AfterEach
-    void unlink() throws Exception {
-        segments.unlinkAll();
-    }
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
 
     private StorageArray array() throws Exception {
         String path = segments.next();
