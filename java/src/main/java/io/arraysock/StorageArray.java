@@ -33,6 +33,7 @@ import io.arraysock.node.NodeListener;
 import io.arraysock.node.NodeSlotClaim;
 import io.arraysock.node.NodeTable;
 import io.arraysock.node.Verdict;
+import io.arraysock.socket.CounterPublisher;
 import io.arraysock.socket.SocketLayer;
 
 import java.io.Closeable;
@@ -69,6 +70,7 @@ public final class StorageArray implements Closeable {
     private final Heartbeat heartbeat;
     private final AttachedNode node;
     private final SocketLayer sockets;
+    private final CounterPublisher counters;
     private boolean closed;
 
     private StorageArray(Medium medium, Superblock superblock, NodeTable table, NodeIdentity self, Liveness liveness,
@@ -83,6 +85,7 @@ public final class StorageArray implements Closeable {
         this.node = new AttachedNode(medium, superblock.geometry(), table, liveness, heartbeat, slot, self.incarnation());
         node.judgeAll();
         this.sockets = new SocketLayer(node);
+        this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos());
     }
 
     /** THE place where a path becomes a medium: shm for tmpfs files, block for devices (and other files). */
@@ -331,6 +334,7 @@ public final class StorageArray implements Closeable {
                     // judging every slot each tick also accumulates the heartbeat evidence nodes() reports
                     array.node.judgeAll();
                     array.sockets.tick();
+                    array.counters.onHeartbeat(tick);
                 }
 
                 @Override
@@ -380,7 +384,8 @@ public final class StorageArray implements Closeable {
     public ArraySocket openSocket(SocketType type) throws IOException {
         ensureOpen();
         try {
-            return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type);
+            return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type,
+                    node.counters());
         } catch (InternalError | MediumFaultException e) {
             throw faultOf(e);
         }

@@ -18,6 +18,8 @@ final class SendPath {
     private final IdleLoop loop;
     /** A chunked ring (block medium): a send only stages its bytes (the writer thread writes them). */
     private final boolean staged;
+    /** What this direction sent: one add per call (published by {@link CounterPublisher}). */
+    final DirectionCounters counters = new DirectionCounters();
 
     SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
@@ -61,7 +63,7 @@ final class SendPath {
                 break;
             }
         }
-        return total;
+        return counters.moved(total);
     }
 
     /**
@@ -88,20 +90,26 @@ final class SendPath {
     boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
         checkNode();
         loop.reset();
+        int length = src.remaining();
         while (!producer.offerMessage(src)) {
             if (producer.peerShut()) {
                 discardOrFail(src);
+                counters.message(length);
                 return true;
             }
             if (!awaitRoom(blocking)) {
                 return false;
             }
         }
+        counters.message(length);
         return true;
     }
 
     /** One round of waiting for room; false when the caller must not wait. */
     private boolean awaitRoom(boolean blocking) throws IOException {
+        if (loop.firstRound()) {
+            counters.waited();
+        }
         loop.tick();
         if (!blocking) {
             return false;

@@ -1,0 +1,155 @@
+package io.arraysock.socket;
+
+import io.arraysock.format.NodeCountersDescriptor;
+import io.arraysock.format.NodeRecordDescriptor;
+import io.arraysock.medium.Medium;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.arraysock.format.SocketCountersDescriptor.*;
+
+/**
+ * Copies what the sockets and the node counted to the medium (docs/FORMAT.md, "Socket
+ * counters" and "Node counters"), on the heartbeat thread, so the data path only adds to
+ * fields of its own. Only counters that changed since the last publish are written. On
+ * shared memory every beat, with plain release stores (a line nobody else writes); where a
+ * write is a sector write (block), at most every {@link #BLOCK_CADENCE_NANOS} and at most
+ * {@link #BLOCK_SOCKETS_PER_BEAT} sockets per beat (the rest on the next beats), each one
+ * sector write of its 128-byte area from the partition's shadow: a beat is never held up
+ * by thousands of writes. The block is ours alone (the one-writer rule holds); each line
+ * carries the block's generation, so a publish that raced with the block's release and
+ * reuse is not taken for the new socket's.
+ */
+public final class CounterPublisher {
+    static final long BLOCK_CADENCE_NANOS = 1_000_000_000L;
+    static final int BLOCK_SOCKETS_PER_BEAT = 32;
+
+    private static final int[] LINE_FIELDS = {LINE_BYTES, LINE_MESSAGES, LINE_WAITS};
+
+    private final SocketLayer layer;
+    private final Medium medium;
+    private final boolean sectorWrites;
+    private final long everyBeats;
+    /** What was last published per socket: tx bytes, messages, waits, rx bytes, messages, waits, publishes, generation. */
+    private Map<SocketCore, long[]> published = new HashMap<>();
+    private final long[] nodePublished = new long[NodeCounters.COUNT];
+    private long nodePublishes;
+    private boolean behind;
+    private final ByteBuffer area = ByteBuffer.allocate(AREA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer nodeArea = ByteBuffer.allocate(NodeCountersDescriptor.AREA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+
+    /** @param beatNanos the heartbeat interval: the block cadence is a whole number of beats */
+    public CounterPublisher(SocketLayer layer, long beatNanos) {
+        this.layer = layer;
+        this.medium = layer.medium;
+        this.sectorWrites = layer.ringPolicy.chunked();
+        this.everyBeats = sectorWrites ? Math.max(1, BLOCK_CADENCE_NANOS / Math.max(1, beatNanos)) : 1;
+    }
+
+    /** After heartbeat {@code tick}: publishes what changed, if this beat is one of the cadence. */
+    public void onHeartbeat(long tick) {
+        if (!behind && tick % everyBeats != 0) {
+            return;
+        }
+        try {
+            layer.node.checkAttached();
+        } catch (IOException lostOrClosed) {
+            return; // not a byte more to the medium
+        }
+        publishNode();
+        publishSockets();
+    }
+
+    private void publishSockets() {
+        Map<SocketCore, long[]> next = new HashMap<>();
+        int writes = 0;
+        behind = false;
+        for (SocketCore s : layer.openSockets()) {
+            DirectionCounters tx = s.sent();
+            DirectionCounters rx = s.received();
+            long[] last = published.get(s);
+            if (tx == null) {
+                continue;
+            }
+            long[] now = {tx.bytes(), tx.messages(), tx.waits(), rx.bytes(), rx.messages(), rx.waits(), 0,
+                    s.generation()};
+            if (last == null) {
+                last = new long[now.length];
+            }
+            boolean changed = last[7] != now[7];
+            for (int i = 0; i < 6 && !changed; i++) {
+                changed = last[i] != now[i];
+            }
+            if (changed && sectorWrites && writes >= BLOCK_SOCKETS_PER_BEAT) {
+                behind = true; // the next beat goes on
+            } else if (changed) {
+                now[6] = last[6] + 1;
+                write(layer.table.offset(layer.slot, s.index), now, last);
+                writes++;
+                last = now;
+            }
+            next.put(s, last);
+        }
+        published = next;
+    }
+
+    /** Writes the changed words of one socket's area (shm), or the whole area in one sector write (block). */
+    private void write(long block, long[] now, long[] last) {
+        int gen = (int) now[7];
+        if (sectorWrites) {
+            area.clear();
+            for (int line = 0; line < 2; line++) {
+                int at = line * (RX_BYTES_OFFSET - TX_BYTES_OFFSET);
+                area.putLong(at + LINE_BYTES, now[3 * line]);
+                area.putLong(at + LINE_MESSAGES, now[3 * line + 1]);
+                area.putLong(at + LINE_WAITS, now[3 * line + 2]);
+                area.putLong(at + LINE_PUBLISHES, now[6]);
+                area.putInt(at + LINE_GENERATION, gen);
+            }
+            medium.writeRelease(block + AREA_START, area.clear());
+            return;
+        }
+        for (int line = 0; line < 2; line++) {
+            long at = block + TX_BYTES_OFFSET + (long) line * (RX_BYTES_OFFSET - TX_BYTES_OFFSET);
+            for (int f = 0; f < 3; f++) {
+                if (now[3 * line + f] != last[3 * line + f] || now[7] != last[7]) {
+                    medium.putLongRelease(at + LINE_FIELDS[f], now[3 * line + f]);
+                }
+            }
+            medium.putLongRelease(at + LINE_PUBLISHES, now[6]);
+            medium.putIntRelease(at + LINE_GENERATION, gen); // last: the line is now this socket's
+        }
+    }
+
+    private void publishNode() {
+        long[] now = layer.node.counters().snapshot();
+        boolean changed = nodePublishes == 0;
+        for (int i = 0; i < now.length && !changed; i++) {
+            changed = now[i] != nodePublished[i];
+        }
+        if (!changed) {
+            return;
+        }
+        nodePublishes++;
+        long record = layer.geometry.nodeRecordOffset(layer.slot);
+        nodeArea.clear();
+        for (long v : now) {
+            nodeArea.putLong(v);
+        }
+        nodeArea.putLong(nodePublishes);
+        nodeArea.putLong(layer.node.incarnation());
+        if (sectorWrites) {
+            medium.writeRelease(record + NodeRecordDescriptor.COUNTERS_OFFSET, nodeArea.clear());
+        } else {
+            for (int i = 0; i < NodeCountersDescriptor.COUNT; i++) {
+                medium.putLongRelease(record + NodeCountersDescriptor.CONNECTS_OFFSET + (long) i * Long.BYTES,
+                        nodeArea.getLong(i * Long.BYTES));
+            }
+        }
+        System.arraycopy(now, 0, nodePublished, 0, now.length);
+    }
+}
