@@ -66,14 +66,18 @@ public final class ArraySocket implements Closeable {
     private final SocketType type;
     /** The node's counters: connects, accepts, resets (each connection's first). */
     private final NodeCounters counters;
+    private final Jmx jmx;
     private volatile boolean resetCounted;
+    /** This socket's MXBean while connected, or null. */
+    private volatile javax.management.ObjectName bean;
     private final ArrayView sendView = new ArrayView();
     private final ArrayView receiveView = new ArrayView();
 
-    ArraySocket(SocketCore core, SocketType type, NodeCounters counters) {
+    ArraySocket(SocketCore core, SocketType type, NodeCounters counters, Jmx jmx) {
         this.core = core;
         this.type = type;
         this.counters = counters;
+        this.jmx = jmx;
     }
 
     public SocketType type() {
@@ -172,7 +176,9 @@ public final class ArraySocket implements Closeable {
             return null;
         }
         counters.accepted();
-        return new ArraySocket(s, type, counters);
+        ArraySocket a = new ArraySocket(s, type, counters, jmx);
+        a.bean = jmx.registerSocket(a, s);
+        return a;
     }
 
     // ---- connect ----------------------------------------------------------------------
@@ -237,6 +243,7 @@ public final class ArraySocket implements Closeable {
         }
         if (done) {
             counters.connected();
+            bean = jmx.registerSocket(this, core);
         }
         return done;
     }
@@ -441,6 +448,7 @@ public final class ArraySocket implements Closeable {
     public void close() {
         sendView.release();
         receiveView.release();
+        jmx.unregister(bean);
         try {
             run(SocketCore::close);
         } catch (IOException faulted) {

@@ -71,6 +71,7 @@ public final class StorageArray implements Closeable {
     private final AttachedNode node;
     private final SocketLayer sockets;
     private final CounterPublisher counters;
+    private final Jmx jmx;
     private boolean closed;
 
     private StorageArray(Medium medium, Superblock superblock, NodeTable table, NodeIdentity self, Liveness liveness,
@@ -86,6 +87,8 @@ public final class StorageArray implements Closeable {
         node.judgeAll();
         this.sockets = new SocketLayer(node);
         this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos());
+        this.jmx = new Jmx(medium.path(), slot);
+        jmx.registerArray(new ArrayBean(this, node, sockets));
     }
 
     /** THE place where a path becomes a medium: shm for tmpfs files, block for devices (and other files). */
@@ -385,7 +388,7 @@ public final class StorageArray implements Closeable {
         ensureOpen();
         try {
             return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type,
-                    node.counters());
+                    node.counters(), jmx);
         } catch (InternalError | MediumFaultException e) {
             throw faultOf(e);
         }
@@ -445,6 +448,11 @@ public final class StorageArray implements Closeable {
         heartbeat.addListener(listener);
     }
 
+    /** Whether this node lost its slot (to a foreign claim, a stall or a failed I/O): it writes nothing more. */
+    boolean isLost() {
+        return heartbeat.isLost();
+    }
+
     /** @throws NodeSlotLostException if a foreign claim was found on our slot: the attachment is unusable */
     public void checkNotLost() throws IOException {
         heartbeat.checkNotLost();
@@ -487,6 +495,7 @@ public final class StorageArray implements Closeable {
             return;
         }
         closed = true;
+        jmx.close();
         IOException fault = null;
         if (!heartbeat.isLost()) {
             try {
