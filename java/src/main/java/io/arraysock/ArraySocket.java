@@ -68,8 +68,6 @@ public final class ArraySocket implements Closeable {
     private final NodeCounters counters;
     private final Jmx jmx;
     private volatile boolean resetCounted;
-    /** This socket's MXBean while connected, or null. */
-    private volatile javax.management.ObjectName bean;
     private final ArrayView sendView = new ArrayView();
     private final ArrayView receiveView = new ArrayView();
 
@@ -177,7 +175,7 @@ public final class ArraySocket implements Closeable {
         }
         counters.accepted();
         ArraySocket a = new ArraySocket(s, type, counters, jmx);
-        a.bean = jmx.registerSocket(a, s);
+        jmx.registerSocket(a, s);
         return a;
     }
 
@@ -243,7 +241,7 @@ public final class ArraySocket implements Closeable {
         }
         if (done) {
             counters.connected();
-            bean = jmx.registerSocket(this, core);
+            jmx.registerSocket(this, core);
         }
         return done;
     }
@@ -448,7 +446,7 @@ public final class ArraySocket implements Closeable {
     public void close() {
         sendView.release();
         receiveView.release();
-        jmx.unregister(bean);
+        jmx.unregisterSocket(this);
         try {
             run(SocketCore::close);
         } catch (IOException faulted) {

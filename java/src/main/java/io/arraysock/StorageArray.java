@@ -88,7 +88,6 @@ public final class StorageArray implements Closeable {
         this.sockets = new SocketLayer(node);
         this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos());
         this.jmx = new Jmx(medium.path(), slot);
-        jmx.registerArray(new ArrayBean(this, node, sockets));
     }
 
     /** THE place where a path becomes a medium: shm for tmpfs files, block for devices (and other files). */
@@ -338,6 +337,7 @@ public final class StorageArray implements Closeable {
                     array.node.judgeAll();
                     array.sockets.tick();
                     array.counters.onHeartbeat(tick);
+                    array.jmx.poll();
                 }
 
                 @Override
@@ -346,6 +346,7 @@ public final class StorageArray implements Closeable {
                 }
             });
             hb.start();
+            array.jmx.registerArray(new ArrayBean(array, array.node, array.sockets)); // after the start: it may start JMX
             LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
         } catch (IOException | RuntimeException e) {

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 import static io.arraysock.format.SocketCountersDescriptor.*;
 
@@ -17,8 +20,9 @@ import static io.arraysock.format.SocketCountersDescriptor.*;
  * counters" and "Node counters"), on the heartbeat thread, so the data path only adds to
  * fields of its own. Only counters that changed since the last publish are written. On
  * shared memory every beat, with plain release stores (a line nobody else writes); where a
- * write is a sector write (block), at most every {@link #BLOCK_CADENCE_NANOS} and at most
- * {@link #BLOCK_SOCKETS_PER_BEAT} sockets per beat (the rest on the next beats), each one
+ * write is a sector write (block), each changed socket at most once every
+ * {@link #BLOCK_CADENCE_NANOS}, and at most {@link #BLOCK_SOCKETS_PER_BEAT} sockets per beat
+ * (the rest of a cycle's on its next beats), each one
  * sector write of its 128-byte area from the partition's shadow: a beat is never held up
  * by thousands of writes. The block is ours alone (the one-writer rule holds); each line
  * carries the block's generation, so a publish that raced with the block's release and
@@ -36,9 +40,11 @@ public final class CounterPublisher {
     private final long everyBeats;
     /** What was last published per socket: tx bytes, messages, waits, rx bytes, messages, waits, publishes, generation. */
     private Map<SocketCore, long[]> published = new HashMap<>();
+    /** Sockets whose counters changed, not yet published this cycle (the block medium's cap spreads them over beats). */
+    private final Set<SocketCore> due = new LinkedHashSet<>();
+    private static final long[] NEVER = new long[8];
     private final long[] nodePublished = new long[NodeCounters.COUNT];
     private long nodePublishes;
-    private boolean behind;
     private final ByteBuffer area = ByteBuffer.allocate(AREA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer nodeArea = ByteBuffer.allocate(NodeCountersDescriptor.AREA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -52,7 +58,8 @@ public final class CounterPublisher {
 
     /** After heartbeat {@code tick}: publishes what changed, if this beat is one of the cadence. */
     public void onHeartbeat(long tick) {
-        if (!behind && tick % everyBeats != 0) {
+        boolean cycle = tick % everyBeats == 0;
+        if (!cycle && due.isEmpty()) {
             return;
         }
         try {
@@ -60,41 +67,53 @@ public final class CounterPublisher {
         } catch (IOException lostOrClosed) {
             return; // not a byte more to the medium
         }
-        publishNode();
-        publishSockets();
+        if (cycle) {
+            publishNode();
+            collectChanged();
+        }
+        publishDue();
     }
 
-    private void publishSockets() {
+    /** Adds every socket whose counters changed since its last publish to {@link #due}; forgets released ones. */
+    private void collectChanged() {
         Map<SocketCore, long[]> next = new HashMap<>();
-        int writes = 0;
-        behind = false;
         for (SocketCore s : layer.openSockets()) {
             DirectionCounters tx = s.sent();
             DirectionCounters rx = s.received();
-            long[] last = published.get(s);
             if (tx == null) {
                 continue;
             }
-            long[] now = {tx.bytes(), tx.messages(), tx.waits(), rx.bytes(), rx.messages(), rx.waits(), 0,
+            long[] last = published.getOrDefault(s, NEVER);
+            next.put(s, last);
+            long[] now = {tx.bytes(), tx.messages(), tx.waits(), rx.bytes(), rx.messages(), rx.waits(), last[6],
                     s.generation()};
-            if (last == null) {
-                last = new long[now.length];
-            }
             boolean changed = last[7] != now[7];
             for (int i = 0; i < 6 && !changed; i++) {
                 changed = last[i] != now[i];
             }
-            if (changed && sectorWrites && writes >= BLOCK_SOCKETS_PER_BEAT) {
-                behind = true; // the next beat goes on
-            } else if (changed) {
-                now[6] = last[6] + 1;
-                write(layer.table.offset(layer.slot, s.index), now, last);
-                writes++;
-                last = now;
+            if (changed) {
+                due.add(s);
             }
-            next.put(s, last);
         }
         published = next;
+        due.retainAll(next.keySet());
+    }
+
+    /** Publishes the due sockets: all of them on shm, at most {@link #BLOCK_SOCKETS_PER_BEAT} per beat on block. */
+    private void publishDue() {
+        int writes = 0;
+        for (Iterator<SocketCore> it = due.iterator(); it.hasNext() && (!sectorWrites || writes < BLOCK_SOCKETS_PER_BEAT); ) {
+            SocketCore s = it.next();
+            it.remove();
+            DirectionCounters tx = s.sent();
+            DirectionCounters rx = s.received();
+            long[] last = published.getOrDefault(s, NEVER);
+            long[] now = {tx.bytes(), tx.messages(), tx.waits(), rx.bytes(), rx.messages(), rx.waits(), last[6] + 1,
+                    s.generation()};
+            write(layer.table.offset(layer.slot, s.index), now, last);
+            published.put(s, now);
+            writes++;
+        }
     }
 
     /** Writes the changed words of one socket's area (shm), or the whole area in one sector write (block). */
