@@ -86,7 +86,7 @@ public final class StorageArray implements Closeable {
         this.node = new AttachedNode(medium, superblock.geometry(), table, liveness, heartbeat, slot, self.incarnation());
         node.judgeAll();
         this.sockets = new SocketLayer(node);
-        this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos());
+        this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos(), medium.path() + "#" + slot);
         this.jmx = new Jmx(medium.path(), slot);
     }
 
@@ -336,16 +336,17 @@ public final class StorageArray implements Closeable {
                     // judging every slot each tick also accumulates the heartbeat evidence nodes() reports
                     array.node.judgeAll();
                     array.sockets.tick();
-                    array.counters.onHeartbeat(tick);
                     array.jmx.poll();
                 }
 
                 @Override
                 public void onSlotLost(NodeSlotLostException e) {
+                    array.counters.stop(false); // no wait: a write of its may hang on the failed path
                     array.sockets.fence(e);
                 }
             });
             hb.start();
+            array.counters.start();
             array.jmx.registerArray(new ArrayBean(array, array.node, array.sockets)); // after the start: it may start JMX
             LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
@@ -505,6 +506,7 @@ public final class StorageArray implements Closeable {
                 fault = faultOf(e);
             }
         }
+        counters.stop(true);
         node.detach();
         if (!heartbeat.isLost() && fault == null) {
             try {

@@ -4,6 +4,8 @@ import io.arraysock.format.NodeCountersDescriptor;
 import io.arraysock.format.NodeRecordDescriptor;
 import io.arraysock.medium.Medium;
 
+import io.arraysock.medium.MediumFaultException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,13 +14,17 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.arraysock.format.SocketCountersDescriptor.*;
 
 /**
  * Copies what the sockets and the node counted to the medium (docs/FORMAT.md, "Socket
- * counters" and "Node counters"), on the heartbeat thread, so the data path only adds to
- * fields of its own. Only counters that changed since the last publish are written. On
+ * counters" and "Node counters"), on a daemon thread of its own, one round per heartbeat
+ * interval, so the data path only adds to fields of its own. Not on the heartbeat thread:
+ * on the block medium a counter write waits for the partition's shadow lock, which 64
+ * streaming writer threads kept busy long enough to delay the beat past the liveness
+ * timeout (CrossProcessSocketTest, 64 connections on the loop pair). Only counters that changed since the last publish are written. On
  * shared memory every beat, with plain release stores (a line nobody else writes); where a
  * write is a sector write (block), each changed socket at most once every
  * {@link #BLOCK_CADENCE_NANOS}, and at most {@link #BLOCK_SOCKETS_PER_BEAT} sockets per beat
@@ -29,6 +35,7 @@ import static io.arraysock.format.SocketCountersDescriptor.*;
  * reuse is not taken for the new socket's.
  */
 public final class CounterPublisher {
+    private static final System.Logger LOG = System.getLogger(CounterPublisher.class.getName());
     static final long BLOCK_CADENCE_NANOS = 1_000_000_000L;
     static final int BLOCK_SOCKETS_PER_BEAT = 32;
 
@@ -48,16 +55,59 @@ public final class CounterPublisher {
     private final ByteBuffer area = ByteBuffer.allocate(AREA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer nodeArea = ByteBuffer.allocate(NodeCountersDescriptor.AREA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
 
-    /** @param beatNanos the heartbeat interval: the block cadence is a whole number of beats */
-    public CounterPublisher(SocketLayer layer, long beatNanos) {
+    private final long beatNanos;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    /** @param beatNanos the heartbeat interval: a round per interval; the block cadence is a whole number of them */
+    public CounterPublisher(SocketLayer layer, long beatNanos, String name) {
         this.layer = layer;
         this.medium = layer.medium;
         this.sectorWrites = layer.ringPolicy.chunked();
-        this.everyBeats = sectorWrites ? Math.max(1, BLOCK_CADENCE_NANOS / Math.max(1, beatNanos)) : 1;
+        this.beatNanos = Math.max(1, beatNanos);
+        this.everyBeats = sectorWrites ? Math.max(1, BLOCK_CADENCE_NANOS / this.beatNanos) : 1;
+        this.thread = new Thread(this::run, "arraysock-counters-" + name);
+        this.thread.setDaemon(true);
     }
 
-    /** After heartbeat {@code tick}: publishes what changed, if this beat is one of the cadence. */
-    public void onHeartbeat(long tick) {
+    public void start() {
+        thread.start();
+    }
+
+    /** Stops publishing; with {@code wait}, until the thread is gone (no write follows). */
+    public void stop(boolean wait) {
+        stopped = true;
+        LockSupport.unpark(thread);
+        while (wait && thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void run() {
+        long tick = 0;
+        while (!stopped) {
+            LockSupport.parkNanos(beatNanos);
+            if (stopped) {
+                return;
+            }
+            try {
+                onHeartbeat(++tick);
+            } catch (InternalError | MediumFaultException e) {
+                layer.node.ioFailed(medium.faultOf(e)); // what we last wrote is unknown: the node stops
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "publishing the counters of " + medium.path() + " failed", e);
+            }
+        }
+    }
+
+    /** Round {@code tick}: publishes what changed, if this round is one of the cadence. */
+    void onHeartbeat(long tick) {
         boolean cycle = tick % everyBeats == 0;
         if (!cycle && due.isEmpty()) {
             return;
