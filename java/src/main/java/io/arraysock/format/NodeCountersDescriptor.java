@@ -3,8 +3,8 @@ package io.arraysock.format;
 /**
  * Layout of a node's counters: the node record's bytes from
  * {@link NodeRecordDescriptor#COUNTERS_OFFSET}, outside the seal. Offsets are absolute
- * within the node record. Written by the node holding the slot alone (its heartbeat thread
- * publishes them after a beat in which one changed); everyone else only reads them, and
+ * within the node record. Written by the node holding the slot alone (its publisher thread
+ * copies them once per heartbeat interval in which one changed); everyone else only reads them, and
  * treats every value as untrusted (shown, never used to size or index anything). All
  * counters count since the holder attached (a new incarnation starts at zero).
  *

@@ -53,7 +53,7 @@ package io.arraysock.format;
  *  |    writes an answer (ESTABLISHED for a client, or REFUSED)    |
  *  +---------------------------------------------------------------+
  *  |    counters (120 bytes, NodeCountersDescriptor): published by | 344
- *  |    the holder's heartbeat thread                              |
+ *  |    the holder's publisher thread                              |
  *  +---------------------------------------------------------------+
  *  |    reserved for the socket layer, zero, to the sector's end   | 464
  *  +---------------------------------------------------------------+

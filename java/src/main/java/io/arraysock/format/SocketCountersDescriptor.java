@@ -3,7 +3,7 @@ package io.arraysock.format;
 /**
  * Layout of a socket's counters: the control block's bytes 384..511, past the live words.
  * Offsets are absolute within the control block. Written by the owning node alone (its
- * heartbeat thread publishes what the socket's sending and receiving threads counted), so
+ * publisher thread copies what the socket's sending and receiving threads counted), so
  * the block keeps its single writer; peers and {@code status} only read them, and treat
  * every value as untrusted (shown, never used to size or index anything).
  *
