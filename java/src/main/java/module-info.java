@@ -10,6 +10,7 @@
 module io.arraysock {
     requires com.sun.jna;
     requires java.rmi;
+    requires java.management; // the MXBeans of arrays and sockets (a JDK module)
 
     exports io.arraysock;
     exports io.arraysock.api;

@@ -1,7 +1,12 @@
 package io.arraysock;
 
 import io.arraysock.api.NodeInfo;
+import io.arraysock.api.NodeStats;
 import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketStats;
+import io.arraysock.format.ControlBlockCodec;
+import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.format.CounterCodec;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.Superblock;
 import io.arraysock.format.SuperblockCodec;
@@ -13,6 +18,7 @@ import io.arraysock.socket.SocketCensus;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -27,18 +33,41 @@ import java.util.stream.Collectors;
  * liveness evidence, as an attached node's would.
  */
 public final class ArrayInspector implements Closeable {
-    /** One look at the array. {@code nodes} holds every slot not FREE; {@code sockets} those of live (or unknown) nodes. */
-    public record Inspection(String path, UUID uuid, Geometry geometry, List<NodeInfo> nodes, List<SocketInfo> sockets) {
+    /**
+     * One look at the array. {@code nodes} holds every slot not FREE; {@code sockets} those of
+     * live (or unknown) nodes; {@code nodeStats} and {@code socketStats} the counters they
+     * published (untrusted, for display: docs/FORMAT.md), for those that have any.
+     */
+    public record Inspection(String path, UUID uuid, Geometry geometry, List<NodeInfo> nodes, List<SocketInfo> sockets,
+                             List<NodeStats> nodeStats, List<SocketStats> socketStats) {
+        public Inspection {
+            nodes = List.copyOf(nodes);
+            sockets = List.copyOf(sockets);
+            nodeStats = List.copyOf(nodeStats);
+            socketStats = List.copyOf(socketStats);
+        }
+
+        /** The counters node {@code slot} published, or null. */
+        public NodeStats nodeStats(int slot) {
+            return nodeStats.stream().filter(n -> n.slot() == slot).findFirst().orElse(null);
+        }
+
+        /** The counters of socket {@code index} of node {@code node}, or null. */
+        public SocketStats socketStats(int node, int index) {
+            return socketStats.stream().filter(k -> k.node() == node && k.index() == index).findFirst().orElse(null);
+        }
     }
 
     private final Medium medium;
     private final Superblock superblock;
     private final NodeCensus census;
+    private final ControlBlockCodec blocks;
 
     private ArrayInspector(Medium medium, Superblock superblock) {
         this.medium = medium;
         this.superblock = superblock;
         this.census = new NodeCensus(medium, superblock);
+        this.blocks = new ControlBlockCodec(medium, superblock.geometry());
     }
 
     /**
@@ -66,8 +95,24 @@ public final class ArrayInspector implements Closeable {
             List<NodeInfo> nodes = settle ? census.settled() : census.now();
             Set<Integer> held = nodes.stream().filter(n -> n.liveness() != NodeInfo.Liveness.DEAD).map(NodeInfo::slot)
                     .collect(Collectors.toSet());
-            List<SocketInfo> sockets = SocketCensus.inspect(medium, superblock.geometry(), held::contains);
-            return new Inspection(medium.path(), superblock.uuid(), superblock.geometry(), nodes, sockets);
+            Geometry g = superblock.geometry();
+            List<SocketInfo> sockets = SocketCensus.inspect(medium, g, held::contains);
+            List<NodeStats> nodeStats = new ArrayList<>();
+            for (NodeInfo n : nodes) {
+                NodeStats st = CounterCodec.node(medium, g, n.slot(), n.incarnation());
+                if (st != null) {
+                    nodeStats.add(st);
+                }
+            }
+            List<SocketStats> socketStats = new ArrayList<>();
+            for (SocketInfo k : sockets) {
+                ControlBlockHeader h = blocks.read(k.node(), k.index());
+                SocketStats st = h == null ? null : CounterCodec.socket(medium, g, k.node(), k.index(), h.generation());
+                if (st != null) {
+                    socketStats.add(st);
+                }
+            }
+            return new Inspection(medium.path(), superblock.uuid(), g, nodes, sockets, nodeStats, socketStats);
         } catch (InternalError | MediumFaultException e) {
             throw medium.faultOf(e);
         }

@@ -4,10 +4,12 @@ import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.MessageTooLargeException;
 import io.arraysock.api.SocketType;
 import io.arraysock.medium.MediumFaultException;
+import io.arraysock.socket.NodeCounters;
 import io.arraysock.socket.SocketCore;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -62,12 +64,18 @@ public final class ArraySocket implements Closeable {
 
     private final SocketCore core;
     private final SocketType type;
+    /** The node's counters: connects, accepts, resets (each connection's first). */
+    private final NodeCounters counters;
+    private final Jmx jmx;
+    private volatile boolean resetCounted;
     private final ArrayView sendView = new ArrayView();
     private final ArrayView receiveView = new ArrayView();
 
-    ArraySocket(SocketCore core, SocketType type) {
+    ArraySocket(SocketCore core, SocketType type, NodeCounters counters, Jmx jmx) {
         this.core = core;
         this.type = type;
+        this.counters = counters;
+        this.jmx = jmx;
     }
 
     public SocketType type() {
@@ -162,14 +170,20 @@ public final class ArraySocket implements Closeable {
     }
 
     private ArraySocket wrap(SocketCore s) {
-        return s == null ? null : new ArraySocket(s, type);
+        if (s == null) {
+            return null;
+        }
+        counters.accepted();
+        ArraySocket a = new ArraySocket(s, type, counters, jmx);
+        jmx.registerSocket(a, s);
+        return a;
     }
 
     // ---- connect ----------------------------------------------------------------------
 
     /** Connects to the socket listening on {@code port}, waiting as long as it takes for its answer. */
     public void connect(int port) throws IOException {
-        run(c -> c.connect(port, 0));
+        connecting(() -> run(c -> c.connect(port, 0)));
     }
 
     /**
@@ -180,7 +194,7 @@ public final class ArraySocket implements Closeable {
      */
     public void connect(int port, Duration timeout) throws IOException {
         long nanos = timeout.toNanos();
-        run(c -> c.connect(port, nanos <= 0 ? 1 : nanos));
+        connecting(() -> run(c -> c.connect(port, nanos <= 0 ? 1 : nanos)));
     }
 
     /**
@@ -193,7 +207,7 @@ public final class ArraySocket implements Closeable {
      * @throws java.nio.channels.ConnectionPendingException a connect is already pending
      */
     public boolean connectNow(int port) throws IOException {
-        return call(c -> c.connectNow(port));
+        return connected(() -> call(c -> c.connectNow(port)));
     }
 
     /**
@@ -205,7 +219,31 @@ public final class ArraySocket implements Closeable {
      * @throws java.nio.channels.NoConnectionPendingException no connect was started
      */
     public boolean finishConnect() throws IOException {
-        return call(SocketCore::finishConnect);
+        return connected(() -> call(SocketCore::finishConnect));
+    }
+
+    /** A blocking connect, counted as a connect or a failure. */
+    private void connecting(Connect step) throws IOException {
+        connected(() -> {
+            step.run();
+            return true;
+        });
+    }
+
+    /** A connect call that answers whether it connected, counted as a connect or a failure. */
+    private boolean connected(Attempt step) throws IOException {
+        boolean done;
+        try {
+            done = step.run();
+        } catch (IOException e) {
+            counters.connectFailed(e);
+            throw e;
+        }
+        if (done) {
+            counters.connected();
+            jmx.registerSocket(this, core);
+        }
+        return done;
     }
 
     /** Whether a connect started by {@link #connectNow} awaits its answer. */
@@ -408,6 +446,7 @@ public final class ArraySocket implements Closeable {
     public void close() {
         sendView.release();
         receiveView.release();
+        jmx.unregisterSocket(this);
         try {
             run(SocketCore::close);
         } catch (IOException faulted) {
@@ -446,9 +485,21 @@ public final class ArraySocket implements Closeable {
         T on(SocketCore core) throws IOException;
     }
 
+    /** A connect call that answers whether it connected. */
+    @FunctionalInterface
+    private interface Attempt {
+        boolean run() throws IOException;
+    }
+
     @FunctionalInterface
     private interface Action {
         void on(SocketCore core) throws IOException;
+    }
+
+    /** A blocking connect call. */
+    @FunctionalInterface
+    private interface Connect {
+        void run() throws IOException;
     }
 
     /**
@@ -461,6 +512,12 @@ public final class ArraySocket implements Closeable {
     private long transfer(Transfer t, ByteBuffer buf) throws IOException {
         try {
             return t.on(core, buf);
+        } catch (SocketException e) {
+            if (!resetCounted && NodeCounters.isReset(e)) {
+                resetCounted = true; // each connection's first: every later call throws it again
+                counters.reset(e);
+            }
+            throw e;
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         } finally {

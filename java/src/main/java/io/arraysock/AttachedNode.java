@@ -8,6 +8,7 @@ import io.arraysock.node.Liveness;
 import io.arraysock.node.NodeTable;
 import io.arraysock.node.Verdict;
 import io.arraysock.socket.NodeContext;
+import io.arraysock.socket.NodeCounters;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -38,6 +39,7 @@ final class AttachedNode implements NodeContext {
     private final AtomicLongArray live;
     private final AtomicLongArray judgedAt;
     private volatile boolean detached;
+    private final NodeCounters counters = new NodeCounters();
 
     AttachedNode(Medium medium, Geometry geometry, NodeTable table, Liveness liveness, Heartbeat heartbeat, int slot,
                  long incarnation) {
@@ -65,6 +67,7 @@ final class AttachedNode implements NodeContext {
             return incarnation;
         }
         long inc = 0;
+        boolean dead = false;
         try {
             NodeRecord r = table.read(s);
             long heartbeat = table.heartbeat(s);
@@ -73,10 +76,13 @@ final class AttachedNode implements NodeContext {
             Verdict v = liveness.judge(s, r, heartbeat, Math.max(now, System.nanoTime()));
             // UNKNOWN (a remote node not yet watched for a whole timeout) counts as alive
             inc = v == Verdict.ALIVE || v == Verdict.UNKNOWN ? r.incarnation() : 0;
+            dead = v == Verdict.DEAD;
         } catch (IOException e) {
             inc = 0; // a damaged record is no live node
         }
-        live.set(s, inc);
+        if (live.getAndSet(s, inc) != 0 && dead) {
+            counters.nodeSeenDead(); // judged alive before, dead now (a node that detached is FREE)
+        }
         judgedAt.set(s, now);
         return inc;
     }
@@ -120,6 +126,11 @@ final class AttachedNode implements NodeContext {
             throw new SocketException("the array " + medium.path() + " is closed");
         }
         heartbeat.checkNotLost();
+    }
+
+    @Override
+    public NodeCounters counters() {
+        return counters;
     }
 
     @Override

@@ -30,6 +30,7 @@ import io.arraysock.node.NodeListener;
 import io.arraysock.node.NodeSlotClaim;
 import io.arraysock.node.NodeTable;
 import io.arraysock.node.Verdict;
+import io.arraysock.socket.CounterPublisher;
 import io.arraysock.socket.SocketLayer;
 
 import java.io.Closeable;
@@ -59,6 +60,8 @@ public final class StorageArray implements Closeable {
     private final Heartbeat heartbeat;
     private final AttachedNode node;
     private final SocketLayer sockets;
+    private final CounterPublisher counters;
+    private final Jmx jmx;
     private boolean closed;
 
     private StorageArray(Medium medium, Superblock superblock, NodeTable table, NodeIdentity self, Liveness liveness,
@@ -73,6 +76,8 @@ public final class StorageArray implements Closeable {
         this.node = new AttachedNode(medium, superblock.geometry(), table, liveness, heartbeat, slot, self.incarnation());
         node.judgeAll();
         this.sockets = new SocketLayer(node);
+        this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos(), medium.path() + "#" + slot);
+        this.jmx = new Jmx(medium.path(), slot);
     }
 
     /** THE place where a path becomes a medium: shm for tmpfs files, block for devices (and other files). */
@@ -177,14 +182,18 @@ public final class StorageArray implements Closeable {
                     // judging every slot each tick also accumulates the heartbeat evidence nodes() reports
                     array.node.judgeAll();
                     array.sockets.tick();
+                    array.jmx.poll();
                 }
 
                 @Override
                 public void onSlotLost(NodeSlotLostException e) {
+                    array.counters.stop(false); // no wait: a write of its may hang on the failed path
                     array.sockets.fence(e);
                 }
             });
             hb.start();
+            array.counters.start();
+            array.jmx.registerArray(new ArrayBean(array, array.node, array.sockets)); // after the start: it may start JMX
             LOG.log(Level.DEBUG, "{0}: attached to array {1} as node slot {2}", path, sb.uuid(), claimed.slot());
             return array;
         } catch (IOException | RuntimeException e) {
@@ -226,7 +235,8 @@ public final class StorageArray implements Closeable {
     public ArraySocket openSocket(SocketType type) throws IOException {
         ensureOpen();
         try {
-            return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type);
+            return new ArraySocket(sockets.open(type == SocketType.SEQPACKET ? ControlBlockDescriptor.TYPE_SEQPACKET : ControlBlockDescriptor.TYPE_STREAM), type,
+                    node.counters(), jmx);
         } catch (InternalError | MediumFaultException e) {
             throw faultOf(e);
         }
@@ -286,6 +296,11 @@ public final class StorageArray implements Closeable {
         heartbeat.addListener(listener);
     }
 
+    /** Whether this node lost its slot (to a foreign claim, a stall or a failed I/O): it writes nothing more. */
+    boolean isLost() {
+        return heartbeat.isLost();
+    }
+
     /** @throws NodeSlotLostException if a foreign claim was found on our slot: the attachment is unusable */
     public void checkNotLost() throws IOException {
         heartbeat.checkNotLost();
@@ -328,6 +343,7 @@ public final class StorageArray implements Closeable {
             return;
         }
         closed = true;
+        jmx.close();
         IOException fault = null;
         if (!heartbeat.isLost()) {
             try {
@@ -336,6 +352,7 @@ public final class StorageArray implements Closeable {
                 fault = faultOf(e);
             }
         }
+        counters.stop(true);
         node.detach();
         if (!heartbeat.isLost() && fault == null) {
             try {

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 /** {@code arraysock status}: who is attached, which sockets exist, what is free. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows an array's nodes (slot, host, pid, liveness, heartbeat age), its sockets "
-                + "(node, type, state, local port, peer, ring size) and its free capacity.",
+                + "(node, type, state, local port, peer, ring size), the counters each node published (bytes, "
+                + "messages, waits and wake-ups per socket; connects, accepts, refusals and resets per node) and its free capacity.",
                 "It only reads: it takes no node slot and writes nothing. A node on another host is judged by its "
                         + "heartbeat, so the first look waits up to the array's liveness timeout (2 s by default) to tell "
                         + "live from dead. A DEAD node's slot is reclaimable: the next attach takes it."})
@@ -31,18 +32,18 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object (one per line with --watch)")
     boolean json;
 
-    @Option(names = "--watch", description = "refresh every second until interrupted")
+    @Option(names = "--watch", description = "refresh every second until interrupted, with the counters' rates per second")
     boolean watch;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (ArrayInspector inspector = ExitCleanup.closeAtExit(ArrayInspector.open(path))) {
-            boolean first = true;
+            StatusTable.Snapshot s = null;
             do {
                 // one-shot: settle remote nodes; watching: the next refreshes settle them
-                StatusTable.Snapshot s = new StatusTable.Snapshot(inspector.inspect(first && !watch));
-                first = false;
+                ArrayInspector.Inspection look = inspector.inspect(s == null && !watch);
+                s = s == null ? new StatusTable.Snapshot(look) : s.after(look);
                 if (json) {
                     out.println(StatusTable.json(s));
                 } else {

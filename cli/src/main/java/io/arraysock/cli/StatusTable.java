@@ -20,7 +20,17 @@ public final class StatusTable {
     }
 
     /** One reading of the array, taken by {@link ArrayInspector#inspect}, and what it means for capacity. */
-    record Snapshot(Inspection look) {
+    record Snapshot(Inspection look, long takenNanos, Inspection before, double seconds) {
+        Snapshot(Inspection look) {
+            this(look, System.nanoTime(), null, 0);
+        }
+
+        /** A look taken after {@code previous}: rates are per second over the time between them. */
+        Snapshot after(Inspection next) {
+            long now = System.nanoTime();
+            return new Snapshot(next, now, look, (now - takenNanos) / 1e9);
+        }
+
         /** Slots held by live (or not yet judged) nodes; a dead node's slot is free to claim. */
         int usedNodes() {
             return (int) look.nodes().stream().filter(n -> !reclaimable(n)).count();
@@ -75,6 +85,7 @@ public final class StatusTable {
             out.printf("%-5d %-6d %-10s %-12s %-6d %-10s %s%n", k.node(), k.index(), k.type(), k.state(), k.localPort(),
                     peer(k), k.ringBytes() == 0 ? "-" : (k.ringBytes() >> 10) + " KiB");
         }
+        StatusCounters.print(look, s.before(), s.seconds(), out);
         int dead = s.deadNodes();
         out.printf("free: %d of %d node slots%s, %d of %d sockets%n", s.freeNodes(), g.nodeSlots(),
                 dead == 0 ? "" : " (" + dead + " of them held by dead nodes, reclaimable)", s.freeSockets(),
@@ -105,8 +116,13 @@ public final class StatusTable {
                     .append(",\"reclaimable\":").append(reclaimable(n))
                     .append(",\"pid\":").append(n.pid()).append(",\"host\":").append(str(n.host()))
                     .append(",\"heartbeatAgeMs\":").append(n.heartbeatAge() == null || reclaimable(n) ? "null"
-                            : n.heartbeatAge().toMillis())
-                    .append('}');
+                            : n.heartbeatAge().toMillis());
+            String counters = StatusCounters.json(look.nodeStats(n.slot()),
+                    s.before() == null ? null : s.before().nodeStats(n.slot()), s.seconds());
+            if (counters != null) {
+                b.append(",\"counters\":").append(counters);
+            }
+            b.append('}');
             sep = ",";
         }
         b.append("],\"sockets\":[");
@@ -118,7 +134,13 @@ public final class StatusTable {
             if (hasPeer(k)) {
                 b.append(",\"peerNode\":").append(k.peerNode()).append(",\"remotePort\":").append(k.remotePort());
             }
-            b.append(",\"ringBytes\":").append(k.ringBytes()).append('}');
+            b.append(",\"ringBytes\":").append(k.ringBytes());
+            String counters = StatusCounters.json(look.socketStats(k.node(), k.index()),
+                    s.before() == null ? null : s.before().socketStats(k.node(), k.index()), s.seconds());
+            if (counters != null) {
+                b.append(",\"counters\":").append(counters);
+            }
+            b.append('}');
             sep = ",";
         }
         b.append("],\"free\":{\"nodeSlots\":").append(s.freeNodes()).append(",\"deadNodeSlots\":").append(s.deadNodes()).append(",\"sockets\":").append(s.freeSockets())

@@ -52,7 +52,10 @@ package io.arraysock.format;
  *  |    connect answers posted (u64): changes after this node      | 336
  *  |    writes an answer (ESTABLISHED for a client, or REFUSED)    |
  *  +---------------------------------------------------------------+
- *  |    reserved for the socket layer, zero, to the sector's end   | 344
+ *  |    counters (120 bytes, NodeCountersDescriptor): published by | 344
+ *  |    the holder's publisher thread                              |
+ *  +---------------------------------------------------------------+
+ *  |    reserved for the socket layer, zero, to the sector's end   | 464
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -98,6 +101,9 @@ public final class NodeRecordDescriptor {
      */
     public static final int CONNECT_REQUESTS_OFFSET = CONNECT_BELL_OFFSET + 2 * Integer.BYTES; // bell, reserved u32
     public static final int CONNECT_ANSWERS_OFFSET = CONNECT_REQUESTS_OFFSET + Long.BYTES;
+    /** The node's counters, outside the seal: {@link NodeCountersDescriptor}. */
+    public static final int COUNTERS_OFFSET = CONNECT_ANSWERS_OFFSET + Long.BYTES;
+    public static final int COUNTERS_LENGTH = 120;
 
     /** Largest pid accepted from the medium (a positive int). */
     public static final long MAX_PID = Integer.MAX_VALUE;

@@ -61,6 +61,11 @@ public final class Heartbeat {
         this.thread.setDaemon(true);
     }
 
+    /** The interval between beats. */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
     public void start() {
         thread.start();
     }

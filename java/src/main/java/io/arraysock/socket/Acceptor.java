@@ -243,6 +243,7 @@ final class Acceptor implements AutoCloseable {
             }
         }
         if (a == null) {
+            layer.node.counters().refused(refusal);
             LOG.log(Level.DEBUG, "refusing connect from {0}/{1} to port {2}: {3}", r.slot, r.index, listener.localPort(),
                     ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);

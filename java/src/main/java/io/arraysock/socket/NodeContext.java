@@ -37,4 +37,7 @@ public interface NodeContext {
      * {@code cause} as the cause.
      */
     void ioFailed(IOException cause);
+
+    /** What this node counts of its connections (published to its node record). */
+    NodeCounters counters();
 }

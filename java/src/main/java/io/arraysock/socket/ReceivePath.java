@@ -33,6 +33,8 @@ final class ReceivePath {
     private final boolean wakeups;
     private long lastEndLook;
     private volatile boolean shut;
+    /** What this direction received: one add per call (published by {@link CounterPublisher}). */
+    final DirectionCounters counters = new DirectionCounters();
 
     ReceivePath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
@@ -78,12 +80,12 @@ final class ReceivePath {
         while (true) {
             int n = consumer.poll(dst);
             if (n > 0 || !dst.hasRemaining()) {
-                return n;
+                return counters.moved(n);
             }
             if (consumer.peerEnded(endLookDue())) {
                 n = consumer.poll(dst);
                 if (n > 0) {
-                    return n;
+                    return counters.moved(n);
                 }
                 if (consumer.endConfirmed()) {
                     return -1; // the end flag was our peer's, not that of a block given to another socket
@@ -120,7 +122,7 @@ final class ReceivePath {
                 if (len > room && !truncate) {
                     throw new MessageTooLargeException(len, room);
                 }
-                return len;
+                return counters.message(len);
             }
             if (!awaitData(blocking, timeoutNanos)) {
                 return RingConsumer.EMPTY;
@@ -168,6 +170,9 @@ final class ReceivePath {
 
     /** One round of waiting for data; false when the caller must not wait. */
     private boolean awaitData(boolean blocking, long timeoutNanos) throws IOException {
+        if (loop.firstRound()) {
+            counters.waited();
+        }
         long waited = loop.tick();
         if (!blocking) {
             consumer.publishHead(); // the caller may not come back soon

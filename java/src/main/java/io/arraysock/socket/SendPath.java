@@ -27,6 +27,8 @@ final class SendPath {
      * peer sees a reset once we let go, never a short stream taken for a whole one.
      */
     private volatile boolean broken;
+    /** What this direction sent: one add per call (published by {@link CounterPublisher}). */
+    final DirectionCounters counters = new DirectionCounters();
 
     SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
@@ -122,7 +124,7 @@ final class SendPath {
                 break;
             }
         }
-        return total;
+        return counters.moved(total);
     }
 
     /**
@@ -149,20 +151,26 @@ final class SendPath {
     private boolean sendWhole(ByteBuffer src, boolean blocking) throws IOException {
         checkNode();
         loop.reset();
+        int length = src.remaining();
         while (!producer.offerMessage(src)) {
             if (producer.peerShut()) {
                 discardOrFail(src);
+                counters.message(length);
                 return true;
             }
             if (!awaitRoom(blocking)) {
                 return false;
             }
         }
+        counters.message(length);
         return true;
     }
 
     /** One round of waiting for room; false when the caller must not wait. */
     private boolean awaitRoom(boolean blocking) throws IOException {
+        if (loop.firstRound()) {
+            counters.waited();
+        }
         loop.tick();
         if (!blocking) {
             return false;

@@ -390,6 +390,16 @@ public final class SocketCore {
         return connection;
     }
 
+    /** What the sending direction counted, or null before a connection (for counters and JMX). */
+    DirectionCounters sent() {
+        return connection == null ? null : sender.counters;
+    }
+
+    /** What the receiving direction counted, or null before a connection. */
+    DirectionCounters received() {
+        return connection == null ? null : receiver.counters;
+    }
+
     private Connection connected() throws SocketException {
         ensureOpen();
         Connection c = connection;

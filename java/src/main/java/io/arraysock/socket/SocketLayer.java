@@ -186,6 +186,11 @@ public final class SocketLayer implements Closeable {
         open.add(s);
     }
 
+    /** Our sockets not yet released (lingering closed ones included): what the counters are published for. */
+    Iterable<SocketCore> openSockets() {
+        return open;
+    }
+
     /** Ring memory of {@code capacity} bytes in our arena, or an exception saying the arena is full. */
     long allocateRing(long capacity) throws IOException {
         long at = arena.allocate(capacity);

@@ -62,6 +62,22 @@ class FormatSpecTest {
     }
 
     @Test
+    void nodeCountersTableMatchesTheDescriptor() throws IOException {
+        check("### Node counters", NodeCountersDescriptor.class, List.of());
+        assertEquals(NodeRecordDescriptor.COUNTERS_LENGTH, NodeCountersDescriptor.AREA_LENGTH);
+        assertEquals(NodeRecordDescriptor.COUNTERS_OFFSET, NodeCountersDescriptor.CONNECTS_OFFSET);
+    }
+
+    @Test
+    void socketCountersTableMatchesTheDescriptor() throws IOException {
+        check("### Socket counters", SocketCountersDescriptor.class, List.of());
+        assertEquals(ControlBlockDescriptor.LENGTH, SocketCountersDescriptor.AREA_START + SocketCountersDescriptor.AREA_LENGTH,
+                "the counters end the block's 512 bytes");
+        assertTrue(SocketCountersDescriptor.AREA_START >= ControlBlockDescriptor.RX_WAITING_OFFSET + ControlBlockDescriptor.CACHE_LINE,
+                "the counters are off the live words' lines");
+    }
+
+    @Test
     void chunkRecordTableMatchesTheDescriptor() throws IOException {
         check("### Chunk records (block medium)", ChunkDescriptor.class, List.of());
     }

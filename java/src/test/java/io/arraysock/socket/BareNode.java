@@ -72,4 +72,11 @@ final class BareNode implements NodeContext {
     public void ioFailed(java.io.IOException cause) {
         failed = cause;
     }
+
+    private final NodeCounters counters = new NodeCounters();
+
+    @Override
+    public NodeCounters counters() {
+        return counters;
+    }
 }
