@@ -52,6 +52,8 @@ public final class ArraySocket implements Closeable {
     private static final Transfer RECEIVE = (c, b) -> c.receive(b, true);
     private static final Transfer RECEIVE_NOW = (c, b) -> c.receive(b, false);
     private static final Transfer AVAILABLE = (c, b) -> c.available();
+    private static final Transfer READABLE = (c, b) -> c.readable() ? 1 : 0;
+    private static final Transfer SENDABLE = (c, b) -> c.sendable();
     private static final Transfer SEND_MESSAGE = (c, b) -> c.sendMessage(b, true) ? 1 : 0;
     private static final Transfer SEND_MESSAGE_NOW = (c, b) -> c.sendMessage(b, false) ? 1 : 0;
     private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiveMessage(b, true, false);
@@ -252,6 +254,29 @@ public final class ArraySocket implements Closeable {
      */
     public int available() throws IOException {
         return (int) transfer(AVAILABLE, null);
+    }
+
+    /**
+     * Whether {@link #receiveNow} would return now something other than 0: bytes, or -1 at
+     * the end of the stream (always after {@link #shutdownInput}). Takes nothing; a receive
+     * side call (one receiver at a time). What a selector's {@code OP_READ} is made of.
+     *
+     * @throws java.net.SocketException "Connection reset" when the peer is gone, as a receive would
+     */
+    public boolean readable() throws IOException {
+        return transfer(READABLE, null) != 0;
+    }
+
+    /**
+     * How many bytes {@link #sendNow} would take now (stream), at least: 0 while the ring is
+     * full; {@code Integer.MAX_VALUE} once the peer shut its input (a send then drops the
+     * bytes, or fails once it closed). A send side call (one sender at a time). What a
+     * selector's {@code OP_WRITE} is made of.
+     *
+     * @throws java.net.SocketException after {@link #shutdownOutput}, or "Connection reset" when the peer is gone
+     */
+    public int sendable() throws IOException {
+        return (int) Math.min(Integer.MAX_VALUE, transfer(SENDABLE, null));
     }
 
     // ---- messages ---------------------------------------------------------------------

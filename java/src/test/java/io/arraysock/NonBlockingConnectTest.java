@@ -31,9 +31,10 @@ class NonBlockingConnectTest {
 
     private StorageArray array() throws Exception {
         String path = segments.next();
-        // Room for every attempt's rings at once (16 KiB each way): connects answered before
-        // their close wait in the backlog with their rings until accepted, as in TCP.
-        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(1 << 20));
+        // Room for every attempt's rings at once: connects answered before their close wait
+        // in the backlog with their rings until accepted, as in TCP. Ten attempts with the shm
+        // default of 256 KiB each way, both ends on this one node, need 5 MiB.
+        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(8 << 20));
         return StorageArray.attach(path);
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * client. Appends tab-separated rows {@code transport metric size iteration value} to a
  * results file; iteration 0 of every series is warm-up and is not written.
  *
- * <p>Arguments: out.tsv transport where sizes(csv) iterations millis phases(csv)
+ * <p>Arguments: out.tsv transport where sizes(csv) iterations millis phases(csv of stream,pingpong,idle,connect)
  * <br>or: out.tsv memcpy - sizes iterations millis
  */
 public final class CrossProcess {
@@ -144,6 +144,9 @@ public final class CrossProcess {
                     pingPong(listener, size, iterations, millis);
                 }
             }
+            if (phases.contains("idle")) {
+                idle(listener, iterations, millis);
+            }
             if (phases.contains("connect")) {
                 // Each cycle is a whole exchange: accept, send one byte, wait for the client's
                 // close, close. Without the byte a TCP client outruns the accepting thread (its
@@ -230,6 +233,37 @@ public final class CrossProcess {
             }
             long elapsed = System.nanoTime() - first;
             return bytes / (elapsed / 1e9) / 1e6;
+        }
+    }
+
+    /**
+     * The CPU an idle connection costs its receiver: a thread blocks in a read the peer
+     * answers only after all iterations (see {@link Peer#IDLE_SETTLE_MILLIS}); each iteration
+     * is that thread's CPU time over {@code millis}, as a percentage of one core.
+     */
+    private void idle(Net.Listener listener, int iterations, long millis) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Net.Conn c = listener.accept()) {
+            Thread reader = new Thread(() -> {
+                try {
+                    c.readFully(ByteBuffer.allocateDirect(1));
+                } catch (IOException e) {
+                    System.err.println("bench: the idle read of " + transport + " failed: " + e);
+                }
+            }, "bench-idle-reader");
+            reader.start();
+            Thread.sleep(Peer.IDLE_SETTLE_MILLIS);
+            long cpu = threads.getThreadCpuTime(reader.getId());
+            for (int i = 0; i <= iterations; i++) {
+                long start = System.nanoTime();
+                Thread.sleep(millis);
+                long now = threads.getThreadCpuTime(reader.getId());
+                if (i > 0) {
+                    row("idle_cpu_pct", 0, i, 100.0 * (now - cpu) / (System.nanoTime() - start));
+                }
+                cpu = now;
+            }
+            reader.join();
         }
     }
 

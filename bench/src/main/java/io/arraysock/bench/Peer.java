@@ -11,10 +11,11 @@ import java.util.concurrent.TimeUnit;
  * as the parent, so they need no control channel: for each size, {@code iterations + 1}
  * streaming bursts (one connection each, the first one warms up), then one ping-pong
  * connection it echoes on until the parent closes it; finally connect/close cycles, whose
- * rate it prints as {@code CONNECTS <iteration> <per second>} lines. A cycle: connect, read
+ * rate it prints as {@code CONNECTS <iteration> <per second>} lines. In the idle phase it
+ * connects and says nothing until the parent has measured its idle read. A cycle: connect, read
  * the one byte the server sends once it accepted, close (see {@code CrossProcess}).
  *
- * <p>Arguments: transport where sizes(csv) iterations millis phases(csv of stream,pingpong,connect)
+ * <p>Arguments: transport where sizes(csv) iterations millis phases(csv of stream,pingpong,idle,connect)
  */
 public final class Peer {
     /**
@@ -25,6 +26,12 @@ public final class Peer {
      * compare compiled C with interpreted Java.
      */
     static final long CONNECT_WARMUP_MILLIS = 5_000;
+
+    /**
+     * The idle phase: the parent lets its reader settle this long before it measures, and
+     * the peer sends its one byte this much after the parent's last iteration should end.
+     */
+    static final long IDLE_SETTLE_MILLIS = 300;
 
     private Peer() {
     }
@@ -45,6 +52,13 @@ public final class Peer {
                 }
                 if (phases.contains("pingpong")) {
                     echo(net, size);
+                }
+            }
+            if (phases.contains("idle")) {
+                try (Net.Conn c = net.connect()) {
+                    Thread.sleep(2 * IDLE_SETTLE_MILLIS + (iterations + 1) * millis);
+                    c.write(ByteBuffer.allocateDirect(1));
+                    c.read(ByteBuffer.allocateDirect(1)); // until the parent closes
                 }
             }
             if (phases.contains("connect")) {

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * The socket options of one adapter ({@link ArrayBackedSocket}, {@link ArrayBackedServerSocket},
- * {@link ArraySocketChannel}), with the JDK's meaning mapped onto the array:
+ * {@link ArraySocketChannel}, {@link ArrayServerSocketChannel}), with the JDK's meaning mapped onto the array:
  * <ul>
  * <li>{@code SO_SNDBUF}/{@code SO_RCVBUF} size the rings, rounded into the array's limits
  * ({@link RingSizes}); once there is an array socket they go to it, and read back from it
@@ -74,10 +74,12 @@ final class AdapterOptions<X extends IOException> {
         return o;
     }
 
-    /** The options of an {@link ArraySocketChannel} over {@code socket}. */
+    /** The options of an {@link ArraySocketChannel} over {@code socket} (null: none yet, {@link #attach attached} later). */
     static <X extends IOException> AdapterOptions<X> forChannel(OpenCheck<X> open, ArraySocket socket) {
         AdapterOptions<X> o = new AdapterOptions<>(CHANNEL, open, false);
-        o.adopt(socket);
+        if (socket != null) {
+            o.adopt(socket);
+        }
         return o;
     }
 

@@ -121,7 +121,7 @@ public final class ArrayBackedServerSocket extends ServerSocket {
         }
     }
 
-    /** Always null: the array has no selectable channels. */
+    /** Always null, as for a JDK server socket no channel made (for a channel: {@link ArrayServerSocketChannel}). */
     @Override
     public ServerSocketChannel getChannel() {
         return null;

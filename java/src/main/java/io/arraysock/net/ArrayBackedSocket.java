@@ -34,8 +34,9 @@ import java.util.Set;
  * buffer sizes size the rings (rounded into the array's limits, effective at connect);
  * TCP_NODELAY, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR, OOBINLINE and the traffic class are
  * remembered but mean nothing on the array. Urgent data is not supported.
- * {@link #getChannel()} is null (a {@code SocketChannel} cannot be subclassed outside the
- * JDK); {@link #arrayChannel()} gives an {@link ArraySocketChannel} instead.
+ * {@link #getChannel()} is, as for JDK sockets, the channel the socket came from
+ * ({@link ArraySocketChannel#socket()}), else null; {@link #arrayChannel()} gives any
+ * connected one an {@link ArraySocketChannel}.
  *
  * <p>The class is long because it is the whole public surface of {@code java.net.Socket}
  * (each method one to a few lines); the options live in {@link AdapterOptions}.
@@ -54,11 +55,28 @@ public final class ArrayBackedSocket extends Socket {
     private volatile InputStream in;
     private volatile OutputStream out;
     private volatile ArraySocketChannel channel;
+    /** Whether this socket is the adapter of {@link #channel} (then {@link #getChannel()} returns it). */
+    private final boolean ofChannel;
     private final AdapterOptions<SocketException> options = AdapterOptions.forSocket(this::ensureOpen);
 
     /** An unconnected socket; {@code mapper} turns the addresses it is given into array addresses. */
     ArrayBackedSocket(AddressMapper mapper) {
         this.mapper = mapper;
+        this.ofChannel = false;
+    }
+
+    /** The adapter of a connected channel over {@code connected}: closing either closes both. */
+    ArrayBackedSocket(ArraySocketChannel channel, ArraySocket connected, String arrayPath) {
+        this.mapper = a -> {
+            throw new SocketException("already connected");
+        };
+        this.socket = connected;
+        this.arrayPath = arrayPath;
+        this.channel = channel;
+        this.ofChannel = true;
+        this.connected = true;
+        this.bound = true;
+        options.adopt(connected);
     }
 
     /** The server side of an accepted connection; takes over {@code lease}. */
@@ -71,6 +89,7 @@ public final class ArrayBackedSocket extends Socket {
         this.inetStyle = inetStyle;
         this.connected = true;
         this.bound = true;
+        this.ofChannel = false;
         options.adopt(accepted);
         if (inetStyle) {
             this.nominalRemote = new InetSocketAddress(InetAddress.getLoopbackAddress(), accepted.remotePort());
@@ -173,7 +192,7 @@ public final class ArrayBackedSocket extends Socket {
     }
 
     private void ensureOpen() throws SocketException {
-        if (closed) {
+        if (isClosed()) {
             throw new SocketException("Socket is closed");
         }
     }
@@ -216,10 +235,10 @@ public final class ArrayBackedSocket extends Socket {
         }
     }
 
-    /** Always null: see {@link #arrayChannel()}. */
+    /** The channel this socket is the adapter of ({@link ArraySocketChannel#socket()}), else null, as for JDK sockets. */
     @Override
     public SocketChannel getChannel() {
-        return null;
+        return ofChannel ? channel : null;
     }
 
     /** This connection as a channel; closing either closes both. */
@@ -310,7 +329,7 @@ public final class ArrayBackedSocket extends Socket {
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return closed || ofChannel && !channel.isOpen();
     }
 
     @Override

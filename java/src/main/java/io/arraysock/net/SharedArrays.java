@@ -118,6 +118,11 @@ public final class SharedArrays {
         }
     }
 
+    /** Whether two paths name the same array file in this JVM's view (as the sharing does). */
+    static boolean samePath(String a, String b) {
+        return key(a).equals(key(b));
+    }
+
     private static String key(String path) {
         return Path.of(path).toAbsolutePath().normalize().toString();
     }

@@ -2,9 +2,11 @@
  * arraysock in the Java ecosystem: adopt it by changing an address or a factory, not code.
  *
  * <ul>
- * <li>{@link io.arraysock.net.ArraySocketChannel}: a byte, scattering and gathering channel
- * with {@code SocketChannel}'s semantics (blocking and non-blocking, EOF, asynchronous
- * close, interrupt).
+ * <li>{@link io.arraysock.net.ArraySocketChannel} and {@link io.arraysock.net.ArrayServerSocketChannel}:
+ * {@code java.nio} {@code SocketChannel} and {@code ServerSocketChannel} over arrays (blocking
+ * and non-blocking, EOF, asynchronous close, interrupt), and
+ * {@link io.arraysock.net.ArraySelectorProvider}, whose selectors hold them ({@code OP_ACCEPT},
+ * {@code OP_CONNECT}, {@code OP_READ}, {@code OP_WRITE}; a JDK selector cannot).
  * <li>{@link io.arraysock.net.ArrayBackedSocket} / {@link io.arraysock.net.ArrayBackedServerSocket}:
  * {@code java.net.Socket} and {@code ServerSocket} subclasses over arrays, made by
  * {@link io.arraysock.net.ArraySocketFactory} and {@link io.arraysock.net.ArrayServerSocketFactory}

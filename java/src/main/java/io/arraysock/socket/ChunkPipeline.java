@@ -109,6 +109,12 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         return n;
     }
 
+    /** Bytes {@link #offer} would stage now (0 after the consumer shut its input). */
+    long room() throws SocketException {
+        checkFailure();
+        return peerShut ? 0 : staging.capacity() - staging.available();
+    }
+
     /** Stages {@code src} as one message if it fits now. */
     boolean offerMessage(ByteBuffer src) throws SocketException {
         checkFailure();

@@ -128,6 +128,39 @@ final class ReceivePath {
         }
     }
 
+    /**
+     * Whether a non-blocking receive would return now something other than 0 (bytes, or
+     * the end of the stream), taking nothing: a selector's look. Checks the peer as a
+     * receive that finds nothing does.
+     *
+     * @throws SocketException "Connection reset" when the peer is gone
+     */
+    boolean readable() throws IOException {
+        loop.reset();
+        if (consumer.available() > 0) {
+            return true;
+        }
+        if (consumer.peerEnded(readableEndLookDue()) && (consumer.available() > 0 || consumer.endConfirmed())) {
+            return true;
+        }
+        loop.tick();
+        consumer.publishHead();
+        return false;
+    }
+
+    /** {@link #endLookDue} for the looks of {@link #readable}, each a call of its own: on the block medium once per ms. */
+    private boolean readableEndLookDue() {
+        if (wakeups) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - lastEndLook >= END_LOOK_NANOS) {
+            lastEndLook = now;
+            return true;
+        }
+        return false;
+    }
+
     /** Bytes readable now without waiting. */
     long available() throws IOException {
         return consumer.available();

@@ -116,6 +116,18 @@ final class RingProducer extends RingEnd {
         return capacity - (tail - head);
     }
 
+    /**
+     * Bytes a stream offer would take now, maybe 0 (for a selector's look; the sender's):
+     * on shm the ring's room, on the block medium the staging room of its pipeline.
+     */
+    long room() throws SocketException {
+        if (chunks == null) {
+            return free(1);
+        }
+        ChunkPipeline p = pipeline;
+        return p == null ? chunks.maxExtent() : p.room();
+    }
+
     /** Block medium: free bytes as last known, without a look at the peer's head (the chunk writer's). */
     long cachedFree() {
         return capacity - (tail - headCache);

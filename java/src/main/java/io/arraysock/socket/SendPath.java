@@ -121,6 +121,30 @@ final class SendPath {
         return total;
     }
 
+    /**
+     * Stream bytes a non-blocking send would take now (a selector's look): the room, or
+     * {@code Integer.MAX_VALUE} when the peer shut its input (a send drops the bytes or
+     * fails). With no room the peer is checked on the cadence of a waiting send.
+     *
+     * @throws SocketException "Socket output is shutdown" after shutdownOutput; "Connection
+     *     reset" when the peer is gone
+     */
+    long sendable() throws IOException {
+        if (shut) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        checkNode();
+        if (producer.peerShut()) {
+            return Integer.MAX_VALUE;
+        }
+        long room = producer.room();
+        if (room == 0) {
+            loop.reset();
+            loop.tick();
+        }
+        return room;
+    }
+
     private boolean sendWhole(ByteBuffer src, boolean blocking) throws IOException {
         checkNode();
         loop.reset();

@@ -439,6 +439,23 @@ public final class SocketCore {
     }
 
     /**
+     * Whether a non-blocking stream receive would return now without 0 (bytes, or the end
+     * of the stream; always after input shutdown): a receiver's call, takes nothing.
+     */
+    public boolean readable() throws IOException {
+        connected();
+        requireType(TYPE_STREAM);
+        return receiver.isShut() || receiver.readable();
+    }
+
+    /** Bytes a non-blocking stream send would take now (see {@link SendPath#sendable}): a sender's call. */
+    public long sendable() throws IOException {
+        connected();
+        requireType(TYPE_STREAM);
+        return sender.sendable();
+    }
+
+    /**
      * Sends one message of a seqpacket socket, whole. Blocking: waits for room. Non-blocking:
      * returns false when the ring has no room for it now.
      */

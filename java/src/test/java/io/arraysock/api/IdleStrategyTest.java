@@ -60,6 +60,29 @@ class IdleStrategyTest {
     }
 
     @Test
+    void withoutWakeupsEveryRoundPastTheFirstParks() {
+        // without wake-ups each round is a device read: none may be a mere spin once parking began
+        RecordingSleeper noWakeups = new RecordingSleeper(false);
+        long longAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
+        long cap = TimeUnit.MILLISECONDS.toNanos(2);
+        long start = System.nanoTime();
+        for (int round = 9; round < 16; round++) { // none a multiple of 8
+            IdleStrategy.blocking(0).idle(round, longAgo, cap, noWakeups);
+        }
+        long took = System.nanoTime() - start;
+        assertTrue(took >= 6 * cap, "7 rounds past the spin time parked only " + took + " ns in all");
+    }
+
+    @Test
+    void withoutWakeupsAParkIsAShareOfTheWaitSoFar() {
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(BlockingIdleStrategy.MIN_PARK_MICROS), BlockingIdleStrategy.parkNanos(0));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1) / BlockingIdleStrategy.PARK_SHARE,
+                BlockingIdleStrategy.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)));
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(BlockingIdleStrategy.MAX_PARK_MICROS),
+                BlockingIdleStrategy.parkNanos(TimeUnit.SECONDS.toNanos(10)));
+    }
+
+    @Test
     void spinningStrategiesNeverSleep() {
         RecordingSleeper sleeper = new RecordingSleeper(true);
         long longAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);

@@ -11,6 +11,8 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -44,7 +46,7 @@ final class CallSurface {
 
     /** Every call of {@code channel} (blocking; its socket's receive timeout short), as for a socket. */
     static Map<String, String> callAll(ArraySocketChannel channel) {
-        channel.socket().setReceiveTimeout(Duration.ofMillis(100));
+        channel.arraySocket().setReceiveTimeout(Duration.ofMillis(100));
         return callAll(channel, ArraySocketChannel.class);
     }
 
@@ -118,6 +120,8 @@ final class CallSurface {
                 args[i] = StandardSocketOptions.SO_RCVBUF;
             } else if (t == Object.class && m.getName().equals("setOption")) {
                 args[i] = 64 * 1024;
+            } else if (t == Selector.class || t == Object.class && m.getName().equals("register")) {
+                args[i] = null; // register(null, ...), keyFor(null): the channel's own checks
             } else {
                 throw new AssertionError("CallSurface has no argument for a " + t.getName() + " of " + signature(m)
                         + ": add one");
@@ -139,6 +143,7 @@ final class CallSurface {
             case "setSendBufferSize", "setReceiveBufferSize" -> 64 * 1024;
             case "send", "receive" -> position == 1 ? 0 : 4096; // (byte[], offset, length)
             case "read", "write" -> position == 1 ? 0 : 2; // (ByteBuffer[], offset, length)
+            case "register" -> SelectionKey.OP_READ;
             default -> throw new AssertionError("CallSurface has no int argument for " + method + ": add one");
         };
     }

@@ -43,6 +43,11 @@ class ChannelContractTest {
         void shutdownOutput() throws IOException;
 
         void shutdownInput() throws IOException;
+
+        /** The object and method a blocked read waits in (deeper than the channel's read: its own checks come first). */
+        Object blockedReadTarget();
+
+        String blockedReadMethod();
     }
 
     @RegisterExtension
@@ -90,6 +95,8 @@ class ChannelContractTest {
             public void blocking(boolean on) throws IOException { c.configureBlocking(on); }
             public void shutdownOutput() throws IOException { c.shutdownOutput(); }
             public void shutdownInput() throws IOException { c.shutdownInput(); }
+            public Object blockedReadTarget() { return c; }
+            public String blockedReadMethod() { return "read"; }
         };
     }
 
@@ -106,6 +113,8 @@ class ChannelContractTest {
             public void blocking(boolean on) throws IOException { c.configureBlocking(on); }
             public void shutdownOutput() throws IOException { c.shutdownOutput(); }
             public void shutdownInput() throws IOException { c.shutdownInput(); }
+            public Object blockedReadTarget() { return c.arraySocket(); }
+            public String blockedReadMethod() { return "receive"; }
         };
     }
 
@@ -269,7 +278,7 @@ class ChannelContractTest {
         Chan[] p = pair(k);
         try {
             BlockedCall<Integer> read = BlockedCall.start("reader", () -> p[1].read(ByteBuffer.allocate(4)))
-                    .awaitBlockedIn(p[1], "read", Duration.ofSeconds(WAIT_SECONDS));
+                    .awaitBlockedIn(p[1].blockedReadTarget(), p[1].blockedReadMethod(), Duration.ofSeconds(WAIT_SECONDS));
             p[1].close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertEquals(AsynchronousCloseException.class, e.getCause().getClass());
@@ -284,7 +293,7 @@ class ChannelContractTest {
         Chan[] p = pair(k);
         try {
             BlockedCall<Integer> read = BlockedCall.start("reader", () -> p[1].read(ByteBuffer.allocate(4)))
-                    .awaitBlockedIn(p[1], "read", Duration.ofSeconds(WAIT_SECONDS));
+                    .awaitBlockedIn(p[1].blockedReadTarget(), p[1].blockedReadMethod(), Duration.ofSeconds(WAIT_SECONDS));
             read.thread().interrupt();
             ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertInstanceOf(ClosedByInterruptException.class, e.getCause());
