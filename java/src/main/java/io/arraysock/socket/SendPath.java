@@ -132,7 +132,8 @@ final class SendPath {
      * {@code Integer.MAX_VALUE} when the peer shut its input (a send drops the bytes or
      * fails). With no room the peer is checked on the cadence of a waiting send.
      *
-     * @throws SocketException "Connection reset" when the peer is gone
+     * @throws SocketException "Socket output is shutdown" after shutdownOutput; "Connection
+     *     reset" when the peer is gone
      */
     long sendable() throws IOException {
         ensureNotShut();
