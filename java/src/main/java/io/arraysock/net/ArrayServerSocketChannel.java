@@ -15,6 +15,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,8 +36,12 @@ public final class ArrayServerSocketChannel extends ServerSocketChannel {
     private volatile SharedArrays.Lease lease;
     private volatile ArraySocket listener;
     private volatile String arrayPath;
-    /** A connection a selector's look took from the backlog, for the next accept (guarded by acceptLock). */
-    private ArraySocket taken;
+    /**
+     * A connection a selector's look took from the backlog, for the next accept. Not under
+     * acceptLock: close must not wait for that lock (an interrupt closes the channel on the
+     * interrupting thread while the accepting one may hold it).
+     */
+    private final AtomicReference<ArraySocket> taken = new AtomicReference<>();
     /** A failure a selector's look found, for the next accept (guarded by acceptLock). */
     private IOException acceptFailure;
 
@@ -116,8 +121,7 @@ public final class ArrayServerSocketChannel extends ServerSocketChannel {
                 acceptFailure = null;
                 throw found;
             }
-            ArraySocket s = taken;
-            taken = null;
+            ArraySocket s = taken.getAndSet(null);
             if (s == null) {
                 s = isBlocking() ? acceptWaiting(l) : l.acceptNow();
             }
@@ -168,10 +172,16 @@ public final class ArrayServerSocketChannel extends ServerSocketChannel {
             return 0;
         }
         try {
-            if (taken == null && acceptFailure == null) {
-                taken = l.acceptNow();
+            if (taken.get() == null && acceptFailure == null) {
+                ArraySocket s = l.acceptNow();
+                if (s != null) {
+                    taken.set(s);
+                    if (!isOpen()) {
+                        closeTaken(); // closed meanwhile: its close may have looked before the set
+                    }
+                }
             }
-            return taken != null || acceptFailure != null ? SelectionKey.OP_ACCEPT : 0;
+            return taken.get() != null || acceptFailure != null ? SelectionKey.OP_ACCEPT : 0;
         } catch (IOException e) {
             acceptFailure = e;
             return SelectionKey.OP_ACCEPT;
@@ -193,20 +203,19 @@ public final class ArrayServerSocketChannel extends ServerSocketChannel {
             l = listener;
         }
         if (l != null) {
-            l.close(); // first: a blocked accept ends
+            l.close(); // a blocked accept ends
         }
-        acceptLock.lock();
-        try {
-            if (taken != null) {
-                taken.close();
-                taken = null;
-            }
-        } finally {
-            acceptLock.unlock();
-        }
+        closeTaken();
         SharedArrays.Lease ls = lease;
         if (ls != null) {
             ls.close();
+        }
+    }
+
+    private void closeTaken() {
+        ArraySocket t = taken.getAndSet(null);
+        if (t != null) {
+            t.close();
         }
     }
 

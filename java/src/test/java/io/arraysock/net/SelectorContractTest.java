@@ -1,5 +1,6 @@
 package io.arraysock.net;
 
+import io.arraysock.testkit.BlockedCall;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,12 +13,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -28,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static java.nio.channels.SelectionKey.OP_ACCEPT;
@@ -537,6 +544,57 @@ class SelectorContractTest {
             }
         }
         return 0;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBlockedAcceptEndsWithTheCloseOrTheInterrupt(Kind kind) throws Exception {
+        try (ServerSocketChannel ss = kind.provider().openServerSocketChannel()) {
+            ss.bind(kind.anyPort());
+            BlockedCall<SocketChannel> accept = BlockedCall.start("acceptor", ss::accept)
+                    .awaitBlockedIn(acceptWaitsIn(ss), "accept", WAIT);
+            ss.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> accept.result().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(AsynchronousCloseException.class, e.getCause().getClass());
+        }
+        try (ServerSocketChannel ss = kind.provider().openServerSocketChannel()) {
+            ss.bind(kind.anyPort());
+            BlockedCall<SocketChannel> accept = BlockedCall.start("acceptor", ss::accept)
+                    .awaitBlockedIn(acceptWaitsIn(ss), "accept", WAIT);
+            accept.thread().interrupt();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> accept.result().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(ClosedByInterruptException.class, e.getCause().getClass());
+            assertFalse(ss.isOpen());
+        }
+    }
+
+    /** Where a blocked accept waits: deeper than the channel's accept, whose own checks come first. */
+    private static Object acceptWaitsIn(ServerSocketChannel ss) {
+        return ss instanceof ArrayServerSocketChannel a ? a.arraySocket() : ss;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void blockingConnectAcceptAndFinishConnect(Kind kind) throws Exception {
+        try (ServerSocketChannel ss = kind.provider().openServerSocketChannel()) {
+            ss.bind(kind.anyPort());
+            try (SocketChannel c = kind.provider().openSocketChannel()) {
+                assertThrows(NotYetConnectedException.class, () -> c.read(ByteBuffer.allocate(1)));
+                assertTrue(c.connect(ss.getLocalAddress()), "a blocking connect returns connected");
+                assertTrue(c.finishConnect(), "finishConnect of a connected channel");
+                assertThrows(AlreadyConnectedException.class, () -> c.connect(ss.getLocalAddress()));
+                try (SocketChannel s = ss.accept()) {
+                    assertEquals(c.getLocalAddress(), s.getRemoteAddress());
+                    c.write(bytes(4, 2));
+                    ByteBuffer b = ByteBuffer.allocate(2);
+                    while (b.hasRemaining()) {
+                        assertTrue(s.read(b) > 0);
+                    }
+                    assertEquals(bytes(4, 2), b.flip());
+                }
+            }
+            assertThrows(AlreadyBoundException.class, () -> ss.bind(kind.anyPort()));
+        }
     }
 
     @Test
