@@ -26,12 +26,12 @@ import java.util.stream.Collectors;
  * {@link ArraySocketChannel} with harmless arguments, and records what each did, so a test
  * can compare one on a faulty medium with a healthy one: under a medium fault every call
  * must either behave as on the healthy one or throw one of the documented
- * {@link java.io.IOException}s, never anything else. Shutdowns and close come last; the
+ * {@link java.io.IOException}s, never anything else. Shutdowns, abort and close come last; the
  * socket's receive timeout is short, so no call blocks for long.
  */
 final class CallSurface {
     /** Calls that end the socket's use: made after all the others, in this order. */
-    private static final List<String> LAST = List.of("shutdownOutput", "shutdownInput", "close");
+    private static final List<String> LAST = List.of("shutdownOutput", "shutdownInput", "abort", "close");
     /** What a call that returned is recorded as. */
     static final String RETURNED = "-";
 
