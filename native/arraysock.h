@@ -103,10 +103,6 @@ AS_EXPORT int as_copy_init(void);
 /* memcpy that returns -1 instead of crashing when a page of the source or destination
  * vanished (SIGBUS: a truncated shared-memory segment). Only after as_copy_init. */
 AS_EXPORT int as_copy(int64_t destination, int64_t source, int64_t length);
-/* as_copy between a mapping address and a direct buffer (to_mapping: buffer -> mapping):
- * JNA passes a Buffer argument as the address of its position, so the caller needs no call
- * of its own to find it. */
-AS_EXPORT int as_copy_buffer(void *at_position, int64_t mapped, int64_t length, int to_mapping);
 /* Address of the count of SIGBUS signals our handler passed on to the previous one (the
  * JVM's): a change means some access faulted, maybe one into a shrunk shared segment. */
 AS_EXPORT int64_t as_fault_counter(void);

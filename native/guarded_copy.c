@@ -85,8 +85,3 @@ int as_copy(int64_t destination, int64_t source, int64_t length) {
     copy_jump = NULL;
     return 0;
 }
-
-int as_copy_buffer(void *at_position, int64_t mapped, int64_t length, int to_mapping) {
-    int64_t buffer = (int64_t) (intptr_t) at_position;
-    return to_mapping ? as_copy(mapped, buffer, length) : as_copy(buffer, mapped, length);
-}

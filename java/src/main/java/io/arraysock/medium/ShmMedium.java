@@ -245,7 +245,7 @@ public final class ShmMedium implements Medium {
         Objects.checkFromIndexSize(offset, length, size);
         if (GuardedCopy.worthIt(dst, length)) {
             checkOpen();
-            GuardedCopy.copy(dst, address + offset, length, false);
+            GuardedCopy.copy(GuardedCopy.addressOf(dst), address + offset, length);
             dst.position(dst.position() + length);
             VarHandle.acquireFence();
             return;
@@ -272,7 +272,7 @@ public final class ShmMedium implements Medium {
             if (readOnly) {
                 throw new ReadOnlyBufferException(); // the native copy would fault on a PROT_READ page
             }
-            GuardedCopy.copy(src, address + offset, length, true);
+            GuardedCopy.copy(address + offset, GuardedCopy.addressOf(src), length);
             src.position(src.position() + length);
             return;
         }

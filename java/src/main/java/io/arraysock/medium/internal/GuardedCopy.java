@@ -1,6 +1,7 @@
 package io.arraysock.medium.internal;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 import java.lang.invoke.MethodHandles;
@@ -63,23 +64,21 @@ public final class GuardedCopy {
         return length >= MIN_LENGTH && AVAILABLE && buffer.isDirect();
     }
 
-    /**
-     * Copies {@code length} bytes between the direct {@code buffer}, from its position, and
-     * the mapping at {@code mapped} (an address): into the mapping when {@code toMapping}.
-     * Leaves the buffer's position alone. One native call: the buffer's address is not
-     * looked up by a call of its own (which also allocated a JNA Pointer per copy).
-     *
-     * @throws InternalError when a page of the mapping vanished (SIGBUS), as the JVM does for
-     *     its own accesses to a truncated mapping; {@code Medium.faultOf} tells the caller why
-     */
-    public static void copy(ByteBuffer buffer, long mapped, int length, boolean toMapping) {
-        if (NativeLayer.as_copy_buffer(buffer, mapped, length, toMapping ? 1 : 0) != 0) {
-            throw vanished(length);
-        }
+    /** Address of the direct buffer's current position. */
+    public static long addressOf(ByteBuffer direct) {
+        return Pointer.nativeValue(Native.getDirectBufferPointer(direct)) + direct.position();
     }
 
-    private static InternalError vanished(long length) {
-        return new InternalError("a fault occurred in a native copy of " + length
-                + " bytes: a page of the shared mapping vanished (the segment was truncated?)");
+    /**
+     * Copies {@code length} bytes from {@code source} to {@code destination} (addresses).
+     *
+     * @throws InternalError when a page of either vanished (SIGBUS), as the JVM does for its
+     *     own accesses to a truncated mapping; {@code Medium.faultOf} tells the caller why
+     */
+    public static void copy(long destination, long source, long length) {
+        if (NativeLayer.as_copy(destination, source, length) != 0) {
+            throw new InternalError("a fault occurred in a native copy of " + length
+                    + " bytes: a page of the shared mapping vanished (the segment was truncated?)");
+        }
     }
 }

@@ -108,13 +108,8 @@ public final class NativeLayer {
     /** Address of the count of SIGBUS signals passed on to the JVM's handler (an int64). */
     public static native long as_fault_counter();
 
-    /**
-     * Hot path, no errno capture: the C layer's as_copy (a memcpy that returns -1 when a page
-     * vanished under it) between the mapping's address {@code mapped} and a direct
-     * {@code buffer} from its position (towards the mapping when {@code toMapping} is 1).
-     * JNA passes a buffer as the address of its position, so no call finds it first.
-     */
-    public static native int as_copy_buffer(java.nio.Buffer buffer, long mapped, long length, int toMapping);
+    /** Hot path: no errno capture; returns -1 when a page vanished under the copy. */
+    public static native int as_copy(long destination, long source, long length);
 
     public static native int as_strerror(int errnum, byte[] buffer, int length);
 }
