@@ -100,7 +100,9 @@ class ArrayNettyHalfCloseTest {
             client.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
             client.shutdownOutput().sync();
             assertTrue(client.isOutputShutdown());
-            assertFalse(client.isInputShutdown());
+            // not asserted here: that the input is still open. The server may already have
+            // answered and closed (its loop runs while this thread looks); that our own shutdown
+            // did not end our input is what the answer and the order of clientEvents show.
             assertEquals("got 300000", answer.get(20, TimeUnit.SECONDS));
             assertEquals(List.of(ChannelInputShutdownEvent.INSTANCE, ChannelInputShutdownReadComplete.INSTANCE), serverEvents);
             assertEquals(List.of(ChannelOutputShutdownEvent.INSTANCE, ChannelInputShutdownEvent.INSTANCE,
