@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.NodeErrors;
 import io.arraysock.api.NodeInfo;
 import io.arraysock.api.NodeStats;
 import io.arraysock.api.SocketInfo;
@@ -7,6 +8,7 @@ import io.arraysock.api.SocketStats;
 import io.arraysock.format.ControlBlockCodec;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.format.CounterCodec;
+import io.arraysock.format.ErrorLogCodec;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.Superblock;
 import io.arraysock.format.SuperblockCodec;
@@ -113,6 +115,31 @@ public final class ArrayInspector implements Closeable {
                 }
             }
             return new Inspection(medium.path(), superblock.uuid(), g, nodes, sockets, nodeStats, socketStats);
+        } catch (InternalError | MediumFaultException e) {
+            throw medium.faultOf(e);
+        }
+    }
+
+    /**
+     * Every node slot's distinct-error log (docs/FORMAT.md, "Distinct-error log"), FREE
+     * slots' too (a log stays after its node detached, until the slot's next holder
+     * overwrites it), for the nodes of {@code look}: untrusted, for display only.
+     */
+    public List<NodeErrors> errors(Inspection look) throws IOException {
+        try {
+            Geometry g = superblock.geometry();
+            long tag = superblock.uuid().getMostSignificantBits();
+            List<NodeErrors> out = new ArrayList<>();
+            for (int slot = 0; slot < g.nodeSlots(); slot++) {
+                int s = slot;
+                long holder = look.nodes().stream().filter(n -> n.slot() == s).mapToLong(NodeInfo::incarnation)
+                        .findFirst().orElse(0);
+                NodeErrors e = ErrorLogCodec.read(medium, g, slot, holder, tag);
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            return out;
         } catch (InternalError | MediumFaultException e) {
             throw medium.faultOf(e);
         }

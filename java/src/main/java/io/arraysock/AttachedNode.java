@@ -68,8 +68,10 @@ final class AttachedNode implements NodeContext {
         }
         long inc = 0;
         boolean dead = false;
+        String who = "node " + s;
         try {
             NodeRecord r = table.read(s);
+            who = "node " + s + " (pid " + r.pid() + "@" + r.hostName() + ")";
             long heartbeat = table.heartbeat(s);
             // evidence is as new as the read's end: a read held up by a latency spike of our
             // path must not date a heartbeat it saw move to before the spike
@@ -81,7 +83,7 @@ final class AttachedNode implements NodeContext {
             inc = 0; // a damaged record is no live node
         }
         if (live.getAndSet(s, inc) != 0 && dead) {
-            counters.nodeSeenDead(); // judged alive before, dead now (a node that detached is FREE)
+            counters.nodeSeenDead(who); // judged alive before, dead now (a node that detached is FREE)
         }
         judgedAt.set(s, now);
         return inc;

@@ -76,7 +76,8 @@ public final class StorageArray implements Closeable {
         this.node = new AttachedNode(medium, superblock.geometry(), table, liveness, heartbeat, slot, self.incarnation());
         node.judgeAll();
         this.sockets = new SocketLayer(node);
-        this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos(), medium.path() + "#" + slot);
+        this.counters = new CounterPublisher(sockets, heartbeat.intervalNanos(), medium.path() + "#" + slot,
+                superblock.uuid().getMostSignificantBits());
         this.jmx = new Jmx(medium.path(), slot);
     }
 
@@ -189,8 +190,10 @@ public final class StorageArray implements Closeable {
                 public void onSlotLost(NodeSlotLostException e) {
                     array.counters.stop(false); // no wait: a write of its may hang on the failed path
                     array.sockets.fence(e);
+                    FenceMemory.fenced(sb.uuid(), claimed.slot(), e);
                 }
             });
+            FenceMemory.logInto(sb.uuid(), array.node.counters().errors());
             hb.start();
             array.counters.start();
             array.jmx.registerArray(new ArrayBean(array, array.node, array.sockets)); // after the start: it may start JMX

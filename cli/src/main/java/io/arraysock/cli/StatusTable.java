@@ -102,6 +102,11 @@ public final class StatusTable {
 
     /** The same snapshot as one JSON object (no library: the shape is small and fixed). */
     static String json(Snapshot s) {
+        return json(s, null);
+    }
+
+    /** {@link #json(Snapshot)} with an {@code "errors"} member holding {@code errors} (a JSON array) unless null. */
+    static String json(Snapshot s, String errors) {
         Inspection look = s.look();
         Geometry g = look.geometry();
         StringBuilder b = new StringBuilder(256);
@@ -144,18 +149,21 @@ public final class StatusTable {
             sep = ",";
         }
         b.append("],\"free\":{\"nodeSlots\":").append(s.freeNodes()).append(",\"deadNodeSlots\":").append(s.deadNodes()).append(",\"sockets\":").append(s.freeSockets())
-                .append("}}");
-        return b.toString();
+                .append('}');
+        if (errors != null) {
+            b.append(",\"errors\":").append(errors);
+        }
+        return b.append('}').toString();
     }
 
-    private static String str(String v) {
+    static String str(String v) {
         StringBuilder b = new StringBuilder(v.length() + 2).append('"');
         for (char c : v.toCharArray()) {
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

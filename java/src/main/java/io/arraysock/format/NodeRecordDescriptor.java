@@ -104,6 +104,9 @@ public final class NodeRecordDescriptor {
     /** The node's counters, outside the seal: {@link NodeCountersDescriptor}. */
     public static final int COUNTERS_OFFSET = CONNECT_ANSWERS_OFFSET + Long.BYTES;
     public static final int COUNTERS_LENGTH = 120;
+    /** The node's distinct-error log header, outside the seal: {@link ErrorLogDescriptor}. */
+    public static final int ERROR_LOG_HEADER_OFFSET = COUNTERS_OFFSET + COUNTERS_LENGTH;
+    public static final int ERROR_LOG_HEADER_LENGTH = 40;
 
     /** Largest pid accepted from the medium (a positive int). */
     public static final long MAX_PID = Integer.MAX_VALUE;

@@ -53,6 +53,28 @@ final class ArenaAllocator {
         return -1;
     }
 
+    /**
+     * Like {@link #allocate}, but from the end of the highest free extent that is large
+     * enough: for the error log's granule, kept away from where first-fit puts rings.
+     */
+    synchronized long allocateTop(long length) {
+        long need = roundUp(length);
+        for (Map.Entry<Long, Long> e : free.descendingMap().entrySet()) {
+            if (e.getValue() >= need) {
+                long start = e.getKey();
+                long at = start + e.getValue() - need;
+                if (e.getValue() > need) {
+                    free.put(start, e.getValue() - need);
+                } else {
+                    free.remove(start);
+                }
+                freeBytes -= need;
+                return at;
+            }
+        }
+        return -1;
+    }
+
     synchronized void release(long start, long length) {
         long len = roundUp(length);
         if (start < arenaStart || start + len > arenaStart + arenaSize) {

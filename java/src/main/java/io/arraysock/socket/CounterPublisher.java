@@ -59,13 +59,20 @@ public final class CounterPublisher {
     private final Thread thread;
     private volatile boolean stopped;
 
-    /** @param beatNanos the heartbeat interval: a round per interval; the block cadence is a whole number of them */
-    public CounterPublisher(SocketLayer layer, long beatNanos, String name) {
+    private final ErrorLogWriter errorLog;
+
+    /**
+     * @param beatNanos the heartbeat interval: a round per interval; the block cadence is a whole number of them
+     * @param arrayTag  the superblock uuid's high half, which the error log's entries carry
+     */
+    public CounterPublisher(SocketLayer layer, long beatNanos, String name, long arrayTag) {
         this.layer = layer;
         this.medium = layer.medium;
         this.sectorWrites = layer.ringPolicy.chunked();
         this.beatNanos = Math.max(1, beatNanos);
         this.everyBeats = sectorWrites ? Math.max(1, BLOCK_CADENCE_NANOS / this.beatNanos) : 1;
+        this.errorLog = new ErrorLogWriter(layer.node.counters().errors(), layer, arrayTag);
+        layer.errorLogWriter = errorLog;
         this.thread = new Thread(this::run, "arraysock-counters-" + name);
         this.thread.setDaemon(true);
     }
@@ -119,6 +126,7 @@ public final class CounterPublisher {
         }
         if (cycle) {
             publishNode();
+            errorLog.publish();
             collectChanged();
         }
         publishDue();

@@ -1,5 +1,7 @@
 package io.arraysock.socket;
 
+import io.arraysock.format.ControlBlockDescriptor;
+import io.arraysock.format.ErrorLogDescriptor;
 import io.arraysock.format.NodeCountersDescriptor;
 
 import java.net.ConnectException;
@@ -28,6 +30,12 @@ public final class NodeCounters {
     public static final int COUNT = NODES_SEEN_DEAD + 1;
 
     private final AtomicLongArray values = new AtomicLongArray(COUNT);
+    private final ErrorLog errors = new ErrorLog();
+
+    /** The node's distinct errors, logged where they are counted (published with the counters). */
+    public ErrorLog errors() {
+        return errors;
+    }
 
     public void connected() {
         values.incrementAndGet(CONNECTS);
@@ -37,9 +45,11 @@ public final class NodeCounters {
     public void connectFailed(java.io.IOException e) {
         if (e instanceof ConnectException || e instanceof SocketTimeoutException) {
             values.incrementAndGet(CONNECT_FAILURES);
-            if (String.valueOf(e.getMessage()).contains("authentication failed")) {
+            boolean auth = String.valueOf(e.getMessage()).contains("authentication failed");
+            if (auth) {
                 values.incrementAndGet(AUTHENTICATION_FAILURES);
             }
+            errors.add(auth ? ErrorLogDescriptor.KIND_AUTHENTICATION : ErrorLogDescriptor.KIND_CONNECT, e);
         }
     }
 
@@ -51,6 +61,8 @@ public final class NodeCounters {
     void refused(int reason) {
         if (reason >= 1 && reason <= NodeCountersDescriptor.REFUSAL_REASONS) {
             values.incrementAndGet(REFUSALS + reason - 1);
+            errors.add(reason == ControlBlockDescriptor.REFUSED_AUTHENTICATION ? ErrorLogDescriptor.KIND_AUTHENTICATION
+                    : ErrorLogDescriptor.KIND_REFUSED, "a listener refused a connect request: " + REFUSAL_NAMES[reason - 1]);
         }
     }
 
@@ -61,11 +73,15 @@ public final class NodeCounters {
     public void reset(SocketException e) {
         values.incrementAndGet(RESETS);
         String m = String.valueOf(e.getMessage());
+        int kind = ErrorLogDescriptor.KIND_RESET;
         if (m.contains("payload checksum mismatch")) {
             values.incrementAndGet(DAMAGED_CHUNKS);
+            kind = ErrorLogDescriptor.KIND_CHECKSUM;
         } else if (m.contains("payload authentication failed")) {
             values.incrementAndGet(AUTHENTICATION_FAILURES);
+            kind = ErrorLogDescriptor.KIND_AUTHENTICATION;
         }
+        errors.add(kind, e);
     }
 
     /** Whether {@code e} says the connection was reset (what {@link #reset} counts). */
@@ -74,10 +90,14 @@ public final class NodeCounters {
         return m != null && m.startsWith("Connection reset");
     }
 
-    /** Another node that was ACTIVE is now judged dead. */
-    public void nodeSeenDead() {
+    /** Another node that was ACTIVE, described by {@code who}, is now judged dead. */
+    public void nodeSeenDead(String who) {
         values.incrementAndGet(NODES_SEEN_DEAD);
+        errors.add(ErrorLogDescriptor.KIND_NODE_DEAD, "judged dead: " + who);
     }
+
+    private static final String[] REFUSAL_NAMES = {"backlog full", "authentication failed (wrong pre-shared key)",
+            "socket types differ", "malformed request", "no resources", "encryption differs"};
 
     /** Every counter now, indexed as above. */
     public long[] snapshot() {

@@ -36,6 +36,8 @@ public final class SocketLayer implements Closeable {
     final Geometry geometry;
     final ControlBlockTable table;
     final ArenaAllocator arena;
+    /** Publishes the node's error log into the arena (set by the counter publisher); yields its granule to rings. */
+    volatile ErrorLogWriter errorLogWriter;
     final PortBinder binder;
     final int slot;
     /** Fault translation for our sockets' public calls. */
@@ -197,6 +199,13 @@ public final class SocketLayer implements Closeable {
         if (at < 0) {
             tick(); // closed sockets whose peers let go meanwhile return their rings now, not at the next heartbeat
             at = arena.allocate(capacity);
+        }
+        ErrorLogWriter log = errorLogWriter;
+        if (at < 0 && log != null) {
+            node.checkAttached(); // a fenced node writes nothing, not even the log's header
+            if (log.yieldRoom()) { // rings win: the log is placed again where there is room
+                at = arena.allocate(capacity);
+            }
         }
         if (at < 0) {
             throw new SocketException("no buffer space: node " + slot + "'s arena has "

@@ -69,6 +69,22 @@ class FormatSpecTest {
     }
 
     @Test
+    void errorLogTablesMatchTheDescriptor() throws IOException {
+        List<String> header = List.of("LOG_OFFSET_OFFSET", "INCARNATION_OFFSET", "PUBLISHES_OFFSET", "OCCURRENCES_OFFSET",
+                "EVICTED_OFFSET");
+        List<String> entry = List.of("MAGIC_OFFSET", "KIND_OFFSET", "MESSAGE_LENGTH_OFFSET", "ARRAY_TAG_OFFSET",
+                "ENTRY_INCARNATION_OFFSET", "KEY_OFFSET", "COUNT_OFFSET", "FIRST_OFFSET", "LAST_OFFSET",
+                "ENTRY_RESERVED_OFFSET", "CRC_OFFSET", "MESSAGE_OFFSET");
+        check("### Distinct-error log", ErrorLogDescriptor.class, entry, header.size());
+        List<String> notInEntryTable = new ArrayList<>(header);
+        notInEntryTable.add("ENTRY_RESERVED_OFFSET"); // the "reserved" row
+        check("### Error log entries", ErrorLogDescriptor.class, notInEntryTable, 12);
+        assertEquals(NodeRecordDescriptor.ERROR_LOG_HEADER_LENGTH, ErrorLogDescriptor.HEADER_LENGTH);
+        assertEquals(ErrorLogDescriptor.LOG_LENGTH, ErrorLogDescriptor.ENTRIES * ErrorLogDescriptor.ENTRY_LENGTH);
+        assertTrue(ErrorLogDescriptor.HEADER_END <= 512, "the header fits a 512-byte node record");
+    }
+
+    @Test
     void socketCountersTableMatchesTheDescriptor() throws IOException {
         check("### Socket counters", SocketCountersDescriptor.class, List.of());
         assertEquals(ControlBlockDescriptor.LENGTH, SocketCountersDescriptor.AREA_START + SocketCountersDescriptor.AREA_LENGTH,
