@@ -261,8 +261,8 @@ final class Acceptor implements AutoCloseable {
         ControlBlockHeader client = r.header;
         int index = layer.allocateAnswerIndex();
         ControlBlockHeader h = layer.freshHeader(index, client.type(), STATE_OPEN);
-        SocketOptions options = listener.inheritedOptions();
-        long capacity = layer.arena.ringCapacity(Math.max(listener.sendBufferSize(), client.parameter()));
+        SocketOptions options = listener.options().inheritedBy();
+        long capacity = layer.arena.ringCapacity(Math.max(listener.options().sendBufferSize(), client.parameter()));
         long ring;
         try {
             ring = layer.allocateRing(capacity);
@@ -283,7 +283,7 @@ final class Acceptor implements AutoCloseable {
 
     /** A listener without a key takes anyone; one with a key takes only a client that proves it. */
     private static boolean authentic(SocketCore listener, Request r) {
-        byte[] key = listener.authKey();
+        byte[] key = listener.options().authKey();
         if (key == null) {
             return true;
         }
@@ -296,7 +296,7 @@ final class Acceptor implements AutoCloseable {
     private static byte[] chunkKey(SocketCore listener, Request r) {
         ControlBlockHeader l = listener.header();
         return l.hasFlag(FLAG_ENCRYPTED)
-                ? ConnectProof.chunkKey(listener.authKey(), l.nonce(), listenerIdentity(listener), clientIdentity(r),
+                ? ConnectProof.chunkKey(listener.options().authKey(), l.nonce(), listenerIdentity(listener), clientIdentity(r),
                         r.header.nonce())
                 : null;
     }

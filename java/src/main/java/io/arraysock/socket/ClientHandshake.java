@@ -60,7 +60,7 @@ final class ClientHandshake {
                     done = true;
                     return c;
                 }
-                options.idle().idle(round, pending.startNanos(), pending.remainingNanos(now), pending.sleeper());
+                options.idleStrategy().idle(round, pending.startNanos(), pending.remainingNanos(now), pending.sleeper());
             }
         } finally {
             if (!done) {

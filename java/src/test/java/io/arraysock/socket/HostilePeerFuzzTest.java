@@ -186,7 +186,7 @@ class HostilePeerFuzzTest {
         }
 
         private void receiveWithin2ms(int arg) throws IOException {
-            client.receiveTimeout(2);
+            client.options().receiveTimeout(2);
             try {
                 ByteBuffer dst = ByteBuffer.allocate(100);
                 if (type == TYPE_STREAM) {
@@ -195,7 +195,7 @@ class HostilePeerFuzzTest {
                     assertMessageReceived(client.receiveMessage(dst, true, (arg & 1) == 0), dst, true);
                 }
             } finally {
-                client.receiveTimeout(0);
+                client.options().receiveTimeout(0);
             }
         }
 

@@ -96,7 +96,7 @@ class HostilePeerTest {
         h.putInt(GENERATION_OFFSET, h.getInt(GENERATION_OFFSET) + 1);
         RecordSeal.seal(h, CRC_OFFSET);
         medium.writeRelease(block(p[1]), h.clear());
-        p[0].receiveTimeout(50);
+        p[0].options().receiveTimeout(50);
         SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
         assertTrue(e.getMessage().contains("released"), e.getMessage());
     }
@@ -111,10 +111,10 @@ class HostilePeerTest {
         SocketCore[] p = pair(TYPE_STREAM);
         long crc = block(p[1]) + CRC_OFFSET;
         medium.putIntRelease(crc, medium.getIntAcquire(crc) ^ 1);
-        p[0].receiveTimeout(50);
+        p[0].options().receiveTimeout(50);
         assertThrows(java.net.SocketTimeoutException.class, () -> p[0].receive(ByteBuffer.allocate(10), true),
                 "within the grace the receive waits as usual");
-        p[0].receiveTimeout(5_000);
+        p[0].options().receiveTimeout(5_000);
         long start = System.nanoTime();
         SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
         assertTrue(e.getMessage().contains("damaged"), e.getMessage());

@@ -101,7 +101,7 @@ class RingReuseTest {
             client.connect(type == TYPE_STREAM ? PORT : PORT + 1, 5 * SECOND);
             SocketCore accepted = (type == TYPE_STREAM ? streamListener : messageListener).accept(5 * SECOND);
             assertNotNull(accepted);
-            accepted.receiveTimeout(2000); // a wrong answer fails the test, never hangs it
+            accepted.options().receiveTimeout(2000); // a wrong answer fails the test, never hangs it
             return new SocketCore[] {client, accepted};
         }
 
@@ -333,7 +333,7 @@ class RingReuseTest {
             next.send(ByteBuffer.wrap(b), true);
 
             SocketCore late = rig.streamListener.accept(5 * SECOND); // the first answer, taken only now
-            late.receiveTimeout(2000);
+            late.options().receiveTimeout(2000);
             assertReset(late, new byte[0], 0, b, 0);
             assertArrayEquals(b, receiveFully(rig.streamListener.accept(5 * SECOND), ByteBuffer.allocate(4096)));
         }

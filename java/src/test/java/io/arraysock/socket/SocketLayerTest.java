@@ -67,6 +67,21 @@ class SocketLayerTest {
         return new SocketCore[] {client, server};
     }
 
+    /** The key and encryption are fixed from listen to close, as the listener's flags on the medium are. */
+    @Test
+    void theKeyIsFixedWhileListening() throws Exception {
+        SocketCore s = a.open(STREAM);
+        s.options().authenticationKey(new byte[16]);
+        s.listen(4);
+        assertTrue(s.header().hasFlag(ControlBlockDescriptor.FLAG_AUTH_REQUIRED), "listen took the key");
+        SocketException e = assertThrows(SocketException.class, () -> s.options().authenticationKey(null));
+        assertEquals("Set the key before listen", e.getMessage());
+        e = assertThrows(SocketException.class, () -> s.options().encryption(false));
+        assertEquals("Set encryption before listen", e.getMessage());
+        s.close();
+        s.options().authenticationKey(null); // not listening any more: accepted, as before the settings object
+    }
+
     @Test
     void streamBytesBothWaysWithEndOfStream() throws Exception {
         SocketCore[] p = connectedPair(STREAM, 7000);
@@ -186,10 +201,10 @@ class SocketLayerTest {
     @Test
     void readTimeoutAndDeadPeer() throws Exception {
         SocketCore[] p = connectedPair(STREAM, 7003);
-        p[1].receiveTimeout(100);
+        p[1].options().receiveTimeout(100);
         assertThrows(SocketTimeoutException.class, () -> p[1].receive(ByteBuffer.allocate(10), true));
         Future<Integer> blocked = pool.submit(() -> p[1].receive(ByteBuffer.allocate(10), true));
-        p[1].receiveTimeout(0);
+        p[1].options().receiveTimeout(0);
         nodeB.die();
         java.util.concurrent.ExecutionException ee = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> blocked.get(5, TimeUnit.SECONDS));

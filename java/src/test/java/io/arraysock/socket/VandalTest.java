@@ -48,7 +48,7 @@ class VandalTest {
                 SocketCore client = b.open(STREAM);
                 client.connect(9100, 5_000_000_000L);
                 SocketCore server = listener.accept(5_000_000_000L);
-                server.receiveTimeout(2000);
+                server.options().receiveTimeout(2000);
                 work.add(pool.submit(() -> pump(client, server, stop, unexpected, surfaced)));
             }
             Random random = new Random(11);
