@@ -120,7 +120,7 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(layer.arena.ringCapacity(options.sendBufferSize()), layer.ringPolicy,
+        return c == null ? RingProducer.maxMessage(layer.blocks.ringCapacity(options.sendBufferSize()), layer.ringPolicy,
                 options.encryption()) : c.maxSendMessage;
     }
 
@@ -293,7 +293,7 @@ public final class SocketCore {
         if (header.state() == STATE_LISTENING) {
             throw new SocketException("Socket is listening; it cannot connect");
         }
-        return new ClientHandshake(layer, index, header, options);
+        return new ClientHandshake(layer.node, layer.table, layer.connectWords, layer.blocks, index, header, options);
     }
 
     /** Sets up both directions' data paths, then publishes the connection. */

@@ -276,7 +276,7 @@ class EncryptedChunksTest {
         ControlBlockHeader l = a.table.read(a.slot, listener.index);
         ControlBlockHeader own = b.table.read(b.slot, client.index);
         long nonce = 0x5eed_0001L;
-        long ring = b.allocateRing(4096);
+        long ring = b.blocks.allocateRing(4096);
         byte[] proof = ConnectProof.tag(KEY, l.nonce(),
                 new ConnectProof.Identity(a.slot, listener.index, l.generation(), l.ownerIncarnation()),
                 new ConnectProof.Identity(b.slot, client.index, own.generation(), b.node.incarnation()), nonce);

@@ -252,7 +252,7 @@ class SocketLayerTest {
         new ControlBlockTable(new BareNode(medium, a.geometry, 2, BareNode.registry()))
                 .scanPartition(0, (s, i, h) -> busy[0]++);
         assertEquals(0, busy[0], "blocks still in use on node 0");
-        assertEquals(a.geometry.arenaSize(), a.arena.freeBytes());
-        assertEquals(b.geometry.arenaSize(), b.arena.freeBytes());
+        assertEquals(a.geometry.arenaSize(), a.blocks.arena.freeBytes());
+        assertEquals(b.geometry.arenaSize(), b.blocks.arena.freeBytes());
     }
 }
