@@ -5,7 +5,7 @@ import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.BlockMedium;
-import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -302,18 +302,15 @@ class EncryptedChunksTest {
 
     @Test
     void shmRefusesEncryption() throws Exception {
-        String path = "/dev/shm/arraysock-aes-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         Geometry g = new Geometry(512, 2, 16, 1 << 20);
-        try (ShmMedium shm = ShmMedium.create(path, g.requiredSize());
-             SocketLayer layer = new SocketLayer(new BareNode(shm, g, 0, BareNode.registry()))) {
+        try (ShmSegments segments = new ShmSegments();
+             SocketLayer layer = new SocketLayer(new BareNode(segments.medium(g), g, 0, BareNode.registry()))) {
             SocketCore s = layer.open(TYPE_STREAM);
             s.options().authenticationKey(KEY);
             SocketException e = assertThrows(SocketException.class, () -> s.options().encryption(true));
             assertTrue(e.getMessage().startsWith("Encryption needs the block medium's chunk framing"), e.getMessage());
             assertFalse(s.options().encryption());
             s.close();
-        } finally {
-            ShmMedium.unlink(path);
         }
     }
 

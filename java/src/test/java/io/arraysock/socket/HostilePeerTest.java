@@ -5,7 +5,9 @@ import io.arraysock.format.RecordSeal;
 import io.arraysock.medium.ShmMedium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -22,15 +24,15 @@ class HostilePeerTest {
     private static final Geometry G = new Geometry(512, 2, 8, 64 << 10);
     private static final long SECOND = 1_000_000_000L;
 
-    private String path;
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
     private ShmMedium medium;
     private SocketLayer a;
     private SocketLayer b;
 
     @BeforeEach
     void setUp() throws Exception {
-        path = "/dev/shm/arraysock-hostile-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        medium = ShmMedium.create(path, G.requiredSize());
+        medium = segments.medium(G);
         var live = BareNode.registry();
         a = new SocketLayer(new BareNode(medium, G, 0, live));
         b = new SocketLayer(new BareNode(medium, G, 1, live));
@@ -40,8 +42,6 @@ class HostilePeerTest {
     void tearDown() throws Exception {
         a.close();
         b.close();
-        medium.close();
-        ShmMedium.unlink(path);
     }
 
     /** [client, server]; the server is the peer we damage. */

@@ -5,7 +5,9 @@ import io.arraysock.format.Geometry;
 import io.arraysock.medium.ShmMedium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.BindException;
 import java.net.ConnectException;
@@ -28,7 +30,8 @@ class SocketLayerTest {
     private static final int SEQPACKET = ControlBlockDescriptor.TYPE_SEQPACKET;
     private static final long SECOND = 1_000_000_000L;
 
-    private String path;
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
     private ShmMedium medium;
     private SocketLayer a;
     private SocketLayer b;
@@ -37,9 +40,8 @@ class SocketLayerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        path = "/dev/shm/arraysock-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         Geometry g = new Geometry(512, 4, 64, 8 << 20);
-        medium = ShmMedium.create(path, g.requiredSize());
+        medium = segments.medium(g);
         Map<Integer, Long> live = BareNode.registry();
         a = new SocketLayer(new BareNode(medium, g, 0, live));
         nodeB = new BareNode(medium, g, 1, live);
@@ -51,8 +53,6 @@ class SocketLayerTest {
         pool.shutdownNow();
         a.close();
         b.close();
-        medium.close();
-        ShmMedium.unlink(path);
     }
 
     private SocketCore[] connectedPair(int type, int port) throws Exception {

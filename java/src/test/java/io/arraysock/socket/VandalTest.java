@@ -3,6 +3,7 @@ package io.arraysock.socket;
 import io.arraysock.format.ControlBlockDescriptor;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,13 +31,13 @@ class VandalTest {
 
     @Test
     void randomWritesGiveIoExceptionsNeverCrashesOrHangs() throws Exception {
-        String path = "/dev/shm/arraysock-vandal-" + System.nanoTime();
         Geometry g = new Geometry(512, 4, 64, 4 << 20);
         ExecutorService pool = Executors.newCachedThreadPool();
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<IOException> surfaced = new ConcurrentLinkedQueue<>();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        try (ShmMedium medium = ShmMedium.create(path, g.requiredSize())) {
+        try (ShmSegments segments = new ShmSegments()) {
+            ShmMedium medium = segments.medium(g);
             Map<Integer, Long> live = BareNode.registry();
             SocketLayer a = new SocketLayer(new BareNode(medium, g, 0, live));
             SocketLayer b = new SocketLayer(new BareNode(medium, g, 1, live));
@@ -92,7 +93,6 @@ class VandalTest {
             b.close();
         } finally {
             pool.shutdownNow();
-            ShmMedium.unlink(path);
         }
     }
 
