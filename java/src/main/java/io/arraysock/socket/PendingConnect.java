@@ -178,8 +178,10 @@ final class PendingConnect {
     /** The listener node's answer to our request, if it wrote one; scans only when announced or due. */
     private Answer look(long now) {
         long posted = words.connectAnswers(target.slot);
-        words.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
-        if (posted == answersSeen && now - lastLook < LOOK_NANOS) {
+        if (posted != answersSeen) {
+            // kept for our next connect's baseline; only on a change: a record per poll was garbage
+            words.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
+        } else if (now - lastLook < LOOK_NANOS) {
             return null;
         }
         answersSeen = posted;

@@ -82,6 +82,28 @@ class SocketLayerTest {
         s.options().authenticationKey(null); // not listening any more: accepted, as before the settings object
     }
 
+    /** A pending connect's polls keep the answer word's last value without a new record each (only when it changes). */
+    @Test
+    void pollingAPendingConnectKeepsTheAnswerWordWithoutGarbage() throws Exception {
+        SocketCore[] seeded = connectedPair(STREAM, 7051); // b now remembers a's answer word
+        // a block that reads as listening, with no acceptor behind it: the request stays unanswered
+        SocketCore silent = a.open(STREAM);
+        silent.bind(7052);
+        a.table.write(silent.index, silent.header().withState(ControlBlockDescriptor.STATE_LISTENING));
+        SocketCore client = b.open(STREAM);
+        assertFalse(client.connectNow(7052)); // its first poll keeps the word as it is now
+        ConnectWords.AnswersSeen before = b.connectWords.answersSeen(a.slot, a.node.incarnation());
+        assertNotNull(before);
+        for (int i = 0; i < 100; i++) {
+            assertFalse(client.finishConnect());
+        }
+        assertSame(before, b.connectWords.answersSeen(a.slot, a.node.incarnation()), "no record while the word stayed");
+        client.close();
+        silent.close();
+        seeded[0].close();
+        seeded[1].close();
+    }
+
     @Test
     void streamBytesBothWaysWithEndOfStream() throws Exception {
         SocketCore[] p = connectedPair(STREAM, 7000);
