@@ -48,15 +48,13 @@ final class ArrayFixture implements AutoCloseable {
     final Kind kind;
     final String parentPath;
     final String childPath;
-    private final boolean childNetns;
-    /** The shm segment's (null on a block pair). */
+    /** The shm segment's (null on a block pair, whose child runs in a network namespace of its own). */
     private final ShmSegments segments;
 
-    private ArrayFixture(Kind kind, String parentPath, String childPath, boolean childNetns, ShmSegments segments) {
+    private ArrayFixture(Kind kind, String parentPath, String childPath, ShmSegments segments) {
         this.kind = kind;
         this.parentPath = parentPath;
         this.childPath = childPath;
-        this.childNetns = childNetns;
         this.segments = segments;
     }
 
@@ -64,14 +62,14 @@ final class ArrayFixture implements AutoCloseable {
         if (kind == Kind.SHM) {
             ShmSegments segments = new ShmSegments();
             String p = segments.format(options);
-            return new ArrayFixture(kind, p, p, false, segments);
+            return new ArrayFixture(kind, p, p, segments);
         }
         BlockPair.Nodes nodes = kind.pair.nodes();
         if (!LoopDevices.isRoot()) {
             throw new AssertionError("the " + kind.pair + " needs root for unshare --net");
         }
         StorageArray.format(nodes.first(), options.withForce(true));
-        return new ArrayFixture(kind, nodes.first(), nodes.second(), true, null);
+        return new ArrayFixture(kind, nodes.first(), nodes.second(), null);
     }
 
     /** Test arrays ({@link ShmSegments#small()}): 4 nodes, 128 sockets each, 16 MiB arenas. */
@@ -84,7 +82,7 @@ final class ArrayFixture implements AutoCloseable {
         List<String> args = new ArrayList<>();
         args.add(childPath);
         args.addAll(Peer.arguments(scenario));
-        return ChildJvm.start(childNetns, Peer.class, args.toArray(String[]::new));
+        return ChildJvm.start(kind.isBlock(), Peer.class, args.toArray(String[]::new));
     }
 
     /** The faults of each host's path (host A: this process's node, B: the child's); skips where there are none. */
@@ -97,7 +95,7 @@ final class ArrayFixture implements AutoCloseable {
 
     /** A child JVM running {@code main} with {@code args}, in its own network namespace on a block pair. */
     ChildJvm child(Class<?> main, String... args) throws IOException {
-        return ChildJvm.start(childNetns, main, args);
+        return ChildJvm.start(kind.isBlock(), main, args);
     }
 
     StorageArray attach() throws IOException {

@@ -50,10 +50,10 @@ class HostilePeerFuzzTest {
         }
         int type = (input[0] & 1) == 0 ? TYPE_STREAM : TYPE_SEQPACKET;
         try (ShmSegments segments = new ShmSegments()) {
-            ShmMedium medium = segments.medium(GEOMETRY);
-            var live = BareNode.registry();
-            SocketLayer a = new SocketLayer(new BareNode(medium, GEOMETRY, 0, live));
-            SocketLayer b = new SocketLayer(new BareNode(medium, GEOMETRY, 1, live));
+            ShmNodes nodes = new ShmNodes(segments, GEOMETRY);
+            ShmMedium medium = nodes.medium;
+            SocketLayer a = nodes.a;
+            SocketLayer b = nodes.b;
             try {
                 SocketCore listener = a.open(type);
                 listener.bind(PORT);

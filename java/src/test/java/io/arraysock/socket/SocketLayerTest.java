@@ -15,7 +15,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,12 +39,11 @@ class SocketLayerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Geometry g = new Geometry(512, 4, 64, 8 << 20);
-        medium = segments.medium(g);
-        Map<Integer, Long> live = BareNode.registry();
-        a = new SocketLayer(new BareNode(medium, g, 0, live));
-        nodeB = new BareNode(medium, g, 1, live);
-        b = new SocketLayer(nodeB);
+        ShmNodes nodes = new ShmNodes(segments, new Geometry(512, 4, 64, 8 << 20));
+        medium = nodes.medium;
+        a = nodes.a;
+        b = nodes.b;
+        nodeB = nodes.nodeB;
     }
 
     @AfterEach

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -37,10 +36,10 @@ class VandalTest {
         ConcurrentLinkedQueue<IOException> surfaced = new ConcurrentLinkedQueue<>();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         try (ShmSegments segments = new ShmSegments()) {
-            ShmMedium medium = segments.medium(g);
-            Map<Integer, Long> live = BareNode.registry();
-            SocketLayer a = new SocketLayer(new BareNode(medium, g, 0, live));
-            SocketLayer b = new SocketLayer(new BareNode(medium, g, 1, live));
+            ShmNodes nodes = new ShmNodes(segments, g);
+            ShmMedium medium = nodes.medium;
+            SocketLayer a = nodes.a;
+            SocketLayer b = nodes.b;
             SocketCore listener = a.open(STREAM);
             listener.bind(9100);
             listener.listen(16);
