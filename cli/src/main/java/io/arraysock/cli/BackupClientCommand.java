@@ -64,6 +64,7 @@ final class BackupClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Sha256Warmup.start(); // while the array attaches and the session is set up
         PrintWriter out = spec.commandLine().getOut();
         String backupName = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
         if (!BackupWire.NAME.matcher(backupName).matches()) {

@@ -80,6 +80,7 @@ final class BackupServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Sha256Warmup.start(); // while the array attaches and the session is set up
         Files.createDirectories(store);
         ControlAddress address = ControlAddress.parse(control);
         AtomicInteger failures = new AtomicInteger();
