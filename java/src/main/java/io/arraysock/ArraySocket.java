@@ -364,29 +364,29 @@ public final class ArraySocket implements Closeable {
 
     /** SO_TIMEOUT for receives: zero waits forever. */
     public void setReceiveTimeout(Duration timeout) {
-        core.receiveTimeout(timeout.toMillis());
+        core.options().receiveTimeout(timeout.toMillis());
     }
 
     public Duration receiveTimeout() {
-        return Duration.ofMillis(core.receiveTimeoutMillis());
+        return Duration.ofMillis(core.options().receiveTimeoutMillis());
     }
 
     /** SO_SNDBUF: the size of the ring this side writes into, chosen at connect (or for accepted sockets). */
     public void setSendBufferSize(int bytes) {
-        core.sendBufferSize(bytes);
+        core.options().sendBufferSize(bytes);
     }
 
     public int sendBufferSize() {
-        return core.sendBufferSize();
+        return core.options().sendBufferSize();
     }
 
     /** SO_RCVBUF: the ring size this side asks its peer to write into, at connect. */
     public void setReceiveBufferSize(int bytes) {
-        core.receiveBufferSize(bytes);
+        core.options().receiveBufferSize(bytes);
     }
 
     public int receiveBufferSize() {
-        return core.receiveBufferSize();
+        return core.options().receiveBufferSize();
     }
 
     /**
@@ -397,7 +397,7 @@ public final class ArraySocket implements Closeable {
      * nonce and both sockets' identities. Null removes the key.
      */
     public void setAuthenticationKey(byte[] key) throws IOException {
-        run(c -> c.authenticationKey(key));
+        run(c -> c.options().authenticationKey(key));
     }
 
     /**
@@ -413,20 +413,20 @@ public final class ArraySocket implements Closeable {
      *     medium's chunk framing"), or on a listening socket
      */
     public void setEncryptionRequired(boolean required) throws IOException {
-        run(c -> c.encryption(required));
+        run(c -> c.options().encryption(required));
     }
 
     /** Whether the connection is encrypted (connected), or this socket requires it (not yet). */
     public boolean isEncrypted() {
-        return core.encryption();
+        return core.options().encryption();
     }
 
     public void setIdleStrategy(IdleStrategy strategy) {
-        core.idleStrategy(Objects.requireNonNull(strategy, "strategy"));
+        core.options().idleStrategy(Objects.requireNonNull(strategy, "strategy"));
     }
 
     public IdleStrategy idleStrategy() {
-        return core.idleStrategy();
+        return core.options().idleStrategy();
     }
 
     // ---- shutdown and close -----------------------------------------------------------

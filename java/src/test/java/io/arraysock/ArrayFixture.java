@@ -1,18 +1,15 @@
 package io.arraysock;
 
-import io.arraysock.medium.ShmMedium;
 import io.arraysock.testkit.BlockPair;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.LoopDevices;
 import io.arraysock.testkit.SanFaults;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A freshly formatted array on one of the real media, and the way a second JVM reaches it:
@@ -51,36 +48,33 @@ final class ArrayFixture implements AutoCloseable {
     final Kind kind;
     final String parentPath;
     final String childPath;
-    private final boolean childNetns;
+    /** The shm segment's (null on a block pair, whose child runs in a network namespace of its own). */
+    private final ShmSegments segments;
 
-    private ArrayFixture(Kind kind, String parentPath, String childPath, boolean childNetns) {
+    private ArrayFixture(Kind kind, String parentPath, String childPath, ShmSegments segments) {
         this.kind = kind;
         this.parentPath = parentPath;
         this.childPath = childPath;
-        this.childNetns = childNetns;
+        this.segments = segments;
     }
 
     static ArrayFixture create(Kind kind, FormatOptions options) throws IOException {
-        ArrayFixture f = switch (kind) {
-            case SHM -> {
-                String p = "/dev/shm/arraysock-test-" + UUID.randomUUID();
-                yield new ArrayFixture(kind, p, p, false);
-            }
-            case LOOP_PAIR, NBD_PAIR -> {
-                BlockPair.Nodes nodes = kind.pair.nodes();
-                if (!LoopDevices.isRoot()) {
-                    throw new AssertionError("the " + kind.pair + " needs root for unshare --net");
-                }
-                yield new ArrayFixture(kind, nodes.first(), nodes.second(), true);
-            }
-        };
-        StorageArray.format(f.parentPath, options.withForce(kind.isBlock()));
-        return f;
+        if (kind == Kind.SHM) {
+            ShmSegments segments = new ShmSegments();
+            String p = segments.format(options);
+            return new ArrayFixture(kind, p, p, segments);
+        }
+        BlockPair.Nodes nodes = kind.pair.nodes();
+        if (!LoopDevices.isRoot()) {
+            throw new AssertionError("the " + kind.pair + " needs root for unshare --net");
+        }
+        StorageArray.format(nodes.first(), options.withForce(true));
+        return new ArrayFixture(kind, nodes.first(), nodes.second(), null);
     }
 
-    /** Test arrays: 4 nodes, 128 sockets each, 16 MiB arenas (about 65 MiB in all). */
+    /** Test arrays ({@link ShmSegments#small()}): 4 nodes, 128 sockets each, 16 MiB arenas. */
     static FormatOptions small() {
-        return FormatOptions.defaults().withNodeSlots(4).withSocketsPerNode(128).withArenaSize(16 << 20);
+        return ShmSegments.small();
     }
 
     /** A child JVM running {@code scenario} (see {@link Peer}) on this array. */
@@ -88,7 +82,7 @@ final class ArrayFixture implements AutoCloseable {
         List<String> args = new ArrayList<>();
         args.add(childPath);
         args.addAll(Peer.arguments(scenario));
-        return ChildJvm.start(childNetns, Peer.class, args.toArray(String[]::new));
+        return ChildJvm.start(kind.isBlock(), Peer.class, args.toArray(String[]::new));
     }
 
     /** The faults of each host's path (host A: this process's node, B: the child's); skips where there are none. */
@@ -101,7 +95,7 @@ final class ArrayFixture implements AutoCloseable {
 
     /** A child JVM running {@code main} with {@code args}, in its own network namespace on a block pair. */
     ChildJvm child(Class<?> main, String... args) throws IOException {
-        return ChildJvm.start(childNetns, main, args);
+        return ChildJvm.start(kind.isBlock(), main, args);
     }
 
     StorageArray attach() throws IOException {
@@ -110,8 +104,8 @@ final class ArrayFixture implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (kind == Kind.SHM && Files.exists(Path.of(parentPath))) {
-            ShmMedium.unlink(parentPath);
+        if (segments != null) {
+            segments.close();
         }
     }
 }

@@ -9,23 +9,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +64,7 @@ final class BackupClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Sha256Warmup.start(); // while the array attaches and the session is set up
         PrintWriter out = spec.commandLine().getOut();
         String backupName = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
         if (!BackupWire.NAME.matcher(backupName).matches()) {
@@ -113,25 +112,18 @@ final class BackupClientCommand implements Callable<Integer> {
     }
 
     private int backup(BackupSession session, PrintWriter out) throws Exception {
-        DataOutputStream data = new DataOutputStream(new BufferedOutputStream(ArrayStreams.out(session.data), BackupWire.RECORD_BUFFER));
-        byte[] buffer = new byte[BackupWire.COPY_BUFFER];
         Progress progress = new Progress("backup", treeBytes(dir));
-        int skipped = 0;
-        try (progress; Stream<Path> walk = PathUtils.walk(dir, TrueFileFilter.INSTANCE, Integer.MAX_VALUE, false)) {
-            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-                if (p.equals(dir)) {
-                    continue;
-                }
-                String rel = BackupWire.relative(dir, p);
-                String refusal = send(data, p, rel, buffer, progress);
-                if (refusal != null) {
-                    skipped++;
-                    session.errors.report("SKIP " + rel + ": " + refusal);
-                }
-            }
-            session.errors.finishSending();
-            data.writeByte(BackupWire.END);
-            data.flush();
+        BufferPipe pipe = new BufferPipe(BackupWire.PIPE_BUFFERS, BackupWire.PIPE_BUFFER);
+        // this thread sends; the reader opens, reads and hashes the files meanwhile
+        SocketPump.Stage<Integer> reader = new SocketPump.Stage<>("backup-reader", pipe, () -> readTree(session, pipe, progress));
+        int skipped;
+        try (progress) {
+            SocketPump.sendAll(pipe, session.data);
+            skipped = reader.join();
+            session.data.shutdownOutput();
+        } catch (IOException | RuntimeException | Error e) {
+            reader.joinQuietly(5);
+            throw SocketPump.rethrow(e);
         }
         DataInputStream in = new DataInputStream(ArrayStreams.in(session.data));
         if (in.readUnsignedByte() != BackupWire.SUMMARY) {
@@ -152,8 +144,31 @@ final class BackupClientCommand implements Callable<Integer> {
         return skipped > 0 ? ExitCode.PARTIAL : ExitCode.OK;
     }
 
-    /** Sends one tree entry; returns why it was refused, or null when it went out. */
-    static String send(DataOutputStream data, Path p, String rel, byte[] buffer, Progress progress) throws IOException {
+    /** The reader's part of a backup: the tree's records into the pipe, refusals to the error channel; returns the refusals. */
+    private int readTree(BackupSession session, BufferPipe pipe, Progress progress) throws IOException {
+        int skipped = 0;
+        PipeOutputStream data = new PipeOutputStream(pipe);
+        try (Stream<Path> walk = PathUtils.walk(dir, TrueFileFilter.INSTANCE, Integer.MAX_VALUE, false)) {
+            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+                if (p.equals(dir)) {
+                    continue;
+                }
+                String rel = BackupWire.relative(dir, p);
+                String refusal = send(data, p, rel, progress);
+                if (refusal != null) {
+                    skipped++;
+                    session.errors.report("SKIP " + rel + ": " + refusal);
+                }
+            }
+        }
+        session.errors.finishSending();
+        data.write(BackupWire.END);
+        data.close();
+        return skipped;
+    }
+
+    /** Puts one tree entry into the record stream; returns why it was refused, or null when it went out. */
+    static String send(PipeOutputStream data, Path p, String rel, Progress progress) throws IOException {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -161,7 +176,7 @@ final class BackupClientCommand implements Callable<Integer> {
             return "vanished before it was read";
         }
         if (a.isDirectory()) {
-            BackupWire.writePath(data, BackupWire.DIR, rel);
+            BackupWire.writePath(new DataOutputStream(data), BackupWire.DIR, rel);
             return null;
         }
         if (a.isSymbolicLink()) {
@@ -170,17 +185,16 @@ final class BackupClientCommand implements Callable<Integer> {
         if (!a.isRegularFile()) {
             return "special file (" + kind(p) + "), not backed up";
         }
-        InputStream in;
+        FileChannel in;
         try {
-            // unbuffered: the body is read in COPY_BUFFER copies (a buffer per file cost an allocation per file)
-            in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+            in = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return "vanished before it was read";
         } catch (IOException e) {
             return "cannot open: " + ExitCode.describe(e);
         }
         try (in) {
-            boolean complete = BackupWire.writeFile(data, rel, a.size(), in, buffer).complete();
+            boolean complete = BackupWire.writeFile(data, rel, a.size(), in).complete();
             progress.add(a.size());
             return complete ? null : "changed while it was read (size was " + a.size() + "), discarded";
         }
@@ -216,14 +230,18 @@ final class BackupClientCommand implements Callable<Integer> {
 
     private int restore(BackupSession session, PrintWriter out) throws Exception {
         Files.createDirectories(dir);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(session.data), BackupWire.RECORD_BUFFER));
-        byte[] buffer = new byte[BackupWire.COPY_BUFFER];
         long files = 0;
         int failed = 0;
         Progress progress = new Progress("restore", 0);
+        BufferPipe pipe = new BufferPipe(BackupWire.PIPE_BUFFERS, BackupWire.PIPE_BUFFER);
+        // the receiver fills the pipe; this thread checks and writes the files meanwhile
+        SocketPump.Stage<Long> receiver = new SocketPump.Stage<>("restore-receiver", pipe,
+                () -> SocketPump.receiveAll(session.data, pipe));
+        PipeInputStream in = new PipeInputStream(pipe);
+        DataInputStream records = new DataInputStream(in);
         try (progress) {
-            for (int kind; (kind = in.readUnsignedByte()) != BackupWire.END; ) {
-                String rel = BackupWire.readPath(in);
+            for (int kind; (kind = records.readUnsignedByte()) != BackupWire.END; ) {
+                String rel = BackupWire.readPath(records);
                 Path target = dir.resolve(rel);
                 if (kind == BackupWire.DIR) {
                     Files.createDirectories(target);
@@ -234,8 +252,9 @@ final class BackupClientCommand implements Callable<Integer> {
                 }
                 Files.createDirectories(target.getParent());
                 BackupWire.Received r;
-                try (OutputStream o = Files.newOutputStream(target)) {
-                    r = BackupWire.readFileBody(in, o, buffer);
+                try (FileChannel o = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
+                    r = BackupWire.readFileBody(in, o);
                 }
                 progress.add(r.size());
                 if (r.changed() || !r.checksumOk()) {
@@ -247,6 +266,12 @@ final class BackupClientCommand implements Callable<Integer> {
                     files++;
                 }
             }
+            BackupWire.expectEndOfStream(in);
+            receiver.join();
+        } catch (IOException | RuntimeException | Error e) {
+            pipe.fail(e);
+            receiver.joinQuietly(1);
+            throw SocketPump.rethrow(e);
         }
         session.errors.finishSending();
         List<String> serverErrors = session.errors.awaitPeer(BackupServerCommand.SESSION_SETUP.toSeconds());

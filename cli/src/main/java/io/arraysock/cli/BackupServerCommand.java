@@ -12,23 +12,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -82,6 +80,7 @@ final class BackupServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Sha256Warmup.start(); // while the array attaches and the session is set up
         Files.createDirectories(store);
         ControlAddress address = ControlAddress.parse(control);
         AtomicInteger failures = new AtomicInteger();
@@ -161,38 +160,51 @@ final class BackupServerCommand implements Callable<Integer> {
         Path incoming = ExitCleanup.deleteAtExit(Files.createTempDirectory(store, "." + name + ".incoming-"));
         boolean done = false;
         try {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(ArrayStreams.in(session.data), BackupWire.RECORD_BUFFER));
-            byte[] buffer = new byte[BackupWire.COPY_BUFFER];
             Map<String, String> manifest = new TreeMap<>();
             long files = 0;
             long bytes = 0;
             int failed = 0;
             long start = System.nanoTime();
-            for (int kind; (kind = in.readUnsignedByte()) != BackupWire.END; ) {
-                if (kind == BackupWire.DIR) {
-                    Files.createDirectories(incoming.resolve(BackupWire.readPath(in)));
-                } else if (kind == BackupWire.FILE) {
-                    String rel = BackupWire.readPath(in);
-                    Path target = incoming.resolve(rel);
-                    Files.createDirectories(target.getParent());
-                    BackupWire.Received r;
-                    try (OutputStream out = Files.newOutputStream(target)) {
-                        r = BackupWire.readFileBody(in, out, buffer);
-                    }
-                    if (r.changed()) {
-                        Files.delete(target); // the client reports why on the error channel
-                    } else if (!r.checksumOk()) {
-                        Files.delete(target);
-                        failed++;
-                        session.errors.report("FAIL " + rel + ": SHA-256 mismatch on the server, not stored");
+            BufferPipe pipe = new BufferPipe(BackupWire.PIPE_BUFFERS, BackupWire.PIPE_BUFFER);
+            // the receiver fills the pipe; this thread checks and writes the files meanwhile
+            SocketPump.Stage<Long> receiver = new SocketPump.Stage<>("backup-receiver-" + id, pipe,
+                    () -> SocketPump.receiveAll(session.data, pipe));
+            PipeInputStream in = new PipeInputStream(pipe);
+            DataInputStream records = new DataInputStream(in);
+            try {
+                for (int kind; (kind = records.readUnsignedByte()) != BackupWire.END; ) {
+                    if (kind == BackupWire.DIR) {
+                        Files.createDirectories(incoming.resolve(BackupWire.readPath(records)));
+                    } else if (kind == BackupWire.FILE) {
+                        String rel = BackupWire.readPath(records);
+                        Path target = incoming.resolve(rel);
+                        Files.createDirectories(target.getParent());
+                        BackupWire.Received r;
+                        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                            r = BackupWire.readFileBody(in, out);
+                        }
+                        if (r.changed()) {
+                            Files.delete(target); // the client reports why on the error channel
+                        } else if (!r.checksumOk()) {
+                            Files.delete(target);
+                            failed++;
+                            session.errors.report("FAIL " + rel + ": SHA-256 mismatch on the server, not stored");
+                        } else {
+                            manifest.put(rel, HexFormat.of().formatHex(r.sha()));
+                            files++;
+                            bytes += r.size();
+                        }
                     } else {
-                        manifest.put(rel, HexFormat.of().formatHex(r.sha()));
-                        files++;
-                        bytes += r.size();
+                        throw new CliException(ExitCode.PROTOCOL, "unknown record type " + kind);
                     }
-                } else {
-                    throw new CliException(ExitCode.PROTOCOL, "unknown record type " + kind);
                 }
+                BackupWire.expectEndOfStream(in);
+                receiver.join();
+            } catch (IOException | RuntimeException | Error e) {
+                pipe.fail(e);
+                receiver.joinQuietly(1);
+                throw SocketPump.rethrow(e);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             List<String> clientErrors = session.errors.awaitPeer(BackupServerCommand.SESSION_SETUP.toSeconds());
@@ -230,11 +242,36 @@ final class BackupServerCommand implements Callable<Integer> {
     private void sendRestore(BackupSession session, String name, int id, PrintWriter log) throws Exception {
         Path root = store.resolve(name);
         Map<String, String> manifest = readManifest(store.resolve(name + ".sha256"));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(ArrayStreams.out(session.data), BackupWire.RECORD_BUFFER));
-        byte[] buffer = new byte[BackupWire.COPY_BUFFER];
+        long start = System.nanoTime();
+        BufferPipe pipe = new BufferPipe(BackupWire.PIPE_BUFFERS, BackupWire.PIPE_BUFFER);
+        // this thread sends; the reader opens, reads and hashes the stored files meanwhile
+        SocketPump.Stage<long[]> reader = new SocketPump.Stage<>("restore-reader-" + id, pipe,
+                () -> readStore(session, root, manifest, pipe));
+        long[] counts;
+        try {
+            SocketPump.sendAll(pipe, session.data);
+            counts = reader.join();
+        } catch (IOException | RuntimeException | Error e) {
+            reader.joinQuietly(5);
+            throw SocketPump.rethrow(e);
+        }
+        long files = counts[0];
+        long bytes = counts[1];
+        double seconds = (System.nanoTime() - start) / 1e9;
+        session.errors.finishSending();
+        session.data.shutdownOutput();
+        List<String> clientErrors = session.errors.awaitPeer(SESSION_SETUP.toSeconds());
+        log.printf("session %d: restored %d files, %s in %.2f s (%.1f MiB/s); the client reported %d problems%n", id, files,
+                SizeConverter.human(bytes), seconds, bytes / Math.max(seconds, 1e-9) / (1 << 20), clientErrors.size());
+    }
+
+    /** The reader's part of a restore: the stored tree's records into the pipe; returns {files, bytes} that matched the manifest. */
+    private static long[] readStore(BackupSession session, Path root, Map<String, String> manifest, BufferPipe pipe)
+            throws IOException {
+        PipeOutputStream out = new PipeOutputStream(pipe);
+        DataOutputStream dirs = new DataOutputStream(out);
         long files = 0;
         long bytes = 0;
-        long start = System.nanoTime();
         try (Stream<Path> walk = PathUtils.walk(root, TrueFileFilter.INSTANCE, Integer.MAX_VALUE, false)) {
             for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
                 if (p.equals(root)) {
@@ -242,13 +279,13 @@ final class BackupServerCommand implements Callable<Integer> {
                 }
                 String rel = BackupWire.relative(root, p);
                 if (Files.isDirectory(p)) {
-                    BackupWire.writePath(out, BackupWire.DIR, rel);
+                    BackupWire.writePath(dirs, BackupWire.DIR, rel);
                     continue;
                 }
                 long size = Files.size(p);
                 BackupWire.Sent sent;
-                try (InputStream in = Files.newInputStream(p)) {
-                    sent = BackupWire.writeFile(out, rel, size, in, buffer);
+                try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ)) {
+                    sent = BackupWire.writeFile(out, rel, size, in);
                 }
                 String expected = manifest.get(rel);
                 if (!sent.complete() || expected == null || !expected.equals(HexFormat.of().formatHex(sent.sha()))) {
@@ -259,14 +296,9 @@ final class BackupServerCommand implements Callable<Integer> {
                 }
             }
         }
-        out.writeByte(BackupWire.END);
-        out.flush();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        session.errors.finishSending();
-        session.data.shutdownOutput();
-        List<String> clientErrors = session.errors.awaitPeer(SESSION_SETUP.toSeconds());
-        log.printf("session %d: restored %d files, %s in %.2f s (%.1f MiB/s); the client reported %d problems%n", id, files,
-                SizeConverter.human(bytes), seconds, bytes / Math.max(seconds, 1e-9) / (1 << 20), clientErrors.size());
+        out.write(BackupWire.END);
+        out.close();
+        return new long[] {files, bytes};
     }
 
     private static Map<String, String> readManifest(Path file) throws IOException {

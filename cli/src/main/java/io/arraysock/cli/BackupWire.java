@@ -1,15 +1,13 @@
 package io.arraysock.cli;
 
-import org.apache.commons.io.IOUtils;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.regex.Pattern;
@@ -23,6 +21,13 @@ import java.util.regex.Pattern;
  *   'E'                                                  end of the tree
  *   'S' u64 files, u64 bytes, u32 skipped, u32 failed    the server's summary after a backup
  * </pre>
+ * The side that sends the tree (the client on backup, the server on restore) sends the
+ * records back to back, with no acknowledgement per file, and shuts its output down after
+ * 'E'; the receiver checks that the stream ends there. On backup the server then answers
+ * with 'S' in the other direction. Each side moves the stream through a {@link BufferPipe}:
+ * one thread reads files into large buffers (packing many small records into one) while
+ * another sends them, and one thread receives into large buffers while another digests
+ * and writes the files.
  * Paths are relative, '/'-separated, without "." or ".." parts: the receiver checks, since
  * the peer is not trusted to stay inside the target directory.
  */
@@ -34,14 +39,15 @@ final class BackupWire {
     static final int STATUS_OK = 0;
     static final int STATUS_CHANGED = 1;
     static final int SHA_BYTES = 32;
-    /** A file body moves in copies of up to this many bytes (one buffer a session side, reused). */
-    static final int COPY_BUFFER = 1 << 20;
     /**
-     * The buffer of the record stream over the data connection, for the small reads and
-     * writes of headers and trailers. A body copy of at least this size bypasses it (the
-     * buffered streams pass large transfers through), so body bytes are not copied twice.
+     * The record stream moves between the socket and the thread that reads or writes files
+     * in buffers of this size: each is one send (on the block medium, a large extent), and a
+     * file body is read into one, or digested and written from one, in place.
      */
-    static final int RECORD_BUFFER = 64 << 10;
+    static final int PIPE_BUFFER = 1 << 20;
+    /** Buffers per pipe: one being filled, one being sent or written, and some slack. */
+    static final int PIPE_BUFFERS = 4;
+    private static final byte[] ZEROS = new byte[64 << 10];
     /** Backup names become directory names on the server: keep them plain. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -85,22 +91,37 @@ final class BackupWire {
 
     /**
      * Writes a file record from {@code in}, which should hold {@code size} bytes; when it held
-     * fewer or more (the file changed), the record is padded or cut and marked changed.
+     * fewer or more (the file changed), the record is padded or cut and marked changed. The
+     * body is read straight into the pipe's buffers and hashed there.
      */
-    static Sent writeFile(DataOutputStream out, String rel, long size, InputStream in, byte[] buffer) throws IOException {
-        writePath(out, FILE, rel);
-        out.writeLong(size);
+    static Sent writeFile(PipeOutputStream out, String rel, long size, ReadableByteChannel in) throws IOException {
+        DataOutputStream header = new DataOutputStream(out);
+        writePath(header, FILE, rel);
+        header.writeLong(size);
         MessageDigest sha = sha256();
-        DigestOutputStream body = new DigestOutputStream(new NonClosing(out), sha);
-        long copied = IOUtils.copyLarge(in, body, 0, size, buffer);
-        boolean complete = copied == size && in.read() < 0;
-        for (long pad = size - copied; pad > 0; pad -= Math.min(pad, buffer.length)) {
-            body.write(new byte[(int) Math.min(pad, buffer.length)]);
+        boolean ended = false;
+        for (long left = size; left > 0; ) {
+            ByteBuffer room = out.room();
+            int start = room.position();
+            int limit = room.limit();
+            room.limit((int) Math.min(limit, start + left));
+            if (!ended && in.read(room) < 0) {
+                ended = true;
+            }
+            if (ended) {
+                while (room.hasRemaining()) {
+                    room.put(ZEROS, 0, Math.min(room.remaining(), ZEROS.length));
+                }
+            }
+            int n = room.position() - start;
+            sha.update(room.duplicate().position(start).limit(start + n));
+            room.limit(limit);
+            left -= n;
         }
-        body.flush();
-        out.writeByte(complete ? STATUS_OK : STATUS_CHANGED);
+        boolean complete = !ended && in.read(ByteBuffer.allocate(1)) < 0;
+        header.writeByte(complete ? STATUS_OK : STATUS_CHANGED);
         byte[] digest = sha.digest();
-        out.write(digest);
+        header.write(digest);
         return new Sent(complete, digest);
     }
 
@@ -108,23 +129,42 @@ final class BackupWire {
     record Received(long size, boolean changed, boolean checksumOk, byte[] sha) {
     }
 
-    /** Reads a file record's size, body (into {@code sink}), status and checksum, checking it. */
-    static Received readFileBody(DataInputStream in, OutputStream sink, byte[] buffer) throws IOException {
-        long size = in.readLong();
+    /**
+     * Reads a file record's size, body (into {@code sink}, from the pipe's buffers in place),
+     * status and checksum, checking it.
+     */
+    static Received readFileBody(PipeInputStream in, WritableByteChannel sink) throws IOException {
+        DataInputStream header = new DataInputStream(in);
+        long size = header.readLong();
         if (size < 0) {
             throw new CliException(ExitCode.PROTOCOL, "negative file size " + size);
         }
         MessageDigest sha = sha256();
-        DigestOutputStream body = new DigestOutputStream(sink, sha);
-        long copied = IOUtils.copyLarge(in, body, 0, size, buffer);
-        if (copied != size) {
+        for (long left = size; left > 0; ) {
+            ByteBuffer part = in.slice(left);
+            if (part == null) {
+                throw new CliException(ExitCode.CONNECTION_LOST, "the data connection ended inside a file");
+            }
+            left -= part.remaining();
+            sha.update(part.duplicate());
+            while (part.hasRemaining()) {
+                sink.write(part);
+            }
+        }
+        int status = header.readUnsignedByte();
+        byte[] theirs = header.readNBytes(SHA_BYTES);
+        if (theirs.length != SHA_BYTES) {
             throw new CliException(ExitCode.CONNECTION_LOST, "the data connection ended inside a file");
         }
-        body.flush();
-        int status = in.readUnsignedByte();
-        byte[] theirs = in.readNBytes(SHA_BYTES);
         byte[] mine = sha.digest();
         return new Received(size, status == STATUS_CHANGED, MessageDigest.isEqual(theirs, mine), mine);
+    }
+
+    /** After {@link #END}: the sender ends its output, and nothing may follow. */
+    static void expectEndOfStream(PipeInputStream in) throws IOException {
+        if (in.read() >= 0) {
+            throw new CliException(ExitCode.PROTOCOL, "the peer sent bytes after the end of the tree");
+        }
     }
 
     static MessageDigest sha256() {
@@ -132,23 +172,6 @@ final class BackupWire {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /** Lets a buffered view be flushed without closing the connection under it. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

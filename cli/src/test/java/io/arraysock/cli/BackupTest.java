@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,28 +88,69 @@ class BackupTest {
 
     @Test
     void aFileThatVanishesIsReportedNotSent() throws IOException {
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        String refusal = BackupClientCommand.send(new DataOutputStream(wire), tmp.resolve("gone"), "gone", new byte[4096],
-                new Progress("t", 0));
+        BufferPipe pipe = new BufferPipe(2, 4096);
+        PipeOutputStream wire = new PipeOutputStream(pipe);
+        String refusal = BackupClientCommand.send(wire, tmp.resolve("gone"), "gone", new Progress("t", 0));
         assertEquals("vanished before it was read", refusal);
-        assertEquals(0, wire.size());
+        wire.close();
+        assertEquals(-1, new PipeInputStream(pipe).read(), "nothing went out");
     }
 
     @Test
     void aFileThatShrinksWhileReadIsMarkedChanged() throws IOException {
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        BackupWire.Sent sent = BackupWire.writeFile(new DataOutputStream(wire), "f", 10_000,
-                new ByteArrayInputStream(new byte[6000]), buffer);
+        // small buffers, so the body, its padding and the trailer cross buffer boundaries
+        BufferPipe pipe = new BufferPipe(8, 4096);
+        PipeOutputStream wire = new PipeOutputStream(pipe);
+        byte[] content = new byte[6000];
+        new Random(7).nextBytes(content);
+        BackupWire.Sent sent = BackupWire.writeFile(wire, "f", 10_000, Channels.newChannel(new ByteArrayInputStream(content)));
+        wire.close();
         assertFalse(sent.complete());
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(wire.toByteArray()));
-        assertEquals(BackupWire.FILE, in.readUnsignedByte());
-        assertEquals("f", BackupWire.readPath(in));
-        BackupWire.Received r = BackupWire.readFileBody(in, new ByteArrayOutputStream(), buffer);
+        PipeInputStream in = new PipeInputStream(pipe);
+        DataInputStream records = new DataInputStream(in);
+        assertEquals(BackupWire.FILE, records.readUnsignedByte());
+        assertEquals("f", BackupWire.readPath(records));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        BackupWire.Received r = BackupWire.readFileBody(in, Channels.newChannel(body));
         assertEquals(10_000, r.size());
         assertTrue(r.changed());
         assertTrue(r.checksumOk(), "the padded body is what was hashed");
         assertArrayEquals(sent.sha(), r.sha());
+        byte[] padded = java.util.Arrays.copyOf(content, 10_000);
+        assertArrayEquals(padded, body.toByteArray(), "the body is the bytes read, then zeros");
+        BackupWire.expectEndOfStream(in);
+    }
+
+    @Test
+    void aFileThatGrowsWhileReadIsCutAndMarkedChanged() throws IOException {
+        BufferPipe pipe = new BufferPipe(8, 4096);
+        PipeOutputStream wire = new PipeOutputStream(pipe);
+        byte[] content = new byte[9000];
+        new Random(8).nextBytes(content);
+        BackupWire.Sent sent = BackupWire.writeFile(wire, "g", 5000, Channels.newChannel(new ByteArrayInputStream(content)));
+        wire.close();
+        assertFalse(sent.complete());
+        PipeInputStream in = new PipeInputStream(pipe);
+        DataInputStream records = new DataInputStream(in);
+        assertEquals(BackupWire.FILE, records.readUnsignedByte());
+        assertEquals("g", BackupWire.readPath(records));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        BackupWire.Received r = BackupWire.readFileBody(in, Channels.newChannel(body));
+        assertTrue(r.changed());
+        assertTrue(r.checksumOk());
+        assertArrayEquals(java.util.Arrays.copyOf(content, 5000), body.toByteArray());
+    }
+
+    @Test
+    void aStreamThatEndsInsideAFileIsAnError() throws IOException {
+        BufferPipe pipe = new BufferPipe(8, 4096);
+        PipeOutputStream wire = new PipeOutputStream(pipe);
+        new DataOutputStream(wire).writeLong(100);
+        wire.write(new byte[40]);
+        wire.close();
+        CliException e = assertThrows(CliException.class,
+                () -> BackupWire.readFileBody(new PipeInputStream(pipe), Channels.newChannel(new ByteArrayOutputStream())));
+        assertEquals(ExitCode.CONNECTION_LOST, e.exitCode());
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@value #YIELD_ROUNDS} of {@link Thread#yield}, then parking for an interval that starts
  * at {@link #MIN_PARK_NANOS} and doubles each round up to the maximum given, never past the
  * caller's cap (its next deadline). {@link LockSupport#unpark} of the thread ends a park
- * early. {@link #reset} after a round that made progress starts the ladder again.
+ * early. {@link #reset} after a round that made progress starts the ladder again (the
+ * {@link BackoffLadder} of these constants).
  *
  * <p>One instance per polling thread (not thread-safe); it allocates nothing.
  */
@@ -24,6 +25,7 @@ public final class PollingBackoff {
     public static final Duration DEFAULT_MAX_PARK = Duration.ofMillis(1);
 
     private final long maxParkNanos;
+    private final BackoffLadder ladder;
     private int idleRounds;
 
     /** Parks at most {@link #DEFAULT_MAX_PARK}. */
@@ -42,6 +44,7 @@ public final class PollingBackoff {
             throw new IllegalArgumentException("maximum park below " + MIN_PARK_NANOS / 1000 + " µs: " + maxPark);
         }
         this.maxParkNanos = nanos;
+        this.ladder = new BackoffLadder(SPIN_ROUNDS, YIELD_ROUNDS, MIN_PARK_NANOS, nanos);
     }
 
     /** A round made progress: the next idle round spins again. */
@@ -51,7 +54,7 @@ public final class PollingBackoff {
 
     /** Whether the next idle round parks (rather than spins or yields): then a cap is worth computing. */
     public boolean nextParks() {
-        return idleRounds >= SPIN_ROUNDS + YIELD_ROUNDS;
+        return ladder.parks(idleRounds);
     }
 
     /**
@@ -60,18 +63,8 @@ public final class PollingBackoff {
      * less), for the caller to park itself (after a last look at its own wake-up flag).
      */
     public long next(long capNanos) {
-        int round = idleRounds++;
-        if (round < SPIN_ROUNDS) {
-            Thread.onSpinWait();
-            return 0;
-        }
-        if (round < SPIN_ROUNDS + YIELD_ROUNDS) {
-            Thread.yield();
-            return 0;
-        }
-        int doublings = Math.min(round - SPIN_ROUNDS - YIELD_ROUNDS, 20);
-        long park = Math.min(maxParkNanos, MIN_PARK_NANOS << doublings);
-        return Math.min(park, Math.max(0, capNanos));
+        long park = ladder.step(idleRounds++);
+        return park == 0 ? 0 : Math.min(park, Math.max(0, capNanos));
     }
 
     /** One idle round: {@link #next}, and parks the calling thread for what it says. */

@@ -1,6 +1,8 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.format.Geometry;
+import io.arraysock.medium.Medium;
 import io.arraysock.medium.MediumClosedException;
 import io.arraysock.medium.MediumFaultException;
 
@@ -51,7 +53,20 @@ final class Acceptor implements AutoCloseable {
     private record Request(int slot, int index, ControlBlockHeader header) {
     }
 
-    private final SocketLayer layer;
+    /** Makes the socket of an accepted connection: established on it, and the layer's to close and count. */
+    @FunctionalInterface
+    interface Adopter {
+        SocketCore adopt(int index, ControlBlockHeader header, SocketOptions options, Connection connection);
+    }
+
+    private final NodeContext node;
+    private final Medium medium;
+    private final int ownSlot;
+    private final Geometry geometry;
+    private final ControlBlockTable table;
+    private final ConnectWords words;
+    private final SocketBlocks blocks;
+    private final Adopter adopter;
     private final Map<Integer, SocketCore> listeners = new ConcurrentHashMap<>();
     /** Held for a pass: by the acceptor thread, or by a thread waiting in accept. */
     private final ReentrantLock passLock = new ReentrantLock();
@@ -63,9 +78,16 @@ final class Acceptor implements AutoCloseable {
     private Thread thread;
     private volatile boolean closed;
 
-    Acceptor(SocketLayer layer) {
-        this.layer = layer;
-        this.requestsSeen = new long[layer.geometry.nodeSlots()];
+    Acceptor(NodeContext node, ControlBlockTable table, ConnectWords words, SocketBlocks blocks, Adopter adopter) {
+        this.node = node;
+        this.medium = node.medium();
+        this.ownSlot = node.slot();
+        this.geometry = node.geometry();
+        this.table = table;
+        this.words = words;
+        this.blocks = blocks;
+        this.adopter = adopter;
+        this.requestsSeen = new long[geometry.nodeSlots()];
     }
 
     /**
@@ -87,7 +109,7 @@ final class Acceptor implements AutoCloseable {
     synchronized void add(SocketCore listener) {
         listeners.put(listener.index, listener);
         if (thread == null) {
-            thread = new Thread(this::run, "arraysock-acceptor-node" + layer.slot);
+            thread = new Thread(this::run, "arraysock-acceptor-node" + ownSlot);
             thread.setDaemon(true);
             thread.start();
         }
@@ -126,20 +148,20 @@ final class Acceptor implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (InternalError | MediumFaultException e) {
-                IOException cause = layer.medium.faultOf(e);
+                IOException cause = medium.faultOf(e);
                 if (cause instanceof MediumClosedException) {
                     return; // a pass that outlived close's join: the array is closed, nothing is lost
                 }
-                LOG.log(Level.ERROR, "acceptor of node " + layer.slot + " stops: " + cause.getMessage());
+                LOG.log(Level.ERROR, "acceptor of node " + ownSlot + " stops: " + cause.getMessage());
                 if (e instanceof MediumFaultException) {
-                    layer.node.ioFailed(cause);
+                    node.ioFailed(cause);
                 }
                 return;
             } catch (RuntimeException e) {
                 if (closed) {
                     return;
                 }
-                LOG.log(Level.ERROR, "acceptor of node " + layer.slot + " failed a pass; retrying", e);
+                LOG.log(Level.ERROR, "acceptor of node " + ownSlot + " failed a pass; retrying", e);
                 LockSupport.parkNanos(MAX_SLEEP_NANOS);
             }
         }
@@ -147,8 +169,8 @@ final class Acceptor implements AutoCloseable {
 
     private void idle(int round) {
         long nanos = Math.min(MIN_POLL_NANOS << Math.min(round, 10), MAX_SLEEP_NANOS);
-        if (layer.medium.supportsWakeups()) {
-            layer.medium.awaitChange(layer.connectWords.connectBell(), layer.medium.getIntAcquire(layer.connectWords.connectBell()), nanos);
+        if (medium.supportsWakeups()) {
+            medium.awaitChange(words.connectBell(), medium.getIntAcquire(words.connectBell()), nanos);
         } else {
             LockSupport.parkNanos(nanos);
         }
@@ -163,21 +185,21 @@ final class Acceptor implements AutoCloseable {
      */
     private boolean pass(boolean full) {
         List<Request> requests = new ArrayList<>();
-        long incarnation = layer.node.incarnation();
+        long incarnation = node.incarnation();
         ControlBlockTable.Visitor collect = (s, i, h) -> {
-            if (h.state() == STATE_CONNECTING && h.peerSlot() == layer.slot && h.peerIncarnation() == incarnation) {
+            if (h.state() == STATE_CONNECTING && h.peerSlot() == ownSlot && h.peerIncarnation() == incarnation) {
                 requests.add(new Request(s, i, h));
             }
         };
         boolean scanned = false;
         for (int slot = 0; slot < requestsSeen.length; slot++) {
-            if (slot != layer.slot && layer.node.liveIncarnation(slot) == 0) {
+            if (slot != ownSlot && node.liveIncarnation(slot) == 0) {
                 continue;
             }
-            long posted = layer.connectWords.connectRequests(slot); // before the scan: a later post shows as a change
+            long posted = words.connectRequests(slot); // before the scan: a later post shows as a change
             if (full || posted != requestsSeen[slot]) {
                 requestsSeen[slot] = posted;
-                layer.table.scanPartition(slot, collect);
+                table.scanPartition(slot, collect);
                 scanned = true;
             }
         }
@@ -207,7 +229,7 @@ final class Acceptor implements AutoCloseable {
             if (!current.contains(e.getKey())) {
                 Answer a = e.getValue();
                 if (a.socket == null && a.index >= 0) {
-                    layer.releaseBlock(a.index, a.header);
+                    blocks.release(a.index, a.header);
                 }
                 it.remove();
                 progress = true;
@@ -219,7 +241,7 @@ final class Acceptor implements AutoCloseable {
     private Answer answer(SocketCore listener, Request r) {
         Answer a = null;
         int refusal = 0;
-        if (!r.header.ringFits(layer.geometry, r.slot)) {
+        if (!r.header.ringFits(geometry, r.slot)) {
             refusal = REFUSED_BAD_REQUEST;
         } else if (r.header.type() != listener.typeCode()) {
             refusal = REFUSED_TYPE_MISMATCH;
@@ -243,15 +265,15 @@ final class Acceptor implements AutoCloseable {
             }
         }
         if (a == null) {
-            layer.node.counters().refused(refusal);
+            node.counters().refused(refusal);
             LOG.log(Level.DEBUG, "refusing connect from {0}/{1} to port {2}: {3}", r.slot, r.index, listener.localPort(),
                     ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
-        layer.connectWords.announceAnswer();
-        layer.medium.wake(layer.table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
-        if (a.socket != null && layer.medium.supportsWakeups()) {
-            layer.medium.wake(layer.connectWords.connectBell()); // a thread in accept may sleep on our bell
+        words.announceAnswer();
+        medium.wake(table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
+        if (a.socket != null && medium.supportsWakeups()) {
+            medium.wake(words.connectBell()); // a thread in accept may sleep on our bell
         }
         return a;
     }
@@ -259,31 +281,28 @@ final class Acceptor implements AutoCloseable {
     /** The server side of a new connection to {@code listener}: our answer block, established at once, and its ring. */
     private SocketCore accepted(SocketCore listener, Request r, byte[] chunkKey) throws IOException {
         ControlBlockHeader client = r.header;
-        int index = layer.allocateAnswerIndex();
-        ControlBlockHeader h = layer.freshHeader(index, client.type(), STATE_OPEN);
-        SocketOptions options = listener.inheritedOptions();
-        long capacity = layer.arena.ringCapacity(Math.max(listener.sendBufferSize(), client.parameter()));
+        int index = blocks.allocateIndex();
+        ControlBlockHeader h = blocks.freshHeader(index, client.type(), STATE_OPEN);
+        SocketOptions options = listener.options().inheritedBy();
+        long capacity = blocks.ringCapacity(Math.max(listener.options().sendBufferSize(), client.parameter()));
         long ring;
         try {
-            ring = layer.allocateRing(capacity);
+            ring = blocks.allocateRing(capacity);
         } catch (IOException e) {
-            layer.releaseUnwritten(index);
+            blocks.releaseUnwritten(index);
             throw e;
         }
         // one sector write: the block fresh (live words zero) and established at once
-        h = layer.table.writeFresh(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
+        h = table.writeFresh(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
                 r.slot, r.index, client.generation(), client.ownerIncarnation(), client.localPort(),
                 client.nonce(), ring, capacity, 0));
-        SocketCore s = new SocketCore(layer, index, h, options);
-        s.established(new Connection(layer, index, h.generation(), client, r.slot, r.index, client.nonce(),
-                ring, capacity, client.localPort(), chunkKey, false));
-        layer.register(s);
-        return s;
+        return adopter.adopt(index, h, options, new Connection(node, table, index, h.generation(), client, r.slot,
+                r.index, client.nonce(), ring, capacity, client.localPort(), chunkKey, false));
     }
 
     /** A listener without a key takes anyone; one with a key takes only a client that proves it. */
     private static boolean authentic(SocketCore listener, Request r) {
-        byte[] key = listener.authKey();
+        byte[] key = listener.options().authKey();
         if (key == null) {
             return true;
         }
@@ -296,7 +315,7 @@ final class Acceptor implements AutoCloseable {
     private static byte[] chunkKey(SocketCore listener, Request r) {
         ControlBlockHeader l = listener.header();
         return l.hasFlag(FLAG_ENCRYPTED)
-                ? ConnectProof.chunkKey(listener.authKey(), l.nonce(), listenerIdentity(listener), clientIdentity(r),
+                ? ConnectProof.chunkKey(listener.options().authKey(), l.nonce(), listenerIdentity(listener), clientIdentity(r),
                         r.header.nonce())
                 : null;
     }
@@ -312,9 +331,9 @@ final class Acceptor implements AutoCloseable {
 
     private Answer refuse(Request r, int reason) {
         try {
-            int index = layer.allocateAnswerIndex();
-            ControlBlockHeader h = layer.freshHeader(index, r.header.type(), STATE_OPEN);
-            h = layer.table.writeFresh(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
+            int index = blocks.allocateIndex();
+            ControlBlockHeader h = blocks.freshHeader(index, r.header.type(), STATE_OPEN);
+            h = table.writeFresh(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
                     r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, reason));
             return new Answer(index, h, null);
         } catch (IOException e) {
@@ -339,7 +358,7 @@ final class Acceptor implements AutoCloseable {
         if (!fenced) {
             for (Answer a : answered.values()) {
                 if (a.socket == null && a.index >= 0) {
-                    layer.releaseBlock(a.index, a.header);
+                    blocks.release(a.index, a.header);
                 }
             }
         }
@@ -355,7 +374,7 @@ final class Acceptor implements AutoCloseable {
             t = thread;
         }
         if (t != null && t != Thread.currentThread()) {
-            layer.medium.wake(layer.connectWords.connectBell());
+            medium.wake(words.connectBell());
             t.interrupt();
             try {
                 t.join(JOIN_MILLIS);

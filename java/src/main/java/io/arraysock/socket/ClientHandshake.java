@@ -1,6 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,17 +20,24 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * returned).
  */
 final class ClientHandshake {
-    private final SocketLayer layer;
-    private final ControlBlockTable table;
     private final NodeContext node;
+    private final ControlBlockTable table;
+    private final ConnectWords words;
+    private final SocketBlocks blocks;
+    private final RingPolicy policy;
+    private final int ownSlot;
     private final int index;
     private final SocketOptions options;
     private ControlBlockHeader header;
 
-    ClientHandshake(SocketLayer layer, int index, ControlBlockHeader header, SocketOptions options) {
-        this.layer = layer;
-        this.table = layer.table;
-        this.node = layer.node;
+    ClientHandshake(NodeContext node, ControlBlockTable table, ConnectWords words, SocketBlocks blocks, int index,
+                    ControlBlockHeader header, SocketOptions options) {
+        this.node = node;
+        this.table = table;
+        this.words = words;
+        this.blocks = blocks;
+        this.policy = node.medium().ringPolicy();
+        this.ownSlot = node.slot();
         this.index = index;
         this.header = header;
         this.options = options;
@@ -60,7 +68,7 @@ final class ClientHandshake {
                     done = true;
                     return c;
                 }
-                options.idle().idle(round, pending.startNanos(), pending.remainingNanos(now), pending.sleeper());
+                options.idleStrategy().idle(round, pending.startNanos(), pending.remainingNanos(now), pending.sleeper());
             }
         } finally {
             if (!done) {
@@ -82,7 +90,7 @@ final class ClientHandshake {
         long start = System.nanoTime();
         ListenerAt found = locateListener(port);
         if (found == null) {
-            throw new ConnectException("Connection refused: nothing listens on port " + port + " of " + layer.medium.path());
+            throw new ConnectException("Connection refused: nothing listens on port " + port + " of " + node.medium().path());
         }
         int lSlot = found.slot;
         int lIndex = found.index;
@@ -93,21 +101,21 @@ final class ClientHandshake {
                     + " requires authentication (set a pre-shared key on this socket)");
         }
         boolean encrypt = listener.hasFlag(FLAG_ENCRYPTED);
-        if (encrypt && (!listener.hasFlag(FLAG_AUTH_REQUIRED) || !layer.ringPolicy.chunked())) {
+        if (encrypt && (!listener.hasFlag(FLAG_AUTH_REQUIRED) || !policy.chunked())) {
             throw new ConnectException("Connection refused: the listener on port " + port + " asks for encryption "
-                    + (layer.ringPolicy.chunked() ? "without a pre-shared key" : "on a medium without chunk framing")
+                    + (policy.chunked() ? "without a pre-shared key" : "on a medium without chunk framing")
                     + " (damaged control block)");
         }
         if (options.encryption() && !encrypt) {
             throw new ConnectException("Connection refused: the listener on port " + port
                     + " does not encrypt, and this socket requires encryption");
         }
-        long capacity = layer.arena.ringCapacity(options.sendBufferSize());
-        long ring = layer.allocateRing(capacity);
+        long capacity = blocks.ringCapacity(options.sendBufferSize());
+        long ring = blocks.allocateRing(capacity);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;
         ConnectProof.Identity listenerId = new ConnectProof.Identity(lSlot, lIndex, listener.generation(),
                 listener.ownerIncarnation());
-        ConnectProof.Identity ownId = new ConnectProof.Identity(layer.slot, index, header.generation(), node.incarnation());
+        ConnectProof.Identity ownId = new ConnectProof.Identity(ownSlot, index, header.generation(), node.incarnation());
         byte[] tag = listener.hasFlag(FLAG_AUTH_REQUIRED)
                 ? ConnectProof.tag(key, listener.nonce(), listenerId, ownId, nonce)
                 : ControlBlockHeader.NO_TAG;
@@ -117,16 +125,16 @@ final class ClientHandshake {
         try {
             // The answer word's baseline, from before the request: any answer to it changes the
             // word. The last value a client of ours read costs no read; without one, read it.
-            ConnectWords.AnswersSeen seen = layer.connectWords.answersSeen(lSlot, listener.ownerIncarnation());
-            long answersSeen = seen != null ? seen.value() : layer.connectWords.connectAnswers(lSlot);
+            ConnectWords.AnswersSeen seen = words.answersSeen(lSlot, listener.ownerIncarnation());
+            long answersSeen = seen != null ? seen.value() : words.connectAnswers(lSlot);
             ControlBlockHeader request = header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
                     listener.ownerIncarnation(), port, nonce, ring, capacity, options.receiveBufferSize()).withAuthTag(tag);
             header = table.write(index, encrypt ? request.withFlags(request.flags() | FLAG_ENCRYPTED) : request);
-            layer.connectWords.announceConnectRequest();
-            layer.connectWords.ringConnectBell(lSlot);
+            words.announceConnectRequest();
+            words.ringConnectBell(lSlot);
             posted = true;
-            return new PendingConnect(this, new PendingConnect.Target(port, lSlot, lIndex, listener), nonce, ring,
-                    capacity, chunkKey, before, start, timeoutNanos, answersSeen);
+            return new PendingConnect(this, node, table, words, new PendingConnect.Target(port, lSlot, lIndex, listener),
+                    new PendingConnect.Request(nonce, ring, capacity, chunkKey, before), start, timeoutNanos, answersSeen);
         } finally {
             if (!posted) {
                 restore(before, ring, capacity);
@@ -138,17 +146,13 @@ final class ClientHandshake {
     void restore(ControlBlockHeader before, long ring, long capacity) {
         header = table.write(index, before.withSequence(header.sequence()).withState(before.state())
                 .withFlags(before.flags()));
-        layer.arena.release(ring, capacity);
+        blocks.releaseRing(ring, capacity);
     }
 
     /** Publishes our block established with the answer's peer. */
     void established(ControlBlockHeader a, int aSlot, int aIndex, int port, long nonce, long ring, long capacity) {
         header = table.write(index, header.withPeer(STATE_ESTABLISHED, aSlot, aIndex, a.generation(),
                 a.ownerIncarnation(), port, nonce, ring, capacity, 0));
-    }
-
-    SocketLayer layer() {
-        return layer;
     }
 
     int index() {
@@ -173,17 +177,17 @@ final class ClientHandshake {
 
     /** Where the listener on {@code port} is: where it was last time if it is still there, else by a scan. */
     private ListenerAt locateListener(int port) {
-        int[] hint = layer.connectWords.listenerHint(port);
+        int[] hint = words.listenerHint(port);
         if (hint != null) {
             ControlBlockHeader h = table.read(hint[0], hint[1]);
-            long live = hint[0] == layer.slot ? node.incarnation() : node.liveIncarnation(hint[0]);
+            long live = hint[0] == ownSlot ? node.incarnation() : node.liveIncarnation(hint[0]);
             if (h != null && h.state() == STATE_LISTENING && h.localPort() == port && h.ownerIncarnation() == live) {
                 return new ListenerAt(hint[0], hint[1], h);
             }
         }
         ListenerAt found = findListener(port);
         if (found != null) {
-            layer.connectWords.rememberListener(port, found.slot, found.index);
+            words.rememberListener(port, found.slot, found.index);
         }
         return found;
     }

@@ -1,6 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ControlBlockHeader;
+import io.arraysock.medium.Medium;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.medium.MediumTruncatedException;
 
@@ -32,7 +33,10 @@ final class Connection {
     /** Largest message the peer may send us: its ring's frame capacity. */
     final int maxReceiveMessage;
 
-    private final SocketLayer layer;
+    private final NodeContext node;
+    private final Medium medium;
+    private final ControlBlockTable table;
+    private final int ownSlot;
     private final int ownIndex;
     private final int ownGeneration;
     private final long peerBlock;
@@ -51,19 +55,17 @@ final class Connection {
      */
     private static final long UNREADABLE_GRACE_NANOS = 200_000_000;
 
-    Connection(SocketLayer layer, int ownIndex, int ownGeneration, ControlBlockHeader peer, int peerSlot, int peerIndex,
-               long nonce, long ownRing, long ownRingCapacity, int remotePort) {
-        this(layer, ownIndex, ownGeneration, peer, peerSlot, peerIndex, nonce, ownRing, ownRingCapacity, remotePort,
-                null, false);
-    }
-
     /**
      * @param chunkKey the connection's chunk key when it is encrypted (block medium), else null
      * @param client   whether we are the connecting side (which ring has which nonce prefix)
      */
-    Connection(SocketLayer layer, int ownIndex, int ownGeneration, ControlBlockHeader peer, int peerSlot, int peerIndex,
-               long nonce, long ownRing, long ownRingCapacity, int remotePort, byte[] chunkKey, boolean client) {
-        this.layer = layer;
+    Connection(NodeContext node, ControlBlockTable table, int ownIndex, int ownGeneration, ControlBlockHeader peer,
+               int peerSlot, int peerIndex, long nonce, long ownRing, long ownRingCapacity, int remotePort, byte[] chunkKey,
+               boolean client) {
+        this.node = node;
+        this.medium = node.medium();
+        this.table = table;
+        this.ownSlot = node.slot();
         this.ownIndex = ownIndex;
         this.ownGeneration = ownGeneration;
         this.peerSlot = peerSlot;
@@ -72,17 +74,17 @@ final class Connection {
         this.peerIncarnation = peer.ownerIncarnation();
         this.remotePort = remotePort;
         this.nonce = nonce;
-        long ownBlock = layer.table.offset(layer.slot, ownIndex);
-        this.peerBlock = layer.table.offset(peerSlot, peerIndex);
+        long ownBlock = table.offset(ownSlot, ownIndex);
+        this.peerBlock = table.offset(peerSlot, peerIndex);
         int sending = client ? ChunkCipher.CLIENT_TO_SERVER : ChunkCipher.SERVER_TO_CLIENT;
         int receiving = client ? ChunkCipher.SERVER_TO_CLIENT : ChunkCipher.CLIENT_TO_SERVER;
         this.encrypted = chunkKey != null;
-        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce, chunkKey,
-                sending, layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
-        this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
+        this.producer = new RingProducer(medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce, chunkKey,
+                sending, ownSlot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
+        this.consumer = new RingConsumer(medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
                 nonce, chunkKey, receiving, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
-        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.ringPolicy, encrypted);
-        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.ringPolicy, encrypted);
+        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), medium.ringPolicy(), encrypted);
+        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), medium.ringPolicy(), encrypted);
     }
 
     /**
@@ -93,23 +95,23 @@ final class Connection {
      */
     int peerStatus() throws SocketException {
         try {
-            layer.node.checkAttached();
+            node.checkAttached();
         } catch (SocketException e) {
             throw e;
         } catch (java.io.IOException e) {
             throw reset("this node is fenced: " + e.getMessage());
         }
-        if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
+        if (node.liveIncarnation(peerSlot) != peerIncarnation) {
             throw peerGone("");
         }
         // A header is rewritten whole with a new sequence and seal: both unchanged is the
         // header we judged already, so a periodic check allocates nothing.
         Judged last = judged;
-        if (last != null && layer.medium.getLongAcquire(peerBlock + SEQUENCE_OFFSET) == last.sequence
-                && layer.medium.getIntAcquire(peerBlock + CRC_OFFSET) == last.seal) {
+        if (last != null && medium.getLongAcquire(peerBlock + SEQUENCE_OFFSET) == last.sequence
+                && medium.getIntAcquire(peerBlock + CRC_OFFSET) == last.seal) {
             return last.status;
         }
-        ControlBlockHeader p = layer.table.read(peerSlot, peerIndex);
+        ControlBlockHeader p = table.read(peerSlot, peerIndex);
         if (p == null) {
             long now = System.nanoTime();
             long since = unreadableSince;
@@ -126,7 +128,7 @@ final class Connection {
         unreadableSince = 0;
         judge(p);
         int status = p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0);
-        judged = new Judged(p.sequence(), layer.medium.getIntAcquire(peerBlock + CRC_OFFSET), status);
+        judged = new Judged(p.sequence(), medium.getIntAcquire(peerBlock + CRC_OFFSET), status);
         return status;
     }
 
@@ -140,7 +142,7 @@ final class Connection {
         if (p.generation() != peerGeneration || p.ownerIncarnation() != peerIncarnation) {
             throw reset("the peer socket " + peerSlot + "/" + peerIndex + " was released");
         }
-        boolean pointsBack = p.pointsAt(layer.slot, ownIndex, ownGeneration, layer.node.incarnation());
+        boolean pointsBack = p.pointsAt(ownSlot, ownIndex, ownGeneration, node.incarnation());
         boolean ours = switch (p.state()) {
             case STATE_ESTABLISHED, STATE_CLOSED -> pointsBack;
             case STATE_CONNECTING -> p.nonce() == nonce; // the client has not yet seen our answer
@@ -163,12 +165,12 @@ final class Connection {
      *     ring's memory may hold another connection's bytes
      */
     long confirmPeer() throws SocketException {
-        ControlBlockHeader p = layer.table.read(peerSlot, peerIndex);
+        ControlBlockHeader p = table.read(peerSlot, peerIndex);
         if (p != null && p.generation() == peerGeneration && p.ownerIncarnation() == peerIncarnation) {
             judge(p);
             return p.sequence();
         }
-        if (layer.node.liveIncarnation(peerSlot) != peerIncarnation) {
+        if (node.liveIncarnation(peerSlot) != peerIncarnation) {
             throw peerGone((p == null || p.ownerIncarnation() == 0 ? ""
                     : "; its block " + peerSlot + "/" + peerIndex + " now belongs to incarnation "
                     + Long.toHexString(p.ownerIncarnation())));
@@ -185,7 +187,7 @@ final class Connection {
      */
     private SocketException peerGone(String detail) {
         try {
-            layer.medium.checkIntact();
+            medium.checkIntact();
         } catch (java.io.IOException shrank) {
             throw new MediumFaultException(shrank);
         }

@@ -72,7 +72,7 @@ public final class CounterPublisher {
         this.beatNanos = Math.max(1, beatNanos);
         this.everyBeats = sectorWrites ? Math.max(1, BLOCK_CADENCE_NANOS / this.beatNanos) : 1;
         this.errorLog = new ErrorLogWriter(layer.node.counters().errors(), layer, arrayTag);
-        layer.errorLogWriter = errorLog;
+        layer.blocks.errorLogWriter = errorLog;
         this.thread = new Thread(this::run, "arraysock-counters-" + name);
         this.thread.setDaemon(true);
     }

@@ -40,7 +40,7 @@ final class ErrorLogWriter {
     ErrorLogWriter(ErrorLog log, SocketLayer layer, long arrayTag) {
         this.log = log;
         this.medium = layer.medium;
-        this.arena = layer.arena;
+        this.arena = layer.blocks.arena;
         this.header = layer.geometry.nodeRecordOffset(layer.slot) + LOG_OFFSET_OFFSET;
         this.incarnation = layer.node.incarnation();
         this.arrayTag = arrayTag;

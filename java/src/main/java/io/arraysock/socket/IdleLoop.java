@@ -77,7 +77,7 @@ final class IdleLoop {
     /** Idles once as the socket's strategy says, at most {@code maxNanos}. */
     void idle(long maxNanos, IdleStrategy.Sleeper sleeper) throws IOException {
         socket.ensureOpen();
-        socket.idleStrategy().idle(round++, since, maxNanos, sleeper);
+        socket.options().idleStrategy().idle(round++, since, maxNanos, sleeper);
     }
 
     /** Reads the peer's status now; a gone peer is remembered by the socket. */

@@ -34,8 +34,18 @@ final class PendingConnect {
     record Target(int port, int slot, int index, ControlBlockHeader listener) {
     }
 
+    /**
+     * What the request posted: its nonce, our ring (its offset and capacity), the chunk key
+     * when it encrypts, and our block as it was before (for an abandon).
+     */
+    record Request(long nonce, long ring, long capacity, byte[] chunkKey, ControlBlockHeader before) {
+    }
+
     private final ClientHandshake handshake;
-    private final SocketLayer layer;
+    private final NodeContext node;
+    private final ControlBlockTable table;
+    private final ConnectWords words;
+    private final int ownSlot;
     private final Target target;
     private final long nonce;
     private final long ring;
@@ -54,20 +64,23 @@ final class PendingConnect {
     private boolean restored;
     private final IdleStrategy.Sleeper sleeper;
 
-    PendingConnect(ClientHandshake handshake, Target target, long nonce, long ring, long capacity, byte[] chunkKey,
-                   ControlBlockHeader before, long start, long timeoutNanos, long answersSeen) {
+    PendingConnect(ClientHandshake handshake, NodeContext node, ControlBlockTable table, ConnectWords words, Target target,
+                   Request request, long start, long timeoutNanos, long answersSeen) {
         this.handshake = handshake;
-        this.layer = handshake.layer();
+        this.node = node;
+        this.table = table;
+        this.words = words;
+        this.ownSlot = node.slot();
         this.target = target;
-        this.nonce = nonce;
-        this.ring = ring;
-        this.capacity = capacity;
-        this.chunkKey = chunkKey;
-        this.before = before;
+        this.nonce = request.nonce();
+        this.ring = request.ring();
+        this.capacity = request.capacity();
+        this.chunkKey = request.chunkKey();
+        this.before = request.before();
         this.start = start;
         this.timeoutNanos = timeoutNanos;
-        this.peerCheckNanos = layer.ringPolicy.peerCheckNanos();
-        this.ownHeadWord = layer.table.offset(layer.slot, handshake.index()) + RX_HEAD_OFFSET;
+        this.peerCheckNanos = node.medium().ringPolicy().peerCheckNanos();
+        this.ownHeadWord = table.offset(ownSlot, handshake.index()) + RX_HEAD_OFFSET;
         this.answersSeen = answersSeen;
         this.sleeper = new AnswerBell();
         this.lastLook = start;
@@ -101,7 +114,7 @@ final class PendingConnect {
         if (now - lastCheck >= peerCheckNanos) {
             lastCheck = now;
             checkListener();
-            layer.connectWords.ringConnectBell(target.slot); // for a spinning client, which never sleeps (see the sleeper)
+            words.ringConnectBell(target.slot); // for a spinning client, which never sleeps (see the sleeper)
         }
         return null;
     }
@@ -164,19 +177,21 @@ final class PendingConnect {
 
     /** The listener node's answer to our request, if it wrote one; scans only when announced or due. */
     private Answer look(long now) {
-        long posted = layer.connectWords.connectAnswers(target.slot);
-        layer.connectWords.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
-        if (posted == answersSeen && now - lastLook < LOOK_NANOS) {
+        long posted = words.connectAnswers(target.slot);
+        if (posted != answersSeen) {
+            // kept for our next connect's baseline; only on a change: a record per poll was garbage
+            words.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
+        } else if (now - lastLook < LOOK_NANOS) {
             return null;
         }
         answersSeen = posted;
         lastLook = now;
-        int mySlot = layer.slot;
+        int mySlot = ownSlot;
         int myIndex = handshake.index();
         int myGen = handshake.header().generation();
-        long myInc = layer.node.incarnation();
+        long myInc = node.incarnation();
         Answer[] found = {null};
-        layer.table.scanPartition(target.slot, (s, i, h) -> {
+        table.scanPartition(target.slot, (s, i, h) -> {
             // CLOSED too: the server may accept and close before we look; like TCP, the
             // connect still succeeds, and the first receive sees the end of the stream.
             if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED || h.state() == STATE_CLOSED)
@@ -194,30 +209,30 @@ final class PendingConnect {
             throw new ConnectException("Connection refused by the listener on port " + target.port + ": "
                     + ClientHandshake.refusalReason(a.parameter()));
         }
-        if (!a.ringFits(layer.geometry, target.slot)) {
+        if (!a.ringFits(node.geometry(), target.slot)) {
             throw new ConnectException("Connection refused: the answer's ring lies outside node " + target.slot + "'s arena");
         }
         handshake.established(a, answer.slot, answer.index, target.port, nonce, ring, capacity);
         connected = true;
-        return new Connection(layer, handshake.index(), handshake.header().generation(), a, answer.slot, answer.index,
-                nonce, ring, capacity, target.port, chunkKey, true);
+        return new Connection(node, table, handshake.index(), handshake.header().generation(), a, answer.slot,
+                answer.index, nonce, ring, capacity, target.port, chunkKey, true);
     }
 
     private void checkListener() throws IOException {
         ControlBlockHeader listener = target.listener;
-        ControlBlockHeader l = layer.table.read(target.slot, target.index);
-        if (layer.node.liveIncarnation(target.slot) != listener.ownerIncarnation() || l == null
+        ControlBlockHeader l = table.read(target.slot, target.index);
+        if (node.liveIncarnation(target.slot) != listener.ownerIncarnation() || l == null
                 || l.state() != STATE_LISTENING || l.generation() != listener.generation()) {
             over = true;
             throw new ConnectException("Connection refused: the listener on port " + target.port + " closed");
         }
-        layer.node.checkAttached();
+        node.checkAttached();
     }
 
     /** Sleeps on our own head word, which the listener's node wakes when it answers. */
     private final class AnswerBell extends BellSleeper {
         AnswerBell() {
-            super(layer.medium, ownHeadWord, SLEEP_MAX_NANOS);
+            super(node.medium(), ownHeadWord, SLEEP_MAX_NANOS);
         }
 
         @Override
@@ -225,7 +240,7 @@ final class PendingConnect {
             // The bell is a bare futex wake on a word only the listener's node may write,
             // so a ring that lands while its acceptor is between a look and its sleep is
             // lost: ring again before every sleep, which bounds the loss to one sleep.
-            layer.connectWords.ringConnectBell(target.slot);
+            words.ringConnectBell(target.slot);
             return 0;
         }
     }

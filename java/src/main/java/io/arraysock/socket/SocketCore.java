@@ -1,6 +1,5 @@
 package io.arraysock.socket;
 
-import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ControlBlockHeader;
 
 import java.io.IOException;
@@ -8,7 +7,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
 
@@ -46,7 +44,7 @@ public final class SocketCore {
     private volatile AcceptQueue acceptQueue;
 
     SocketCore(SocketLayer layer, int index, ControlBlockHeader header) {
-        this(layer, index, header, new SocketOptions(layer.idleStrategy(), layer.defaultRingSize()));
+        this(layer, index, header, new SocketOptions(layer.idleStrategy(), layer.ringPolicy, layer.medium.path()));
     }
 
     /** A socket with {@code options} of its own (an accepted one: its listener's, inherited). */
@@ -114,92 +112,15 @@ public final class SocketCore {
         return connection != null && sender.isShut();
     }
 
-    /** The settings an accepted socket of this listener starts with. */
-    SocketOptions inheritedOptions() {
-        return options.inheritedBy();
-    }
-
-    public IdleStrategy idleStrategy() {
-        return options.idle();
-    }
-
-    public void idleStrategy(IdleStrategy strategy) {
-        options.idle(strategy);
-    }
-
-    /** SO_TIMEOUT: 0 waits forever. */
-    public void receiveTimeout(long millis) {
-        options.receiveTimeoutMillis(millis);
-    }
-
-    public long receiveTimeoutMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(options.receiveTimeoutNanos());
-    }
-
-    /** The ring this side allocates for sending; takes effect at connect or, for a listener, for accepted sockets. */
-    public void sendBufferSize(int bytes) {
-        options.sendBufferSize(bytes);
-    }
-
-    public int sendBufferSize() {
-        Connection c = connection;
-        return c == null ? options.sendBufferSize() : (int) Math.min(Integer.MAX_VALUE, c.producer.capacity());
-    }
-
-    /** The ring size asked of the peer at connect. */
-    public void receiveBufferSize(int bytes) {
-        options.receiveBufferSize(bytes);
-    }
-
-    public int receiveBufferSize() {
-        Connection c = connection;
-        return c == null ? options.receiveBufferSize() : (int) Math.min(Integer.MAX_VALUE, c.consumer.capacity());
-    }
-
-    /**
-     * A pre-shared key: a listener with a key refuses connects that cannot prove it; a
-     * client proves it to a listener that asks. Null removes it. Kept only in memory.
-     */
-    public synchronized void authenticationKey(byte[] key) throws SocketException {
-        if (header.state() == STATE_LISTENING) {
-            throw new SocketException("Set the key before listen");
-        }
-        options.authKey(key);
-    }
-
-    byte[] authKey() {
-        return options.authKey();
-    }
-
-    /**
-     * Requires authenticated encryption of the payload (AES-GCM, keyed per connection from
-     * the pre-shared key; docs/SECURITY.md): a listener then takes only connects that
-     * encrypt, and a client connects only to a listener that does (one that does without
-     * this setting encrypts too). Block medium only; a listener needs the key as well.
-     *
-     * @throws SocketException on the shm medium, which has no chunk framing to carry the
-     *     tags; or when listening already
-     */
-    public synchronized void encryption(boolean required) throws SocketException {
-        if (required && !layer.ringPolicy.chunked()) {
-            throw new SocketException("Encryption needs the block medium's chunk framing; " + layer.medium.path()
-                    + " is a shm segment (its payload travels unframed)");
-        }
-        if (header.state() == STATE_LISTENING) {
-            throw new SocketException("Set encryption before listen");
-        }
-        options.encryption(required);
-    }
-
-    public boolean encryption() {
-        Connection c = connection;
-        return c != null ? c.encrypted : options.encryption();
+    /** This socket's settings: idle strategy, receive timeout, buffer sizes, key and encryption. */
+    public SocketOptions options() {
+        return options;
     }
 
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(layer.arena.ringCapacity(options.sendBufferSize()), layer.ringPolicy,
+        return c == null ? RingProducer.maxMessage(layer.blocks.ringCapacity(options.sendBufferSize()), layer.ringPolicy,
                 options.encryption()) : c.maxSendMessage;
     }
 
@@ -242,12 +163,11 @@ public final class SocketCore {
         if (header.state() == STATE_LISTENING) {
             return;
         }
-        if (options.encryption() && options.authKey() == null) {
-            throw new SocketException("Encryption needs a pre-shared key: set the authentication key before listen");
-        }
+        options.checkListenable();
         if (header.state() == STATE_OPEN) {
             header = layer.binder.bind(index, header, 0);
         }
+        options.listening(); // from here the key and encryption stay as read below
         AcceptQueue q = new AcceptQueue(this, layer, backlog < 1 ? 50 : backlog);
         this.acceptQueue = q;
         ControlBlockHeader h = header.withParameter(STATE_LISTENING, q.backlog());
@@ -281,7 +201,7 @@ public final class SocketCore {
         if (q == null || header.state() != STATE_LISTENING) {
             throw new SocketException("Socket is not listening");
         }
-        return q.take(timeoutNanos, options.idle());
+        return q.take(timeoutNanos, options.idleStrategy());
     }
 
     // ---- connect -------------------------------------------------------------------------
@@ -373,13 +293,14 @@ public final class SocketCore {
         if (header.state() == STATE_LISTENING) {
             throw new SocketException("Socket is listening; it cannot connect");
         }
-        return new ClientHandshake(layer, index, header, options);
+        return new ClientHandshake(layer.node, layer.table, layer.connectWords, layer.blocks, index, header, options);
     }
 
     /** Sets up both directions' data paths, then publishes the connection. */
     void established(Connection c) {
         sender = new SendPath(this, c, layer.ringPolicy);
         receiver = new ReceivePath(this, c, layer.ringPolicy);
+        options.connected(c);
         connection = c;
     }
 
@@ -569,6 +490,7 @@ public final class SocketCore {
         int state = header.state();
         if (state == STATE_LISTENING) {
             layer.stopListening(this);
+            options.stoppedListening();
             AcceptQueue q = acceptQueue;
             if (q != null) {
                 q.abortAll();

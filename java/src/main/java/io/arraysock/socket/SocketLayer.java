@@ -11,7 +11,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -35,9 +34,8 @@ public final class SocketLayer implements Closeable {
     final RingPolicy ringPolicy;
     final Geometry geometry;
     final ControlBlockTable table;
-    final ArenaAllocator arena;
-    /** Publishes the node's error log into the arena (set by the counter publisher); yields its granule to rings. */
-    volatile ErrorLogWriter errorLogWriter;
+    /** Our partition's blocks and our arena's rings. */
+    final SocketBlocks blocks;
     final PortBinder binder;
     final int slot;
     /** Fault translation for our sockets' public calls. */
@@ -45,7 +43,6 @@ public final class SocketLayer implements Closeable {
     /** The connect words of the node records: bells, request and answer counters, listener hints. */
     final ConnectWords connectWords;
 
-    private final BitSet used = new BitSet();
     private final Set<SocketCore> lingering = ConcurrentHashMap.newKeySet();
     private final Set<SocketCore> open = ConcurrentHashMap.newKeySet();
     private final Acceptor acceptor;
@@ -61,11 +58,11 @@ public final class SocketLayer implements Closeable {
         this.geometry = node.geometry();
         this.slot = node.slot();
         this.table = new ControlBlockTable(node);
-        this.arena = new ArenaAllocator(geometry.arenaOffset(slot), geometry.arenaSize());
+        this.blocks = new SocketBlocks(node, table, this::tick);
         this.binder = new PortBinder(table, slot);
-        this.acceptor = new Acceptor(this);
         this.faults = new SocketFaults(medium, node, this::fence);
         this.connectWords = new ConnectWords(medium, geometry, slot);
+        this.acceptor = new Acceptor(node, table, connectWords, blocks, this::adopt);
     }
 
     /** The idle strategy new sockets start with. */
@@ -89,8 +86,8 @@ public final class SocketLayer implements Closeable {
         }
         ensureOpen();
         node.checkAttached();
-        int index = allocateIndex();
-        ControlBlockHeader header = newHeader(index, type, STATE_OPEN);
+        int index = blocks.allocateIndex();
+        ControlBlockHeader header = blocks.newHeader(index, type, STATE_OPEN);
         SocketCore s = new SocketCore(this, index, header);
         open.add(s);
         if (closed) {
@@ -111,107 +108,24 @@ public final class SocketLayer implements Closeable {
         }
     }
 
-    private int allocateIndex() throws IOException {
-        int index = tryAllocateIndex();
-        if (index < 0) {
-            tick(); // closed sockets whose peers let go meanwhile free their blocks now, not at the next heartbeat
-            index = tryAllocateIndex();
-        }
-        if (index < 0) {
-            throw new SocketException("too many open sockets: all " + geometry.socketsPerNode()
-                    + " control blocks of node " + slot + " are in use");
-        }
-        return index;
-    }
-
-    private synchronized int tryAllocateIndex() {
-        int index = used.nextClearBit(0);
-        if (index >= geometry.socketsPerNode()) {
-            return -1;
-        }
-        used.set(index);
-        return index;
-    }
-
-    private synchronized void releaseIndex(int index) {
-        used.clear(index);
-    }
-
-    /** Writes a fresh header for our block {@code index}: next generation, zeroed live words. */
-    ControlBlockHeader newHeader(int index, int type, int state) {
-        // every live word (positions, flags, events) starts at zero: a recycled block must not
-        // carry its previous socket's end-of-stream or shut flags into the new connection
-        return table.writeFresh(index, freshHeader(index, type, state));
-    }
-
-    /**
-     * The header {@link #newHeader} writes, not written: for a caller that fills it in and
-     * writes it with {@link ControlBlockTable#writeFresh} itself (an answer to a connect
-     * request: one sector write instead of two), or gives the index back unwritten with
-     * {@link #releaseUnwritten}.
-     */
-    ControlBlockHeader freshHeader(int index, int type, int state) {
-        ControlBlockHeader old = table.read(slot, index);
-        int gen = old == null ? 1 : old.generation() + 1;
-        long seq = old == null ? 0 : old.sequence();
-        return new ControlBlockHeader(seq, state, gen, node.incarnation(), type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, ControlBlockHeader.NO_TAG);
-    }
-
-    /** Returns an index from {@link #allocateAnswerIndex} whose block was never written (still FREE on the medium). */
-    void releaseUnwritten(int index) {
-        releaseIndex(index);
-    }
-
     /** Releases a socket's block and ring, and forgets the socket. */
     void release(SocketCore s, ControlBlockHeader h) {
         lingering.remove(s);
         open.remove(s);
-        releaseBlock(s.index, h);
+        blocks.release(s.index, h);
     }
 
-    /** Marks our block {@code index} FREE (keeping its generation), and returns its ring and index. */
-    void releaseBlock(int index, ControlBlockHeader h) {
-        table.write(index, ControlBlockHeader.FREE.withSequence(h.sequence()).withGeneration(h.generation()));
-        if (h.txRingCapacity() != 0) {
-            arena.release(h.txRingOffset(), h.txRingCapacity());
-        }
-        releaseIndex(index);
-    }
-
-    /** Allocates a block for an answer to a connect request (no socket yet). */
-    int allocateAnswerIndex() throws IOException {
-        return allocateIndex();
-    }
-
-    void register(SocketCore s) {
+    /** An accepted socket ({@link Acceptor}): established on {@code c} at once, and ours to close and count. */
+    private SocketCore adopt(int index, ControlBlockHeader h, SocketOptions options, Connection c) {
+        SocketCore s = new SocketCore(this, index, h, options);
+        s.established(c);
         open.add(s);
+        return s;
     }
 
     /** Our sockets not yet released (lingering closed ones included): what the counters are published for. */
     Iterable<SocketCore> openSockets() {
         return open;
-    }
-
-    /** Ring memory of {@code capacity} bytes in our arena, or an exception saying the arena is full. */
-    long allocateRing(long capacity) throws IOException {
-        long at = arena.allocate(capacity);
-        if (at < 0) {
-            tick(); // closed sockets whose peers let go meanwhile return their rings now, not at the next heartbeat
-            at = arena.allocate(capacity);
-        }
-        ErrorLogWriter log = errorLogWriter;
-        if (at < 0 && log != null) {
-            node.checkAttached(); // a fenced node writes nothing, not even the log's header
-            if (log.yieldRoom()) { // rings win: the log is placed again where there is room
-                at = arena.allocate(capacity);
-            }
-        }
-        if (at < 0) {
-            throw new SocketException("no buffer space: node " + slot + "'s arena has "
-                    + arena.freeBytes() + " bytes free, a " + capacity + "-byte ring does not fit");
-        }
-        return at;
     }
 
     void startListening(SocketCore s) {

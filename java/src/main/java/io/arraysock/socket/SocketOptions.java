@@ -1,7 +1,9 @@
 package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
+import io.arraysock.medium.RingPolicy;
 
+import java.net.SocketException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -9,41 +11,52 @@ import static io.arraysock.format.ControlBlockDescriptor.MAX_RING_CAPACITY;
 import static io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
 
 /**
- * One socket's settings: how it waits, its receive timeout, the ring sizes it asks for at
- * connect, its pre-shared key and whether it requires encryption. Read by the data paths on every wait, so each field is
- * volatile: any thread may change them. A listener's settings seed its accepted sockets'.
+ * One socket's settings ({@link SocketCore#options()}): how it waits, its receive timeout,
+ * the ring sizes it asks for at connect, its pre-shared key and whether it requires
+ * encryption. Once connected, the buffer sizes and encryption read as the connection has
+ * them. Read by the data paths on every wait, so each field is volatile: any thread may
+ * change them. A listener's settings seed its accepted sockets'. Internal: the public face
+ * is {@code io.arraysock.ArraySocket}.
  */
-final class SocketOptions {
+public final class SocketOptions {
     private volatile IdleStrategy idle;
     private volatile long receiveTimeoutNanos;
     private volatile int sendBufferSize;
     private volatile int receiveBufferSize;
-    private final int defaultRingSize;
+    /** The medium's: its default ring size and whether it frames chunks (which encryption needs). */
+    private final RingPolicy policy;
+    /** The medium's path, for messages. */
+    private final String medium;
     /** Kept only in memory, never on the medium. */
     private volatile byte[] authKey;
     /** Listener: connects must encrypt; client: connect only to a listener that encrypts. */
     private volatile boolean encryption;
+    /** While listening, the key and encryption stay as listen found them; guarded by this. */
+    private boolean listening;
+    /** Set once connected: the sizes and encryption it has. */
+    private volatile Connection connection;
 
-    /** @param ringSize the medium's default ring size ({@link SocketLayer#defaultRingSize()}) */
-    SocketOptions(IdleStrategy idle, int ringSize) {
+    /** @param medium the medium's path, for messages */
+    SocketOptions(IdleStrategy idle, RingPolicy policy, String medium) {
         this.idle = idle;
-        this.defaultRingSize = ringSize;
-        this.sendBufferSize = ringSize;
-        this.receiveBufferSize = ringSize;
+        this.policy = policy;
+        this.medium = medium;
+        this.sendBufferSize = policy.defaultRingSize();
+        this.receiveBufferSize = policy.defaultRingSize();
     }
 
     /** The settings an accepted socket inherits from its listener: how to wait and the receive timeout. */
     SocketOptions inheritedBy() {
-        SocketOptions o = new SocketOptions(idle, defaultRingSize);
+        SocketOptions o = new SocketOptions(idle, policy, medium);
         o.receiveTimeoutNanos = receiveTimeoutNanos;
         return o;
     }
 
-    IdleStrategy idle() {
+    public IdleStrategy idleStrategy() {
         return idle;
     }
 
-    void idle(IdleStrategy strategy) {
+    public void idleStrategy(IdleStrategy strategy) {
         this.idle = Objects.requireNonNull(strategy, "strategy");
     }
 
@@ -52,47 +65,105 @@ final class SocketOptions {
     }
 
     /** SO_TIMEOUT: 0 waits forever. */
-    void receiveTimeoutMillis(long millis) {
+    public void receiveTimeout(long millis) {
         if (millis < 0) {
             throw new IllegalArgumentException("timeout must not be negative: " + millis);
         }
         this.receiveTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    int sendBufferSize() {
-        return sendBufferSize;
+    public long receiveTimeoutMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(receiveTimeoutNanos);
     }
 
-    void sendBufferSize(int bytes) {
+    /** The ring this side allocates for sending; takes effect at connect or, for a listener, for accepted sockets. */
+    public void sendBufferSize(int bytes) {
         this.sendBufferSize = checkBufferSize(bytes);
     }
 
-    int receiveBufferSize() {
-        return receiveBufferSize;
+    /** As set; once connected, the capacity of the ring we send into. */
+    public int sendBufferSize() {
+        Connection c = connection;
+        return c == null ? sendBufferSize : (int) Math.min(Integer.MAX_VALUE, c.producer.capacity());
     }
 
-    void receiveBufferSize(int bytes) {
+    /** The ring size asked of the peer at connect. */
+    public void receiveBufferSize(int bytes) {
         this.receiveBufferSize = checkBufferSize(bytes);
+    }
+
+    /** As set; once connected, the capacity of the ring the peer sends into. */
+    public int receiveBufferSize() {
+        Connection c = connection;
+        return c == null ? receiveBufferSize : (int) Math.min(Integer.MAX_VALUE, c.consumer.capacity());
     }
 
     byte[] authKey() {
         return authKey;
     }
 
-    /** Null removes the key. */
-    void authKey(byte[] key) {
+    /**
+     * A pre-shared key: a listener with a key refuses connects that cannot prove it; a
+     * client proves it to a listener that asks. Null removes it. Kept only in memory.
+     *
+     * @throws SocketException when listening already
+     */
+    public synchronized void authenticationKey(byte[] key) throws SocketException {
+        if (listening) {
+            throw new SocketException("Set the key before listen");
+        }
         if (key != null && key.length < 16) {
             throw new IllegalArgumentException("a key needs at least 16 bytes, got " + key.length);
         }
         this.authKey = key == null ? null : key.clone();
     }
 
-    boolean encryption() {
-        return encryption;
+    /** Whether the connection is encrypted (connected), or this socket requires it (not yet). */
+    public boolean encryption() {
+        Connection c = connection;
+        return c != null ? c.encrypted : encryption;
     }
 
-    void encryption(boolean required) {
+    /**
+     * Requires authenticated encryption of the payload (AES-GCM, keyed per connection from
+     * the pre-shared key; docs/SECURITY.md): a listener then takes only connects that
+     * encrypt, and a client connects only to a listener that does (one that does without
+     * this setting encrypts too). Block medium only; a listener needs the key as well.
+     *
+     * @throws SocketException on the shm medium, which has no chunk framing to carry the
+     *     tags; or when listening already
+     */
+    public synchronized void encryption(boolean required) throws SocketException {
+        if (required && !policy.chunked()) {
+            throw new SocketException("Encryption needs the block medium's chunk framing; " + medium
+                    + " is a shm segment (its payload travels unframed)");
+        }
+        if (listening) {
+            throw new SocketException("Set encryption before listen");
+        }
         this.encryption = required;
+    }
+
+    /** Whether listen may go ahead: encryption needs a key. */
+    void checkListenable() throws SocketException {
+        if (encryption && authKey == null) {
+            throw new SocketException("Encryption needs a pre-shared key: set the authentication key before listen");
+        }
+    }
+
+    /** From here until {@link #stoppedListening} the key and encryption stay as they are now. */
+    synchronized void listening() throws SocketException {
+        checkListenable();
+        listening = true;
+    }
+
+    synchronized void stoppedListening() {
+        listening = false;
+    }
+
+    /** The socket connected: the buffer sizes and encryption are the connection's from now on. */
+    void connected(Connection c) {
+        this.connection = c;
     }
 
     private static int checkBufferSize(int bytes) {

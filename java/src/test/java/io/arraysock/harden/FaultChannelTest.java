@@ -6,25 +6,23 @@ import io.arraysock.StorageArray;
 import io.arraysock.api.SocketType;
 import io.arraysock.api.StoragePathFailedException;
 import io.arraysock.medium.MediumTruncatedException;
-import io.arraysock.medium.ShmMedium;
 import io.arraysock.net.ArraySocketChannel;
 import io.arraysock.testkit.BlockPair;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.SanFaults;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,12 +42,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link StoragePathFailedException}) as the cause.
  */
 class FaultChannelTest {
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+
     static final FormatOptions FORMAT = FormatOptions.defaults().withNodeSlots(2).withSocketsPerNode(16)
             .withArenaSize(4 << 20).withHeartbeatIntervalMs(100).withLivenessTimeoutMs(1000).withForce(true);
 
     @Test
     void everyCallUnderTruncationThrowsOnlyDocumentedIOExceptions() throws Exception {
-        String path = "/dev/shm/arraysock-test-" + UUID.randomUUID();
+        String path = segments.next();
         try (ChildJvm child = ChildJvm.start(FaultSurfaceChild.class, path)) {
             Map<String, Map<String, String>> outcomes = new LinkedHashMap<>();
             List<String> lines = new ArrayList<>();
@@ -63,10 +64,6 @@ class FaultChannelTest {
             for (String api : List.of("socket", "channel")) {
                 assertProperty(api, outcomes.getOrDefault("HEALTHY " + api, Map.of()),
                         outcomes.getOrDefault("FAULTY " + api, Map.of()), MediumTruncatedException.class);
-            }
-        } finally {
-            if (Files.exists(Path.of(path))) {
-                ShmMedium.unlink(path);
             }
         }
     }

@@ -1,15 +1,13 @@
 package io.arraysock.harden;
 
-import io.arraysock.medium.ShmMedium;
 import io.arraysock.testkit.ChildJvm;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -20,19 +18,18 @@ import static org.junit.jupiter.api.Assertions.*;
  * works with our handler in front of it. In a child JVM: a failure here would be a crash.
  */
 class GuardedCopyTest {
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+
     @Test
     void copiesPastTheEndOfAShrunkSegmentFailWithoutACrash() throws Exception {
-        String path = "/dev/shm/arraysock-guarded-" + UUID.randomUUID();
+        String path = segments.next();
         List<String> lines = new ArrayList<>();
         try (ChildJvm child = ChildJvm.start(GuardedCopyChild.class, path)) {
             for (String line; !(line = child.readLine(Duration.ofSeconds(60))).equals("DONE"); ) {
                 lines.add(line);
             }
             assertEquals(0, child.waitFor(Duration.ofSeconds(30)), child.describe() + "\n" + lines);
-        } finally {
-            if (Files.exists(Path.of(path))) {
-                ShmMedium.unlink(path);
-            }
         }
         String fault = "THREW java.lang.InternalError: a fault occurred in a native copy";
         assertEquals(List.of(

@@ -1,16 +1,14 @@
 package io.arraysock.harden;
 
-import io.arraysock.medium.ShmMedium;
 import io.arraysock.testkit.ChildJvm;
+import io.arraysock.testkit.ShmSegments;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,10 +23,13 @@ import static org.junit.jupiter.api.Assertions.*;
  * So no call may let an InternalError out, and the JVM must not crash.
  */
 class TruncationTest {
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+
     @ParameterizedTest
     @ValueSource(longs = {0, 4096, 65536})
     void aShrunkSegmentGivesExceptionsNotACrash(long newLength) throws Exception {
-        String path = "/dev/shm/arraysock-trunc-" + UUID.randomUUID();
+        String path = segments.next();
         List<String> lines = new ArrayList<>();
         try (ChildJvm child = ChildJvm.start(TruncationChild.class, path, Long.toString(newLength))) {
             try {
@@ -39,10 +40,6 @@ class TruncationTest {
                 fail("the child did not finish after the truncation to " + newLength + " bytes; its output: " + lines + "\n" + e.getMessage());
             }
             assertEquals(0, child.waitFor(Duration.ofSeconds(30)), child.describe());
-        } finally {
-            if (Files.exists(Path.of(path))) {
-                ShmMedium.unlink(path);
-            }
         }
         for (String line : lines) {
             if (line.startsWith("THREW")) {

@@ -1,13 +1,13 @@
 package io.arraysock.net;
 
 import io.arraysock.StorageArray;
-import io.arraysock.medium.ShmMedium;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.LoopDevices;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -22,22 +22,20 @@ class RmiOverArrayTest {
     private static final int REGISTRY_PORT = 1099;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+
     @Test
     void rmiOnShm() throws Exception {
-        String path = "/dev/shm/arraysock-rmi-" + UUID.randomUUID();
-        StorageArray.format(path, ShmArray.small());
-        try {
-            run(path, path, false);
-        } finally {
-            ShmMedium.unlink(path);
-        }
+        String path = segments.format();
+        run(path, path, false);
     }
 
     @Test
     void rmiOnTheLoopPairFromSeparateNetworkNamespaces() throws Exception {
         LoopDevices.Pair pair = LoopDevices.pair();
         assertTrue(LoopDevices.isRoot(), "network namespaces need root");
-        StorageArray.format(pair.first(), ShmArray.small().withForce(true));
+        StorageArray.format(pair.first(), ShmSegments.small().withForce(true));
         run(pair.first(), pair.second(), true);
     }
 

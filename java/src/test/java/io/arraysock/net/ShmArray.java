@@ -1,24 +1,22 @@
 package io.arraysock.net;
 
-import io.arraysock.FormatOptions;
-import io.arraysock.StorageArray;
-import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.UUID;
 
 /**
- * A fresh shm array, held (shared) while in use and unlinked at the end: either for one test
- * class ({@code @RegisterExtension static final ShmArray array = ShmArray.perClass();}) or for
- * one test ({@code try (ShmArray array = ShmArray.create())}).
+ * A fresh shm array of the test kit's ({@link ShmSegments#format()}), held through this
+ * package's {@link SharedArrays} while in use: either for one test class ({@code
+ * @RegisterExtension static final ShmArray array = ShmArray.perClass();}) or for one test
+ * ({@code try (ShmArray array = ShmArray.create())}).
  */
 final class ShmArray implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-    final String path = "/dev/shm/arraysock-net-" + UUID.randomUUID();
+    private final ShmSegments segments = new ShmSegments();
+    /** The array's path (null for a per-class one until its tests start). */
+    String path;
     /** The test's own hold on the array (null for a per-class one until its tests start). */
     SharedArrays.Lease lease;
 
@@ -38,13 +36,8 @@ final class ShmArray implements AutoCloseable, BeforeAllCallback, AfterAllCallba
     }
 
     private void open() throws IOException {
-        StorageArray.format(path, small());
+        path = segments.format();
         lease = SharedArrays.acquire(path);
-    }
-
-    /** 4 nodes, 128 sockets each, 16 MiB arenas. */
-    static FormatOptions small() {
-        return FormatOptions.defaults().withNodeSlots(4).withSocketsPerNode(128).withArenaSize(16 << 20);
     }
 
     String uri(int port) {
@@ -66,8 +59,6 @@ final class ShmArray implements AutoCloseable, BeforeAllCallback, AfterAllCallba
         if (lease != null) {
             lease.close();
         }
-        if (Files.exists(Path.of(path))) {
-            ShmMedium.unlink(path);
-        }
+        segments.close();
     }
 }

@@ -57,7 +57,7 @@ class ChunkPipelineTest {
         listener.bind(port);
         listener.listen(8);
         SocketCore client = b.open(type);
-        client.sendBufferSize(ringBytes);
+        client.options().sendBufferSize(ringBytes);
         client.connect(port, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         assertNotNull(server);

@@ -5,7 +5,7 @@ import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.BlockMedium;
-import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,9 +57,9 @@ class EncryptedChunksTest {
     /** A keyed listener on layer a, requiring encryption if {@code encrypted}. */
     private SocketCore keyedListener(int type, int port, int ringBytes, boolean encrypted) throws Exception {
         SocketCore listener = a.open(type);
-        listener.authenticationKey(KEY);
-        listener.encryption(encrypted);
-        listener.sendBufferSize(ringBytes);
+        listener.options().authenticationKey(KEY);
+        listener.options().encryption(encrypted);
+        listener.options().sendBufferSize(ringBytes);
         listener.bind(port);
         listener.listen(8);
         return listener;
@@ -69,14 +69,14 @@ class EncryptedChunksTest {
     private SocketCore[] connectedPair(int type, int port, int ringBytes, boolean encrypted) throws Exception {
         SocketCore listener = keyedListener(type, port, ringBytes, encrypted);
         SocketCore client = b.open(type);
-        client.authenticationKey(KEY);
-        client.sendBufferSize(ringBytes);
+        client.options().authenticationKey(KEY);
+        client.options().sendBufferSize(ringBytes);
         client.connect(port, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         assertNotNull(server);
         listener.close();
-        assertEquals(encrypted, client.encryption(), "the client encrypts as its listener asks");
-        assertEquals(encrypted, server.encryption());
+        assertEquals(encrypted, client.options().encryption(), "the client encrypts as its listener asks");
+        assertEquals(encrypted, server.options().encryption());
         return new SocketCore[] {client, server};
     }
 
@@ -249,8 +249,8 @@ class EncryptedChunksTest {
     void bothSidesMustAgree() throws Exception {
         SocketCore plain = keyedListener(TYPE_STREAM, 7206, 4096, false);
         SocketCore wants = b.open(TYPE_STREAM);
-        wants.authenticationKey(KEY);
-        wants.encryption(true);
+        wants.options().authenticationKey(KEY);
+        wants.options().encryption(true);
         ConnectException e = assertThrows(ConnectException.class, () -> wants.connect(7206, 5 * SECOND));
         assertTrue(e.getMessage().contains("does not encrypt, and this socket requires encryption"), e.getMessage());
 
@@ -260,7 +260,7 @@ class EncryptedChunksTest {
         assertTrue(e.getMessage().contains("requires authentication"), e.getMessage());
 
         SocketCore noKey = a.open(TYPE_STREAM);
-        noKey.encryption(true);
+        noKey.options().encryption(true);
         SocketException s = assertThrows(SocketException.class, () -> noKey.listen(4));
         assertTrue(s.getMessage().contains("needs a pre-shared key"), s.getMessage());
         for (SocketCore c : new SocketCore[] {plain, wants, encrypting, keyless, noKey}) {
@@ -276,7 +276,7 @@ class EncryptedChunksTest {
         ControlBlockHeader l = a.table.read(a.slot, listener.index);
         ControlBlockHeader own = b.table.read(b.slot, client.index);
         long nonce = 0x5eed_0001L;
-        long ring = b.allocateRing(4096);
+        long ring = b.blocks.allocateRing(4096);
         byte[] proof = ConnectProof.tag(KEY, l.nonce(),
                 new ConnectProof.Identity(a.slot, listener.index, l.generation(), l.ownerIncarnation()),
                 new ConnectProof.Identity(b.slot, client.index, own.generation(), b.node.incarnation()), nonce);
@@ -302,18 +302,15 @@ class EncryptedChunksTest {
 
     @Test
     void shmRefusesEncryption() throws Exception {
-        String path = "/dev/shm/arraysock-aes-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         Geometry g = new Geometry(512, 2, 16, 1 << 20);
-        try (ShmMedium shm = ShmMedium.create(path, g.requiredSize());
-             SocketLayer layer = new SocketLayer(new BareNode(shm, g, 0, BareNode.registry()))) {
+        try (ShmSegments segments = new ShmSegments();
+             SocketLayer layer = new SocketLayer(new BareNode(segments.medium(g), g, 0, BareNode.registry()))) {
             SocketCore s = layer.open(TYPE_STREAM);
-            s.authenticationKey(KEY);
-            SocketException e = assertThrows(SocketException.class, () -> s.encryption(true));
+            s.options().authenticationKey(KEY);
+            SocketException e = assertThrows(SocketException.class, () -> s.options().encryption(true));
             assertTrue(e.getMessage().startsWith("Encryption needs the block medium's chunk framing"), e.getMessage());
-            assertFalse(s.encryption());
+            assertFalse(s.options().encryption());
             s.close();
-        } finally {
-            ShmMedium.unlink(path);
         }
     }
 

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.arraysock.format.Geometry;
 import io.arraysock.format.RecordSeal;
 import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ShmSegments;
 
 import io.arraysock.api.MessageTooLargeException;
 
@@ -12,7 +13,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +41,6 @@ class HostilePeerFuzzTest {
     /** Enough steps for interesting sequences, few enough that one input stays in milliseconds. */
     private static final int MAX_OPS = 24;
     private static final int PORT = 4000;
-    private static final AtomicLong SEGMENTS = new AtomicLong();
     private static final long SECOND = 1_000_000_000L;
 
     @FuzzTest(maxDuration = "2m")
@@ -50,12 +49,11 @@ class HostilePeerFuzzTest {
             return;
         }
         int type = (input[0] & 1) == 0 ? TYPE_STREAM : TYPE_SEQPACKET;
-        String path = "/dev/shm/arraysock-fuzz-" + ProcessHandle.current().pid() + "-" + SEGMENTS.incrementAndGet();
-        ShmMedium medium = ShmMedium.create(path, GEOMETRY.requiredSize());
-        try {
-            var live = BareNode.registry();
-            SocketLayer a = new SocketLayer(new BareNode(medium, GEOMETRY, 0, live));
-            SocketLayer b = new SocketLayer(new BareNode(medium, GEOMETRY, 1, live));
+        try (ShmSegments segments = new ShmSegments()) {
+            ShmNodes nodes = new ShmNodes(segments, GEOMETRY);
+            ShmMedium medium = nodes.medium;
+            SocketLayer a = nodes.a;
+            SocketLayer b = nodes.b;
             try {
                 SocketCore listener = a.open(type);
                 listener.bind(PORT);
@@ -76,9 +74,6 @@ class HostilePeerFuzzTest {
                 a.close();
                 b.close();
             }
-        } finally {
-            medium.close();
-            ShmMedium.unlink(path);
         }
     }
 
@@ -186,7 +181,7 @@ class HostilePeerFuzzTest {
         }
 
         private void receiveWithin2ms(int arg) throws IOException {
-            client.receiveTimeout(2);
+            client.options().receiveTimeout(2);
             try {
                 ByteBuffer dst = ByteBuffer.allocate(100);
                 if (type == TYPE_STREAM) {
@@ -195,7 +190,7 @@ class HostilePeerFuzzTest {
                     assertMessageReceived(client.receiveMessage(dst, true, (arg & 1) == 0), dst, true);
                 }
             } finally {
-                client.receiveTimeout(0);
+                client.options().receiveTimeout(0);
             }
         }
 

@@ -2,10 +2,11 @@ package io.arraysock.socket;
 
 import io.arraysock.format.Geometry;
 import io.arraysock.format.RecordSeal;
-import io.arraysock.medium.ShmMedium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -22,34 +23,26 @@ class HostilePeerTest {
     private static final Geometry G = new Geometry(512, 2, 8, 64 << 10);
     private static final long SECOND = 1_000_000_000L;
 
-    private String path;
-    private ShmMedium medium;
-    private SocketLayer a;
-    private SocketLayer b;
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+    private ShmNodes nodes;
 
     @BeforeEach
     void setUp() throws Exception {
-        path = "/dev/shm/arraysock-hostile-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        medium = ShmMedium.create(path, G.requiredSize());
-        var live = BareNode.registry();
-        a = new SocketLayer(new BareNode(medium, G, 0, live));
-        b = new SocketLayer(new BareNode(medium, G, 1, live));
+        nodes = new ShmNodes(segments, G);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        a.close();
-        b.close();
-        medium.close();
-        ShmMedium.unlink(path);
+        nodes.close();
     }
 
     /** [client, server]; the server is the peer we damage. */
     private SocketCore[] pair(int type) throws Exception {
-        SocketCore listener = a.open(type);
+        SocketCore listener = nodes.a.open(type);
         listener.bind(4000);
         listener.listen(1);
-        SocketCore client = b.open(type);
+        SocketCore client = nodes.b.open(type);
         client.connect(4000, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         listener.close();
@@ -63,7 +56,7 @@ class HostilePeerTest {
     @Test
     void aTailRunningAheadOfTheRingIsAReset() throws Exception {
         SocketCore[] p = pair(TYPE_STREAM);
-        medium.putLongRelease(block(p[1]) + TX_TAIL_OFFSET, 1L << 40);
+        nodes.medium.putLongRelease(block(p[1]) + TX_TAIL_OFFSET, 1L << 40);
         SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), false));
         assertTrue(e.getMessage().contains("write position"), e.getMessage());
     }
@@ -73,7 +66,7 @@ class HostilePeerTest {
         SocketCore[] p = pair(TYPE_STREAM);
         int cap = (int) p[0].header().txRingCapacity();
         assertEquals(cap, p[0].send(ByteBuffer.allocate(cap), false), "fill the ring so the next send reads the head");
-        medium.putLongRelease(block(p[1]) + RX_HEAD_OFFSET, Long.MAX_VALUE);
+        nodes.medium.putLongRelease(block(p[1]) + RX_HEAD_OFFSET, Long.MAX_VALUE);
         SocketException e = assertThrows(SocketException.class, () -> p[0].send(ByteBuffer.allocate(10), false));
         assertTrue(e.getMessage().contains("read position"), e.getMessage());
     }
@@ -83,7 +76,7 @@ class HostilePeerTest {
         SocketCore[] p = pair(TYPE_SEQPACKET);
         assertTrue(p[1].sendMessage(ByteBuffer.allocate(8), false));
         long ring = p[1].header().txRingOffset();
-        medium.putLongRelease(ring, Long.MAX_VALUE);
+        nodes.medium.putLongRelease(ring, Long.MAX_VALUE);
         SocketException e = assertThrows(SocketException.class, () -> p[0].receiveMessage(ByteBuffer.allocate(100), false, false));
         assertTrue(e.getMessage().contains("message length"), e.getMessage());
     }
@@ -92,11 +85,11 @@ class HostilePeerTest {
     void aResealedHeaderWithAnotherGenerationIsAReset() throws Exception {
         SocketCore[] p = pair(TYPE_STREAM);
         ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        medium.readAcquire(block(p[1]), h);
+        nodes.medium.readAcquire(block(p[1]), h);
         h.putInt(GENERATION_OFFSET, h.getInt(GENERATION_OFFSET) + 1);
         RecordSeal.seal(h, CRC_OFFSET);
-        medium.writeRelease(block(p[1]), h.clear());
-        p[0].receiveTimeout(50);
+        nodes.medium.writeRelease(block(p[1]), h.clear());
+        p[0].options().receiveTimeout(50);
         SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
         assertTrue(e.getMessage().contains("released"), e.getMessage());
     }
@@ -110,11 +103,11 @@ class HostilePeerTest {
     void anUnreadablePeerHeaderIsAResetOnlyWhenItStaysUnreadable() throws Exception {
         SocketCore[] p = pair(TYPE_STREAM);
         long crc = block(p[1]) + CRC_OFFSET;
-        medium.putIntRelease(crc, medium.getIntAcquire(crc) ^ 1);
-        p[0].receiveTimeout(50);
+        nodes.medium.putIntRelease(crc, nodes.medium.getIntAcquire(crc) ^ 1);
+        p[0].options().receiveTimeout(50);
         assertThrows(java.net.SocketTimeoutException.class, () -> p[0].receive(ByteBuffer.allocate(10), true),
                 "within the grace the receive waits as usual");
-        p[0].receiveTimeout(5_000);
+        p[0].options().receiveTimeout(5_000);
         long start = System.nanoTime();
         SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
         assertTrue(e.getMessage().contains("damaged"), e.getMessage());

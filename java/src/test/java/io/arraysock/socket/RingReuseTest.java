@@ -5,6 +5,7 @@ import io.arraysock.format.Zeroing;
 import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -50,6 +51,7 @@ class RingReuseTest {
         final Kind kind;
         final String path;
         final List<Medium> media = new ArrayList<>();
+        final ShmSegments segments = new ShmSegments();
         final Map<Integer, Long> live = BareNode.registry();
         final SocketLayer server;
         final SocketLayer peer;
@@ -61,8 +63,9 @@ class RingReuseTest {
         Rig(Kind kind) throws Exception {
             this.kind = kind;
             if (kind == Kind.SHM) {
-                path = "/dev/shm/arraysock-reuse-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-                media.add(ShmMedium.create(path, G.requiredSize()));
+                ShmMedium m = segments.medium(G);
+                media.add(m);
+                path = m.path();
             } else {
                 // a disk file opened with O_DIRECT once per node: each node its own shadows, as on two hosts
                 Path p = Files.createTempFile(Path.of("/var/tmp"), "arraysock-reuse-", ".img");
@@ -101,7 +104,7 @@ class RingReuseTest {
             client.connect(type == TYPE_STREAM ? PORT : PORT + 1, 5 * SECOND);
             SocketCore accepted = (type == TYPE_STREAM ? streamListener : messageListener).accept(5 * SECOND);
             assertNotNull(accepted);
-            accepted.receiveTimeout(2000); // a wrong answer fails the test, never hangs it
+            accepted.options().receiveTimeout(2000); // a wrong answer fails the test, never hangs it
             return new SocketCore[] {client, accepted};
         }
 
@@ -140,9 +143,8 @@ class RingReuseTest {
             for (Medium m : media) {
                 m.close();
             }
-            if (kind == Kind.SHM) {
-                ShmMedium.unlink(path);
-            } else {
+            segments.close();
+            if (kind != Kind.SHM) {
                 Files.deleteIfExists(Path.of(path));
             }
         }
@@ -333,7 +335,7 @@ class RingReuseTest {
             next.send(ByteBuffer.wrap(b), true);
 
             SocketCore late = rig.streamListener.accept(5 * SECOND); // the first answer, taken only now
-            late.receiveTimeout(2000);
+            late.options().receiveTimeout(2000);
             assertReset(late, new byte[0], 0, b, 0);
             assertArrayEquals(b, receiveFully(rig.streamListener.accept(5 * SECOND), ByteBuffer.allocate(4096)));
         }
@@ -388,8 +390,8 @@ class RingReuseTest {
         // first confirmations read it torn, the next one whole. Found by SoakTest under load
         // ("ended cleanly at 65536 of 224040 bytes"): a poll that could not confirm its copy
         // returned nothing, and the end of stream was believed with bytes still unread.
-        String path = "/dev/shm/arraysock-reuse-end-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        try (ShmMedium m = ShmMedium.create(path, G.requiredSize())) {
+        try (ShmSegments segments = new ShmSegments()) {
+            ShmMedium m = segments.medium(G);
             long own = G.controlBlockOffset(0, 0);
             long peer = G.controlBlockOffset(1, 0);
             m.putLongRelease(peer + TX_TAIL_OFFSET, 100);
@@ -407,8 +409,6 @@ class RingReuseTest {
             assertFalse(c.endConfirmed(), "100 bytes are still unread");
             assertEquals(100, c.poll(dst));
             assertTrue(c.endConfirmed());
-        } finally {
-            ShmMedium.unlink(path);
         }
     }
 }

@@ -5,7 +5,9 @@ import io.arraysock.format.Geometry;
 import io.arraysock.medium.ShmMedium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.BindException;
 import java.net.ConnectException;
@@ -13,7 +15,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +29,8 @@ class SocketLayerTest {
     private static final int SEQPACKET = ControlBlockDescriptor.TYPE_SEQPACKET;
     private static final long SECOND = 1_000_000_000L;
 
-    private String path;
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
     private ShmMedium medium;
     private SocketLayer a;
     private SocketLayer b;
@@ -37,13 +39,11 @@ class SocketLayerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        path = "/dev/shm/arraysock-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        Geometry g = new Geometry(512, 4, 64, 8 << 20);
-        medium = ShmMedium.create(path, g.requiredSize());
-        Map<Integer, Long> live = BareNode.registry();
-        a = new SocketLayer(new BareNode(medium, g, 0, live));
-        nodeB = new BareNode(medium, g, 1, live);
-        b = new SocketLayer(nodeB);
+        ShmNodes nodes = new ShmNodes(segments, new Geometry(512, 4, 64, 8 << 20));
+        medium = nodes.medium;
+        a = nodes.a;
+        b = nodes.b;
+        nodeB = nodes.nodeB;
     }
 
     @AfterEach
@@ -51,8 +51,6 @@ class SocketLayerTest {
         pool.shutdownNow();
         a.close();
         b.close();
-        medium.close();
-        ShmMedium.unlink(path);
     }
 
     private SocketCore[] connectedPair(int type, int port) throws Exception {
@@ -65,6 +63,43 @@ class SocketLayerTest {
         assertNotNull(server);
         listener.close();
         return new SocketCore[] {client, server};
+    }
+
+    /** The key and encryption are fixed from listen to close, as the listener's flags on the medium are. */
+    @Test
+    void theKeyIsFixedWhileListening() throws Exception {
+        SocketCore s = a.open(STREAM);
+        s.options().authenticationKey(new byte[16]);
+        s.listen(4);
+        assertTrue(s.header().hasFlag(ControlBlockDescriptor.FLAG_AUTH_REQUIRED), "listen took the key");
+        SocketException e = assertThrows(SocketException.class, () -> s.options().authenticationKey(null));
+        assertEquals("Set the key before listen", e.getMessage());
+        e = assertThrows(SocketException.class, () -> s.options().encryption(false));
+        assertEquals("Set encryption before listen", e.getMessage());
+        s.close();
+        s.options().authenticationKey(null); // not listening any more: accepted, as before the settings object
+    }
+
+    /** A pending connect's polls keep the answer word's last value without a new record each (only when it changes). */
+    @Test
+    void pollingAPendingConnectKeepsTheAnswerWordWithoutGarbage() throws Exception {
+        SocketCore[] seeded = connectedPair(STREAM, 7051); // b now remembers a's answer word
+        // a block that reads as listening, with no acceptor behind it: the request stays unanswered
+        SocketCore silent = a.open(STREAM);
+        silent.bind(7052);
+        a.table.write(silent.index, silent.header().withState(ControlBlockDescriptor.STATE_LISTENING));
+        SocketCore client = b.open(STREAM);
+        assertFalse(client.connectNow(7052)); // its first poll keeps the word as it is now
+        ConnectWords.AnswersSeen before = b.connectWords.answersSeen(a.slot, a.node.incarnation());
+        assertNotNull(before);
+        for (int i = 0; i < 100; i++) {
+            assertFalse(client.finishConnect());
+        }
+        assertSame(before, b.connectWords.answersSeen(a.slot, a.node.incarnation()), "no record while the word stayed");
+        client.close();
+        silent.close();
+        seeded[0].close();
+        seeded[1].close();
     }
 
     @Test
@@ -186,10 +221,10 @@ class SocketLayerTest {
     @Test
     void readTimeoutAndDeadPeer() throws Exception {
         SocketCore[] p = connectedPair(STREAM, 7003);
-        p[1].receiveTimeout(100);
+        p[1].options().receiveTimeout(100);
         assertThrows(SocketTimeoutException.class, () -> p[1].receive(ByteBuffer.allocate(10), true));
         Future<Integer> blocked = pool.submit(() -> p[1].receive(ByteBuffer.allocate(10), true));
-        p[1].receiveTimeout(0);
+        p[1].options().receiveTimeout(0);
         nodeB.die();
         java.util.concurrent.ExecutionException ee = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> blocked.get(5, TimeUnit.SECONDS));
@@ -237,7 +272,7 @@ class SocketLayerTest {
         new ControlBlockTable(new BareNode(medium, a.geometry, 2, BareNode.registry()))
                 .scanPartition(0, (s, i, h) -> busy[0]++);
         assertEquals(0, busy[0], "blocks still in use on node 0");
-        assertEquals(a.geometry.arenaSize(), a.arena.freeBytes());
-        assertEquals(b.geometry.arenaSize(), b.arena.freeBytes());
+        assertEquals(a.geometry.arenaSize(), a.blocks.arena.freeBytes());
+        assertEquals(b.geometry.arenaSize(), b.blocks.arena.freeBytes());
     }
 }

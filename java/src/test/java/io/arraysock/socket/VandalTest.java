@@ -3,13 +3,13 @@ package io.arraysock.socket;
 import io.arraysock.format.ControlBlockDescriptor;
 import io.arraysock.format.Geometry;
 import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -30,16 +30,16 @@ class VandalTest {
 
     @Test
     void randomWritesGiveIoExceptionsNeverCrashesOrHangs() throws Exception {
-        String path = "/dev/shm/arraysock-vandal-" + System.nanoTime();
         Geometry g = new Geometry(512, 4, 64, 4 << 20);
         ExecutorService pool = Executors.newCachedThreadPool();
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<IOException> surfaced = new ConcurrentLinkedQueue<>();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        try (ShmMedium medium = ShmMedium.create(path, g.requiredSize())) {
-            Map<Integer, Long> live = BareNode.registry();
-            SocketLayer a = new SocketLayer(new BareNode(medium, g, 0, live));
-            SocketLayer b = new SocketLayer(new BareNode(medium, g, 1, live));
+        try (ShmSegments segments = new ShmSegments()) {
+            ShmNodes nodes = new ShmNodes(segments, g);
+            ShmMedium medium = nodes.medium;
+            SocketLayer a = nodes.a;
+            SocketLayer b = nodes.b;
             SocketCore listener = a.open(STREAM);
             listener.bind(9100);
             listener.listen(16);
@@ -48,7 +48,7 @@ class VandalTest {
                 SocketCore client = b.open(STREAM);
                 client.connect(9100, 5_000_000_000L);
                 SocketCore server = listener.accept(5_000_000_000L);
-                server.receiveTimeout(2000);
+                server.options().receiveTimeout(2000);
                 work.add(pool.submit(() -> pump(client, server, stop, unexpected, surfaced)));
             }
             Random random = new Random(11);
@@ -92,7 +92,6 @@ class VandalTest {
             b.close();
         } finally {
             pool.shutdownNow();
-            ShmMedium.unlink(path);
         }
     }
 
