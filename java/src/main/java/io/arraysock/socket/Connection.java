@@ -81,6 +81,9 @@ final class Connection {
                 sending, layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
         this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
                 nonce, chunkKey, receiving, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
+        long peerBell = LoopBell.wordOf(layer.geometry, peerSlot);
+        producer.peerLoopBell(peerBell);
+        consumer.peerLoopBell(peerBell);
         this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.ringPolicy, encrypted);
         this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.ringPolicy, encrypted);
     }
