@@ -35,7 +35,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoopWaiter {
     /** Longest sleep on the bell: what a lost ring costs at most, and how often idle sockets are looked at. */
     public static final long BELL_SLEEP_MAX_MILLIS = 10;
-    private static final long BELL_SLEEP_MAX_NANOS = BELL_SLEEP_MAX_MILLIS * 1_000_000;
 
     /** What the loop serves, as the waiter needs it. */
     public interface Sockets {
@@ -56,6 +55,7 @@ public final class LoopWaiter {
     }
 
     private final PollingBackoff backoff;
+    private final long bellSleepMaxNanos;
     private volatile boolean wakeupPending;
     private volatile Thread loopThread;
     /** The bell the loop sleeps on now, or null: a wakeup rings it. */
@@ -63,8 +63,21 @@ public final class LoopWaiter {
     /** Loop thread only: the sockets were marked, and are cleared at the next progress. */
     private boolean marked;
 
+    /** Parks at most {@code maxPark} where it polls; sleeps on a bell at most {@value #BELL_SLEEP_MAX_MILLIS} ms. */
     public LoopWaiter(Duration maxPark) {
+        this(maxPark, Duration.ofMillis(BELL_SLEEP_MAX_MILLIS));
+    }
+
+    /**
+     * Sleeps on a bell at most {@code maxBellSleep}: longer costs idle sockets less, and a lost
+     * ring more (tests make it long, so that only a ring ends a sleep early).
+     */
+    public LoopWaiter(Duration maxPark, Duration maxBellSleep) {
         this.backoff = new PollingBackoff(maxPark);
+        this.bellSleepMaxNanos = maxBellSleep.toNanos();
+        if (bellSleepMaxNanos <= 0) {
+            throw new IllegalArgumentException("longest bell sleep not positive: " + maxBellSleep);
+        }
     }
 
     /** A round made progress (or was woken): back to spinning, and the marks are cleared. */
@@ -123,7 +136,7 @@ public final class LoopWaiter {
             if (wakeupPending || sockets.lookAgain()) {
                 return;
             }
-            bell.await(ticket, Math.min(capNanos, BELL_SLEEP_MAX_NANOS));
+            bell.await(ticket, Math.min(capNanos, bellSleepMaxNanos));
         } finally {
             sleepingOn = null;
         }
