@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.Doorbell;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.MessageTooLargeException;
 import io.arraysock.api.SocketType;
@@ -419,6 +420,27 @@ public final class ArraySocket implements Closeable {
     /** Whether the connection is encrypted (connected), or this socket requires it (not yet). */
     public boolean isEncrypted() {
         return core.options().encryption();
+    }
+
+    // ---- event loops -------------------------------------------------------------------
+
+    /**
+     * The loop bell of this socket's node: what an event loop serving it sleeps on (shm),
+     * the same for every socket of one attached array. {@code io.arraysock.net.LoopWaiter}
+     * uses it; see {@link Doorbell}.
+     */
+    public Doorbell doorbell() {
+        return core.doorbell();
+    }
+
+    /**
+     * For an event loop about to sleep on {@link #doorbell()}: says (or, both false, unsays)
+     * that it waits to read ({@code read}) or for room to write ({@code write}), so the peer
+     * rings the bell when it publishes or frees room. Only for a socket no other thread
+     * receives or sends on blockingly meanwhile; nothing on the block medium.
+     */
+    public void loopWaiting(boolean read, boolean write) throws IOException {
+        run(c -> c.loopWaiting(read, write));
     }
 
     public void setIdleStrategy(IdleStrategy strategy) {

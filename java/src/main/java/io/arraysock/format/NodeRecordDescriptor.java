@@ -44,7 +44,8 @@ package io.arraysock.format;
  *  |    connect bell (u32): never written; clients futex-wake it   | 320
  *  |    after posting a connect request (shm)                      |
  *  +---------------------------------------------------------------+
- *  |    reserved, zero (u32)                                       | 324
+ *  |    loop bell (u32): written by the holder to wake its event   | 324
+ *  |    loops; other nodes futex-wake it without writing (shm)     |
  *  +---------------------------------------------------------------+
  *  |    connect requests posted (u64): changes after this node     | 328
  *  |    writes a CONNECTING block                                  |
@@ -99,7 +100,14 @@ public final class NodeRecordDescriptor {
      * answer) read one word per node instead of the table. Hints only: the value means
      * nothing else, any value is safe, and pollers still scan in full now and then.
      */
-    public static final int CONNECT_REQUESTS_OFFSET = CONNECT_BELL_OFFSET + 2 * Integer.BYTES; // bell, reserved u32
+    /**
+     * The word this node's event loops sleep on (shm): the holder alone writes it, a new
+     * value each time one of its threads wakes its loops; other nodes futex-wake it, without
+     * writing, after publishing into (or freeing room in) a ring whose consumer's waiting
+     * word says its loop sleeps (docs/PROTOCOL.md, "Event loops").
+     */
+    public static final int LOOP_BELL_OFFSET = CONNECT_BELL_OFFSET + Integer.BYTES;
+    public static final int CONNECT_REQUESTS_OFFSET = LOOP_BELL_OFFSET + Integer.BYTES;
     public static final int CONNECT_ANSWERS_OFFSET = CONNECT_REQUESTS_OFFSET + Long.BYTES;
     /** The node's counters, outside the seal: {@link NodeCountersDescriptor}. */
     public static final int COUNTERS_OFFSET = CONNECT_ANSWERS_OFFSET + Long.BYTES;

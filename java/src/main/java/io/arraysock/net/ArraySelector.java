@@ -1,5 +1,7 @@
 package io.arraysock.net;
 
+import io.arraysock.ArraySocket;
+import io.arraysock.api.Doorbell;
 import io.arraysock.api.PollingBackoff;
 
 import java.io.IOException;
@@ -20,14 +22,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A selector of array channels ({@link ArraySocketChannel}, {@link ArrayServerSocketChannel}),
- * made by {@link ArraySelectorProvider#openSelector()}. The array has no readiness events a
- * thread could sleep on for many sockets, so a select polls: each round asks every key's
- * channel which of its interest operations are ready (bytes or the end to read, ring room
- * to write, an answered connect, a connection to accept), and between rounds in which
- * nothing was ready it backs off as the event loops do ({@link PollingBackoff}: a few spins
- * and yields, then parks of 20 µs doubling to 1 ms). So an idle select costs little CPU, and
- * sees new data within the park at worst. {@link #wakeup()} (and an interrupt, and a close)
- * unparks it at once.
+ * made by {@link ArraySelectorProvider#openSelector()}. Each round asks every key's channel
+ * which of its interest operations are ready (bytes or the end to read, ring room to write,
+ * an answered connect, a connection to accept); between rounds in which nothing was ready it
+ * waits as Netty's array loops do ({@link LoopWaiter}): a few spins and yields, then, when
+ * every channel is on one shm array, a sleep on that array's loop bell, which peers ring
+ * when they publish into a ring of ours (at most {@value LoopWaiter#BELL_SLEEP_MAX_MILLIS}
+ * ms); elsewhere (block medium, several arrays, a connect pending) parks of 20 µs doubling
+ * to 1 ms ({@link PollingBackoff}). {@link #wakeup()} (and an interrupt, and a close) ends
+ * either at once.
  *
  * <p>The semantics are those of a JDK selector: level-triggered readiness; a key already in
  * the selected set gets new ready operations added; a select returns the number of keys
@@ -41,9 +44,9 @@ final class ArraySelector extends AbstractSelector {
     /** Guarded by itself (as the JDK's selected-key set: selects synchronize on it). */
     private final Set<SelectionKey> selected = new HashSet<>();
     private final Set<SelectionKey> publicSelected = new Ungrowable(selected);
-    /** Used by the selecting thread only (selects are serialized by the selector's monitor). */
-    private final PollingBackoff backoff = new PollingBackoff();
-    private volatile boolean wakeupPending;
+    /** How selects wait; its idle and progress on the selecting thread only (selects are serialized by the selector's monitor). */
+    private final LoopWaiter waiter = new LoopWaiter(PollingBackoff.DEFAULT_MAX_PARK);
+    private final KeySockets keySockets = new KeySockets();
     private volatile Thread selecting;
 
     ArraySelector(ArraySelectorProvider provider) {
@@ -94,14 +97,14 @@ final class ArraySelector extends AbstractSelector {
     }
 
     /** A selection: one round, or (waiting) rounds until a key is ready, a wakeup, an interrupt or {@code timeoutNanos}. */
-    private int select(long timeoutNanos, boolean waiting) {
+    private int select(long timeoutNanos, boolean waiting) throws IOException {
         synchronized (this) {
             ensureOpen();
             synchronized (selected) {
                 removeCancelled();
                 int updated;
                 if (!waiting) {
-                    wakeupPending = false;
+                    waiter.clearWakeup();
                     updated = round();
                 } else {
                     updated = waitForReady(timeoutNanos);
@@ -112,30 +115,90 @@ final class ArraySelector extends AbstractSelector {
         }
     }
 
-    private int waitForReady(long timeoutNanos) {
+    private int waitForReady(long timeoutNanos) throws IOException {
         long start = System.nanoTime();
         selecting = Thread.currentThread();
         try {
             begin(); // an interrupt now (or already) wakes us
-            backoff.reset();
+            waiter.progress(keySockets);
             while (true) {
                 int updated = round();
-                if (updated != 0 || wakeupPending || !isOpen()) {
+                if (updated != 0 || waiter.wakeupPending() || !isOpen()) {
                     return updated;
                 }
                 long left = timeoutNanos - (System.nanoTime() - start);
                 if (left <= 0) {
                     return 0;
                 }
-                long park = backoff.next(left);
-                if (park > 0 && !wakeupPending) {
-                    LockSupport.parkNanos(this, park);
+                keySockets.lastLook = 0;
+                waiter.idle(left, keySockets);
+                if (keySockets.lastLook != 0) {
+                    return keySockets.lastLook;
                 }
             }
         } finally {
+            waiter.progress(keySockets); // clears the marks
             end();
             selecting = null;
-            wakeupPending = false;
+            waiter.clearWakeup();
+        }
+    }
+
+    /** The keys' sockets as the waiter sees them (selecting thread). */
+    private final class KeySockets implements LoopWaiter.Sockets {
+        /** What the last look before a sleep found: as {@link #round}. */
+        int lastLook;
+
+        @Override
+        public Doorbell doorbell() {
+            Doorbell common = null;
+            for (ArraySelectionKey k : keys) {
+                if (!k.isValid()) {
+                    continue;
+                }
+                ArraySocket s;
+                if (k.channel() instanceof ArraySocketChannel c) {
+                    if ((k.interest() & SelectionKey.OP_CONNECT) != 0 && c.isConnectionPending()) {
+                        return null; // the answer is not rung on the bell
+                    }
+                    s = c.isConnected() ? c.arraySocket() : null;
+                } else {
+                    s = ((ArrayServerSocketChannel) k.channel()).arraySocket();
+                }
+                if (s == null) {
+                    continue;
+                }
+                Doorbell bell = s.doorbell();
+                if (common == null) {
+                    common = bell;
+                } else if (common != bell) {
+                    return null; // sockets of several arrays: one bell cannot serve them
+                }
+            }
+            return common;
+        }
+
+        @Override
+        public void mark(boolean sleeping) {
+            for (ArraySelectionKey k : keys) {
+                if (k.channel() instanceof ArraySocketChannel c) {
+                    ArraySocket s = c.arraySocket();
+                    if (s != null && c.isConnected()) {
+                        int interest = sleeping && k.isValid() ? k.interest() : 0;
+                        try {
+                            s.loopWaiting((interest & SelectionKey.OP_READ) != 0, (interest & SelectionKey.OP_WRITE) != 0);
+                        } catch (IOException e) {
+                            // the channel's next readiness look reports what failed
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public boolean lookAgain() {
+            lastLook = round();
+            return lastLook != 0;
         }
     }
 
@@ -192,7 +255,7 @@ final class ArraySelector extends AbstractSelector {
 
     @Override
     public ArraySelector wakeup() {
-        wakeupPending = true;
+        waiter.wakeup();
         Thread t = selecting;
         if (t != null) {
             LockSupport.unpark(t);

@@ -45,7 +45,11 @@ final class AcceptQueue {
             return false;
         }
         queue.add(s);
-        return !(listener.isClosed() && queue.remove(s));
+        if (listener.isClosed() && queue.remove(s)) {
+            return false;
+        }
+        layer.loopBell.ring(); // an event loop serving the listener may sleep on it
+        return true;
     }
 
     /** Aborts every connection not yet taken (the listener closes: their peers see a reset). */

@@ -83,6 +83,9 @@ final class Connection {
                 sending, ownSlot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
         this.consumer = new RingConsumer(medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
                 nonce, chunkKey, receiving, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
+        long peerBell = LoopBell.wordOf(node.geometry(), peerSlot);
+        producer.peerLoopBell(peerBell);
+        consumer.peerLoopBell(peerBell);
         this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), medium.ringPolicy(), encrypted);
         this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), medium.ringPolicy(), encrypted);
     }

@@ -21,6 +21,10 @@ import static io.arraysock.format.ControlBlockDescriptor.TX_WAITING_OFFSET;
  * is lost.
  */
 abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
+    /** A waiting word's value: a thread sleeps on the other side's events word. */
+    static final int WAITING_THREAD = 1;
+    /** A waiting word's value: an event loop sleeps on its node's loop bell ({@link LoopBell}). */
+    static final int WAITING_LOOP = 2;
     private static final int WAITING = TX_WAITING_OFFSET - TX_TAIL_OFFSET;
     private static final int FLAGS = TX_FLAGS_OFFSET - TX_TAIL_OFFSET;
     private static final int EVENTS = TX_EVENTS_OFFSET - TX_TAIL_OFFSET;
@@ -40,6 +44,8 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
     private final long peerEventsWord;
     private int events;
     private int flags;
+    /** The peer node's loop bell word, rung when the peer's waiting word says {@link #WAITING_LOOP}; -1: none known. */
+    private long peerLoopBell = -1;
 
     /**
      * @param ownGroup  offset of our live-word group (our block + TX_TAIL or RX_HEAD offset)
@@ -81,14 +87,40 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
         return medium.getLongAcquire(positionWord);
     }
 
-    /** Publishes our new position and wakes the peer if it sleeps. */
+    /** Where the peer node's loop bell is (shm), for a peer whose event loop sleeps. */
+    final void peerLoopBell(long word) {
+        this.peerLoopBell = word;
+    }
+
+    /**
+     * Publishes our new position and wakes the peer if it sleeps: its thread (events word)
+     * or its event loop (its node's loop bell). The look at the waiting word was there
+     * before the loop bell; a loop's mark costs only a compare on this path.
+     */
     final void advance(long position) {
         medium.putLongRelease(positionWord, position);
         if (wakeups) {
             medium.fullFence();
-            if (medium.getIntAcquire(peerWaitingWord) != 0) {
-                signal();
+            int waiting = medium.getIntAcquire(peerWaitingWord);
+            if (waiting != 0) {
+                if (waiting == WAITING_LOOP && peerLoopBell >= 0) {
+                    medium.wake(peerLoopBell);
+                } else {
+                    signal();
+                }
             }
+        }
+    }
+
+    /**
+     * Marks our waiting word for an event loop that is about to sleep on our node's loop
+     * bell ({@code on}), or clears it. The loop then fences and looks at the ring once more
+     * before it sleeps. Shm only (elsewhere nobody wakes a loop, and a mark would be a
+     * sector write); the caller is the thread of this direction (the loop).
+     */
+    final void loopWaiting(boolean on) {
+        if (wakeups) {
+            medium.putIntRelease(waitingWord, on ? WAITING_LOOP : 0);
         }
     }
 
@@ -109,6 +141,9 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
         if (wakeups) {
             medium.fullFence();
             signal();
+            if (peerLoopBell >= 0 && medium.getIntAcquire(peerWaitingWord) == WAITING_LOOP) {
+                medium.wake(peerLoopBell);
+            }
         }
     }
 
@@ -147,7 +182,7 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
     /** Sleeps until the peer signals, unless it already moved past {@code seenPeerPosition()} or ended. */
     @Override
     public final void sleep(long maxNanos) {
-        medium.putIntRelease(waitingWord, 1);
+        medium.putIntRelease(waitingWord, WAITING_THREAD);
         medium.fullFence();
         int seen = medium.getIntAcquire(peerEventsWord);
         if (medium.getLongAcquire(peerPositionWord) == seenPeerPosition() && !peerFinished()) {

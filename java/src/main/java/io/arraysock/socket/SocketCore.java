@@ -379,6 +379,25 @@ public final class SocketCore {
         return receiver.isShut() || receiver.readable();
     }
 
+    /**
+     * For an event loop about to sleep on our node's loop bell: marks (or clears) our rx
+     * waiting word ({@code read}) and tx waiting word ({@code write}), so the peer rings the
+     * bell when it publishes or frees room (docs/PROTOCOL.md, "Event loops"). Nothing on a
+     * medium without wake-ups, or when not connected. The loop is both directions' thread.
+     */
+    public void loopWaiting(boolean read, boolean write) {
+        Connection c = connection;
+        if (c != null) {
+            c.consumer.loopWaiting(read);
+            c.producer.loopWaiting(write);
+        }
+    }
+
+    /** Our node's loop bell, which an event loop serving this socket sleeps on. */
+    public io.arraysock.api.Doorbell doorbell() {
+        return layer.loopBell;
+    }
+
     /** Bytes a non-blocking stream send would take now (see {@link SendPath#sendable}): a sender's call. */
     public long sendable() throws IOException {
         connected();

@@ -42,6 +42,8 @@ public final class SocketLayer implements Closeable {
     final SocketFaults faults;
     /** The connect words of the node records: bells, request and answer counters, listener hints. */
     final ConnectWords connectWords;
+    /** Our node's loop bell, which event loops serving our sockets sleep on (shm). */
+    final LoopBell loopBell;
 
     private final Set<SocketCore> lingering = ConcurrentHashMap.newKeySet();
     private final Set<SocketCore> open = ConcurrentHashMap.newKeySet();
@@ -63,6 +65,7 @@ public final class SocketLayer implements Closeable {
         this.faults = new SocketFaults(medium, node, this::fence);
         this.connectWords = new ConnectWords(medium, geometry, slot);
         this.acceptor = new Acceptor(node, table, connectWords, blocks, this::adopt);
+        this.loopBell = new LoopBell(node);
     }
 
     /** The idle strategy new sockets start with. */

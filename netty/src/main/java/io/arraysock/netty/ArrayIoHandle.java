@@ -1,5 +1,6 @@
 package io.arraysock.netty;
 
+import io.arraysock.api.Doorbell;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoRegistration;
@@ -18,6 +19,23 @@ interface ArrayIoHandle extends IoHandle {
      * @return how much progressed (bytes or connections; 0 when nothing could be done)
      */
     int poll();
+
+    /**
+     * The loop bell of this channel's socket, when the loop may sleep on it for this channel
+     * (shm, connected or listening); null when it has nothing to watch. On the loop.
+     */
+    default Doorbell doorbell() {
+        return null;
+    }
+
+    /** Whether the loop must poll for this channel now, not sleep on a bell (a connect pending: its answer is not rung there). */
+    default boolean needsPolling() {
+        return false;
+    }
+
+    /** Marks ({@code sleeping}) or clears the socket's waiting words for what {@link #poll} would look at. On the loop. */
+    default void loopWaiting(boolean sleeping) {
+    }
 
     /** Closes the channel (at loop shutdown); never throws, so no InterruptedException either. */
     @Override

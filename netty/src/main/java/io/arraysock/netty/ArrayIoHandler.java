@@ -1,6 +1,8 @@
 package io.arraysock.netty;
 
+import io.arraysock.api.Doorbell;
 import io.arraysock.api.PollingBackoff;
+import io.arraysock.net.LoopWaiter;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -26,19 +29,17 @@ import java.util.concurrent.locks.LockSupport;
  * EventLoopGroup group = new MultiThreadIoEventLoopGroup(ArrayIoHandler.newFactory());
  * }</pre>
  *
- * <p>How it waits: the array has no readiness events, so each {@link #run} round polls every
- * registered handle with the library's non-blocking calls. A round where nothing moved
- * backs off with the library's {@link PollingBackoff}: a few rounds of spinning, a few of
- * yielding, then sleeping (parking) for a time that doubles up to {@code maxIdleSleep},
- * never past the loop's next scheduled task ({@link IoHandlerContext#delayNanos}). {@link #wakeup} unparks the loop thread, so a task
- * submitted from another thread runs at once; data arriving from the peer is seen at the
- * latest {@code maxIdleSleep} later. On the block medium polling with back-off is the
- * design (a sector read is the only way to see the peer).
- *
- * <p>TODO (issue 13): on shm the loop should sleep on one futex word per node, a doorbell
- * that a peer rings when it publishes into a ring whose consumer's loop has said it
- * sleeps, instead of polling. That needs a per-node doorbell word in the on-media format
- * (docs/FORMAT.md) and a facade call to wait on it; until then shm is polled as block is.
+ * <p>How it waits: each {@link #run} round polls every registered handle with the library's
+ * non-blocking calls. A round where nothing moved waits with the library's
+ * {@link LoopWaiter} (the same as its java.nio selector): a few rounds of spinning and of
+ * yielding; then, when every channel of the loop is on one shm array, a sleep on that
+ * array's loop bell, which a peer rings when it publishes into (or frees room in) a ring
+ * whose channel this loop marked before it slept (docs/PROTOCOL.md, "Event loops"), at most
+ * {@value LoopWaiter#BELL_SLEEP_MAX_MILLIS} ms. Elsewhere (the block medium, where a sector
+ * read is the only way to see the peer; channels of several arrays; a connect pending) it
+ * parks for a time that doubles up to {@code maxIdleSleep}. Never past the loop's next
+ * scheduled task ({@link IoHandlerContext#delayNanos}). {@link #wakeup} ends either sleep, so
+ * a task submitted from another thread runs at once.
  */
 public final class ArrayIoHandler implements IoHandler {
     private static final Logger LOG = System.getLogger(ArrayIoHandler.class.getName());
@@ -46,17 +47,19 @@ public final class ArrayIoHandler implements IoHandler {
     public static final Duration DEFAULT_MAX_IDLE_SLEEP = PollingBackoff.DEFAULT_MAX_PARK;
 
     private final ThreadAwareExecutor executor;
-    private final PollingBackoff backoff;
+    private final LoopWaiter waiter;
+    private final LoopWaiter.Sockets handles = new Handles();
     private final List<Registration> registrations = new ArrayList<>();
     private volatile Thread loopThread;
-    private volatile boolean wokenUp;
+    /** What the last look before a sleep moved (loop thread). */
+    private int lastLook;
     /** True while {@link #pollAll} walks the list: removals wait for its end. */
     private boolean polling;
     private final List<Registration> cancelledWhilePolling = new ArrayList<>();
 
     private ArrayIoHandler(ThreadAwareExecutor executor, Duration maxIdleSleep) {
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.backoff = new PollingBackoff(maxIdleSleep);
+        this.waiter = new LoopWaiter(maxIdleSleep);
     }
 
     /** A factory for {@code MultiThreadIoEventLoopGroup}, sleeping at most {@link #DEFAULT_MAX_IDLE_SLEEP} when idle. */
@@ -88,11 +91,11 @@ public final class ArrayIoHandler implements IoHandler {
         if (context.shouldReportActiveIoTime()) {
             context.reportActiveIoTime(System.nanoTime() - start);
         }
-        if (progress > 0 || wokenUp) {
-            wokenUp = false;
-            backoff.reset();
+        if (progress > 0 || waiter.wakeupPending()) {
+            waiter.clearWakeup();
+            waiter.progress(handles);
         } else if (context.canBlock()) {
-            backOff(context);
+            progress = backOff(context);
         }
         return progress;
     }
@@ -129,20 +132,61 @@ public final class ArrayIoHandler implements IoHandler {
         return progress;
     }
 
-    private void backOff(IoHandlerContext context) {
-        long untilTask = backoff.nextParks() ? context.delayNanos(System.nanoTime()) : Long.MAX_VALUE;
-        long sleep = backoff.next(untilTask);
-        if (sleep > 0 && !wokenUp) {
-            LockSupport.parkNanos(this, sleep);
+    /** One idle round; returns what the last look before a sleep moved (0 if none). */
+    private int backOff(IoHandlerContext context) {
+        long untilTask = waiter.nextParks() ? context.delayNanos(System.nanoTime()) : Long.MAX_VALUE;
+        lastLook = 0;
+        try {
+            waiter.idle(untilTask, handles);
+        } catch (IOException e) {
+            // the bell's word faulted (a truncated segment): the channels' next polls report it
+            LOG.log(Level.DEBUG, "sleeping on the loop bell failed", e);
+            LockSupport.parkNanos(this, Math.min(untilTask, PollingBackoff.MIN_PARK_NANOS));
         }
+        return lastLook;
     }
 
     @Override
     public void wakeup() {
-        wokenUp = true;
-        Thread t = loopThread;
-        if (t != null && !executor.isExecutorThread(Thread.currentThread())) {
-            LockSupport.unpark(t);
+        waiter.wakeup();
+    }
+
+    /** The registered handles as the waiter sees them (loop thread). */
+    private final class Handles implements LoopWaiter.Sockets {
+        @Override
+        public Doorbell doorbell() {
+            Doorbell common = null;
+            for (Registration r : registrations) {
+                if (!r.isValid()) {
+                    continue;
+                }
+                if (r.handle.needsPolling()) {
+                    return null;
+                }
+                Doorbell bell = r.handle.doorbell();
+                if (bell == null) {
+                    continue;
+                }
+                if (common == null) {
+                    common = bell;
+                } else if (common != bell) {
+                    return null; // channels of several arrays: one bell cannot serve them
+                }
+            }
+            return common;
+        }
+
+        @Override
+        public void mark(boolean sleeping) {
+            for (Registration r : registrations) {
+                r.handle.loopWaiting(sleeping && r.isValid());
+            }
+        }
+
+        @Override
+        public boolean lookAgain() {
+            lastLook = pollAll();
+            return lastLook > 0;
         }
     }
 

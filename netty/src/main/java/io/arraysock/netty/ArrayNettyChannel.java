@@ -1,6 +1,7 @@
 package io.arraysock.netty;
 
 import io.arraysock.ArraySocket;
+import io.arraysock.api.Doorbell;
 import io.arraysock.api.SocketType;
 import io.arraysock.net.ArraySocketAddress;
 import io.arraysock.net.SharedArrays;
@@ -515,6 +516,31 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
         @Override
         public void close() {
             close(voidPromise());
+        }
+
+        @Override
+        public Doorbell doorbell() {
+            ArraySocket s = socket;
+            return open && s != null && connectPromise == null && s.isConnected() ? s.doorbell() : null;
+        }
+
+        @Override
+        public boolean needsPolling() {
+            return open && connectPromise != null;
+        }
+
+        @Override
+        public void loopWaiting(boolean sleeping) {
+            ArraySocket s = socket;
+            if (s == null || !s.isConnected()) {
+                return;
+            }
+            boolean read = sleeping && open && !inputEnded && (readPending || !probeHoldsByte);
+            try {
+                s.loopWaiting(read, sleeping && open && writeWaitsForRoom);
+            } catch (Throwable t) {
+                // the next poll reports what failed
+            }
         }
 
         @Override

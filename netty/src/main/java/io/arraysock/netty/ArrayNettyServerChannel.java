@@ -1,6 +1,7 @@
 package io.arraysock.netty;
 
 import io.arraysock.ArraySocket;
+import io.arraysock.api.Doorbell;
 import io.arraysock.api.SocketType;
 import io.arraysock.net.ArraySocketAddress;
 import io.arraysock.net.SharedArrays;
@@ -160,6 +161,12 @@ public final class ArrayNettyServerChannel extends AbstractServerChannel {
 
         /** Takes the connections the library's acceptor has answered, as many as the allocator handle allows. */
         @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: what recvBufAllocHandle() returns in 4.2
+        @Override
+        public Doorbell doorbell() {
+            ArraySocket l = listener;
+            return l != null && isActive() ? l.doorbell() : null;
+        }
+
         @Override
         public int poll() {
             if (!acceptPending || !isActive()) {
