@@ -6,7 +6,8 @@ package io.arraysock.medium;
  * ({@link Medium#ringPolicy()}); socket code asks it and never tests the medium's kind. The
  * ring ends read it once, when they are made, so the hot path costs nothing more.
  *
- * <p>Two policies, one per medium:
+ * <p>Two policies, one per medium (and a third for shm connections that asked for checksums,
+ * {@link #SHARED_MEMORY_CHECKSUMMED}):
  * <ul>
  *   <li>{@link #SHARED_MEMORY}: a store is a store. Every offer is copied into the ring and
  *       published at once (frames for messages); the head is published with every poll; a
@@ -53,12 +54,34 @@ public record RingPolicy(boolean chunked, int headPublishShift, long heldHeadWai
     public static final RingPolicy SHARED_MEMORY = new RingPolicy(false, EVERY_MOVE, 0, true, 1_000_000, SHM_RING_SIZE);
 
     /**
+     * A mapped segment whose connection asked for payload checksums (docs/PROTOCOL.md,
+     * "Payload checksums"): the ring holds checksummed chunk records as on the block medium,
+     * written by the ring's writer thread with plain copies; but every chunk publishes the
+     * tail at once, the head is published with every move, and a waiting side sleeps on a
+     * futex and is woken, as on {@link #SHARED_MEMORY}.
+     */
+    public static final RingPolicy SHARED_MEMORY_CHECKSUMMED = new RingPolicy(true, EVERY_MOVE, 0, true, 1_000_000,
+            SHM_RING_SIZE);
+
+    /**
      * A block device ({@link BlockMedium}). A head write is a sector write, as costly as a
      * 64 KiB payload transfer on a loop device: a quick answer (a round trip) needs none,
      * and a producer short of room gets it within {@code heldHeadWaitNanos} (1 ms). A peer
      * check is several sector reads on the device the data needs: every 50 ms.
      */
     public static final RingPolicy BLOCK_DEVICE = new RingPolicy(true, 1, 1_000_000, false, 50_000_000, BLOCK_RING_SIZE);
+
+    /**
+     * The policy of a connection that asked for payload checksums: this one if its rings are
+     * chunked already (the block medium checks every chunk anyway), else its chunked variant.
+     */
+    public RingPolicy checksummed() {
+        if (chunked) {
+            return this;
+        }
+        return this.equals(SHARED_MEMORY) ? SHARED_MEMORY_CHECKSUMMED
+                : new RingPolicy(true, headPublishShift, heldHeadWaitNanos, wakeups, peerCheckNanos, defaultRingSize);
+    }
 
     /**
      * How far the head may move past the one published before it is published again, for

@@ -287,6 +287,35 @@ public final class ShmMedium implements Medium {
         copy(offset, src, srcOffset, length, true);
     }
 
+    // ---- extents (chunk records of checksummed rings: plain copies) ------------------------
+
+    /** A direct buffer from the heap's allocator: shm needs no alignment for its copies. */
+    @Override
+    public ByteBuffer allocateExtentBuffer(int size) {
+        return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** {@link #writeRelease}: a copy into the mapping (whole sectors, as the block medium's). */
+    @Override
+    public void writeExtent(long offset, ByteBuffer src) {
+        checkExtent(offset, src.remaining());
+        writeRelease(offset, src);
+    }
+
+    /** {@link #readAcquire}: a copy out of the mapping. */
+    @Override
+    public void readExtent(long offset, ByteBuffer dst) {
+        checkExtent(offset, dst.remaining());
+        readAcquire(offset, dst);
+    }
+
+    private static void checkExtent(long offset, int length) {
+        if (offset % SECTOR_SIZE != 0 || length % SECTOR_SIZE != 0 || length == 0) {
+            throw new IllegalArgumentException("extent of " + length + " bytes at offset " + offset
+                    + ": offset and length must be whole " + SECTOR_SIZE + "-byte sectors");
+        }
+    }
+
     @Override
     public void own(long offset, long length) {
         Objects.checkFromIndexSize(offset, length, size);

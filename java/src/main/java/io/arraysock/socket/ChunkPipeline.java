@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import static io.arraysock.format.ChunkDescriptor.MESSAGE_LENGTH_SIZE;
 
 /**
- * The sending side of one ring on the block medium: the sending thread stages bytes or
+ * The sending side of one chunked ring (the block medium's, or a checksummed one on shm): the sending thread stages bytes or
  * messages ({@link StagingRing}) and returns; a writer thread of the ring's own turns what
  * is staged into chunks and writes them. A chunk takes all that is staged and fits (before
  * the ring's end, in the room the consumer left, in one chunk's extent): a sender of small
@@ -377,7 +377,11 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
             if (pause == MAX_ROOM_PAUSE_NANOS) {
                 producer.publishTail(); // the consumer may be stuck on a chunk it must judge (damage, or not yet)
             }
-            LockSupport.parkNanos(this, pause);
+            if (producer.wakeups) {
+                producer.sleep(pause); // shm: the consumer's head move wakes us (futex)
+            } else {
+                LockSupport.parkNanos(this, pause);
+            }
             pause = Math.min(2 * pause, MAX_ROOM_PAUSE_NANOS);
         }
         return true;

@@ -1,7 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ChunkCodec;
-import io.arraysock.medium.BlockMedium;
+import io.arraysock.medium.Medium;
 
 import java.nio.ByteBuffer;
 
@@ -13,7 +13,7 @@ import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
 import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
 
 /**
- * Writes the chunk records of one ring on the block medium (docs/FORMAT.md, "Chunk
+ * Writes the chunk records of one chunked ring (the block medium's, or a checksummed one on shm; docs/FORMAT.md, "Chunk
  * records"): the payload is put in one aligned buffer after the header's room, the header
  * sealed in front of it, and the chunk written with one {@code pwrite} of whole sectors.
  * On an encrypted connection the payload is encrypted in place first ({@link ChunkCipher}).
@@ -21,7 +21,7 @@ import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
  * thread (the ring's {@link ChunkPipeline}).
  */
 final class ChunkWriter {
-    private final BlockMedium medium;
+    private final Medium medium;
     private final long ring;
     private final long mask;
     private final ChunkCodec codec;
@@ -35,7 +35,7 @@ final class ChunkWriter {
      * @param key       the connection's chunk key (encrypted connection), or null
      * @param direction {@link ChunkCipher#CLIENT_TO_SERVER} or {@link ChunkCipher#SERVER_TO_CLIENT}
      */
-    ChunkWriter(BlockMedium medium, long ring, long capacity, long nonce, byte[] key, int direction) {
+    ChunkWriter(Medium medium, long ring, long capacity, long nonce, byte[] key, int direction) {
         this.medium = medium;
         this.ring = ring;
         this.mask = capacity - 1;

@@ -3,6 +3,7 @@ package io.arraysock.socket;
 import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.medium.MediumTruncatedException;
+import io.arraysock.medium.RingPolicy;
 
 import java.net.SocketException;
 
@@ -27,6 +28,14 @@ final class Connection {
     final RingConsumer consumer;
     /** Whether the chunk payloads are encrypted and authenticated (block medium, docs/PROTOCOL.md "Encryption"). */
     final boolean encrypted;
+    /**
+     * How its rings are driven: the medium's policy, or on shm its checksummed variant when
+     * the connection asked for payload checksums (the peer's block carries
+     * {@code FLAG_CHECKSUMMED}: the client's request, or the listener's answer that echoes it).
+     */
+    final RingPolicy policy;
+    /** Whether every chunk carries a CRC32C the receiver checks (always on the block medium). */
+    final boolean checksummed;
     /** Largest message we may send: our ring's frame capacity. */
     final int maxSendMessage;
     /** Largest message the peer may send us: its ring's frame capacity. */
@@ -77,12 +86,14 @@ final class Connection {
         int sending = client ? ChunkCipher.CLIENT_TO_SERVER : ChunkCipher.SERVER_TO_CLIENT;
         int receiving = client ? ChunkCipher.SERVER_TO_CLIENT : ChunkCipher.CLIENT_TO_SERVER;
         this.encrypted = chunkKey != null;
-        this.producer = new RingProducer(layer.medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce, chunkKey,
+        this.policy = peer.hasFlag(FLAG_CHECKSUMMED) ? layer.ringPolicy.checksummed() : layer.ringPolicy;
+        this.checksummed = policy.chunked();
+        this.producer = new RingProducer(layer.medium, policy, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce, chunkKey,
                 sending, layer.slot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
-        this.consumer = new RingConsumer(layer.medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
+        this.consumer = new RingConsumer(layer.medium, policy, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
                 nonce, chunkKey, receiving, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
-        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), layer.ringPolicy, encrypted);
-        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), layer.ringPolicy, encrypted);
+        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), policy, encrypted);
+        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), policy, encrypted);
     }
 
     /**

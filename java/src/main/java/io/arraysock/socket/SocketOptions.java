@@ -10,7 +10,7 @@ import static io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
 
 /**
  * One socket's settings: how it waits, its receive timeout, the ring sizes it asks for at
- * connect, its pre-shared key and whether it requires encryption. Read by the data paths on every wait, so each field is
+ * connect, its pre-shared key, whether it requires encryption and payload checksums. Read by the data paths on every wait, so each field is
  * volatile: any thread may change them. A listener's settings seed its accepted sockets'.
  */
 final class SocketOptions {
@@ -23,6 +23,8 @@ final class SocketOptions {
     private volatile byte[] authKey;
     /** Listener: connects must encrypt; client: connect only to a listener that encrypts. */
     private volatile boolean encryption;
+    /** Listener: its connections checksum every chunk; client: this connection does (shm; always on block). */
+    private volatile boolean checksums;
 
     /** @param ringSize the medium's default ring size ({@link SocketLayer#defaultRingSize()}) */
     SocketOptions(IdleStrategy idle, int ringSize) {
@@ -93,6 +95,14 @@ final class SocketOptions {
 
     void encryption(boolean required) {
         this.encryption = required;
+    }
+
+    boolean checksums() {
+        return checksums;
+    }
+
+    void checksums(boolean on) {
+        this.checksums = on;
     }
 
     private static int checkBufferSize(int bytes) {

@@ -1,0 +1,209 @@
+package io.arraysock;
+
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketType;
+import io.arraysock.format.ControlBlockDescriptor;
+import io.arraysock.format.Geometry;
+import io.arraysock.medium.ShmMedium;
+import io.arraysock.testkit.ChildJvm;
+import org.junit.jupiter.api.Test;
+
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Payload checksums on shm (issue 11, part 3; docs/PROTOCOL.md "Payload checksums"), with
+ * the peer in another JVM: a listener that asks for them gets connections whose rings hold
+ * CRC32C chunk records; the vandal of {@link PayloadChecksumTest}, writing into the sender's
+ * ring through a mapping of its own, is a reset and never wrong bytes; whole transfers
+ * arrive intact (SHA-256) both ways; and without the option the ring stays the plain one.
+ */
+class ShmChecksumTest {
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final int RING = 256 * 1024;
+    private static final long BYTES = 64L << 20;
+
+    @Test
+    void aVandalisedShmRingIsAResetNeverWrongBytes() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ChildJvm sender = f.child(PatternSender.class, f.childPath, "7410", Integer.toString(RING));
+             ShmMedium vandal = ShmMedium.open(f.childPath)) {
+            listener.setPayloadChecksums(true);
+            listener.bind(7410);
+            listener.listen(1);
+            sender.expect("CONNECTED", START);
+            try (ArraySocket s = listener.accept(START)) {
+                assertTrue(s.isPayloadChecksummed(), "the accepted connection checksums its payload");
+                Future<Long> receiver = pool.submit(() -> receiveSlowlyAndCheck(s));
+                long[] ring = senderRing(array, s.remoteNode(), vandal);
+                assertEquals(RING, ring[1], "the sender's ring");
+                byte[] junk = new byte[vandal.sectorSize()];
+                SplittableRandom random = new SplittableRandom(11);
+                Thread.sleep(300); // let the ring fill
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                int writes = 0;
+                while (!receiver.isDone() && System.nanoTime() < deadline) {
+                    for (int i = 0; i < junk.length; i++) {
+                        junk[i] = (byte) random.nextInt();
+                    }
+                    long sector = random.nextLong(ring[1] / vandal.sectorSize());
+                    vandal.writeRelease(ring[0] + sector * vandal.sectorSize(), junk, 0, junk.length);
+                    writes++;
+                    Thread.sleep(5);
+                }
+                int vandalWrites = writes;
+                ExecutionException e = assertThrows(ExecutionException.class, () -> receiver.get(30, TimeUnit.SECONDS),
+                        "the receiver must not end well after " + vandalWrites + " vandal writes");
+                assertInstanceOf(SocketException.class, e.getCause(), "a reset, not wrong bytes: " + e.getCause());
+                String message = e.getCause().getMessage();
+                assertTrue(message.startsWith("Connection reset: payload checksum mismatch at stream position "), message);
+                assertTrue(message.contains("(node " + s.remoteNode() + ")"), message);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void sixtyFourMebibytesEachWayThroughChecksummedRings() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ChildJvm child = f.peer(new DuplexPeer(7411, 2, BYTES))) {
+            listener.setPayloadChecksums(true);
+            listener.setSendBufferSize(1 << 20);
+            listener.bind(7411);
+            listener.listen(1);
+            child.expect("READY", START);
+            child.send("GO");
+            try (ArraySocket s = listener.accept(START)) {
+                assertTrue(s.isPayloadChecksummed(), "the accepted connection checksums its payload");
+                Future<String> received = pool.submit(() -> SeededStreams.receiveAll(s));
+                String sent = SeededStreams.sendSeeded(s, 1, BYTES);
+                Duration t = Duration.ofMinutes(3);
+                assertEquals(BYTES + " " + child.expect("SENT", t), received.get(3, TimeUnit.MINUTES), child.describe());
+                assertEquals(SeededStreams.expectedSha(2, BYTES), received.get().split(" ")[1], "the seeded stream");
+                assertEquals(BYTES + " " + sent, child.expect("RECEIVED", t), child.describe());
+            }
+            child.expect("DONE", START);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void messagesKeepTheirBoundariesInChecksummedRings() throws Exception {
+        int count = 20_000;
+        long seed = 43;
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.SEQPACKET);
+             ChildJvm child = f.peer(new MessagesPeer(7412, count, seed))) {
+            listener.setPayloadChecksums(true);
+            listener.bind(7412);
+            listener.listen(1);
+            child.expect("READY", START);
+            child.send("GO");
+            try (ArraySocket s = listener.accept(START)) {
+                assertTrue(s.isPayloadChecksummed());
+                // a chunk header and a message length, as on block (FORMAT.md)
+                int max = MessagesPeer.RING - (40 + 4);
+                SplittableRandom sizes = new SplittableRandom(seed);
+                ByteBuffer got = ByteBuffer.allocateDirect(max);
+                ByteBuffer want = ByteBuffer.allocateDirect(max);
+                for (int i = 0; i < count; i++) {
+                    int size = 1 + sizes.nextInt(max);
+                    int n = s.receiveMessage(got.clear());
+                    assertEquals(size, n, "length of message " + i);
+                    want.clear().limit(size);
+                    SeededStreams.fill(new SplittableRandom(seed ^ i), want);
+                    want.limit(size);
+                    assertEquals(want, got.flip(), "contents of message " + i);
+                }
+                assertEquals(-1, s.receiveMessage(got.clear()));
+                assertEquals(Integer.toString(max), child.expect("MAX", START));
+            }
+            assertEquals("-1", child.expect("END", START), child.describe());
+        }
+    }
+
+    @Test
+    void withoutTheOptionTheRingStaysPlainAndAClientMayAskForChecksums() throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM)) {
+            listener.bind(7413);
+            listener.listen(2);
+            assertFalse(listener.isPayloadChecksummed(), "off by default");
+            try (ArraySocket plain = array.openSocket(SocketType.STREAM);
+                 ArraySocket asking = array.openSocket(SocketType.STREAM)) {
+                plain.connect(7413);
+                try (ArraySocket a = listener.accept(START)) {
+                    assertFalse(plain.isPayloadChecksummed(), "a plain listener's client");
+                    assertFalse(a.isPayloadChecksummed(), "a plain listener's connection");
+                }
+                asking.setPayloadChecksums(true);
+                asking.connect(7413);
+                try (ArraySocket a = listener.accept(START)) {
+                    assertTrue(asking.isPayloadChecksummed(), "a client that asked");
+                    assertTrue(a.isPayloadChecksummed(), "the listener follows the client's request");
+                    ByteBuffer hello = ByteBuffer.wrap("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    asking.send(hello);
+                    ByteBuffer got = ByteBuffer.allocate(16);
+                    while (got.position() < 5) {
+                        a.receive(got);
+                    }
+                    assertEquals("hello", new String(got.array(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                SocketException late = assertThrows(SocketException.class, () -> asking.setPayloadChecksums(false));
+                assertTrue(late.getMessage().contains("before connect"), late.getMessage());
+            }
+            assertThrows(SocketException.class, () -> listener.setPayloadChecksums(true), "not while listening");
+        }
+    }
+
+    /** Reads 16 KiB at a time with pauses (the ring stays full), checking every byte; returns only if the stream ends. */
+    private static long receiveSlowlyAndCheck(ArraySocket s) throws Exception {
+        ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
+        long at = 0;
+        for (int n; (n = s.receive(buf.clear())) >= 0; ) {
+            for (int i = 0; i < n; i++) {
+                if (buf.get(i) != PatternSender.patternByte(at + i)) {
+                    throw new AssertionError("wrong byte delivered at stream offset " + (at + i));
+                }
+            }
+            at += n;
+            Thread.sleep(2);
+        }
+        return at;
+    }
+
+    /** {ring offset, capacity} of the sender's established socket, read from its control block as the vandal sees it. */
+    private static long[] senderRing(StorageArray array, int senderNode, ShmMedium medium) throws Exception {
+        Geometry g = array.geometry();
+        for (SocketInfo info : array.sockets()) {
+            if (info.node() == senderNode && info.state().equals("ESTABLISHED")) {
+                long block = g.controlBlockOffset(senderNode, info.index());
+                ByteBuffer h = ByteBuffer.allocate(ControlBlockDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+                medium.readAcquire(block, h);
+                return new long[] {h.getLong(ControlBlockDescriptor.TX_RING_OFFSET_OFFSET),
+                        h.getLong(ControlBlockDescriptor.TX_RING_CAPACITY_OFFSET)};
+            }
+        }
+        throw new AssertionError("no established socket of node " + senderNode + " in " + array.sockets());
+    }
+}
