@@ -176,6 +176,46 @@ class ShmChecksumTest {
         }
     }
 
+    @Test
+    void anIdleChecksummedReceiverAndSenderSleep() throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket client = array.openSocket(SocketType.STREAM)) {
+            listener.setPayloadChecksums(true);
+            listener.bind(7414);
+            listener.listen(1);
+            client.connect(7414);
+            try (ArraySocket a = listener.accept(START)) {
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                // a byte first, so the writer thread exists and has gone idle
+                client.send(ByteBuffer.wrap(new byte[] {1}));
+                assertEquals(1, a.receive(ByteBuffer.allocate(1)));
+                a.setReceiveTimeout(Duration.ofMillis(1000));
+                long cpuBefore = threads.getCurrentThreadCpuTime();
+                assertThrows(java.net.SocketTimeoutException.class, () -> a.receive(ByteBuffer.allocate(1)));
+                long cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+                assertTrue(cpuMillis < 200, "a blocking receive that waited 1 s used " + cpuMillis + " ms of CPU");
+                // and bytes sent now wake it
+                Thread sender = new Thread(() -> {
+                    try {
+                        Thread.sleep(200);
+                        client.send(ByteBuffer.wrap(new byte[] {2}));
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                sender.start();
+                long start = System.nanoTime();
+                ByteBuffer got = ByteBuffer.allocate(1);
+                assertEquals(1, a.receive(got));
+                assertEquals(2, got.get(0));
+                assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(900), "woken by the byte");
+                sender.join();
+            }
+        }
+    }
+
     /** Reads 16 KiB at a time with pauses (the ring stays full), checking every byte; returns only if the stream ends. */
     private static long receiveSlowlyAndCheck(ArraySocket s) throws Exception {
         ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);

@@ -90,7 +90,7 @@ public interface Medium extends Closeable {
     ByteBuffer allocateExtentBuffer(int size);
 
     /**
-     * Writes {@code src}'s remaining bytes (whole sectors, from a buffer of
+     * Writes {@code src}'s remaining bytes (block medium: whole sectors, from a buffer of
      * {@link #allocateExtentBuffer}) to owned sectors at {@code offset}, after every
      * earlier write: the rings' chunk records. The block medium writes them with one
      * {@code pwrite} past its shadow (a range written with extents is read with extents
@@ -99,8 +99,8 @@ public interface Medium extends Closeable {
     void writeExtent(long offset, ByteBuffer src);
 
     /**
-     * Reads the sectors at {@code offset} into {@code dst}'s remaining bytes (whole
-     * sectors, into a buffer of {@link #allocateExtentBuffer}), from the medium even where
+     * Reads the sectors at {@code offset} into {@code dst}'s remaining bytes (block medium:
+     * whole sectors, into a buffer of {@link #allocateExtentBuffer}), from the medium even where
      * this process owns them; every later read stays after it. Advances dst.
      */
     void readExtent(long offset, ByteBuffer dst);

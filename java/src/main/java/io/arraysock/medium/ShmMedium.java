@@ -295,25 +295,16 @@ public final class ShmMedium implements Medium {
         return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** {@link #writeRelease}: a copy into the mapping (whole sectors, as the block medium's). */
+    /** {@link #writeRelease}: a copy into the mapping, of any offset and length (a copy needs no whole sectors). */
     @Override
     public void writeExtent(long offset, ByteBuffer src) {
-        checkExtent(offset, src.remaining());
         writeRelease(offset, src);
     }
 
-    /** {@link #readAcquire}: a copy out of the mapping. */
+    /** {@link #readAcquire}: a copy out of the mapping, of any offset and length. */
     @Override
     public void readExtent(long offset, ByteBuffer dst) {
-        checkExtent(offset, dst.remaining());
         readAcquire(offset, dst);
-    }
-
-    private static void checkExtent(long offset, int length) {
-        if (offset % SECTOR_SIZE != 0 || length % SECTOR_SIZE != 0 || length == 0) {
-            throw new IllegalArgumentException("extent of " + length + " bytes at offset " + offset
-                    + ": offset and length must be whole " + SECTOR_SIZE + "-byte sectors");
-        }
     }
 
     @Override

@@ -46,12 +46,12 @@ final class ChunkReader {
      * @param key       the connection's chunk key (encrypted connection), or null
      * @param direction the producer's: {@link ChunkCipher#CLIENT_TO_SERVER} or {@link ChunkCipher#SERVER_TO_CLIENT}
      */
-    ChunkReader(Medium medium, long ring, long capacity, long nonce, byte[] key, int direction) {
+    ChunkReader(Medium medium, int unit, long ring, long capacity, long nonce, byte[] key, int direction) {
         this.medium = medium;
         this.ring = ring;
         this.capacity = capacity;
         this.mask = capacity - 1;
-        this.sector = medium.sectorSize();
+        this.sector = unit;
         this.tagLength = key == null ? 0 : TAG_LENGTH;
         this.codec = new ChunkCodec(nonce, ring, sector, tagLength);
         int size = (int) Math.min(capacity, MAX_EXTENT);

@@ -102,8 +102,8 @@ final class RingConsumer extends RingEnd {
         this.tailCache = head;
         this.publishedHead = head;
         this.releaseEvery = policy.headPublishEvery(capacity);
-        this.chunks = policy.chunked() ? new ChunkIntake(this,
-                new ChunkReader(medium, ring, capacity, nonce, chunkKey, direction), peerSlot) : null;
+        this.chunks = policy.chunked() ? new ChunkIntake(this, new ChunkReader(medium,
+                policy.chunkUnit(medium.sectorSize()), ring, capacity, nonce, chunkKey, direction), peerSlot) : null;
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */

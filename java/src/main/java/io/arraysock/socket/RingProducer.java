@@ -70,7 +70,7 @@ final class RingProducer extends RingEnd {
                  byte[] chunkKey, int direction, String name) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
         this.writerName = "arraysock-writer " + name;
-        this.chunks = policy.chunked() ? new ChunkWriter(medium, ring, capacity, nonce, chunkKey, direction) : null;
+        this.chunks = policy.chunked() ? new ChunkWriter(medium, policy.chunkUnit(medium.sectorSize()), ring, capacity, nonce, chunkKey, direction) : null;
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
