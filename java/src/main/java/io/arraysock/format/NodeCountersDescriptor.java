@@ -30,7 +30,7 @@ public final class NodeCountersDescriptor {
     public static final int ACCEPTS_OFFSET = CONNECT_FAILURES_OFFSET + Long.BYTES;
     public static final int REFUSALS_OFFSET = ACCEPTS_OFFSET + Long.BYTES;
     /** One u64 per refusal reason, {@code ControlBlockDescriptor.REFUSED_*} 1..6. */
-    public static final int REFUSAL_REASONS = ControlBlockDescriptor.REFUSED_CHECKSUM_MISMATCH;
+    public static final int REFUSAL_REASONS = ControlBlockDescriptor.REFUSED_ENCRYPTION_MISMATCH;
     public static final int REFUSALS_LENGTH = REFUSAL_REASONS * Long.BYTES;
     public static final int RESETS_OFFSET = REFUSALS_OFFSET + REFUSALS_LENGTH;
     public static final int DAMAGED_CHUNKS_OFFSET = RESETS_OFFSET + Long.BYTES;
