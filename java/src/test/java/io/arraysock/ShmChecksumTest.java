@@ -1,16 +1,12 @@
 package io.arraysock;
 
-import io.arraysock.api.SocketInfo;
 import io.arraysock.api.SocketType;
-import io.arraysock.format.ControlBlockDescriptor;
-import io.arraysock.format.Geometry;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -47,8 +43,8 @@ class ShmChecksumTest {
             sender.expect("CONNECTED", START);
             try (ArraySocket s = listener.accept(START)) {
                 assertTrue(s.isPayloadChecksummed(), "the accepted connection checksums its payload");
-                Future<Long> receiver = pool.submit(() -> receiveSlowlyAndCheck(s));
-                long[] ring = senderRing(array, s.remoteNode(), vandal);
+                Future<Long> receiver = pool.submit(() -> PayloadChecksumTest.receiveSlowlyAndCheck(s));
+                long[] ring = PayloadChecksumTest.senderRing(array, s.remoteNode(), vandal);
                 assertEquals(RING, ring[1], "the sender's ring");
                 byte[] junk = new byte[vandal.sectorSize()];
                 SplittableRandom random = new SplittableRandom(11);
@@ -122,19 +118,7 @@ class ShmChecksumTest {
                 assertTrue(s.isPayloadChecksummed());
                 // a chunk header and a message length, as on block (FORMAT.md)
                 int max = MessagesPeer.RING - (40 + 4);
-                SplittableRandom sizes = new SplittableRandom(seed);
-                ByteBuffer got = ByteBuffer.allocateDirect(max);
-                ByteBuffer want = ByteBuffer.allocateDirect(max);
-                for (int i = 0; i < count; i++) {
-                    int size = 1 + sizes.nextInt(max);
-                    int n = s.receiveMessage(got.clear());
-                    assertEquals(size, n, "length of message " + i);
-                    want.clear().limit(size);
-                    SeededStreams.fill(new SplittableRandom(seed ^ i), want);
-                    want.limit(size);
-                    assertEquals(want, got.flip(), "contents of message " + i);
-                }
-                assertEquals(-1, s.receiveMessage(got.clear()));
+                MessagesPeer.receiveAndCheck(s, count, seed, max);
                 assertEquals(Integer.toString(max), child.expect("MAX", START));
             }
             assertEquals("-1", child.expect("END", START), child.describe());
@@ -214,36 +198,5 @@ class ShmChecksumTest {
                 sender.join();
             }
         }
-    }
-
-    /** Reads 16 KiB at a time with pauses (the ring stays full), checking every byte; returns only if the stream ends. */
-    private static long receiveSlowlyAndCheck(ArraySocket s) throws Exception {
-        ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
-        long at = 0;
-        for (int n; (n = s.receive(buf.clear())) >= 0; ) {
-            for (int i = 0; i < n; i++) {
-                if (buf.get(i) != PatternSender.patternByte(at + i)) {
-                    throw new AssertionError("wrong byte delivered at stream offset " + (at + i));
-                }
-            }
-            at += n;
-            Thread.sleep(2);
-        }
-        return at;
-    }
-
-    /** {ring offset, capacity} of the sender's established socket, read from its control block as the vandal sees it. */
-    private static long[] senderRing(StorageArray array, int senderNode, ShmMedium medium) throws Exception {
-        Geometry g = array.geometry();
-        for (SocketInfo info : array.sockets()) {
-            if (info.node() == senderNode && info.state().equals("ESTABLISHED")) {
-                long block = g.controlBlockOffset(senderNode, info.index());
-                ByteBuffer h = ByteBuffer.allocate(ControlBlockDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-                medium.readAcquire(block, h);
-                return new long[] {h.getLong(ControlBlockDescriptor.TX_RING_OFFSET_OFFSET),
-                        h.getLong(ControlBlockDescriptor.TX_RING_CAPACITY_OFFSET)};
-            }
-        }
-        throw new AssertionError("no established socket of node " + senderNode + " in " + array.sockets());
     }
 }
