@@ -24,8 +24,8 @@ class NonBlockingConnectTest {
     final ShmSegments segments = new ShmSegments();
 
     /**
-     * The rings of the pending-close test (each way): the medium's default (256 KiB on shm,
-     * a quarter of the arena) let two answered attempts fill the arena.
+     * The rings of the tests that connect many times (each way): the medium's default (256 KiB
+     * on shm, a quarter of the arena) let two answered attempts fill the arena.
      */
     private static final int RING = 16 * 1024;
 
@@ -122,10 +122,13 @@ class NonBlockingConnectTest {
     void aSecondConnectWhilePendingIsRefusedTyped() throws Exception {
         try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
             server.bind(7003);
+            server.setSendBufferSize(RING);
             server.listen(50);
             boolean sawPending = false;
             for (int i = 0; i < 20 && !sawPending; i++) {
                 try (ArraySocket client = a.openSocket(SocketType.STREAM)) {
+                    client.setSendBufferSize(RING);
+                    client.setReceiveBufferSize(RING);
                     if (!client.connectNow(7003)) {
                         sawPending = true;
                         assertThrows(ConnectionPendingException.class, () -> client.connectNow(7003));
@@ -133,8 +136,9 @@ class NonBlockingConnectTest {
                         finish(client);
                     }
                 }
-                while (server.acceptNow() != null) {
-                    // drain
+                // drain, closing each: an accepted socket keeps its rings in the arena until closed
+                for (ArraySocket accepted; (accepted = server.acceptNow()) != null; ) {
+                    accepted.close();
                 }
             }
             assertTrue(sawPending, "a connect answered by the acceptor thread was never seen pending in 20 tries");

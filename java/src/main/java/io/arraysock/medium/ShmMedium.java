@@ -245,7 +245,10 @@ public final class ShmMedium implements Medium {
         Objects.checkFromIndexSize(offset, length, size);
         if (GuardedCopy.worthIt(dst, length)) {
             checkOpen();
-            GuardedCopy.copy(GuardedCopy.addressOf(dst), address + offset, length);
+            if (dst.isReadOnly()) {
+                throw new ReadOnlyBufferException(); // as ByteBuffer.put would: the native copy would not check
+            }
+            GuardedCopy.copy(GuardedCopy.destinationAddressOf(dst), address + offset, length);
             dst.position(dst.position() + length);
             VarHandle.acquireFence();
             return;
@@ -272,7 +275,7 @@ public final class ShmMedium implements Medium {
             if (readOnly) {
                 throw new ReadOnlyBufferException(); // the native copy would fault on a PROT_READ page
             }
-            GuardedCopy.copy(address + offset, GuardedCopy.addressOf(src), length);
+            GuardedCopy.copy(address + offset, GuardedCopy.sourceAddressOf(src), length);
             src.position(src.position() + length);
             return;
         }

@@ -84,6 +84,55 @@ class ShmMediumTest {
     }
 
     @Test
+    void nativeCopiesFollowEachBufferAndItsPositionWhenBuffersAlternate() throws IOException {
+        int length = 8192; // above the native copy's threshold
+        try (ShmMedium m = ShmMedium.create(newPath(), SIZE)) {
+            byte[] pattern = new byte[4 * length];
+            new Random(7).nextBytes(pattern);
+            m.writeRelease(0, pattern, 0, pattern.length);
+            ByteBuffer whole = ByteBuffer.allocateDirect(4 * length);
+            // a slice shares the memory at another base address: a cache keyed on anything but the
+            // buffer itself would copy to the wrong place
+            ByteBuffer slice = whole.position(length).slice();
+            ByteBuffer other = ByteBuffer.allocateDirect(length);
+            for (int round = 0; round < 3; round++) {
+                whole.clear().position(2 * length).limit(3 * length);
+                m.readAcquire(0, whole);
+                slice.clear().limit(length);
+                m.readAcquire(length, slice);
+                other.clear();
+                m.readAcquire(3 * length, other);
+                byte[] got = new byte[4 * length];
+                whole.clear().get(got);
+                assertArrayEquals(java.util.Arrays.copyOfRange(pattern, length, 2 * length),
+                        java.util.Arrays.copyOfRange(got, length, 2 * length), "slice, round " + round);
+                assertArrayEquals(java.util.Arrays.copyOfRange(pattern, 0, length),
+                        java.util.Arrays.copyOfRange(got, 2 * length, 3 * length), "positioned, round " + round);
+                byte[] last = new byte[length];
+                other.flip().get(last);
+                assertArrayEquals(java.util.Arrays.copyOfRange(pattern, 3 * length, 4 * length), last, "other, round " + round);
+                // and back out, from the slice at an offset, into another place of the mapping
+                slice.clear().position(16).limit(16 + length / 2);
+                m.writeRelease(SIZE / 2, slice);
+                byte[] echoed = new byte[length / 2];
+                m.readAcquire(SIZE / 2, echoed, 0, echoed.length);
+                assertArrayEquals(java.util.Arrays.copyOfRange(pattern, length + 16, length + 16 + length / 2), echoed);
+                whole.clear().put(new byte[4 * length]).clear();
+            }
+        }
+    }
+
+    @Test
+    void aReadIntoAReadOnlyBufferIsRefusedAndWritesNothing() throws IOException {
+        try (ShmMedium m = ShmMedium.create(newPath(), SIZE)) {
+            m.writeRelease(0, new byte[] {1, 2, 3}, 0, 3);
+            ByteBuffer target = ByteBuffer.allocateDirect(64 << 10);
+            assertThrows(java.nio.ReadOnlyBufferException.class, () -> m.readAcquire(0, target.asReadOnlyBuffer()));
+            assertEquals(0, target.get(0));
+        }
+    }
+
+    @Test
     void createRefusesMoreThanItsTmpfsHasFree() throws IOException {
         String path = newPath();
         long free = Files.getFileStore(Path.of("/dev/shm")).getUsableSpace();
