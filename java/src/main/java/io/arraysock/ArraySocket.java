@@ -443,6 +443,27 @@ public final class ArraySocket implements Closeable {
         run(c -> c.loopWaiting(read, write));
     }
 
+    /**
+     * Payload checksums on shm (docs/PROTOCOL.md, "Payload checksums"; off by default). On a
+     * listener, set before {@link #listen}: every connection it accepts carries its payload
+     * in chunk records with a CRC32C, which the receiver checks before it delivers a byte: a
+     * chunk damaged in the shared segment resets the connection ({@link java.net.SocketException}
+     * "Connection reset: payload checksum mismatch at stream position P (node N)") instead of
+     * delivering wrong bytes. Clients of such a listener follow. On a client, set before
+     * {@link #connect}: its own connection is checksummed whatever the listener says. The
+     * block medium checksums every chunk always; there this changes nothing.
+     *
+     * @throws java.net.SocketException when listening or connected already
+     */
+    public void setPayloadChecksums(boolean on) throws IOException {
+        run(c -> c.checksums(on));
+    }
+
+    /** Whether the connection's payload is checksummed (connected; always on block), or this socket asks for it (not yet). */
+    public boolean isPayloadChecksummed() {
+        return core.checksums();
+    }
+
     public void setIdleStrategy(IdleStrategy strategy) {
         core.options().idleStrategy(Objects.requireNonNull(strategy, "strategy"));
     }

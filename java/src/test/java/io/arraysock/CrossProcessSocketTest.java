@@ -118,19 +118,7 @@ class CrossProcessSocketTest {
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
                 // the child's ring less a frame header (shm, 8), or a chunk header and a message length (block, 40 + 4): FORMAT.md
                 int max = MessagesPeer.RING - (kind.isBlock() ? 40 + 4 : 8);
-                SplittableRandom sizes = new SplittableRandom(seed);
-                ByteBuffer got = ByteBuffer.allocateDirect(max);
-                ByteBuffer want = ByteBuffer.allocateDirect(max);
-                for (int i = 0; i < count; i++) {
-                    int size = 1 + sizes.nextInt(max);
-                    int n = s.receiveMessage(got.clear());
-                    assertEquals(size, n, "length of message " + i);
-                    want.clear().limit(size);
-                    SeededStreams.fill(new SplittableRandom(seed ^ i), want);
-                    want.limit(size);
-                    assertEquals(want, got.flip(), "contents of message " + i);
-                }
-                assertEquals(-1, s.receiveMessage(got.clear()));
+                MessagesPeer.receiveAndCheck(s, count, seed, max);
                 assertEquals(Integer.toString(max), child.expect("MAX", START));
             }
             assertEquals("-1", child.expect("END", START), child.describe());

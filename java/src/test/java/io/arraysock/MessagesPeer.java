@@ -35,4 +35,21 @@ record MessagesPeer(int port, int count, long seed) implements Peer.Scenario {
             Peer.say("END " + s.receiveMessage(ByteBuffer.allocate(1)));
         }
     }
+
+    /** The parent's side: receives the {@code count} messages of a peer sending up to {@code max} bytes each, checks each, then the end. */
+    static void receiveAndCheck(ArraySocket s, int count, long seed, int max) throws Exception {
+        SplittableRandom sizes = new SplittableRandom(seed);
+        ByteBuffer got = ByteBuffer.allocateDirect(max);
+        ByteBuffer want = ByteBuffer.allocateDirect(max);
+        for (int i = 0; i < count; i++) {
+            int size = 1 + sizes.nextInt(max);
+            int n = s.receiveMessage(got.clear());
+            org.junit.jupiter.api.Assertions.assertEquals(size, n, "length of message " + i);
+            want.clear().limit(size);
+            SeededStreams.fill(new SplittableRandom(seed ^ i), want);
+            want.limit(size);
+            org.junit.jupiter.api.Assertions.assertEquals(want, got.flip(), "contents of message " + i);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(-1, s.receiveMessage(got.clear()));
+    }
 }

@@ -73,7 +73,7 @@ class PayloadChecksumTest {
     }
 
     /** Reads 16 KiB at a time with pauses (the ring stays full), checking every byte; returns only if the stream ends. */
-    private static long receiveSlowlyAndCheck(ArraySocket s) throws Exception {
+    static long receiveSlowlyAndCheck(ArraySocket s) throws Exception {
         ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
         long at = 0;
         for (int n; (n = s.receive(buf.clear())) >= 0; ) {
@@ -89,7 +89,7 @@ class PayloadChecksumTest {
     }
 
     /** {ring offset, capacity} of the sender's established socket, read from its control block as the vandal sees it. */
-    private static long[] senderRing(StorageArray array, int senderNode, BlockMedium medium) throws Exception {
+    static long[] senderRing(StorageArray array, int senderNode, io.arraysock.medium.Medium medium) throws Exception {
         Geometry g = array.geometry();
         for (SocketInfo info : array.sockets()) {
             if (info.node() == senderNode && info.state().equals("ESTABLISHED")) {

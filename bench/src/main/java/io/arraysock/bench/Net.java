@@ -60,7 +60,8 @@ interface Net extends Closeable {
      * Opens a transport by its name: {@code shm-spin}, {@code shm-block}, {@code block},
      * {@code block-block} (arraysock on the array at {@code where}, busy-spinning or blocking),
      * {@code block-aes}, {@code block-aes-block} (the same, encrypted: a pre-shared key and
-     * encryption required on listener and client), {@code tcp} (port {@code where}), {@code uds}
+     * encryption required on listener and client), {@code shm-crc}, {@code shm-crc-block} (shm
+     * with payload checksums on listener and client), {@code tcp} (port {@code where}), {@code uds}
      * (socket file {@code where}).
      */
     static Net open(String transport, String where) throws IOException {
@@ -71,6 +72,9 @@ interface Net extends Closeable {
             case "block-aes" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), ArraysockNet.BENCH_KEY);
             case "block-aes-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(),
                     ArraysockNet.BENCH_KEY);
+            // shm with payload checksums (CRC32C chunk records, issue 11): their cost beside "shm-spin" and "shm-block"
+            case "shm-crc" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), null, true);
+            case "shm-crc-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(), null, true);
             // blocking without the spin phase: sleeps at once, like a JDK socket
             case "shm-block0" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking(0));
             case "tcp" -> new NioNet(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(where)),
@@ -87,6 +91,8 @@ interface Net extends Closeable {
         /** The benchmark's pre-shared key: fixed, so both processes have it (it protects nothing but the measurement). */
         static final byte[] BENCH_KEY = "arraysock bench key (not secret)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private final IdleStrategy idle;
+        /** Both ends ask for payload checksums (shm: CRC32C chunk records). */
+        private final boolean checksums;
         /** With a key: both ends set it and require encryption. */
         private final byte[] key;
 
@@ -95,6 +101,11 @@ interface Net extends Closeable {
         }
 
         ArraysockNet(StorageArray array, IdleStrategy idle, byte[] key) {
+            this(array, idle, key, false);
+        }
+
+        ArraysockNet(StorageArray array, IdleStrategy idle, byte[] key, boolean checksums) {
+            this.checksums = checksums;
             this.array = array;
             this.idle = idle;
             this.key = key;
@@ -102,6 +113,9 @@ interface Net extends Closeable {
         }
 
         private void secure(ArraySocket s) throws IOException {
+            if (checksums) {
+                s.setPayloadChecksums(true);
+            }
             if (key != null) {
                 s.setAuthenticationKey(key);
                 s.setEncryptionRequired(true);

@@ -22,8 +22,9 @@ import java.util.TreeMap;
  * PNG chart. Arguments: raw.tsv jmh.csv environment.txt latest.md chart.png
  */
 public final class Report {
-    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-block", "shm-block0", "aeron-ipc", "uds", "tcp"};
-    private static final String[] RTT_ORDER = {"cring", "shm-spin", "shm-block", "shm-block0", "aeron-ipc", "uds", "tcp"};
+    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-block", "shm-block0", "shm-crc", "aeron-ipc", "uds", "tcp"};
+    private static final String[] RTT_ORDER = {"cring", "shm-spin", "shm-block", "shm-block0", "shm-crc", "shm-crc-block",
+            "aeron-ipc", "uds", "tcp"};
     private static final int[] SIZES = {64, 1024, 4096, 65536, 1 << 20};
 
     /** transport -> metric -> size -> values (one per iteration) */
@@ -194,7 +195,8 @@ public final class Report {
         line("| ratio | p50 | p99 |");
         line("|---|---:|---:|");
         String[][] pairs = {{"shm-spin", "tcp"}, {"shm-spin", "uds"}, {"shm-spin", "aeron-ipc"}, {"shm-spin", "cring"},
-                {"shm-block", "tcp"}, {"shm-block", "uds"}, {"shm-block0", "uds"}};
+                {"shm-block", "tcp"}, {"shm-block", "uds"}, {"shm-block0", "uds"}, {"shm-crc", "shm-spin"},
+                {"shm-crc-block", "shm-block"}};
         for (String[] p : pairs) {
             line("| " + p[0] + " / " + p[1] + " | " + ratio(med(p[0], "rtt_p50_us", 64), med(p[1], "rtt_p50_us", 64)) + " | "
                     + ratio(med(p[0], "rtt_p99_us", 64), med(p[1], "rtt_p99_us", 64)) + " |");
@@ -367,6 +369,7 @@ public final class Report {
             case "shm-spin" -> new java.awt.Color(0x1565C0);
             case "shm-block" -> new java.awt.Color(0x42A5F5);
             case "shm-block0" -> new java.awt.Color(0x90CAF9);
+            case "shm-crc", "shm-crc-block" -> new java.awt.Color(0x00838F);
             case "aeron-ipc" -> new java.awt.Color(0x7B1FA2);
             case "uds" -> new java.awt.Color(0x2E7D32);
             case "tcp" -> new java.awt.Color(0xEF6C00);

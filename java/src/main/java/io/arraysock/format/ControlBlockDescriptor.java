@@ -168,7 +168,16 @@ public final class ControlBlockDescriptor {
      * client will. A listener refuses a request whose flag differs from its own.
      */
     public static final int FLAG_ENCRYPTED = 0x4;
-    public static final int FLAGS_KNOWN = FLAG_HOLDS_PORT | FLAG_AUTH_REQUIRED | FLAG_ENCRYPTED;
+    /**
+     * flags: every chunk of the connection's payload carries a CRC32C its receiver checks
+     * (docs/PROTOCOL.md, "Payload checksums"): on shm its rings hold chunk records instead
+     * of bytes and frames; on the block medium they always do. LISTENING: connects must ask
+     * for it. CONNECTING: the client's rings and the listener's answer use chunk records.
+     * ESTABLISHED (the listener's answer): echoes the request's flag, so both sides drive
+     * the rings alike.
+     */
+    public static final int FLAG_CHECKSUMMED = 0x8;
+    public static final int FLAGS_KNOWN = FLAG_HOLDS_PORT | FLAG_AUTH_REQUIRED | FLAG_ENCRYPTED | FLAG_CHECKSUMMED;
 
     /** REFUSED parameter: why the listener refused. */
     public static final int REFUSED_BACKLOG_FULL = 1;
@@ -178,6 +187,8 @@ public final class ControlBlockDescriptor {
     public static final int REFUSED_NO_RESOURCES = 5;
     /** The request's {@link #FLAG_ENCRYPTED} differs from the listener's. */
     public static final int REFUSED_ENCRYPTION_MISMATCH = 6;
+    /** The listener has {@link #FLAG_CHECKSUMMED} and the request does not. */
+    public static final int REFUSED_CHECKSUM_MISMATCH = 7;
 
     /** Ring capacities: powers of two in this range. */
     public static final long MIN_RING_CAPACITY = 4096;

@@ -311,6 +311,7 @@ public final class BlockMedium implements Medium {
      *
      * @throws OutOfMemoryError when the kernel has no memory for it
      */
+    @Override
     public ByteBuffer allocateExtentBuffer(int size) {
         return extents.allocateBuffer(size);
     }
@@ -330,6 +331,7 @@ public final class BlockMedium implements Medium {
      * @throws IllegalStateException    if the sectors are not within one range owned here
      * @throws IllegalArgumentException if offset, length or buffer are not aligned
      */
+    @Override
     public void writeExtent(long offset, ByteBuffer src) {
         int length = src.remaining();
         long address = extents.address(offset, src);
@@ -345,6 +347,7 @@ public final class BlockMedium implements Medium {
      *
      * @throws IllegalArgumentException if offset, length or buffer are not aligned
      */
+    @Override
     public void readExtent(long offset, ByteBuffer dst) {
         int length = dst.remaining();
         long address = extents.address(offset, dst);

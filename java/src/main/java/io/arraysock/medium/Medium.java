@@ -81,6 +81,31 @@ public interface Medium extends Closeable {
     void writeRelease(long offset, byte[] src, int srcOffset, int length);
 
     /**
+     * A direct little-endian buffer of exactly {@code size} bytes, fit for
+     * {@link #writeExtent} and {@link #readExtent} (on the block medium: aligned, and
+     * {@code size} a multiple of its alignment), zero-filled.
+     *
+     * @throws OutOfMemoryError when there is no memory for it
+     */
+    ByteBuffer allocateExtentBuffer(int size);
+
+    /**
+     * Writes {@code src}'s remaining bytes (block medium: whole sectors, from a buffer of
+     * {@link #allocateExtentBuffer}) to owned sectors at {@code offset}, after every
+     * earlier write: the rings' chunk records. The block medium writes them with one
+     * {@code pwrite} past its shadow (a range written with extents is read with extents
+     * only); shm copies them. Advances src.
+     */
+    void writeExtent(long offset, ByteBuffer src);
+
+    /**
+     * Reads the sectors at {@code offset} into {@code dst}'s remaining bytes (block medium:
+     * whole sectors, into a buffer of {@link #allocateExtentBuffer}), from the medium even where
+     * this process owns them; every later read stays after it. Advances dst.
+     */
+    void readExtent(long offset, ByteBuffer dst);
+
+    /**
      * Declares the sectors covering [offset, offset + length) owned by this process: from
      * now on it is their only writer. The block medium loads them into an in-memory shadow.
      */

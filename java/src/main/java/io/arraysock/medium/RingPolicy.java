@@ -6,7 +6,8 @@ package io.arraysock.medium;
  * ({@link Medium#ringPolicy()}); socket code asks it and never tests the medium's kind. The
  * ring ends read it once, when they are made, so the hot path costs nothing more.
  *
- * <p>Two policies, one per medium:
+ * <p>Two policies, one per medium (and a third for shm connections that asked for checksums,
+ * {@link #SHARED_MEMORY_CHECKSUMMED}):
  * <ul>
  *   <li>{@link #SHARED_MEMORY}: a store is a store. Every offer is copied into the ring and
  *       published at once (frames for messages); the head is published with every poll; a
@@ -33,9 +34,22 @@ package io.arraysock.medium;
  *                             control block: a load on shm, a sector read on a disk
  * @param defaultRingSize      the ring size a socket asks for until told otherwise (capped by
  *                             the arena at connect)
+ * @param chunkUnit            chunked rings: what chunks are aligned to and padded to, a power
+ *                             of two; {@link #SECTOR}: the medium's sector (block: a chunk is
+ *                             whole-sector I/O). Shm copies bytes, so its chunks need only
+ *                             {@value #SHM_CHUNK_UNIT}
  */
 public record RingPolicy(boolean chunked, int headPublishShift, long heldHeadWaitNanos,
-                         boolean wakeups, long peerCheckNanos, int defaultRingSize) {
+                         boolean wakeups, long peerCheckNanos, int defaultRingSize, int chunkUnit) {
+
+    /** {@link #chunkUnit}: the medium's sector size. */
+    public static final int SECTOR = 0;
+    /**
+     * {@link #chunkUnit} of checksummed rings on shm: a cache line, enough for a chunk's
+     * header and an encryption tag (56 bytes), so a 64 B message takes 128 bytes of ring,
+     * not a 512-byte sector.
+     */
+    public static final int SHM_CHUNK_UNIT = 64;
 
     /** {@link #headPublishShift}: the head is never held back. */
     public static final int EVERY_MOVE = -1;
@@ -50,7 +64,19 @@ public record RingPolicy(boolean chunked, int headPublishShift, long heldHeadWai
     public static final int BLOCK_RING_SIZE = 4 * 1024 * 1024;
 
     /** A mapped segment ({@link ShmMedium}). */
-    public static final RingPolicy SHARED_MEMORY = new RingPolicy(false, EVERY_MOVE, 0, true, 1_000_000, SHM_RING_SIZE);
+    public static final RingPolicy SHARED_MEMORY = new RingPolicy(false, EVERY_MOVE, 0, true, 1_000_000, SHM_RING_SIZE,
+            SECTOR);
+
+    /**
+     * A mapped segment whose connection asked for payload checksums (docs/PROTOCOL.md,
+     * "Payload checksums"): the ring holds checksummed chunk records as on the block medium,
+     * written by the ring's writer thread with plain copies, in {@value #SHM_CHUNK_UNIT}-byte
+     * units rather than sectors; but every chunk publishes the
+     * tail at once, the head is published with every move, and a waiting side sleeps on a
+     * futex and is woken, as on {@link #SHARED_MEMORY}.
+     */
+    public static final RingPolicy SHARED_MEMORY_CHECKSUMMED = new RingPolicy(true, EVERY_MOVE, 0, true, 1_000_000,
+            SHM_RING_SIZE, SHM_CHUNK_UNIT);
 
     /**
      * A block device ({@link BlockMedium}). A head write is a sector write, as costly as a
@@ -58,7 +84,26 @@ public record RingPolicy(boolean chunked, int headPublishShift, long heldHeadWai
      * and a producer short of room gets it within {@code heldHeadWaitNanos} (1 ms). A peer
      * check is several sector reads on the device the data needs: every 50 ms.
      */
-    public static final RingPolicy BLOCK_DEVICE = new RingPolicy(true, 1, 1_000_000, false, 50_000_000, BLOCK_RING_SIZE);
+    public static final RingPolicy BLOCK_DEVICE = new RingPolicy(true, 1, 1_000_000, false, 50_000_000, BLOCK_RING_SIZE,
+            SECTOR);
+
+    /**
+     * The policy of a connection that asked for payload checksums: this one if its rings are
+     * chunked already (the block medium checks every chunk anyway), else its chunked variant.
+     */
+    public RingPolicy checksummed() {
+        if (chunked) {
+            return this;
+        }
+        return this.equals(SHARED_MEMORY) ? SHARED_MEMORY_CHECKSUMMED
+                : new RingPolicy(true, headPublishShift, heldHeadWaitNanos, wakeups, peerCheckNanos, defaultRingSize,
+                        SECTOR);
+    }
+
+    /** What chunks are aligned and padded to on a medium of {@code sectorSize}-byte sectors. */
+    public int chunkUnit(int sectorSize) {
+        return chunkUnit == SECTOR ? sectorSize : chunkUnit;
+    }
 
     /**
      * How far the head may move past the one published before it is published again, for

@@ -290,6 +290,26 @@ public final class ShmMedium implements Medium {
         copy(offset, src, srcOffset, length, true);
     }
 
+    // ---- extents (chunk records of checksummed rings: plain copies) ------------------------
+
+    /** A direct buffer from the heap's allocator: shm needs no alignment for its copies. */
+    @Override
+    public ByteBuffer allocateExtentBuffer(int size) {
+        return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** {@link #writeRelease}: a copy into the mapping, of any offset and length (a copy needs no whole sectors). */
+    @Override
+    public void writeExtent(long offset, ByteBuffer src) {
+        writeRelease(offset, src);
+    }
+
+    /** {@link #readAcquire}: a copy out of the mapping, of any offset and length. */
+    @Override
+    public void readExtent(long offset, ByteBuffer dst) {
+        readAcquire(offset, dst);
+    }
+
     @Override
     public void own(long offset, long length) {
         Objects.checkFromIndexSize(offset, length, size);

@@ -249,6 +249,8 @@ final class Acceptor implements AutoCloseable {
             refusal = REFUSED_AUTHENTICATION;
         } else if (listener.header().hasFlag(FLAG_ENCRYPTED) != r.header.hasFlag(FLAG_ENCRYPTED)) {
             refusal = REFUSED_ENCRYPTION_MISMATCH;
+        } else if (listener.header().hasFlag(FLAG_CHECKSUMMED) && !r.header.hasFlag(FLAG_CHECKSUMMED)) {
+            refusal = REFUSED_CHECKSUM_MISMATCH;
         } else if (!listener.hasBacklogRoom()) {
             refusal = REFUSED_BACKLOG_FULL;
         } else {
@@ -293,7 +295,8 @@ final class Acceptor implements AutoCloseable {
             throw e;
         }
         // one sector write: the block fresh (live words zero) and established at once
-        h = table.writeFresh(index, h.withPort(STATE_OPEN, listener.localPort(), 0).withPeer(STATE_ESTABLISHED,
+        h = table.writeFresh(index, h.withPort(STATE_OPEN, listener.localPort(),
+                client.flags() & FLAG_CHECKSUMMED).withPeer(STATE_ESTABLISHED,
                 r.slot, r.index, client.generation(), client.ownerIncarnation(), client.localPort(),
                 client.nonce(), ring, capacity, 0));
         return adopter.adopt(index, h, options, new Connection(node, table, index, h.generation(), client, r.slot,

@@ -7,7 +7,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 
 /**
- * The block medium's side of {@link RingConsumer}: the ring holds chunk records
+ * The chunked side of {@link RingConsumer} (the block medium, and checksummed rings on shm): the ring holds chunk records
  * ({@link ChunkReader}); this takes the one at the consumer's head when its record says it
  * is the one expected, whole and undamaged, and delivers its payload (stream bytes, or a
  * run of whole messages). A record not (yet) there is no data; the producer's tail, read
@@ -35,6 +35,15 @@ final class ChunkIntake {
     private final long mask;
     /** The producer's node, for the reset message. */
     private final int peerSlot;
+    /**
+     * Empty looks between two reads of the producer's tail: {@value #TAIL_LOOK_EVERY} on the
+     * block medium; every look on a medium with wake-ups (a checksummed ring on shm), where
+     * the read is one load, the producer publishes its tail with every chunk, and a
+     * consumer may sleep only on the tail it last read.
+     */
+    private final int tailLookEvery;
+    /** Whether empty looks after a stream's chunk are paced (block medium: each is an I/O); not on shm. */
+    private final boolean pacing;
     /** Whether a chunk is taken and not yet wholly consumed (its payload is in {@link #chunks}' buffer). */
     private boolean current;
     private int currentIndex;
@@ -60,6 +69,8 @@ final class ChunkIntake {
         this.peerSlot = peerSlot;
         this.capacity = ring.capacity;
         this.mask = ring.mask;
+        this.tailLookEvery = ring.wakeups ? 1 : TAIL_LOOK_EVERY;
+        this.pacing = !ring.wakeups;
     }
 
     /** Bytes of the chunk at hand, taking the next one if it is there. */
@@ -84,7 +95,7 @@ final class ChunkIntake {
         for (int pads = 0; pads < 2; pads++) {
             boolean io = !chunks.inBuffer(ring.head());
             long lookStart = io ? System.nanoTime() : 0;
-            boolean paced = io && lastExtent >= PACED_EXTENT;
+            boolean paced = pacing && io && lastExtent >= PACED_EXTENT;
             if (paced && lookStart - nextLookAt < 0) {
                 return false; // streaming: the writer's next chunk is not due yet
             }
@@ -96,7 +107,7 @@ final class ChunkIntake {
                 if (paced) {
                     nextLookAt = System.nanoTime() + lastChunkLookNanos / 2;
                 }
-                if (ring.tailCache() <= ring.head() && ++emptyLooks % TAIL_LOOK_EVERY != 0) {
+                if (ring.tailCache() <= ring.head() && ++emptyLooks % tailLookEvery != 0) {
                     return false;
                 }
                 if (ring.tailCache() <= ring.head() && ring.readTail() <= ring.head()) {
@@ -144,7 +155,7 @@ final class ChunkIntake {
      * a blocking wait sleeps that long instead of idling.
      */
     long lookPause() {
-        return lastExtent >= PACED_EXTENT && !current ? Math.max(0, nextLookAt - System.nanoTime()) : 0;
+        return pacing && lastExtent >= PACED_EXTENT && !current ? Math.max(0, nextLookAt - System.nanoTime()) : 0;
     }
 
     /** The current chunk is consumed; the head moves past it. */

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import static io.arraysock.format.ChunkDescriptor.MESSAGE_LENGTH_SIZE;
 
 /**
- * The sending side of one ring on the block medium: the sending thread stages bytes or
+ * The sending side of one chunked ring (the block medium's, or a checksummed one on shm): the sending thread stages bytes or
  * messages ({@link StagingRing}) and returns; a writer thread of the ring's own turns what
  * is staged into chunks and writes them. A chunk takes all that is staged and fits (before
  * the ring's end, in the room the consumer left, in one chunk's extent): a sender of small
@@ -52,6 +52,12 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
      */
     private static final long INLINE_AFTER_IDLE_NANOS = 50_000;
     private static final int INLINE_MAX_BYTES = 4096;
+    /**
+     * {@link #INLINE_AFTER_IDLE_NANOS} on the block medium; 0 on shm (a checksummed ring),
+     * where a chunk is a copy, cheaper than the writer's wake-up, and a round trip takes
+     * microseconds, so an idle time would leave every answer to the writer.
+     */
+    private final long inlineAfterIdleNanos;
     /** The writer's pause while a sender writes its own chunk. */
     private static final long INLINE_WAIT_NANOS = 10_000;
 
@@ -82,6 +88,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
         this.staging = new StagingRing(writer.maxExtent());
         this.messages = messages;
         this.sectorSize = writer.sectorSize();
+        this.inlineAfterIdleNanos = producer.wakeups ? 0 : INLINE_AFTER_IDLE_NANOS;
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.start();
@@ -198,7 +205,7 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
     /** After staging: the sender writes the chunk itself if that is quicker (see {@link #INLINE_AFTER_IDLE_NANOS}), else wakes the writer. */
     private void writeInlineOrWake() throws SocketException {
         if (writerParked && staging.available() <= INLINE_MAX_BYTES
-                && System.nanoTime() - lastWriteEnd >= INLINE_AFTER_IDLE_NANOS && writing.compareAndSet(false, true)) {
+                && System.nanoTime() - lastWriteEnd >= inlineAfterIdleNanos && writing.compareAndSet(false, true)) {
             try {
                 // only with room known without a look at the head: a send must not wait here
                 if (!stopping && staging.available() > 0 && producer.cachedFree() >= writer.maxExtent()) {
@@ -377,7 +384,11 @@ final class ChunkPipeline implements Runnable, IdleStrategy.Sleeper {
             if (pause == MAX_ROOM_PAUSE_NANOS) {
                 producer.publishTail(); // the consumer may be stuck on a chunk it must judge (damage, or not yet)
             }
-            LockSupport.parkNanos(this, pause);
+            if (producer.wakeups) {
+                producer.sleep(pause); // shm: the consumer's head move wakes us (futex)
+            } else {
+                LockSupport.parkNanos(this, pause);
+            }
             pause = Math.min(2 * pause, MAX_ROOM_PAUSE_NANOS);
         }
         return true;

@@ -1,7 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ChunkCodec;
-import io.arraysock.medium.BlockMedium;
+import io.arraysock.medium.Medium;
 
 import java.nio.ByteBuffer;
 
@@ -23,7 +23,7 @@ import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
  * the bottleneck, slowed). Used by the consuming thread only.
  */
 final class ChunkReader {
-    private final BlockMedium medium;
+    private final Medium medium;
     private final long ring;
     private final long capacity;
     private final long mask;
@@ -46,12 +46,12 @@ final class ChunkReader {
      * @param key       the connection's chunk key (encrypted connection), or null
      * @param direction the producer's: {@link ChunkCipher#CLIENT_TO_SERVER} or {@link ChunkCipher#SERVER_TO_CLIENT}
      */
-    ChunkReader(BlockMedium medium, long ring, long capacity, long nonce, byte[] key, int direction) {
+    ChunkReader(Medium medium, int unit, long ring, long capacity, long nonce, byte[] key, int direction) {
         this.medium = medium;
         this.ring = ring;
         this.capacity = capacity;
         this.mask = capacity - 1;
-        this.sector = medium.sectorSize();
+        this.sector = unit;
         this.tagLength = key == null ? 0 : TAG_LENGTH;
         this.codec = new ChunkCodec(nonce, ring, sector, tagLength);
         int size = (int) Math.min(capacity, MAX_EXTENT);

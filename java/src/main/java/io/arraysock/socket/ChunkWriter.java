@@ -1,7 +1,7 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.ChunkCodec;
-import io.arraysock.medium.BlockMedium;
+import io.arraysock.medium.Medium;
 
 import java.nio.ByteBuffer;
 
@@ -13,7 +13,7 @@ import static io.arraysock.format.ChunkDescriptor.MAX_EXTENT;
 import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
 
 /**
- * Writes the chunk records of one ring on the block medium (docs/FORMAT.md, "Chunk
+ * Writes the chunk records of one chunked ring (the block medium's, or a checksummed one on shm; docs/FORMAT.md, "Chunk
  * records"): the payload is put in one aligned buffer after the header's room, the header
  * sealed in front of it, and the chunk written with one {@code pwrite} of whole sectors.
  * On an encrypted connection the payload is encrypted in place first ({@link ChunkCipher}).
@@ -21,7 +21,9 @@ import static io.arraysock.format.ChunkDescriptor.TAG_LENGTH;
  * thread (the ring's {@link ChunkPipeline}).
  */
 final class ChunkWriter {
-    private final BlockMedium medium;
+    private final Medium medium;
+    /** What chunks are aligned and padded to ({@link io.arraysock.medium.RingPolicy#chunkUnit}). */
+    private final int unit;
     private final long ring;
     private final long mask;
     private final ChunkCodec codec;
@@ -35,19 +37,21 @@ final class ChunkWriter {
      * @param key       the connection's chunk key (encrypted connection), or null
      * @param direction {@link ChunkCipher#CLIENT_TO_SERVER} or {@link ChunkCipher#SERVER_TO_CLIENT}
      */
-    ChunkWriter(BlockMedium medium, long ring, long capacity, long nonce, byte[] key, int direction) {
+    ChunkWriter(Medium medium, int unit, long ring, long capacity, long nonce, byte[] key, int direction) {
         this.medium = medium;
+        this.unit = unit;
         this.ring = ring;
         this.mask = capacity - 1;
-        this.codec = new ChunkCodec(nonce, ring, medium.sectorSize(), key == null ? 0 : TAG_LENGTH);
+        this.codec = new ChunkCodec(nonce, ring, unit, key == null ? 0 : TAG_LENGTH);
         int size = (int) Math.min(capacity, MAX_EXTENT);
         this.stage = medium.allocateExtentBuffer(size);
         this.cipher = key == null ? null : new ChunkCipher(key, direction, true, stage);
         this.overhead = HEADER_LENGTH + (key == null ? 0 : TAG_LENGTH);
     }
 
+    /** What chunks are aligned and padded to: the sector on the block medium. */
     int sectorSize() {
-        return medium.sectorSize();
+        return unit;
     }
 
     /** Largest extent one chunk occupies (the staging buffer). */
@@ -62,8 +66,7 @@ final class ChunkWriter {
 
     /** Bytes a chunk with {@code payload} bytes of plaintext occupies in the ring. */
     long extentOf(long payload) {
-        int sector = medium.sectorSize();
-        return (overhead + payload + sector - 1) & -(long) sector;
+        return (overhead + payload + unit - 1) & -(long) unit;
     }
 
     /** The buffer to put the next chunk's payload in, positioned at its first byte. */

@@ -110,6 +110,8 @@ final class ClientHandshake {
             throw new ConnectException("Connection refused: the listener on port " + port
                     + " does not encrypt, and this socket requires encryption");
         }
+        // payload checksums: the listener's terms, or our own wish (the answer echoes the request)
+        boolean checksums = listener.hasFlag(FLAG_CHECKSUMMED) || options.checksums();
         long capacity = blocks.ringCapacity(options.sendBufferSize());
         long ring = blocks.allocateRing(capacity);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;
@@ -129,7 +131,8 @@ final class ClientHandshake {
             long answersSeen = seen != null ? seen.value() : words.connectAnswers(lSlot);
             ControlBlockHeader request = header.withPeer(STATE_CONNECTING, lSlot, lIndex, listener.generation(),
                     listener.ownerIncarnation(), port, nonce, ring, capacity, options.receiveBufferSize()).withAuthTag(tag);
-            header = table.write(index, encrypt ? request.withFlags(request.flags() | FLAG_ENCRYPTED) : request);
+            int flags = request.flags() | (encrypt ? FLAG_ENCRYPTED : 0) | (checksums ? FLAG_CHECKSUMMED : 0);
+            header = table.write(index, request.withFlags(flags));
             words.announceConnectRequest();
             words.ringConnectBell(lSlot);
             posted = true;
@@ -167,6 +170,7 @@ final class ClientHandshake {
             case REFUSED_BAD_REQUEST -> "malformed connect request";
             case REFUSED_NO_RESOURCES -> "the listener's node has no free control block or ring memory";
             case REFUSED_ENCRYPTION_MISMATCH -> "the listener and this socket disagree on encryption";
+            case REFUSED_CHECKSUM_MISMATCH -> "the listener requires payload checksums and the request has none";
             default -> "reason " + code;
         };
     }

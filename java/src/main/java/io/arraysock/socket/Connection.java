@@ -4,6 +4,7 @@ import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.medium.MediumTruncatedException;
+import io.arraysock.medium.RingPolicy;
 
 import java.net.SocketException;
 
@@ -28,6 +29,14 @@ final class Connection {
     final RingConsumer consumer;
     /** Whether the chunk payloads are encrypted and authenticated (block medium, docs/PROTOCOL.md "Encryption"). */
     final boolean encrypted;
+    /**
+     * How its rings are driven: the medium's policy, or on shm its checksummed variant when
+     * the connection asked for payload checksums (the peer's block carries
+     * {@code FLAG_CHECKSUMMED}: the client's request, or the listener's answer that echoes it).
+     */
+    final RingPolicy policy;
+    /** Whether every chunk carries a CRC32C the receiver checks (always on the block medium). */
+    final boolean checksummed;
     /** Largest message we may send: our ring's frame capacity. */
     final int maxSendMessage;
     /** Largest message the peer may send us: its ring's frame capacity. */
@@ -79,15 +88,17 @@ final class Connection {
         int sending = client ? ChunkCipher.CLIENT_TO_SERVER : ChunkCipher.SERVER_TO_CLIENT;
         int receiving = client ? ChunkCipher.SERVER_TO_CLIENT : ChunkCipher.CLIENT_TO_SERVER;
         this.encrypted = chunkKey != null;
-        this.producer = new RingProducer(medium, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce, chunkKey,
+        this.policy = peer.hasFlag(FLAG_CHECKSUMMED) ? medium.ringPolicy().checksummed() : medium.ringPolicy();
+        this.checksummed = policy.chunked();
+        this.producer = new RingProducer(medium, policy, ownRing, ownRingCapacity, ownBlock, peerBlock, nonce, chunkKey,
                 sending, ownSlot + "/" + ownIndex + " to " + peerSlot + "/" + peerIndex);
-        this.consumer = new RingConsumer(medium, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
+        this.consumer = new RingConsumer(medium, policy, peer.txRingOffset(), peer.txRingCapacity(), ownBlock, peerBlock,
                 nonce, chunkKey, receiving, peerSlot, peer.sequence(), peer.ownerIncarnation(), this::confirmPeer);
         long peerBell = LoopBell.wordOf(node.geometry(), peerSlot);
         producer.peerLoopBell(peerBell);
         consumer.peerLoopBell(peerBell);
-        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), medium.ringPolicy(), encrypted);
-        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), medium.ringPolicy(), encrypted);
+        this.maxSendMessage = RingProducer.maxMessage(producer.capacity(), policy, encrypted);
+        this.maxReceiveMessage = RingProducer.maxMessage(consumer.capacity(), policy, encrypted);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.arraysock.socket;
 
 import io.arraysock.format.FrameDescriptor;
-import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.RingPolicy;
 
@@ -82,29 +81,29 @@ final class RingConsumer extends RingEnd {
      */
     RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, int peerSlot,
                  long peerSequence, long peerIncarnation, PeerConfirm peerConfirm) {
-        this(medium, ring, capacity, ownBlock, peerBlock, nonce, null, 0, peerSlot, peerSequence, peerIncarnation,
-                peerConfirm);
+        this(medium, medium.ringPolicy(), ring, capacity, ownBlock, peerBlock, nonce, null, 0, peerSlot, peerSequence,
+                peerIncarnation, peerConfirm);
     }
 
     /**
-     * @param chunkKey  block medium, encrypted connection: the connection's chunk key, else null
+     * @param policy    the connection's: chunked on the block medium, and on shm when it asked for checksums
+     * @param chunkKey  encrypted connection: the connection's chunk key, else null
      * @param direction with a key: the producer's nonce prefix ({@link ChunkCipher})
      */
-    RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, byte[] chunkKey,
-                 int direction, int peerSlot, long peerSequence, long peerIncarnation, PeerConfirm peerConfirm) {
+    RingConsumer(Medium medium, RingPolicy policy, long ring, long capacity, long ownBlock, long peerBlock, long nonce,
+                 byte[] chunkKey, int direction, int peerSlot, long peerSequence, long peerIncarnation,
+                 PeerConfirm peerConfirm) {
         super(medium, ring, capacity, rxGroup(ownBlock), txGroup(peerBlock));
         this.peerBlock = peerBlock;
         this.peerIncarnation = peerIncarnation;
         this.confirmedSequence = peerSequence;
         this.peerConfirm = peerConfirm;
-        RingPolicy policy = medium.ringPolicy();
-        // a chunked ring is read with whole-extent I/O, which only the block medium has
         this.head = initialPosition();
         this.tailCache = head;
         this.publishedHead = head;
         this.releaseEvery = policy.headPublishEvery(capacity);
-        this.chunks = policy.chunked() ? new ChunkIntake(this,
-                new ChunkReader((BlockMedium) medium, ring, capacity, nonce, chunkKey, direction), peerSlot) : null;
+        this.chunks = policy.chunked() ? new ChunkIntake(this, new ChunkReader(medium,
+                policy.chunkUnit(medium.sectorSize()), ring, capacity, nonce, chunkKey, direction), peerSlot) : null;
     }
 
     /** Bytes readable now; reads the peer's tail only when the cached one shows none. */

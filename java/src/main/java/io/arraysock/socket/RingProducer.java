@@ -3,7 +3,6 @@ package io.arraysock.socket;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.format.FrameDescriptor;
-import io.arraysock.medium.BlockMedium;
 import io.arraysock.medium.Medium;
 import io.arraysock.medium.RingPolicy;
 
@@ -59,21 +58,19 @@ final class RingProducer extends RingEnd {
      * @param peerBlock offset of the consumer's control block
      */
     RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, String name) {
-        this(medium, ring, capacity, ownBlock, peerBlock, nonce, null, 0, name);
+        this(medium, medium.ringPolicy(), ring, capacity, ownBlock, peerBlock, nonce, null, 0, name);
     }
 
     /**
-     * @param chunkKey  block medium, encrypted connection: the connection's chunk key, else null
+     * @param policy    the connection's: chunked on the block medium, and on shm when it asked for checksums
+     * @param chunkKey  encrypted connection: the connection's chunk key, else null
      * @param direction with a key: this ring's nonce prefix ({@link ChunkCipher})
      */
-    RingProducer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, byte[] chunkKey,
-                 int direction, String name) {
+    RingProducer(Medium medium, RingPolicy policy, long ring, long capacity, long ownBlock, long peerBlock, long nonce,
+                 byte[] chunkKey, int direction, String name) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
-        RingPolicy policy = medium.ringPolicy();
         this.writerName = "arraysock-writer " + name;
-        // a chunked ring is written with whole-extent I/O, which only the block medium has
-        this.chunks = policy.chunked() ? new ChunkWriter((BlockMedium) medium, ring, capacity, nonce, chunkKey, direction)
-                : null;
+        this.chunks = policy.chunked() ? new ChunkWriter(medium, policy.chunkUnit(medium.sectorSize()), ring, capacity, nonce, chunkKey, direction) : null;
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
@@ -198,10 +195,18 @@ final class RingProducer extends RingEnd {
         return tail;
     }
 
-    /** Block medium, writer thread: a chunk (or pad) of {@code extent} bytes was written at the tail. */
+    /**
+     * Chunked ring, writer thread: a chunk (or pad) of {@code extent} bytes was written at
+     * the tail. On a medium with wake-ups (a checksummed ring on shm) the tail is published
+     * at once, a store, and a consumer asleep on it woken; on the block medium it is a
+     * backstop ({@link #publishTail}).
+     */
     void chunkWritten(long extent) {
         tail += extent;
         writtenTail = tail;
+        if (wakeups) {
+            publishTail();
+        }
     }
 
     /**

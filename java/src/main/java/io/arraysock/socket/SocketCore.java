@@ -117,11 +117,36 @@ public final class SocketCore {
         return options;
     }
 
+    /**
+     * Asks for a CRC32C on every chunk of payload (docs/PROTOCOL.md, "Payload checksums"): on
+     * a listener, for each of its connections (clients follow); on a client, for its own
+     * connection. On shm the connection's rings then hold checksummed chunk records, as on
+     * the block medium, where every chunk is checked anyway (the setting changes nothing).
+     *
+     * @throws SocketException when listening already, or connected
+     */
+    public synchronized void checksums(boolean on) throws SocketException {
+        if (header.state() == STATE_LISTENING) {
+            throw new SocketException("Set payload checksums before listen");
+        }
+        if (connection != null || header.state() == STATE_CONNECTING) {
+            throw new SocketException("Set payload checksums before connect");
+        }
+        options.checksums(on);
+    }
+
+    /** Whether the connection checksums its payload (connected; always on block), or this socket asks for it (not yet). */
+    public boolean checksums() {
+        Connection c = connection;
+        return c != null ? c.checksummed : options.checksums() || layer.ringPolicy.chunked();
+    }
+
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(layer.blocks.ringCapacity(options.sendBufferSize()), layer.ringPolicy,
-                options.encryption()) : c.maxSendMessage;
+        return c == null ? RingProducer.maxMessage(layer.blocks.ringCapacity(options.sendBufferSize()),
+                options.checksums() ? layer.ringPolicy.checksummed() : layer.ringPolicy, options.encryption())
+                : c.maxSendMessage;
     }
 
     /** The typed exception for a fault that came out of the medium, the node fenced ({@link SocketFaults#faultOf}). */
@@ -171,6 +196,9 @@ public final class SocketCore {
         AcceptQueue q = new AcceptQueue(this, layer, backlog < 1 ? 50 : backlog);
         this.acceptQueue = q;
         ControlBlockHeader h = header.withParameter(STATE_LISTENING, q.backlog());
+        if (options.checksums()) {
+            h = h.withFlags(h.flags() | FLAG_CHECKSUMMED);
+        }
         if (options.authKey() != null) {
             int flags = h.flags() | FLAG_AUTH_REQUIRED | (options.encryption() ? FLAG_ENCRYPTED : 0);
             h = h.withFlags(flags).withPeer(STATE_LISTENING, 0, 0, 0, 0, 0, ThreadLocalRandom.current().nextLong(), 0, 0, q.backlog());
@@ -298,8 +326,8 @@ public final class SocketCore {
 
     /** Sets up both directions' data paths, then publishes the connection. */
     void established(Connection c) {
-        sender = new SendPath(this, c, layer.ringPolicy);
-        receiver = new ReceivePath(this, c, layer.ringPolicy);
+        sender = new SendPath(this, c, c.policy);
+        receiver = new ReceivePath(this, c, c.policy);
         options.connected(c);
         connection = c;
     }

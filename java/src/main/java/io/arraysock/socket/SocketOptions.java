@@ -12,8 +12,8 @@ import static io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
 
 /**
  * One socket's settings ({@link SocketCore#options()}): how it waits, its receive timeout,
- * the ring sizes it asks for at connect, its pre-shared key and whether it requires
- * encryption. Once connected, the buffer sizes and encryption read as the connection has
+ * the ring sizes it asks for at connect, its pre-shared key, whether it requires
+ * encryption and whether it checksums payload. Once connected, the buffer sizes and encryption read as the connection has
  * them. Read by the data paths on every wait, so each field is volatile: any thread may
  * change them. A listener's settings seed its accepted sockets'. Internal: the public face
  * is {@code io.arraysock.ArraySocket}.
@@ -35,6 +35,8 @@ public final class SocketOptions {
     private boolean listening;
     /** Set once connected: the sizes and encryption it has. */
     private volatile Connection connection;
+    /** Listener: its connections checksum every chunk; client: this connection does (shm; always on block). */
+    private volatile boolean checksums;
 
     /** @param medium the medium's path, for messages */
     SocketOptions(IdleStrategy idle, RingPolicy policy, String medium) {
@@ -159,6 +161,14 @@ public final class SocketOptions {
 
     synchronized void stoppedListening() {
         listening = false;
+    }
+
+    boolean checksums() {
+        return checksums;
+    }
+
+    void checksums(boolean on) {
+        this.checksums = on;
     }
 
     /** The socket connected: the buffer sizes and encryption are the connection's from now on. */

@@ -95,7 +95,7 @@ class FormatSpecTest {
 
     @Test
     void chunkRecordTableMatchesTheDescriptor() throws IOException {
-        check("### Chunk records (block medium)", ChunkDescriptor.class, List.of());
+        check("### Chunk records (block medium, and checksummed connections on shm)", ChunkDescriptor.class, List.of());
     }
 
     @Test
