@@ -62,7 +62,7 @@ public final class IdleLoopCpu {
         try {
             Channel server = new ServerBootstrap().group(group).channel(ArrayNettyServerChannel.class)
                     .option(ChannelOption.SO_BACKLOG, connections)
-                    .childOption(ChannelOption.SO_SNDBUF, RING)
+                    .option(ChannelOption.SO_SNDBUF, RING) // accepted rings are sized at bind: a childOption comes too late
                     .childHandler(new Echo(active))
                     .bind(new ArraySocketAddress(path, 0)).sync().channel();
             int port = ((ArraySocketAddress) server.localAddress()).port();
@@ -171,6 +171,7 @@ public final class IdleLoopCpu {
             for (int i = 0; i < connections; i++) {
                 ArraySocket s = array.openSocket(SocketType.STREAM);
                 s.setSendBufferSize(RING);
+                s.setReceiveBufferSize(RING); // the server sizes its ring by what we ask to receive
                 s.connect(port);
                 sockets.add(s);
             }
