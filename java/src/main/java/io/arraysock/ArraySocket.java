@@ -501,8 +501,9 @@ public final class ArraySocket implements Closeable {
     /**
      * Closes at once, as a TCP close with {@code SO_LINGER} 0: what is unsent or unread is
      * dropped, the socket is released, and the peer's next call fails with "Connection
-     * reset" instead of reading a clean end of stream. Idempotent; after {@link #close} it
-     * does nothing more.
+     * reset" instead of reading a clean end of stream (an accepted socket whose client has
+     * not yet seen the answer closes as {@link #close} does: its client connects and reads
+     * the end of the stream). Idempotent; after {@link #close} it does nothing more.
      */
     public void abort() {
         sendView.release();

@@ -145,6 +145,38 @@ class NonBlockingConnectTest {
         }
     }
 
+    /**
+     * A server that aborts an accepted connection before its client saw the answer: the
+     * client must not wait out its connect (the answer block was released at once, so it
+     * never found one); it connects and sees the stream end, as a client does whose peer
+     * closed right after accepting.
+     */
+    @Test
+    void anAcceptedConnectionAbortedBeforeTheClientLookedDoesNotLeaveTheClientWaiting() throws Exception {
+        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
+            server.bind(7005);
+            server.setSendBufferSize(RING);
+            server.listen(50);
+            boolean sawPending = false;
+            for (int i = 0; i < 20 && !sawPending; i++) {
+                try (ArraySocket client = a.openSocket(SocketType.STREAM)) {
+                    client.setSendBufferSize(RING);
+                    client.setReceiveBufferSize(RING);
+                    if (client.connectNow(7005)) {
+                        server.accept(WAIT).close();
+                        continue;
+                    }
+                    sawPending = true;
+                    server.accept(WAIT).abort(); // answered by the acceptor; the client has not polled since
+                    finish(client);
+                    assertTrue(client.isConnected());
+                    assertEquals(-1, client.receive(ByteBuffer.allocate(8)), "the aborted peer's stream ends");
+                }
+            }
+            assertTrue(sawPending, "a connect was never seen pending in 20 tries");
+        }
+    }
+
     @Test
     void closingAPendingConnectTakesTheRequestBack() throws Exception {
         try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {

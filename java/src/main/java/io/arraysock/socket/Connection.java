@@ -18,6 +18,8 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
 final class Connection {
     /** Bit in {@link #peerStatus()}'s result: the peer closed its socket. */
     static final int PEER_CLOSED = 0x10000;
+    /** Bit in {@link #peerStatus()}'s result: the peer is a client that has not yet seen our answer. */
+    static final int PEER_CONNECTING = 0x20000;
 
     final int peerSlot;
     final int peerIndex;
@@ -141,7 +143,8 @@ final class Connection {
         }
         unreadableSince = 0;
         judge(p);
-        int status = p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0);
+        int status = p.flags() | (p.state() == STATE_CLOSED ? PEER_CLOSED : 0)
+                | (p.state() == STATE_CONNECTING ? PEER_CONNECTING : 0);
         judged = new Judged(p.sequence(), medium.getIntAcquire(peerBlock + CRC_OFFSET), status);
         return status;
     }

@@ -544,7 +544,10 @@ public final class SocketCore {
             }
         }
         Connection c = connection;
-        if (c != null && graceful && !peerGone && header.state() == STATE_ESTABLISHED) {
+        // An abort before the client saw our answer closes as a close does: released at once,
+        // the answer would vanish and the client wait out its whole connect for it.
+        boolean unseen = !graceful && c != null && !peerGone && header.state() == STATE_ESTABLISHED && peerConnecting(c);
+        if (c != null && (graceful || unseen) && !peerGone && header.state() == STATE_ESTABLISHED) {
             sender.shutdown();
             receiver.shutdown();
             header = layer.table.write(index, header.withState(STATE_CLOSED));
@@ -572,6 +575,15 @@ public final class SocketCore {
             c.producer.stop(true);
             layer.release(this, header);
             header = header.withState(STATE_FREE);
+        }
+    }
+
+    /** Whether the peer is a client still looking for our answer (false when it is gone). */
+    private static boolean peerConnecting(Connection c) {
+        try {
+            return (c.peerStatus() & Connection.PEER_CONNECTING) != 0;
+        } catch (SocketException gone) {
+            return false;
         }
     }
 
