@@ -37,7 +37,8 @@ import java.util.function.Function;
  * {@code millis}. Appends rows {@code transport metric size iteration value} to {@code out.tsv}
  * and writes {@code out.md}. Run by {@code scripts/bench-netty} on a quiet machine, never by tests.
  *
- * <p>Arguments: out.tsv out.md array-path tcp-port unix-path iterations millis warm-up-millis
+ * <p>Arguments: out.tsv out.md array-path tcp-port unix-path iterations millis warm-up-millis [transports],
+ * the last a comma-separated list of labels ({@code netty-array,netty-epoll-tcp,netty-epoll-unix}: all).
  */
 public final class NettyEchoBench {
     static final int SMALL = 64;
@@ -61,7 +62,11 @@ public final class NettyEchoBench {
         Locale.setDefault(Locale.ROOT);
         NettyEchoBench bench = new NettyEchoBench(Integer.parseInt(args[5]), Long.parseLong(args[6]), Long.parseLong(args[7]));
         String[] where = {args[2], args[3], args[4]};
+        List<String> only = args.length > 8 ? List.of(args[8].split(",")) : List.of();
         for (EchoTransport t : EchoTransport.values()) {
+            if (!only.isEmpty() && !only.contains(t.label)) {
+                continue;
+            }
             if (t == EchoTransport.ARRAY) {
                 formatArray(where[0]);
             }
