@@ -479,12 +479,12 @@ public final class SocketCore {
         Connection c = connection;
         // An abort before the client saw our answer closes as a close does: released at once,
         // the answer would vanish and the client wait out its whole connect for it.
-        boolean unseen = !graceful && c != null && !peerGone && header.state() == STATE_ESTABLISHED && peerConnecting(c);
+        boolean unseen = !graceful && c != null && !peerGone && header.state() == STATE_ESTABLISHED && c.peerConnecting();
         if (c != null && (graceful || unseen) && !peerGone && header.state() == STATE_ESTABLISHED) {
             sender.shutdown();
             receiver.shutdown();
             header = layer.table.write(index, header.withState(STATE_CLOSED));
-            if (!peerDone(c)) {
+            if (!c.peerDone()) {
                 layer.linger(this);
                 return;
             }
@@ -504,28 +504,10 @@ public final class SocketCore {
         if (header.state() != STATE_CLOSED) {
             return;
         }
-        if (peerDone(c)) {
+        if (c.peerDone()) {
             c.producer.stop(true);
             layer.release(this, header);
             header = header.withState(STATE_FREE);
-        }
-    }
-
-    /** Whether the peer is a client still looking for our answer (false when it is gone). */
-    private static boolean peerConnecting(Connection c) {
-        try {
-            return (c.peerStatus() & Connection.PEER_CONNECTING) != 0;
-        } catch (SocketException gone) {
-            return false;
-        }
-    }
-
-    /** Whether the peer will read our ring no more: it closed, or it is gone. */
-    private static boolean peerDone(Connection c) {
-        try {
-            return (c.peerStatus() & Connection.PEER_CLOSED) != 0;
-        } catch (SocketException gone) {
-            return true;
         }
     }
 
