@@ -50,18 +50,18 @@ public final class ArraySocket implements Closeable {
     /** {@link #receiveMessageNow} found no message. */
     public static final int NO_MESSAGE = -2;
 
-    private static final Transfer SEND = (c, b) -> c.send(b, true);
-    private static final Transfer SEND_NOW = (c, b) -> c.send(b, false);
-    private static final Transfer RECEIVE = (c, b) -> c.receive(b, true);
-    private static final Transfer RECEIVE_NOW = (c, b) -> c.receive(b, false);
+    private static final Transfer SEND = (c, b) -> c.sending().send(b, true);
+    private static final Transfer SEND_NOW = (c, b) -> c.sending().send(b, false);
+    private static final Transfer RECEIVE = (c, b) -> c.receiving().receive(b, true);
+    private static final Transfer RECEIVE_NOW = (c, b) -> c.receiving().receive(b, false);
     private static final Transfer AVAILABLE = (c, b) -> c.available();
-    private static final Transfer READABLE = (c, b) -> c.readable() ? 1 : 0;
-    private static final Transfer SENDABLE = (c, b) -> c.sendable();
-    private static final Transfer SEND_MESSAGE = (c, b) -> c.sendMessage(b, true) ? 1 : 0;
-    private static final Transfer SEND_MESSAGE_NOW = (c, b) -> c.sendMessage(b, false) ? 1 : 0;
-    private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiveMessage(b, true, false);
-    private static final Transfer RECEIVE_MESSAGE_TRUNCATING = (c, b) -> c.receiveMessage(b, true, true);
-    private static final Transfer RECEIVE_MESSAGE_NOW = (c, b) -> c.receiveMessage(b, false, false);
+    private static final Transfer READABLE = (c, b) -> c.receiving().readable() ? 1 : 0;
+    private static final Transfer SENDABLE = (c, b) -> c.sending().sendable();
+    private static final Transfer SEND_MESSAGE = (c, b) -> c.sending().sendMessage(b, true) ? 1 : 0;
+    private static final Transfer SEND_MESSAGE_NOW = (c, b) -> c.sending().sendMessage(b, false) ? 1 : 0;
+    private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiving().receiveMessage(b, true, false);
+    private static final Transfer RECEIVE_MESSAGE_TRUNCATING = (c, b) -> c.receiving().receiveMessage(b, true, true);
+    private static final Transfer RECEIVE_MESSAGE_NOW = (c, b) -> c.receiving().receiveMessage(b, false, false);
 
     private final SocketCore core;
     private final SocketType type;
@@ -453,15 +453,15 @@ public final class ArraySocket implements Closeable {
      * {@link #connect}: its own connection is checksummed whatever the listener says. The
      * block medium checksums every chunk always; there this changes nothing.
      *
-     * @throws java.net.SocketException when listening or connected already
+     * @throws java.net.SocketException when listening, connecting or connected already
      */
     public void setPayloadChecksums(boolean on) throws IOException {
-        run(c -> c.checksums(on));
+        run(c -> c.options().checksums(on));
     }
 
     /** Whether the connection's payload is checksummed (connected; always on block), or this socket asks for it (not yet). */
     public boolean isPayloadChecksummed() {
-        return core.checksums();
+        return core.options().checksums();
     }
 
     public void setIdleStrategy(IdleStrategy strategy) {

@@ -294,6 +294,11 @@ public final class StorageArray implements Closeable {
         heartbeat.checkNotLost();
     }
 
+    /** For tests: no connect to a listener of ours is answered until the hold is closed (see {@link SocketLayer#holdAcceptor}). */
+    SocketLayer.Hold holdAcceptor() {
+        return sockets.holdAcceptor();
+    }
+
     /** Registers work to run on the heartbeat thread after each beat (the socket layer's hook). */
     void addNodeListener(NodeListener listener) {
         heartbeat.addListener(listener);

@@ -20,8 +20,6 @@ import static org.junit.jupiter.api.Assertions.*;
 /** {@link ArraySocket#connectNow}, {@link ArraySocket#finishConnect}: the connect that never waits, on shm. */
 class NonBlockingConnectTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** How long the tests that need a connect seen pending keep trying for one. */
-    private static final Duration PENDING_TRIES = Duration.ofSeconds(8);
     @RegisterExtension
     final ShmSegments segments = new ShmSegments();
 
@@ -122,32 +120,22 @@ class NonBlockingConnectTest {
 
     @Test
     void aSecondConnectWhilePendingIsRefusedTyped() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
+        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+             ArraySocket client = a.openSocket(SocketType.STREAM)) {
             server.bind(7003);
-            server.setSendBufferSize(RING);
             server.listen(50);
-            boolean sawPending = false;
-            // In a JVM warmed by other tests the acceptor thread often answers before the
-            // client's first look: try until one look comes first (each try ~1 ms)
-            long deadline = System.nanoTime() + PENDING_TRIES.toNanos();
-            int tries = 0;
-            for (; !sawPending && System.nanoTime() < deadline; tries++) {
-                try (ArraySocket client = a.openSocket(SocketType.STREAM)) {
-                    client.setSendBufferSize(RING);
-                    client.setReceiveBufferSize(RING);
-                    if (!client.connectNow(7003)) {
-                        sawPending = true;
-                        assertThrows(ConnectionPendingException.class, () -> client.connectNow(7003));
-                        assertThrows(ConnectionPendingException.class, () -> client.connect(7003));
-                        finish(client);
-                    }
-                }
-                // drain, closing each: an accepted socket keeps its rings in the arena until closed
-                for (ArraySocket accepted; (accepted = server.acceptNow()) != null; ) {
-                    accepted.close();
-                }
+            try (var held = a.holdAcceptor()) { // nothing answers: the connect stays pending
+                assertFalse(client.connectNow(7003));
+                assertTrue(client.isConnectionPending());
+                assertThrows(ConnectionPendingException.class, () -> client.connectNow(7003));
+                assertThrows(ConnectionPendingException.class, () -> client.connect(7003));
+                SocketException late = assertThrows(SocketException.class, () -> client.setPayloadChecksums(true));
+                assertEquals("Set payload checksums before connect", late.getMessage());
+                assertFalse(client.isConnected());
             }
-            assertTrue(sawPending, "a connect answered by the acceptor thread was never seen pending in " + tries + " tries");
+            finish(client);
+            assertTrue(client.isConnected());
+            assertFalse(client.isPayloadChecksummed(), "the refused setting was not taken");
         }
     }
 
@@ -159,31 +147,17 @@ class NonBlockingConnectTest {
      */
     @Test
     void anAcceptedConnectionAbortedBeforeTheClientLookedDoesNotLeaveTheClientWaiting() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
+        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+             ArraySocket client = a.openSocket(SocketType.STREAM)) {
             server.bind(7005);
-            server.setSendBufferSize(RING);
             server.listen(50);
-            boolean sawPending = false;
-            // In a JVM warmed by other tests the acceptor thread often answers before the
-            // client's first look: try until one look comes first (each try ~1 ms)
-            long deadline = System.nanoTime() + PENDING_TRIES.toNanos();
-            int tries = 0;
-            for (; !sawPending && System.nanoTime() < deadline; tries++) {
-                try (ArraySocket client = a.openSocket(SocketType.STREAM)) {
-                    client.setSendBufferSize(RING);
-                    client.setReceiveBufferSize(RING);
-                    if (client.connectNow(7005)) {
-                        server.accept(WAIT).close();
-                        continue;
-                    }
-                    sawPending = true;
-                    server.accept(WAIT).abort(); // answered by the acceptor; the client has not polled since
-                    finish(client);
-                    assertTrue(client.isConnected());
-                    assertEquals(-1, client.receive(ByteBuffer.allocate(8)), "the aborted peer's stream ends");
-                }
+            try (var held = a.holdAcceptor()) {
+                assertFalse(client.connectNow(7005), "the acceptor is held: the connect is pending");
             }
-            assertTrue(sawPending, "a connect was never seen pending in " + tries + " tries");
+            server.accept(WAIT).abort(); // answered now; the client has not looked since
+            finish(client);
+            assertTrue(client.isConnected());
+            assertEquals(-1, client.receive(ByteBuffer.allocate(8)), "the aborted peer's stream ends");
         }
     }
 

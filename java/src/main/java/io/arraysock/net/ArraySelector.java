@@ -149,9 +149,11 @@ final class ArraySelector extends AbstractSelector {
         /** What the last look before a sleep found: as {@link #round}. */
         int lastLook;
 
+        private final CommonBell bells = new CommonBell();
+
         @Override
         public Doorbell doorbell() {
-            Doorbell common = null;
+            bells.clear();
             for (ArraySelectionKey k : keys) {
                 if (!k.isValid()) {
                     continue;
@@ -165,17 +167,11 @@ final class ArraySelector extends AbstractSelector {
                 } else {
                     s = ((ArrayServerSocketChannel) k.channel()).arraySocket();
                 }
-                if (s == null) {
-                    continue;
-                }
-                Doorbell bell = s.doorbell();
-                if (common == null) {
-                    common = bell;
-                } else if (common != bell) {
+                if (s != null && !bells.add(s.doorbell())) {
                     return null; // sockets of several arrays: one bell cannot serve them
                 }
             }
-            return common;
+            return bells.bell();
         }
 
         @Override

@@ -106,6 +106,15 @@ final class Acceptor implements AutoCloseable {
         }
     }
 
+    /**
+     * For tests: no pass answers a connect (the acceptor thread's waits, a waiting accept's
+     * is skipped) until the hold is closed, by the thread that took it.
+     */
+    SocketLayer.Hold holdBack() {
+        passLock.lock();
+        return passLock::unlock;
+    }
+
     synchronized void add(SocketCore listener) {
         listeners.put(listener.index, listener);
         if (thread == null) {

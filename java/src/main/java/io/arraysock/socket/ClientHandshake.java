@@ -111,7 +111,7 @@ final class ClientHandshake {
                     + " does not encrypt, and this socket requires encryption");
         }
         // payload checksums: the listener's terms, or our own wish (the answer echoes the request)
-        boolean checksums = listener.hasFlag(FLAG_CHECKSUMMED) || options.checksums();
+        boolean checksums = listener.hasFlag(FLAG_CHECKSUMMED) || options.checksumsAsked();
         long capacity = blocks.ringCapacity(options.sendBufferSize());
         long ring = blocks.allocateRing(capacity);
         long nonce = ThreadLocalRandom.current().nextLong() | 1;

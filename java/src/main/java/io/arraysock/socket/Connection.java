@@ -149,6 +149,24 @@ final class Connection {
         return status;
     }
 
+    /** Whether the peer is a client still looking for our answer (false when it is gone). */
+    boolean peerConnecting() {
+        try {
+            return (peerStatus() & PEER_CONNECTING) != 0;
+        } catch (SocketException gone) {
+            return false;
+        }
+    }
+
+    /** Whether the peer will read our ring no more: it closed, or it is gone. */
+    boolean peerDone() {
+        try {
+            return (peerStatus() & PEER_CLOSED) != 0;
+        } catch (SocketException gone) {
+            return true;
+        }
+    }
+
     /**
      * Whether the header {@code p}, read from the peer's block, is still our peer: the same
      * socket (generation, incarnation), connected to us, writing the ring we read.

@@ -8,15 +8,20 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
+
 /**
  * The receiving direction of a connection: stream bytes or whole messages out of the
  * peer's ring, and the wait for data when it is empty, bounded by the receive timeout.
  * One receiver at a time (the socket's contract), so the wait state needs no lock. A head
  * held back (block medium) is published once a wait has lasted the ring policy's
  * {@code heldHeadWaitNanos} (1 ms), and by every non-blocking receive that finds nothing,
- * so the sender sees all the room there is.
+ * so the sender sees all the room there is. Reached through {@link SocketCore#receiving()},
+ * which refuses a closed or unconnected socket; each call here refuses the other socket
+ * type. Internal: the public face is {@code io.arraysock.ArraySocket}.
  */
-final class ReceivePath {
+public final class ReceivePath {
     /**
      * Block medium: within one waiting call, the peer's end flag is read at most this often
      * (the first look of every call reads it): each read is a sector read on the device the
@@ -31,6 +36,10 @@ final class ReceivePath {
     /** How long a blocking receive waits before it publishes a head held back (block medium; shm publishes every release). */
     private final long heldHeadWaitNanos;
     private final boolean wakeups;
+    /** The socket's type: stream calls and message calls each refuse the other. */
+    private final int type;
+    /** The socket's settings: the receive timeout, read at each call. */
+    private final SocketOptions options;
     private long lastEndLook;
     private volatile boolean shut;
     /** What this direction received: one add per call (published by {@link CounterPublisher}). */
@@ -43,6 +52,8 @@ final class ReceivePath {
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.heldHeadWaitNanos = policy.heldHeadWaitNanos();
         this.wakeups = policy.wakeups();
+        this.type = socket.typeCode();
+        this.options = socket.options();
     }
 
     /** Whether our input was shut (shutdownInput, or close): receives return the end of stream. */
@@ -71,8 +82,15 @@ final class ReceivePath {
         return false;
     }
 
-    /** Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0, or -1 (non-blocking). */
-    int receive(ByteBuffer dst, boolean blocking, long timeoutNanos) throws IOException {
+    /**
+     * Stream bytes: at least one, or -1 at end of stream (blocking); what is there, maybe 0,
+     * or -1 (non-blocking).
+     *
+     * @throws SocketTimeoutException when the receive timeout passes with no byte
+     */
+    public int receive(ByteBuffer dst, boolean blocking) throws IOException {
+        SocketCore.requireType(type, TYPE_STREAM);
+        long timeoutNanos = options.receiveTimeoutNanos();
         if (shut) {
             return -1;
         }
@@ -104,7 +122,9 @@ final class ReceivePath {
      * @throws MessageTooLargeException when it does not fit {@code dst} and {@code truncate}
      *     is false; the message stays queued
      */
-    long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate, long timeoutNanos) throws IOException {
+    public long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate) throws IOException {
+        SocketCore.requireType(type, TYPE_SEQPACKET);
+        long timeoutNanos = options.receiveTimeoutNanos();
         if (shut) {
             return -1;
         }
@@ -132,12 +152,16 @@ final class ReceivePath {
 
     /**
      * Whether a non-blocking receive would return now something other than 0 (bytes, or
-     * the end of the stream), taking nothing: a selector's look. Checks the peer as a
-     * receive that finds nothing does.
+     * the end of the stream; always after input shutdown), taking nothing: a selector's
+     * look. Checks the peer as a receive that finds nothing does.
      *
      * @throws SocketException "Connection reset" when the peer is gone
      */
-    boolean readable() throws IOException {
+    public boolean readable() throws IOException {
+        SocketCore.requireType(type, TYPE_STREAM);
+        if (shut) {
+            return true;
+        }
         loop.reset();
         if (consumer.available() > 0) {
             return true;

@@ -7,19 +7,26 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
+import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
+
 /**
  * The sending direction of a connection: stream bytes or whole messages into our ring,
  * and the wait for room when it is full. One sender at a time (the socket's contract), so
  * the wait state needs no lock. A peer that shut its input takes no more bytes: like TCP,
- * they vanish; once it closed, the pipe is broken.
+ * they vanish; once it closed, the pipe is broken. Reached through
+ * {@link SocketCore#sending()}, which refuses a closed or unconnected socket; each call here
+ * refuses the other socket type. Internal: the public face is {@code io.arraysock.ArraySocket}.
  */
-final class SendPath {
+public final class SendPath {
     private final SocketCore socket;
     private final RingProducer producer;
     private final IdleLoop loop;
     /** A chunked ring (block medium): a send only stages its bytes (the writer thread writes them). */
     private final boolean staged;
     private final int maxMessage;
+    /** The socket's type: stream calls and message calls each refuse the other. */
+    private final int type;
     private volatile boolean shut;
     /**
      * A send failed (not a timeout): bytes the application meant to send may be missing, so
@@ -36,6 +43,7 @@ final class SendPath {
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.staged = policy.chunked();
         this.maxMessage = connection.maxSendMessage;
+        this.type = socket.typeCode();
     }
 
     /** Whether our output was shut (shutdownOutput, or close). */
@@ -73,12 +81,14 @@ final class SendPath {
     }
 
     /** Stream bytes. Blocking: sends all of {@code src}. Non-blocking: what fits now (maybe 0). */
-    int send(ByteBuffer src, boolean blocking) throws IOException {
+    public int send(ByteBuffer src, boolean blocking) throws IOException {
+        SocketCore.requireType(type, TYPE_STREAM);
         return (int) transfer(src, blocking, false);
     }
 
-    /** One whole message. Blocking: waits for room. Non-blocking: false when there is none now. */
-    boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+    /** One whole message (seqpacket). Blocking: waits for room. Non-blocking: false when there is none now. */
+    public boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
+        SocketCore.requireType(type, TYPE_SEQPACKET);
         return transfer(src, blocking, true) != 0;
     }
 
@@ -135,7 +145,8 @@ final class SendPath {
      * @throws SocketException "Socket output is shutdown" after shutdownOutput; "Connection
      *     reset" when the peer is gone
      */
-    long sendable() throws IOException {
+    public long sendable() throws IOException {
+        SocketCore.requireType(type, TYPE_STREAM);
         ensureNotShut();
         checkNode();
         if (producer.peerShut()) {

@@ -117,35 +117,11 @@ public final class SocketCore {
         return options;
     }
 
-    /**
-     * Asks for a CRC32C on every chunk of payload (docs/PROTOCOL.md, "Payload checksums"): on
-     * a listener, for each of its connections (clients follow); on a client, for its own
-     * connection. On shm the connection's rings then hold checksummed chunk records, as on
-     * the block medium, where every chunk is checked anyway (the setting changes nothing).
-     *
-     * @throws SocketException when listening already, or connected
-     */
-    public synchronized void checksums(boolean on) throws SocketException {
-        if (header.state() == STATE_LISTENING) {
-            throw new SocketException("Set payload checksums before listen");
-        }
-        if (connection != null || header.state() == STATE_CONNECTING) {
-            throw new SocketException("Set payload checksums before connect");
-        }
-        options.checksums(on);
-    }
-
-    /** Whether the connection checksums its payload (connected; always on block), or this socket asks for it (not yet). */
-    public boolean checksums() {
-        Connection c = connection;
-        return c != null ? c.checksummed : options.checksums() || layer.ringPolicy.chunked();
-    }
-
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
         return c == null ? RingProducer.maxMessage(layer.blocks.ringCapacity(options.sendBufferSize()),
-                options.checksums() ? layer.ringPolicy.checksummed() : layer.ringPolicy, options.encryption())
+                options.checksumsAsked() ? layer.ringPolicy.checksummed() : layer.ringPolicy, options.encryption())
                 : c.maxSendMessage;
     }
 
@@ -196,7 +172,7 @@ public final class SocketCore {
         AcceptQueue q = new AcceptQueue(this, layer, backlog < 1 ? 50 : backlog);
         this.acceptQueue = q;
         ControlBlockHeader h = header.withParameter(STATE_LISTENING, q.backlog());
-        if (options.checksums()) {
+        if (options.checksumsAsked()) {
             h = h.withFlags(h.flags() | FLAG_CHECKSUMMED);
         }
         if (options.authKey() != null) {
@@ -247,6 +223,7 @@ public final class SocketCore {
             established(handshake.connect(port, timeoutNanos));
         } finally {
             header = handshake.header();
+            options.connecting(connection != null);
         }
     }
 
@@ -263,6 +240,7 @@ public final class SocketCore {
             pending = handshake.begin(port, 0);
         } finally {
             header = handshake.header();
+            options.connecting(pending != null);
         }
         return finishConnect();
     }
@@ -291,6 +269,7 @@ public final class SocketCore {
             if (c != null || p.isOver()) {
                 pending = null;
                 header = p.header();
+                options.connecting(c != null);
             }
         }
         if (c == null) {
@@ -321,6 +300,7 @@ public final class SocketCore {
         if (header.state() == STATE_LISTENING) {
             throw new SocketException("Socket is listening; it cannot connect");
         }
+        options.connecting(true); // from here the payload checksums stay as the handshake reads them
         return new ClientHandshake(layer.node, layer.table, layer.connectWords, layer.blocks, index, header, options);
     }
 
@@ -364,25 +344,18 @@ public final class SocketCore {
     }
 
     /**
-     * Sends bytes of a stream socket. Blocking: sends all of {@code src}. Non-blocking:
-     * sends what fits now (maybe 0).
+     * The sending direction, for a data call of the connection (its calls check the socket
+     * type): throws as every data call does when the socket is closed or not connected.
      */
-    public int send(ByteBuffer src, boolean blocking) throws IOException {
+    public SendPath sending() throws SocketException {
         connected();
-        requireType(TYPE_STREAM);
-        return sender.send(src, blocking);
+        return sender;
     }
 
-    /**
-     * Receives bytes of a stream socket: at least one byte, or -1 at end of stream
-     * (blocking); what is there, maybe 0, or -1 (non-blocking).
-     *
-     * @throws SocketTimeoutException when the receive timeout passes with no byte
-     */
-    public int receive(ByteBuffer dst, boolean blocking) throws IOException {
+    /** The receiving direction, for a data call: as {@link #sending}. */
+    public ReceivePath receiving() throws SocketException {
         connected();
-        requireType(TYPE_STREAM);
-        return receiver.receive(dst, blocking, options.receiveTimeoutNanos());
+        return receiver;
     }
 
     /**
@@ -395,16 +368,6 @@ public final class SocketCore {
             return 0;
         }
         return (int) Math.min(Integer.MAX_VALUE, receiver.available());
-    }
-
-    /**
-     * Whether a non-blocking stream receive would return now without 0 (bytes, or the end
-     * of the stream; always after input shutdown): a receiver's call, takes nothing.
-     */
-    public boolean readable() throws IOException {
-        connected();
-        requireType(TYPE_STREAM);
-        return receiver.isShut() || receiver.readable();
     }
 
     /**
@@ -426,38 +389,8 @@ public final class SocketCore {
         return layer.loopBell;
     }
 
-    /** Bytes a non-blocking stream send would take now (see {@link SendPath#sendable}): a sender's call. */
-    public long sendable() throws IOException {
-        connected();
-        requireType(TYPE_STREAM);
-        return sender.sendable();
-    }
-
-    /**
-     * Sends one message of a seqpacket socket, whole. Blocking: waits for room. Non-blocking:
-     * returns false when the ring has no room for it now.
-     */
-    public boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
-        connected();
-        requireType(TYPE_SEQPACKET);
-        return sender.sendMessage(src, blocking);
-    }
-
-    /**
-     * Receives one message of a seqpacket socket.
-     *
-     * @return its length (0 is an empty message); -1 at end of stream; -2 when there is
-     *     nothing yet (non-blocking only)
-     * @throws io.arraysock.api.MessageTooLargeException when it does not fit {@code dst} and
-     *     {@code truncate} is false; the message stays queued
-     */
-    public long receiveMessage(ByteBuffer dst, boolean blocking, boolean truncate) throws IOException {
-        connected();
-        requireType(TYPE_SEQPACKET);
-        return receiver.receiveMessage(dst, blocking, truncate, options.receiveTimeoutNanos());
-    }
-
-    private void requireType(int wanted) {
+    /** Refuses a data call of the other socket type: {@code type} is the socket's, {@code wanted} the call's. */
+    static void requireType(int type, int wanted) {
         if (type != wanted) {
             throw new UnsupportedOperationException(type == TYPE_STREAM
                     ? "a stream socket sends and receives bytes, not messages"
@@ -546,12 +479,12 @@ public final class SocketCore {
         Connection c = connection;
         // An abort before the client saw our answer closes as a close does: released at once,
         // the answer would vanish and the client wait out its whole connect for it.
-        boolean unseen = !graceful && c != null && !peerGone && header.state() == STATE_ESTABLISHED && peerConnecting(c);
+        boolean unseen = !graceful && c != null && !peerGone && header.state() == STATE_ESTABLISHED && c.peerConnecting();
         if (c != null && (graceful || unseen) && !peerGone && header.state() == STATE_ESTABLISHED) {
             sender.shutdown();
             receiver.shutdown();
             header = layer.table.write(index, header.withState(STATE_CLOSED));
-            if (!peerDone(c)) {
+            if (!c.peerDone()) {
                 layer.linger(this);
                 return;
             }
@@ -571,28 +504,10 @@ public final class SocketCore {
         if (header.state() != STATE_CLOSED) {
             return;
         }
-        if (peerDone(c)) {
+        if (c.peerDone()) {
             c.producer.stop(true);
             layer.release(this, header);
             header = header.withState(STATE_FREE);
-        }
-    }
-
-    /** Whether the peer is a client still looking for our answer (false when it is gone). */
-    private static boolean peerConnecting(Connection c) {
-        try {
-            return (c.peerStatus() & Connection.PEER_CONNECTING) != 0;
-        } catch (SocketException gone) {
-            return false;
-        }
-    }
-
-    /** Whether the peer will read our ring no more: it closed, or it is gone. */
-    private static boolean peerDone(Connection c) {
-        try {
-            return (c.peerStatus() & Connection.PEER_CLOSED) != 0;
-        } catch (SocketException gone) {
-            return true;
         }
     }
 

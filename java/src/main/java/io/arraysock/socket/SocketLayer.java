@@ -139,6 +139,20 @@ public final class SocketLayer implements Closeable {
         acceptor.remove(s);
     }
 
+    /**
+     * For tests: holds this node's acceptor back, so a connect to one of our listeners stays
+     * pending until the hold is closed (by the thread that took it).
+     */
+    public Hold holdAcceptor() {
+        return acceptor.holdBack();
+    }
+
+    /** A hold of {@link #holdAcceptor}: closing it releases the acceptor. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** From a thread waiting in accept: answers pending connect requests unless the acceptor is at it. */
     void acceptPass() {
         acceptor.tryPass();

@@ -31,8 +31,15 @@ public final class SocketOptions {
     private volatile byte[] authKey;
     /** Listener: connects must encrypt; client: connect only to a listener that encrypts. */
     private volatile boolean encryption;
-    /** While listening, the key and encryption stay as listen found them; guarded by this. */
+    /**
+     * The one rule of the settings a listen or connect reads (the key, encryption, payload
+     * checksums): they stay as that call found them while it uses them. While listening, all
+     * three; from the start of a connect on (until it fails or the socket closes), the
+     * checksums (the connection's rings are framed by them). Guarded by this.
+     */
     private boolean listening;
+    /** A connect is under way or done: see {@link #listening}. Guarded by this. */
+    private boolean connecting;
     /** Set once connected: the sizes and encryption it has. */
     private volatile Connection connection;
     /** Listener: its connections checksum every chunk; client: this connection does (shm; always on block). */
@@ -111,9 +118,7 @@ public final class SocketOptions {
      * @throws SocketException when listening already
      */
     public synchronized void authenticationKey(byte[] key) throws SocketException {
-        if (listening) {
-            throw new SocketException("Set the key before listen");
-        }
+        checkUnfixed("the key", false);
         if (key != null && key.length < 16) {
             throw new IllegalArgumentException("a key needs at least 16 bytes, got " + key.length);
         }
@@ -140,9 +145,7 @@ public final class SocketOptions {
             throw new SocketException("Encryption needs the block medium's chunk framing; " + medium
                     + " is a shm segment (its payload travels unframed)");
         }
-        if (listening) {
-            throw new SocketException("Set encryption before listen");
-        }
+        checkUnfixed("encryption", false);
         this.encryption = required;
     }
 
@@ -163,12 +166,43 @@ public final class SocketOptions {
         listening = false;
     }
 
-    boolean checksums() {
+    /** Whether this socket asks for payload checksums (what listen and connect read). */
+    boolean checksumsAsked() {
         return checksums;
     }
 
-    void checksums(boolean on) {
+    /** Whether the connection's payload is checksummed (connected; always on block), or this socket asks for it (not yet). */
+    public boolean checksums() {
+        Connection c = connection;
+        return c != null ? c.checksummed : checksums || policy.chunked();
+    }
+
+    /**
+     * Asks for a CRC32C on every chunk of payload (docs/PROTOCOL.md, "Payload checksums"): on
+     * a listener, for each of its connections (clients follow); on a client, for its own
+     * connection. On shm the connection's rings then hold checksummed chunk records, as on
+     * the block medium, where every chunk is checked anyway (the setting changes nothing).
+     *
+     * @throws SocketException when listening already, or connecting or connected
+     */
+    public synchronized void checksums(boolean on) throws SocketException {
+        checkUnfixed("payload checksums", true);
         this.checksums = on;
+    }
+
+    /** A connect starts ({@code true}), or ended without a connection: see {@link #listening}. */
+    synchronized void connecting(boolean underWay) {
+        connecting = underWay;
+    }
+
+    /** The rule of {@link #listening}: {@code byConnect}, whether a connect fixes the setting too. */
+    private void checkUnfixed(String setting, boolean byConnect) throws SocketException {
+        if (listening) {
+            throw new SocketException("Set " + setting + " before listen");
+        }
+        if (byConnect && (connecting || connection != null)) {
+            throw new SocketException("Set " + setting + " before connect");
+        }
     }
 
     /** The socket connected: the buffer sizes and encryption are the connection's from now on. */

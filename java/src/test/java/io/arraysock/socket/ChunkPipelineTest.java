@@ -76,12 +76,12 @@ class ChunkPipelineTest {
             SplittableRandom sizes = new SplittableRandom(5);
             for (int i = 0; i < count; i++) {
                 int size = sizes.nextInt(100);
-                assertEquals(size, server.receiveMessage(got.clear(), true, false), "length of message " + i);
+                assertEquals(size, server.receiving().receiveMessage(got.clear(), true, false), "length of message " + i);
                 for (int j = 0; j < size; j++) {
                     assertEquals((byte) (i + j), got.get(j), "byte " + j + " of message " + i);
                 }
             }
-            assertEquals(-1, server.receiveMessage(got.clear(), true, false));
+            assertEquals(-1, server.receiving().receiveMessage(got.clear(), true, false));
             return count;
         });
         SplittableRandom sizes = new SplittableRandom(5);
@@ -93,7 +93,7 @@ class ChunkPipelineTest {
             for (int j = 0; j < size; j++) {
                 msg.put((byte) (i + j));
             }
-            assertTrue(client.sendMessage(msg.flip(), true));
+            assertTrue(client.sending().sendMessage(msg.flip(), true));
             payload += 4 + size;
         }
         client.shutdownOutput();
@@ -114,7 +114,7 @@ class ChunkPipelineTest {
         SocketCore server = p[1];
         byte[] data = new byte[30_000]; // less than the ring: all of it is written before anything is read
         new Random(3).nextBytes(data);
-        assertEquals(data.length, client.send(ByteBuffer.wrap(data), true));
+        assertEquals(data.length, client.sending().send(ByteBuffer.wrap(data), true));
         client.shutdownOutput();
         long flagsWord = b.table.offset(b.slot, client.index) + TX_FLAGS_OFFSET;
         long deadline = System.nanoTime() + 10 * SECOND;
@@ -126,7 +126,7 @@ class ChunkPipelineTest {
         Future<byte[]> received = pool.submit(() -> {
             ByteBuffer all = ByteBuffer.allocate(data.length + 1);
             ByteBuffer buf = ByteBuffer.allocateDirect(8192);
-            for (int n; (n = server.receive(buf.clear(), true)) >= 0; ) {
+            for (int n; (n = server.receiving().receive(buf.clear(), true)) >= 0; ) {
                 all.put(buf.flip());
             }
             return java.util.Arrays.copyOf(all.array(), all.position());
@@ -146,7 +146,7 @@ class ChunkPipelineTest {
         Future<byte[]> received = pool.submit(() -> {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             ByteBuffer buf = ByteBuffer.allocateDirect(100_000);
-            for (int n; (n = server.receive(buf.clear(), true)) >= 0; ) {
+            for (int n; (n = server.receiving().receive(buf.clear(), true)) >= 0; ) {
                 sha.update(buf.flip());
             }
             return sha.digest();
@@ -154,7 +154,7 @@ class ChunkPipelineTest {
         SplittableRandom sizes = new SplittableRandom(9);
         for (int at = 0; at < data.length; ) {
             int n = Math.min(data.length - at, 1 + sizes.nextInt(200_000));
-            assertEquals(n, client.send(ByteBuffer.wrap(data, at, n), true));
+            assertEquals(n, client.sending().send(ByteBuffer.wrap(data, at, n), true));
             at += n;
         }
         client.close(); // returns at once: the writer still has staged bytes, and ends the stream after them

@@ -117,12 +117,12 @@ class EncryptedChunksTest {
             SplittableRandom sizes = new SplittableRandom(7);
             for (int i = 0; i < count; i++) {
                 int size = size(sizes, i, max);
-                assertEquals(size, server.receiveMessage(got.clear(), true, false), "length of message " + i);
+                assertEquals(size, server.receiving().receiveMessage(got.clear(), true, false), "length of message " + i);
                 for (int j = 0; j < size; j++) {
                     assertEquals((byte) (i * 31 + j), got.get(j), "byte " + j + " of message " + i);
                 }
             }
-            assertEquals(-1, server.receiveMessage(got.clear(), true, false));
+            assertEquals(-1, server.receiving().receiveMessage(got.clear(), true, false));
             return count;
         });
         SplittableRandom sizes = new SplittableRandom(7);
@@ -133,7 +133,7 @@ class EncryptedChunksTest {
             for (int j = 0; j < size; j++) {
                 msg.put((byte) (i * 31 + j));
             }
-            assertTrue(client.sendMessage(msg.flip(), true), "message " + i);
+            assertTrue(client.sending().sendMessage(msg.flip(), true), "message " + i);
         }
         client.shutdownOutput();
         assertEquals(count, checked.get(60, TimeUnit.SECONDS));
@@ -213,7 +213,7 @@ class EncryptedChunksTest {
         SocketCore client = p[0];
         SocketCore server = p[1];
         RingProducer producer = client.connection().producer;
-        assertEquals(data.length, client.send(ByteBuffer.wrap(data), true));
+        assertEquals(data.length, client.sending().send(ByteBuffer.wrap(data), true));
         long deadline = System.nanoTime() + 10 * SECOND;
         while (producer.tail() == 0) { // written (positions start at 0)
             assertTrue(System.nanoTime() < deadline, "the writer wrote the chunk");
@@ -233,13 +233,13 @@ class EncryptedChunksTest {
                 "the forged chunk passes the CRC");
         medium.writeExtent(producer.ring, chunk.clear().limit(extent));
         ByteBuffer dst = ByteBuffer.allocate(data.length);
-        Future<Integer> received = pool.submit(() -> server.receive(dst, true));
+        Future<Integer> received = pool.submit(() -> server.receiving().receive(dst, true));
         ExecutionException e = assertThrows(ExecutionException.class, () -> received.get(10, TimeUnit.SECONDS));
         assertInstanceOf(SocketException.class, e.getCause(), String.valueOf(e.getCause()));
         assertTrue(e.getCause().getMessage().startsWith("Connection reset: payload authentication failed at stream position 0 (node "
                 + b.slot + ")"), e.getCause().getMessage());
         assertEquals(0, dst.position(), "no byte of the forged chunk was delivered");
-        assertThrows(SocketException.class, () -> server.receive(dst, false), "the connection stays reset");
+        assertThrows(SocketException.class, () -> server.receiving().receive(dst, false), "the connection stays reset");
         assertEquals(0, dst.position());
         client.close();
         server.close();
@@ -318,7 +318,7 @@ class EncryptedChunksTest {
         SplittableRandom sizes = new SplittableRandom(seed);
         for (int at = 0; at < data.length; ) {
             int n = Math.min(data.length - at, 1 + sizes.nextInt(150_000));
-            assertEquals(n, s.send(ByteBuffer.wrap(data, at, n), true));
+            assertEquals(n, s.sending().send(ByteBuffer.wrap(data, at, n), true));
             at += n;
         }
     }
@@ -327,7 +327,7 @@ class EncryptedChunksTest {
     private static byte[] receiveAll(SocketCore s, int expected) throws Exception {
         ByteBuffer all = ByteBuffer.allocate(expected + 1);
         ByteBuffer buf = ByteBuffer.allocateDirect(70_000);
-        for (int n; (n = s.receive(buf.clear(), true)) >= 0; ) {
+        for (int n; (n = s.receiving().receive(buf.clear(), true)) >= 0; ) {
             buf.flip();
             if (buf.remaining() > all.remaining()) {
                 throw new AssertionError("more bytes than were sent");

@@ -153,9 +153,9 @@ class HostilePeerFuzzTest {
             ByteBuffer src = ByteBuffer.allocate(arg * 37);
             try {
                 if (type == TYPE_STREAM) {
-                    server.send(src, false);
+                    server.sending().send(src, false);
                 } else if (src.remaining() <= server.maxMessageSize()) {
-                    server.sendMessage(src, false);
+                    server.sending().sendMessage(src, false);
                 }
             } catch (IOException e) {
                 assertTyped(e, false);
@@ -165,18 +165,18 @@ class HostilePeerFuzzTest {
         private void receiveNow() throws IOException {
             ByteBuffer dst = ByteBuffer.allocate(5000);
             if (type == TYPE_STREAM) {
-                assertStreamReceived(client.receive(dst, false), dst);
+                assertStreamReceived(client.receiving().receive(dst, false), dst);
             } else {
-                assertMessageReceived(client.receiveMessage(dst, false, true), dst, false);
+                assertMessageReceived(client.receiving().receiveMessage(dst, false, true), dst, false);
             }
         }
 
         private void sendNow(int arg) throws IOException {
             ByteBuffer src = ByteBuffer.allocate(arg * 61);
             if (type == TYPE_STREAM) {
-                client.send(src, false);
+                client.sending().send(src, false);
             } else if (src.remaining() <= client.maxMessageSize()) {
-                client.sendMessage(src, false);
+                client.sending().sendMessage(src, false);
             }
         }
 
@@ -185,9 +185,9 @@ class HostilePeerFuzzTest {
             try {
                 ByteBuffer dst = ByteBuffer.allocate(100);
                 if (type == TYPE_STREAM) {
-                    assertStreamReceived(client.receive(dst, true), dst);
+                    assertStreamReceived(client.receiving().receive(dst, true), dst);
                 } else {
-                    assertMessageReceived(client.receiveMessage(dst, true, (arg & 1) == 0), dst, true);
+                    assertMessageReceived(client.receiving().receiveMessage(dst, true, (arg & 1) == 0), dst, true);
                 }
             } finally {
                 client.options().receiveTimeout(0);

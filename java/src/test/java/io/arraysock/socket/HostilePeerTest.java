@@ -57,7 +57,7 @@ class HostilePeerTest {
     void aTailRunningAheadOfTheRingIsAReset() throws Exception {
         SocketCore[] p = pair(TYPE_STREAM);
         nodes.medium.putLongRelease(block(p[1]) + TX_TAIL_OFFSET, 1L << 40);
-        SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), false));
+        SocketException e = assertThrows(SocketException.class, () -> p[0].receiving().receive(ByteBuffer.allocate(10), false));
         assertTrue(e.getMessage().contains("write position"), e.getMessage());
     }
 
@@ -65,19 +65,19 @@ class HostilePeerTest {
     void aHeadPastOurTailIsAReset() throws Exception {
         SocketCore[] p = pair(TYPE_STREAM);
         int cap = (int) p[0].header().txRingCapacity();
-        assertEquals(cap, p[0].send(ByteBuffer.allocate(cap), false), "fill the ring so the next send reads the head");
+        assertEquals(cap, p[0].sending().send(ByteBuffer.allocate(cap), false), "fill the ring so the next send reads the head");
         nodes.medium.putLongRelease(block(p[1]) + RX_HEAD_OFFSET, Long.MAX_VALUE);
-        SocketException e = assertThrows(SocketException.class, () -> p[0].send(ByteBuffer.allocate(10), false));
+        SocketException e = assertThrows(SocketException.class, () -> p[0].sending().send(ByteBuffer.allocate(10), false));
         assertTrue(e.getMessage().contains("read position"), e.getMessage());
     }
 
     @Test
     void aHugeFrameLengthIsAReset() throws Exception {
         SocketCore[] p = pair(TYPE_SEQPACKET);
-        assertTrue(p[1].sendMessage(ByteBuffer.allocate(8), false));
+        assertTrue(p[1].sending().sendMessage(ByteBuffer.allocate(8), false));
         long ring = p[1].header().txRingOffset();
         nodes.medium.putLongRelease(ring, Long.MAX_VALUE);
-        SocketException e = assertThrows(SocketException.class, () -> p[0].receiveMessage(ByteBuffer.allocate(100), false, false));
+        SocketException e = assertThrows(SocketException.class, () -> p[0].receiving().receiveMessage(ByteBuffer.allocate(100), false, false));
         assertTrue(e.getMessage().contains("message length"), e.getMessage());
     }
 
@@ -90,7 +90,7 @@ class HostilePeerTest {
         RecordSeal.seal(h, CRC_OFFSET);
         nodes.medium.writeRelease(block(p[1]), h.clear());
         p[0].options().receiveTimeout(50);
-        SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
+        SocketException e = assertThrows(SocketException.class, () -> p[0].receiving().receive(ByteBuffer.allocate(10), true));
         assertTrue(e.getMessage().contains("released"), e.getMessage());
     }
 
@@ -105,11 +105,11 @@ class HostilePeerTest {
         long crc = block(p[1]) + CRC_OFFSET;
         nodes.medium.putIntRelease(crc, nodes.medium.getIntAcquire(crc) ^ 1);
         p[0].options().receiveTimeout(50);
-        assertThrows(java.net.SocketTimeoutException.class, () -> p[0].receive(ByteBuffer.allocate(10), true),
+        assertThrows(java.net.SocketTimeoutException.class, () -> p[0].receiving().receive(ByteBuffer.allocate(10), true),
                 "within the grace the receive waits as usual");
         p[0].options().receiveTimeout(5_000);
         long start = System.nanoTime();
-        SocketException e = assertThrows(SocketException.class, () -> p[0].receive(ByteBuffer.allocate(10), true));
+        SocketException e = assertThrows(SocketException.class, () -> p[0].receiving().receive(ByteBuffer.allocate(10), true));
         assertTrue(e.getMessage().contains("damaged"), e.getMessage());
         assertTrue(System.nanoTime() - start < 2_000_000_000L, "reported soon after the grace");
     }

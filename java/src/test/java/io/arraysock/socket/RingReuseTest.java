@@ -167,7 +167,7 @@ class RingReuseTest {
     /** Receives until {@code dst} is full; returns its array. */
     private static byte[] receiveFully(SocketCore s, ByteBuffer dst) throws IOException {
         while (dst.hasRemaining()) {
-            assertTrue(s.receive(dst, true) > 0, "end of stream before " + dst.capacity() + " bytes");
+            assertTrue(s.receiving().receive(dst, true) > 0, "end of stream before " + dst.capacity() + " bytes");
         }
         return dst.array();
     }
@@ -182,7 +182,7 @@ class RingReuseTest {
             ByteBuffer dst = ByteBuffer.allocate(8192);
             int n;
             try {
-                n = receiver.receive(dst, true);
+                n = receiver.receiving().receive(dst, true);
             } catch (SocketException e) {
                 assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
                 return;
@@ -207,14 +207,14 @@ class RingReuseTest {
         try (Rig rig = new Rig(kind)) {
             SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
             byte[] a = pattern(1, 8192);
-            assertEquals(a.length, old[0].send(ByteBuffer.wrap(a), true));
+            assertEquals(a.length, old[0].sending().send(ByteBuffer.wrap(a), true));
             ByteBuffer head = ByteBuffer.allocate(16);
-            assertEquals(16, old[1].receive(head, true)); // reads the tail (8192) and keeps it
+            assertEquals(16, old[1].receiving().receive(head, true)); // reads the tail (8192) and keeps it
             assertArrayEquals(Arrays.copyOf(a, 16), head.array());
 
             SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
             byte[] b = pattern(2, 8192);
-            assertEquals(b.length, next[0].send(ByteBuffer.wrap(b), true));
+            assertEquals(b.length, next[0].sending().send(ByteBuffer.wrap(b), true));
 
             assertReset(old[1], a, 16, b, 16);
             // the new connection is untouched
@@ -228,13 +228,13 @@ class RingReuseTest {
         try (Rig rig = new Rig(kind)) {
             SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
             byte[] a = pattern(3, 4096);
-            old[0].send(ByteBuffer.wrap(a), true);
+            old[0].sending().send(ByteBuffer.wrap(a), true);
             assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(4096)));
 
             // the replacement's tail (in the same word) runs past ours: it passes the range checks
             SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
             byte[] b = pattern(4, 12288);
-            next[0].send(ByteBuffer.wrap(b), true);
+            next[0].sending().send(ByteBuffer.wrap(b), true);
 
             assertReset(old[1], a, 4096, b, 4096);
         }
@@ -246,16 +246,16 @@ class RingReuseTest {
         try (Rig rig = new Rig(kind)) {
             SocketCore[] old = rig.connect(rig.peer, TYPE_SEQPACKET);
             byte[] a = pattern(5, 100);
-            old[0].sendMessage(ByteBuffer.wrap(a), true);
-            old[0].sendMessage(ByteBuffer.wrap(a), true);
+            old[0].sending().sendMessage(ByteBuffer.wrap(a), true);
+            old[0].sending().sendMessage(ByteBuffer.wrap(a), true);
             ByteBuffer one = ByteBuffer.allocate(100);
-            assertEquals(100, old[1].receiveMessage(one, true, false));
+            assertEquals(100, old[1].receiving().receiveMessage(one, true, false));
             assertArrayEquals(a, one.array());
 
             SocketCore[] next = rig.successor(old[0], TYPE_SEQPACKET);
             byte[] b = pattern(6, 100);
             for (int i = 0; i < 3; i++) { // its tail runs past ours, on the block medium past the read-ahead too
-                next[0].sendMessage(ByteBuffer.wrap(b), true);
+                next[0].sending().sendMessage(ByteBuffer.wrap(b), true);
             }
 
             // the old second message may still come, from the block medium's read-ahead (copied,
@@ -264,7 +264,7 @@ class RingReuseTest {
                 ByteBuffer dst = ByteBuffer.allocate(100);
                 long n;
                 try {
-                    n = old[1].receiveMessage(dst, true, false);
+                    n = old[1].receiving().receiveMessage(dst, true, false);
                 } catch (SocketException e) {
                     assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
                     return;
@@ -282,12 +282,12 @@ class RingReuseTest {
         try (Rig rig = new Rig(kind)) {
             SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
             byte[] a = pattern(7, 100);
-            old[0].send(ByteBuffer.wrap(a), true);
+            old[0].sending().send(ByteBuffer.wrap(a), true);
             assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(100)));
 
             // the replacement sends as much and ends its stream: its tail equals ours, its END flag is set
             SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
-            next[0].send(ByteBuffer.wrap(pattern(8, 100)), true);
+            next[0].sending().send(ByteBuffer.wrap(pattern(8, 100)), true);
             next[0].shutdownOutput();
 
             // a clean end here would be a stream silently cut short
@@ -301,8 +301,8 @@ class RingReuseTest {
         try (Rig rig = new Rig(kind)) {
             SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
             byte[] a = pattern(9, 8192);
-            old[0].send(ByteBuffer.wrap(a), true);
-            assertEquals(16, old[1].receive(ByteBuffer.allocate(16), true));
+            old[0].sending().send(ByteBuffer.wrap(a), true);
+            assertEquals(16, old[1].receiving().receive(ByteBuffer.allocate(16), true));
 
             // the producer judged us gone (as it does a receiver stalled past the liveness
             // timeout): it releases its block and ring at once and reuses both
@@ -311,7 +311,7 @@ class RingReuseTest {
             SocketCore[] next = rig.connect(rig.peer, TYPE_STREAM);
             assertEquals(old[0].header().txRingOffset(), next[0].header().txRingOffset(), "the ring is reused");
             byte[] b = pattern(10, 8192);
-            next[0].send(ByteBuffer.wrap(b), true);
+            next[0].sending().send(ByteBuffer.wrap(b), true);
 
             assertReset(old[1], a, 16, b, 16);
         }
@@ -332,7 +332,7 @@ class RingReuseTest {
             assertEquals(client.index, next.index, "the block is reused");
             assertEquals(client.header().txRingOffset(), next.header().txRingOffset(), "and the ring");
             byte[] b = pattern(12, 4096);
-            next.send(ByteBuffer.wrap(b), true);
+            next.sending().send(ByteBuffer.wrap(b), true);
 
             SocketCore late = rig.streamListener.accept(5 * SECOND); // the first answer, taken only now
             late.options().receiveTimeout(2000);
@@ -347,12 +347,12 @@ class RingReuseTest {
         try (Rig rig = new Rig(kind)) {
             SocketCore[] p = rig.connect(rig.peer, TYPE_STREAM);
             byte[] a = pattern(11, 8192);
-            p[0].send(ByteBuffer.wrap(a), true);
+            p[0].sending().send(ByteBuffer.wrap(a), true);
             ByteBuffer all = ByteBuffer.allocate(8192);
-            assertEquals(16, p[1].receive(all.limit(16), true)); // tail cached
+            assertEquals(16, p[1].receiving().receive(all.limit(16), true)); // tail cached
             p[0].close(); // its header changes (CLOSED): still our peer, its bytes still ours
             assertArrayEquals(a, receiveFully(p[1], all.limit(8192)));
-            assertEquals(-1, p[1].receive(ByteBuffer.allocate(10), true));
+            assertEquals(-1, p[1].receiving().receive(ByteBuffer.allocate(10), true));
         }
     }
 
@@ -365,18 +365,18 @@ class RingReuseTest {
             var sender = java.util.concurrent.Executors.newSingleThreadExecutor();
             try {
                 var sent = sender.submit(() -> {
-                    p[0].send(ByteBuffer.wrap(data), true);
+                    p[0].sending().send(ByteBuffer.wrap(data), true);
                     p[0].close();
                     return null;
                 });
                 java.util.Random sizes = new java.util.Random(14);
                 ByteBuffer got = ByteBuffer.allocate(data.length);
-                for (int n; got.hasRemaining() && (n = p[1].receive(got.slice().limit(
+                for (int n; got.hasRemaining() && (n = p[1].receiving().receive(got.slice().limit(
                         Math.min(got.remaining(), 1 + sizes.nextInt(20_000))), true)) > 0; ) {
                     got.position(got.position() + n);
                 }
                 assertArrayEquals(data, got.array());
-                assertEquals(-1, p[1].receive(ByteBuffer.allocate(1), true));
+                assertEquals(-1, p[1].receiving().receive(ByteBuffer.allocate(1), true));
                 sent.get(10, java.util.concurrent.TimeUnit.SECONDS);
             } finally {
                 sender.shutdownNow();

@@ -114,25 +114,25 @@ class SocketLayerTest {
         byte[] data = new byte[3 << 20];
         new Random(1).nextBytes(data);
         Future<byte[]> received = pool.submit(() -> readAll(server));
-        assertEquals(data.length, client.send(ByteBuffer.wrap(data), true));
+        assertEquals(data.length, client.sending().send(ByteBuffer.wrap(data), true));
         client.shutdownOutput();
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
                 MessageDigest.getInstance("SHA-256").digest(received.get(10, TimeUnit.SECONDS)));
 
         // the half-closed side still receives
-        server.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), true);
+        server.sending().send(ByteBuffer.wrap(new byte[] {1, 2, 3}), true);
         server.close();
         ByteBuffer buf = ByteBuffer.allocate(10);
-        assertEquals(3, client.receive(buf, true));
-        assertEquals(-1, client.receive(buf, true));
+        assertEquals(3, client.receiving().receive(buf, true));
+        assertEquals(-1, client.receiving().receive(buf, true));
         client.close();
-        assertThrows(SocketException.class, () -> client.receive(buf, true));
+        assertThrows(SocketException.class, () -> client.receiving().receive(buf, true));
     }
 
     private static byte[] readAll(SocketCore s) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         ByteBuffer buf = ByteBuffer.allocateDirect(70_000);
-        for (int n; (n = s.receive(buf.clear(), true)) >= 0; ) {
+        for (int n; (n = s.receiving().receive(buf.clear(), true)) >= 0; ) {
             byte[] chunk = new byte[n];
             buf.flip().get(chunk);
             out.write(chunk);
@@ -155,31 +155,31 @@ class SocketLayerTest {
         }
         Future<?> sender = pool.submit(() -> {
             for (byte[] m : sent) {
-                client.sendMessage(ByteBuffer.wrap(m), true);
+                client.sending().sendMessage(ByteBuffer.wrap(m), true);
             }
             client.shutdownOutput();
             return null;
         });
         ByteBuffer buf = ByteBuffer.allocate(max);
         for (int i = 0; i < count; i++) {
-            long n = server.receiveMessage(buf.clear(), true, false);
+            long n = server.receiving().receiveMessage(buf.clear(), true, false);
             assertEquals(sent[i].length, n, "message " + i);
             assertArrayEquals(sent[i], java.util.Arrays.copyOf(buf.array(), (int) n), "message " + i);
         }
-        assertEquals(-1, server.receiveMessage(buf.clear(), true, false));
+        assertEquals(-1, server.receiving().receiveMessage(buf.clear(), true, false));
         sender.get(10, TimeUnit.SECONDS);
-        assertThrows(java.io.IOException.class, () -> client.sendMessage(ByteBuffer.allocate(max + 1), true));
+        assertThrows(java.io.IOException.class, () -> client.sending().sendMessage(ByteBuffer.allocate(max + 1), true));
     }
 
     @Test
     void tooSmallBufferLeavesTheMessageQueued() throws Exception {
         SocketCore[] p = connectedPair(SEQPACKET, 7002);
-        p[0].sendMessage(ByteBuffer.wrap(new byte[100]), true);
-        assertThrows(io.arraysock.api.MessageTooLargeException.class, () -> p[1].receiveMessage(ByteBuffer.allocate(10), true, false));
-        assertEquals(100, p[1].receiveMessage(ByteBuffer.allocate(100), true, false));
-        p[0].sendMessage(ByteBuffer.wrap(new byte[100]), true);
+        p[0].sending().sendMessage(ByteBuffer.wrap(new byte[100]), true);
+        assertThrows(io.arraysock.api.MessageTooLargeException.class, () -> p[1].receiving().receiveMessage(ByteBuffer.allocate(10), true, false));
+        assertEquals(100, p[1].receiving().receiveMessage(ByteBuffer.allocate(100), true, false));
+        p[0].sending().sendMessage(ByteBuffer.wrap(new byte[100]), true);
         ByteBuffer small = ByteBuffer.allocate(10);
-        assertEquals(100, p[1].receiveMessage(small, true, true));
+        assertEquals(100, p[1].receiving().receiveMessage(small, true, true));
         assertEquals(10, small.position());
     }
 
@@ -222,14 +222,14 @@ class SocketLayerTest {
     void readTimeoutAndDeadPeer() throws Exception {
         SocketCore[] p = connectedPair(STREAM, 7003);
         p[1].options().receiveTimeout(100);
-        assertThrows(SocketTimeoutException.class, () -> p[1].receive(ByteBuffer.allocate(10), true));
-        Future<Integer> blocked = pool.submit(() -> p[1].receive(ByteBuffer.allocate(10), true));
+        assertThrows(SocketTimeoutException.class, () -> p[1].receiving().receive(ByteBuffer.allocate(10), true));
+        Future<Integer> blocked = pool.submit(() -> p[1].receiving().receive(ByteBuffer.allocate(10), true));
         p[1].options().receiveTimeout(0);
         nodeB.die();
         java.util.concurrent.ExecutionException ee = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> blocked.get(5, TimeUnit.SECONDS));
         assertTrue(ee.getCause() instanceof SocketException || ee.getCause() instanceof SocketTimeoutException, ee.toString());
-        SocketException reset = assertThrows(SocketException.class, () -> p[1].receive(ByteBuffer.allocate(10), true));
+        SocketException reset = assertThrows(SocketException.class, () -> p[1].receiving().receive(ByteBuffer.allocate(10), true));
         assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
     }
 
@@ -245,7 +245,7 @@ class SocketLayerTest {
         assertEquals(first[1].index, second[1].index, "the server block is recycled");
         byte[] data = new byte[1 << 20];
         Future<byte[]> got = pool.submit(() -> readAll(second[1]));
-        second[0].send(ByteBuffer.wrap(data), true);
+        second[0].sending().send(ByteBuffer.wrap(data), true);
         second[0].shutdownOutput();
         assertEquals(data.length, got.get(10, TimeUnit.SECONDS).length);
     }
@@ -254,11 +254,11 @@ class SocketLayerTest {
     void closedSocketsAreReleased() throws Exception {
         for (int i = 0; i < 200; i++) {
             SocketCore[] p = connectedPair(STREAM, 7100);
-            p[0].send(ByteBuffer.wrap(new byte[1000]), true);
+            p[0].sending().send(ByteBuffer.wrap(new byte[1000]), true);
             p[0].close();
             ByteBuffer buf = ByteBuffer.allocate(2000);
             int total = 0;
-            for (int n; (n = p[1].receive(buf.clear(), true)) >= 0; ) {
+            for (int n; (n = p[1].receiving().receive(buf.clear(), true)) >= 0; ) {
                 total += n;
             }
             assertEquals(1000, total);

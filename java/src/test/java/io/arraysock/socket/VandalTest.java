@@ -80,11 +80,11 @@ class VandalTest {
             SocketCore c2 = b.open(STREAM);
             c2.connect(9200, 5_000_000_000L);
             SocketCore s2 = l2.accept(5_000_000_000L);
-            c2.send(ByteBuffer.wrap(new byte[100_000]), true);
+            c2.sending().send(ByteBuffer.wrap(new byte[100_000]), true);
             c2.shutdownOutput();
             long got = 0;
             ByteBuffer buf = ByteBuffer.allocate(65536);
-            for (int n; (n = s2.receive(buf.clear(), true)) >= 0; ) {
+            for (int n; (n = s2.receiving().receive(buf.clear(), true)) >= 0; ) {
                 got += n;
             }
             assertEquals(100_000, got);
@@ -102,7 +102,7 @@ class VandalTest {
         Future<?> reader = Executors.newSingleThreadExecutor().submit(() -> {
             ByteBuffer buf = ByteBuffer.allocateDirect(65536);
             try {
-                while (server.receive(buf.clear(), true) >= 0) {
+                while (server.receiving().receive(buf.clear(), true) >= 0) {
                     // count nothing: contents may be damaged by the vandal
                 }
             } catch (IOException expected) {
@@ -116,7 +116,7 @@ class VandalTest {
         ByteBuffer buf = ByteBuffer.allocateDirect(65536);
         try {
             while (!stop.get()) {
-                client.send(buf.clear(), true);
+                client.sending().send(buf.clear(), true);
             }
             client.shutdownOutput();
         } catch (IOException expected) {

@@ -2,6 +2,7 @@ package io.arraysock.netty;
 
 import io.arraysock.api.Doorbell;
 import io.arraysock.api.PollingBackoff;
+import io.arraysock.net.CommonBell;
 import io.arraysock.net.LoopWaiter;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
@@ -153,9 +154,11 @@ public final class ArrayIoHandler implements IoHandler {
 
     /** The registered handles as the waiter sees them (loop thread). */
     private final class Handles implements LoopWaiter.Sockets {
+        private final CommonBell bells = new CommonBell();
+
         @Override
         public Doorbell doorbell() {
-            Doorbell common = null;
+            bells.clear();
             for (Registration r : registrations) {
                 if (!r.isValid()) {
                     continue;
@@ -163,17 +166,11 @@ public final class ArrayIoHandler implements IoHandler {
                 if (r.handle.needsPolling()) {
                     return null;
                 }
-                Doorbell bell = r.handle.doorbell();
-                if (bell == null) {
-                    continue;
-                }
-                if (common == null) {
-                    common = bell;
-                } else if (common != bell) {
+                if (!bells.add(r.handle.doorbell())) {
                     return null; // channels of several arrays: one bell cannot serve them
                 }
             }
-            return common;
+            return bells.bell();
         }
 
         @Override
