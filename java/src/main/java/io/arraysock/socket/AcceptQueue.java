@@ -73,7 +73,7 @@ final class AcceptQueue {
     SocketCore take(long timeoutNanos, IdleStrategy idle) throws IOException {
         long start = System.nanoTime();
         long lastCheck = start;
-        IdleStrategy.Sleeper bell = new AcceptBell();
+        IdleStrategy.Sleeper bell = null; // made on the first wait: acceptNow (an event loop's look) allocates nothing
         for (int round = 0; ; round++) {
             SocketCore s = queue.poll();
             if (s == null) {
@@ -102,6 +102,9 @@ final class AcceptQueue {
             if (now - lastCheck >= peerCheckNanos) {
                 lastCheck = now;
                 layer.node.checkAttached();
+            }
+            if (bell == null) {
+                bell = new AcceptBell();
             }
             idle.idle(round, start, left, bell);
         }

@@ -70,6 +70,12 @@ final class Acceptor implements AutoCloseable {
     private final Map<Integer, SocketCore> listeners = new ConcurrentHashMap<>();
     /** Held for a pass: by the acceptor thread, or by a thread waiting in accept. */
     private final ReentrantLock passLock = new ReentrantLock();
+    /** The requests of the pass in progress; guarded by passLock. */
+    private final List<Request> requests = new ArrayList<>();
+    /** Our node's incarnation as of the pass in progress; guarded by passLock. */
+    private long incarnationSeen;
+    /** Collects the requests addressed to us (this node, this incarnation); guarded by passLock. */
+    private final ControlBlockTable.Visitor collect;
     /** Guarded by passLock. */
     private final Map<RequestKey, Answer> answered = new HashMap<>();
     /** Each node's connect-request word as of our last scan of its partition; guarded by passLock. */
@@ -82,6 +88,11 @@ final class Acceptor implements AutoCloseable {
         this.node = node;
         this.medium = node.medium();
         this.ownSlot = node.slot();
+        this.collect = (s, i, h) -> {
+            if (h.state() == STATE_CONNECTING && h.peerSlot() == ownSlot && h.peerIncarnation() == incarnationSeen) {
+                requests.add(new Request(s, i, h));
+            }
+        };
         this.geometry = node.geometry();
         this.table = table;
         this.words = words;
@@ -193,13 +204,9 @@ final class Acceptor implements AutoCloseable {
      * Returns whether anything happened. Caller holds passLock.
      */
     private boolean pass(boolean full) {
-        List<Request> requests = new ArrayList<>();
-        long incarnation = node.incarnation();
-        ControlBlockTable.Visitor collect = (s, i, h) -> {
-            if (h.state() == STATE_CONNECTING && h.peerSlot() == ownSlot && h.peerIncarnation() == incarnation) {
-                requests.add(new Request(s, i, h));
-            }
-        };
+        List<Request> requests = this.requests;
+        requests.clear(); // a look that finds nothing new allocates nothing: an event loop makes one per turn
+        incarnationSeen = node.incarnation();
         boolean scanned = false;
         for (int slot = 0; slot < requestsSeen.length; slot++) {
             if (slot != ownSlot && node.liveIncarnation(slot) == 0) {

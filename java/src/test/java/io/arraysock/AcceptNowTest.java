@@ -1,0 +1,49 @@
+package io.arraysock;
+
+import io.arraysock.api.SocketType;
+import io.arraysock.testkit.ShmSegments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ArraySocket#acceptNow}: an event loop looks at its listener once per turn, so a look
+ * that finds nothing must not allocate (the acceptor's pass and the accept bell are made only
+ * when there is something to answer or to wait for).
+ */
+class AcceptNowTest {
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+
+    @Test
+    void anEmptyLookAllocatesNothing() throws Exception {
+        String path = segments.next();
+        StorageArray.format(path, StorageArrayTest.SMALL);
+        try (StorageArray a = StorageArray.attach(path); ArraySocket server = a.openSocket(SocketType.STREAM)) {
+            server.bind(7100);
+            server.listen(4);
+            for (int i = 0; i < 50_000; i++) { // warm: the JIT settles
+                assertNull(server.acceptNow());
+            }
+            int looks = 20_000;
+            long before = allocatedBytes();
+            for (int i = 0; i < looks; i++) {
+                assertNull(server.acceptNow());
+            }
+            long allocated = allocatedBytes() - before;
+            // a few bytes per look would be thousands of KiB here; allow the measurement's own noise
+            assertTrue(allocated < 16 * 1024, looks + " empty looks allocated " + allocated + " bytes");
+        }
+    }
+
+    /** This thread's allocated bytes, through the platform's Threading MBean (com.sun.management is not read here). */
+    private static long allocatedBytes() throws Exception {
+        return (Long) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("java.lang:type=Threading"),
+                "getThreadAllocatedBytes", new Object[] {Thread.currentThread().getId()}, new String[] {"long"});
+    }
+}
