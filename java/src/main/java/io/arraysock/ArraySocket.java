@@ -52,6 +52,8 @@ public final class ArraySocket implements Closeable {
 
     private static final Transfer SEND = (c, b) -> c.sending().send(b, true);
     private static final Transfer SEND_NOW = (c, b) -> c.sending().send(b, false);
+    private static final Gather SEND_ALL = (c, b, o, n) -> c.sending().send(b, o, n, true);
+    private static final Gather SEND_ALL_NOW = (c, b, o, n) -> c.sending().send(b, o, n, false);
     private static final Transfer RECEIVE = (c, b) -> c.receiving().receive(b, true);
     private static final Transfer RECEIVE_NOW = (c, b) -> c.receiving().receive(b, false);
     private static final Transfer AVAILABLE = (c, b) -> c.available();
@@ -266,6 +268,30 @@ public final class ArraySocket implements Closeable {
     /** Sends what fits now (stream), maybe nothing; returns the count. */
     public int sendNow(ByteBuffer src) throws IOException {
         return (int) transfer(SEND_NOW, src);
+    }
+
+    /**
+     * Gathering send (stream): all of {@code srcs[offset .. offset + length)}, in order, waiting
+     * for room as {@link #send(ByteBuffer)} does. Each round of copying is published to the peer
+     * once, however many buffers it took: many small buffers cost one publish, not one each.
+     *
+     * @return the bytes sent
+     * @throws IndexOutOfBoundsException when offset and length do not lie within {@code srcs}
+     */
+    public long send(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return gather(SEND_ALL, srcs, offset, length);
+    }
+
+    /** {@link #send(ByteBuffer[], int, int)} of the whole array. */
+    public long send(ByteBuffer[] srcs) throws IOException {
+        return send(srcs, 0, srcs.length);
+    }
+
+    /** Gathering send of what fits now (stream), in order, published once: the count, maybe 0. */
+    public long sendNow(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return gather(SEND_ALL_NOW, srcs, offset, length);
     }
 
     /**
@@ -523,6 +549,12 @@ public final class ArraySocket implements Closeable {
         long on(SocketCore core, ByteBuffer buf) throws IOException;
     }
 
+    /** {@link Transfer} over a slice of an array of buffers. */
+    @FunctionalInterface
+    private interface Gather {
+        long on(SocketCore core, ByteBuffer[] bufs, int offset, int length) throws IOException;
+    }
+
     /** Any other call of the core that touches the medium. */
     @FunctionalInterface
     private interface Call<T> {
@@ -557,16 +589,34 @@ public final class ArraySocket implements Closeable {
         try {
             return t.on(core, buf);
         } catch (SocketException e) {
-            if (!resetCounted && NodeCounters.isReset(e)) {
-                resetCounted = true; // each connection's first: every later call throws it again
-                counters.reset(e);
-            }
-            throw e;
+            throw countedReset(e);
         } catch (InternalError | MediumFaultException e) {
             throw core.faultOf(e);
         } finally {
             core.surfaceLateFault();
         }
+    }
+
+    /** {@link #transfer} over an array of buffers. */
+    private long gather(Gather g, ByteBuffer[] bufs, int offset, int length) throws IOException {
+        try {
+            return g.on(core, bufs, offset, length);
+        } catch (SocketException e) {
+            throw countedReset(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
+        }
+    }
+
+    /** A reset is counted once per connection (its first): every later call throws it again. */
+    private SocketException countedReset(SocketException e) {
+        if (!resetCounted && NodeCounters.isReset(e)) {
+            resetCounted = true;
+            counters.reset(e);
+        }
+        return e;
     }
 
     /** {@link #transfer} for a call with a result of another kind. */

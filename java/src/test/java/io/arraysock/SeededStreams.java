@@ -3,7 +3,9 @@ package io.arraysock;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** Seeded byte streams both sides of a cross-process test can produce and check by SHA-256. */
@@ -28,6 +30,38 @@ final class SeededStreams {
     /** Sends {@code total} seeded bytes, then ends the stream; returns their SHA-256. */
     static String sendSeeded(ArraySocket s, long seed, long total) throws Exception {
         String sha = digest(seed, total, ByteBuffer.allocateDirect(CHUNK), s::send);
+        s.shutdownOutput();
+        return sha;
+    }
+
+    /**
+     * Sends {@code total} seeded bytes by gathering sends, each chunk cut into buffers of
+     * uneven sizes (empty ones among them, one a heap copy), then ends the stream; returns
+     * their SHA-256. {@code now}: non-blocking sends, retried until each array is through.
+     */
+    static String sendSeededGathered(ArraySocket s, long seed, long total, boolean now) throws Exception {
+        int[] cuts = {1, 0, 7, 64, 300, 0, 4000, 61, 1024, 9000};
+        String sha = digest(seed, total, ByteBuffer.allocateDirect(CHUNK), chunk -> {
+            List<ByteBuffer> parts = new ArrayList<>();
+            for (int at = chunk.position(), i = 0; at < chunk.limit(); i++) {
+                int n = Math.min(cuts[i % cuts.length], chunk.limit() - at);
+                ByteBuffer part = chunk.slice(at, n);
+                if (i % cuts.length == 3) {
+                    part = ByteBuffer.allocate(n).put(part).flip();
+                }
+                parts.add(part);
+                at += n;
+            }
+            ByteBuffer[] array = parts.toArray(ByteBuffer[]::new);
+            long want = chunk.remaining();
+            long sent = 0;
+            while (sent < want) {
+                sent += now ? s.sendNow(array, 0, array.length) : s.send(array);
+            }
+            if (sent != want) {
+                throw new AssertionError("sent " + sent + " of " + want);
+            }
+        });
         s.shutdownOutput();
         return sha;
     }

@@ -372,18 +372,8 @@ public final class ArraySocketChannel extends SocketChannel {
         writeLock.lock();
         try {
             ArraySocket s = writable();
-            return transfer(false, () -> {
-                long total = 0;
-                boolean blocking = isBlocking();
-                for (int i = offset; i < offset + length; i++) {
-                    ByteBuffer b = srcs[i];
-                    total += blocking ? s.send(b) : s.sendNow(b);
-                    if (b.hasRemaining()) {
-                        break;
-                    }
-                }
-                return total;
-            });
+            // one gathering send: the buffers go out under one publish, not one each
+            return transfer(false, () -> isBlocking() ? s.send(srcs, offset, length) : s.sendNow(srcs, offset, length));
         } finally {
             writeLock.unlock();
         }

@@ -39,6 +39,15 @@ final class DirectionCounters extends DirectionCountersFields {
         return n;
     }
 
+    /** A gathering stream call that moved {@code n} bytes (one call, however many buffers). */
+    long moved(long n) {
+        if (n > 0) {
+            bytes += n;
+            messages++;
+        }
+        return n;
+    }
+
     /** One whole message of {@code length} bytes. */
     long message(long length) {
         bytes += length;

@@ -148,6 +148,49 @@ final class RingProducer extends RingEnd {
         return n;
     }
 
+    /**
+     * Copies as much of {@code srcs[offset .. offset + length)} as fits, in order, and publishes
+     * it once (one tail store, one look at the peer's waiting word); the count (may be 0). The
+     * block medium's pipeline packs the buffers into its own extents.
+     */
+    long offer(ByteBuffer[] srcs, int offset, int length) throws SocketException {
+        int end = offset + length;
+        if (chunks != null) {
+            long total = 0;
+            for (int i = offset; i < end; i++) {
+                ByteBuffer b = srcs[i];
+                total += pipeline(false).offer(b);
+                if (b.hasRemaining()) {
+                    break;
+                }
+            }
+            return total;
+        }
+        long wanted = 0;
+        for (int i = offset; i < end; i++) {
+            wanted += srcs[i].remaining();
+        }
+        if (wanted == 0) {
+            return 0;
+        }
+        long room = Math.min(wanted, free(wanted));
+        long at = tail;
+        for (int i = offset; i < end && room > 0; i++) {
+            ByteBuffer b = srcs[i];
+            int n = (int) Math.min(b.remaining(), room);
+            if (n > 0) {
+                copy(at, b, n, true);
+                at += n;
+                room -= n;
+            }
+        }
+        long n = at - tail;
+        if (n > 0) {
+            publish(at);
+        }
+        return n;
+    }
+
     /** Publishes {@code src} as one frame if the ring has room for it; returns false otherwise. */
     boolean offerMessage(ByteBuffer src) throws SocketException {
         int length = src.remaining();

@@ -86,6 +86,51 @@ public final class SendPath {
         return (int) transfer(src, blocking, false);
     }
 
+    /**
+     * Gathering stream send of {@code srcs[offset .. offset + length)}, in order, each round of
+     * copying published once. Blocking: sends all of it. Non-blocking: what fits now (maybe 0).
+     */
+    public long send(ByteBuffer[] srcs, int offset, int length, boolean blocking) throws IOException {
+        SocketCore.requireType(type, TYPE_STREAM);
+        ensureNotShut();
+        try {
+            return sendAll(srcs, offset, length, blocking);
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof SocketTimeoutException)) {
+                broken = true;
+            }
+            throw e;
+        }
+    }
+
+    private long sendAll(ByteBuffer[] srcs, int offset, int length, boolean blocking) throws IOException {
+        checkNode();
+        long total = 0;
+        loop.reset();
+        int end = offset + length;
+        for (int i = offset; ; ) {
+            while (i < end && !srcs[i].hasRemaining()) {
+                i++; // skip what is sent
+            }
+            if (i == end) {
+                break;
+            }
+            long n = producer.offer(srcs, i, end - i);
+            if (n > 0) {
+                total += n;
+                loop.reset();
+            } else if (producer.peerShut()) {
+                for (; i < end; i++) {
+                    total += discardOrFail(srcs[i]);
+                }
+                break;
+            } else if (!awaitRoom(blocking)) {
+                break;
+            }
+        }
+        return counters.moved(total);
+    }
+
     /** One whole message (seqpacket). Blocking: waits for room. Non-blocking: false when there is none now. */
     public boolean sendMessage(ByteBuffer src, boolean blocking) throws IOException {
         SocketCore.requireType(type, TYPE_SEQPACKET);

@@ -59,6 +59,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ArrayNettyChannel extends AbstractChannel implements DuplexChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    /** The most buffers one gathering send takes (as Netty's epoll transport caps a writev). */
+    private static final int MAX_GATHER = 1024;
 
     private final ArrayNettyChannelConfig config = new ArrayNettyChannelConfig(this);
     /** Guarded by the loop (set before registration for accepted channels). */
@@ -298,7 +300,14 @@ public final class ArrayNettyChannel extends AbstractChannel implements DuplexCh
                 in.remove();
                 continue;
             }
-            long sent = send(buf);
+            long sent;
+            if (in.size() > 1) {
+                // many buffers flushed: one gathering send, one publish to the peer (as writev for epoll)
+                ByteBuffer[] parts = in.nioBuffers(MAX_GATHER, Long.MAX_VALUE);
+                sent = socket.sendNow(parts, 0, in.nioBufferCount());
+            } else {
+                sent = send(buf);
+            }
             if (sent == 0) {
                 writeWaitsForRoom = true; // the ring is full: the loop writes on when room appears
                 return;

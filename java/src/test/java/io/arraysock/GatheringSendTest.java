@@ -1,0 +1,78 @@
+package io.arraysock;
+
+import io.arraysock.api.SocketType;
+import io.arraysock.testkit.ChildJvm;
+import io.arraysock.testkit.ShmSegments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * {@link ArraySocket#send(ByteBuffer[], int, int)} and {@code sendNow(ByteBuffer[], ...)}: a
+ * gathering send across processes on shm and on the block pairs (the child in its own network
+ * namespace there) delivers every byte in order, however the buffers are cut and however often
+ * a full ring cuts a send short; and it refuses what it must.
+ */
+class GatheringSendTest {
+    private static final Duration START = Duration.ofSeconds(30);
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+
+    @ParameterizedTest
+    @CsvSource({"SHM, false, 16", "SHM, true, 16", "LOOP_PAIR, false, 8", "LOOP_PAIR, true, 8", "NBD_PAIR, false, 2"})
+    void gatheredBytesArriveInOrder(ArrayFixture.Kind kind, boolean now, int mebibytes) throws Exception {
+        long total = (long) mebibytes << 20;
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ChildJvm child = f.peer(new GatherSenderPeer(7400, 11, total, now))) {
+            listener.bind(7400);
+            listener.listen(1);
+            child.expect("READY", START);
+            child.send("GO");
+            try (ArraySocket s = listener.accept(START)) {
+                String received = SeededStreams.receiveAll(s);
+                String sent = child.expect("SENT", Duration.ofMinutes(2));
+                assertEquals(total + " " + sent, received, child.describe());
+                assertEquals(SeededStreams.expectedSha(11, total), sent, "the sender sent the seeded stream");
+            }
+        }
+    }
+
+    @Test
+    void refusesBadBoundsAMessageSocketAndAShutOutput() throws Exception {
+        String path = segments.format(ArrayFixture.small());
+        try (StorageArray a = StorageArray.attach(path);
+             ArraySocket server = a.openSocket(SocketType.STREAM);
+             ArraySocket client = a.openSocket(SocketType.STREAM);
+             ArraySocket messages = a.openSocket(SocketType.SEQPACKET)) {
+            server.bind(7401);
+            server.listen(1);
+            client.connect(7401);
+            ByteBuffer[] two = {ByteBuffer.allocate(3), ByteBuffer.allocate(4)};
+            assertThrows(IndexOutOfBoundsException.class, () -> client.send(two, 1, 2));
+            assertThrows(IndexOutOfBoundsException.class, () -> client.sendNow(two, -1, 1));
+            assertEquals(7, client.send(two));
+            assertEquals(0, two[0].remaining() + two[1].remaining(), "the buffers' positions advance");
+            assertEquals(0, client.sendNow(two, 0, 2), "nothing left to send: 0");
+            try (ArraySocket accepted = server.accept(START)) {
+                ByteBuffer in = ByteBuffer.allocate(7);
+                while (in.hasRemaining()) {
+                    accepted.receive(in);
+                }
+            }
+            client.shutdownOutput();
+            SocketException shut = assertThrows(SocketException.class, () -> client.send(new ByteBuffer[] {ByteBuffer.allocate(1)}));
+            assertEquals("Socket output is shutdown", shut.getMessage());
+            assertThrows(java.io.IOException.class, () -> messages.send(new ByteBuffer[] {ByteBuffer.allocate(1)}));
+        }
+    }
+}
