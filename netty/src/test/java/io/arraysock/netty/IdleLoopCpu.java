@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IdleLoopCpu {
     private static final String LOOP_THREAD = "bell-idle-loop";
     private static final int RING = 64 * 1024;
+    private static final int WARM_ROUND_TRIPS = 20_000;
+    private static final int AFTER_SLEEP_SAMPLES = 40;
 
     private IdleLoopCpu() {
     }
@@ -165,6 +167,22 @@ public final class IdleLoopCpu {
         }
     }
 
+    /** One 64 B round trip through the server's loop, in microseconds. */
+    private static long roundTrip(ArraySocket s, ByteBuffer msg) throws IOException {
+        long t = System.nanoTime();
+        s.send(msg.clear());
+        for (msg.clear(); msg.hasRemaining(); ) {
+            s.receive(msg);
+        }
+        return (System.nanoTime() - t) / 1000;
+    }
+
+    private static String summary(long[] us) {
+        long[] v = us.clone();
+        Arrays.sort(v);
+        return "p50 " + v[v.length / 2] + ", p90 " + v[v.length * 9 / 10] + ", max " + v[v.length - 1] + " (of " + v.length + ")";
+    }
+
     private static void clients(String path, int port, int connections) throws Exception {
         try (StorageArray array = StorageArray.attach(path)) {
             List<ArraySocket> sockets = new ArrayList<>();
@@ -178,21 +196,21 @@ public final class IdleLoopCpu {
             System.out.println("CONNECTED");
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            ByteBuffer msg = ByteBuffer.allocateDirect(64);
             for (String line; (line = in.readLine()) != null && !line.equals("EXIT"); ) {
-                long[] rtt = new long[9];
-                ByteBuffer msg = ByteBuffer.allocateDirect(64);
-                for (int i = 0; i < rtt.length; i++) {
-                    ArraySocket s = sockets.get(i * 31 % connections);
-                    Thread.sleep(50); // the loop goes back to sleep on its bell between
-                    long t = System.nanoTime();
-                    s.send(msg.clear());
-                    for (msg.clear(); msg.hasRemaining(); ) {
-                        s.receive(msg);
-                    }
-                    rtt[i] = (System.nanoTime() - t) / 1000;
+                // warm: the same round trip back to back, so both JVMs run it compiled (the
+                // first samples of fresh JVMs measure the interpreter, not the wake)
+                long[] warm = new long[WARM_ROUND_TRIPS];
+                for (int i = 0; i < warm.length; i++) {
+                    warm[i] = roundTrip(sockets.get(i % connections), msg);
                 }
-                Arrays.sort(rtt);
-                System.out.println("RTT p50 " + rtt[rtt.length / 2] + ", max " + rtt[rtt.length - 1] + " (of " + rtt.length + ")");
+                long[] rtt = new long[AFTER_SLEEP_SAMPLES];
+                for (int i = 0; i < rtt.length; i++) {
+                    Thread.sleep(50); // the loop goes back to sleep on its bell between
+                    rtt[i] = roundTrip(sockets.get(i * 31 % connections), msg);
+                }
+                System.out.println("RTT after the loop slept: " + summary(rtt) + "; back to back (loop awake): "
+                        + summary(Arrays.copyOfRange(warm, warm.length / 2, warm.length)));
                 System.out.flush();
             }
             for (ArraySocket s : sockets) {
