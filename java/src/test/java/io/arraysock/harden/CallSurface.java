@@ -106,6 +106,8 @@ final class CallSurface {
                 args[i] = new ByteBuffer[] {buffer(), buffer()};
             } else if (t == byte[].class) {
                 args[i] = new byte[m.getName().equals("setAuthenticationKey") ? 16 : 4096];
+            } else if (t == int.class && types[0] == ByteBuffer[].class) {
+                args[i] = i == 1 ? 0 : 2; // (ByteBuffer[], offset, length): the whole array made above
             } else if (t == int.class) {
                 args[i] = intArgument(m.getName(), i);
             } else if (t == Duration.class) {
@@ -142,7 +144,6 @@ final class CallSurface {
             case "listen" -> 1;
             case "setSendBufferSize", "setReceiveBufferSize" -> 64 * 1024;
             case "send", "receive" -> position == 1 ? 0 : 4096; // (byte[], offset, length)
-            case "read", "write" -> position == 1 ? 0 : 2; // (ByteBuffer[], offset, length)
             case "register" -> SelectionKey.OP_READ;
             default -> throw new AssertionError("CallSurface has no int argument for " + method + ": add one");
         };
