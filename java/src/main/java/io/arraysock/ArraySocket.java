@@ -54,6 +54,8 @@ public final class ArraySocket implements Closeable {
     private static final Transfer SEND_NOW = (c, b) -> c.sending().send(b, false);
     private static final Gather SEND_ALL = (c, b, o, n) -> c.sending().send(b, o, n, true);
     private static final Gather SEND_ALL_NOW = (c, b, o, n) -> c.sending().send(b, o, n, false);
+    private static final Gather RECEIVE_ALL = (c, b, o, n) -> c.receiving().receive(b, o, n, true);
+    private static final Gather RECEIVE_ALL_NOW = (c, b, o, n) -> c.receiving().receive(b, o, n, false);
     private static final Transfer RECEIVE = (c, b) -> c.receiving().receive(b, true);
     private static final Transfer RECEIVE_NOW = (c, b) -> c.receiving().receive(b, false);
     private static final Transfer AVAILABLE = (c, b) -> c.available();
@@ -308,6 +310,29 @@ public final class ArraySocket implements Closeable {
         return (int) transfer(RECEIVE, receiveView.over(dst, offset, length));
     }
 
+    /**
+     * Scattering receive (stream) into {@code dsts[offset .. offset + length)}, in order: waits
+     * up to the receive timeout for at least one byte, then takes what is there, released to the
+     * peer once however many buffers it filled; -1 at end of stream.
+     *
+     * @throws IndexOutOfBoundsException when offset and length do not lie within {@code dsts}
+     */
+    public long receive(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return gather(RECEIVE_ALL, dsts, offset, length);
+    }
+
+    /** {@link #receive(ByteBuffer[], int, int)} into the whole array. */
+    public long receive(ByteBuffer[] dsts) throws IOException {
+        return receive(dsts, 0, dsts.length);
+    }
+
+    /** Scattering receive of what is there now (stream): a count, maybe 0, or -1 at end of stream. */
+    public long receiveNow(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return gather(RECEIVE_ALL_NOW, dsts, offset, length);
+    }
+
     /** Receives what is there now (stream): a count, maybe 0, or -1 at end of stream. */
     public int receiveNow(ByteBuffer dst) throws IOException {
         return (int) transfer(RECEIVE_NOW, dst);
@@ -549,7 +574,7 @@ public final class ArraySocket implements Closeable {
         long on(SocketCore core, ByteBuffer buf) throws IOException;
     }
 
-    /** {@link Transfer} over a slice of an array of buffers. */
+    /** {@link Transfer} over a slice of an array of buffers (gathering sends, scattering receives). */
     @FunctionalInterface
     private interface Gather {
         long on(SocketCore core, ByteBuffer[] bufs, int offset, int length) throws IOException;

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * {@link ArraySocket#send(ByteBuffer[], int, int)} and {@code sendNow(ByteBuffer[], ...)}: a
- * gathering send across processes on shm and on the block pairs (the child in its own network
+ * {@link ArraySocket#send(ByteBuffer[], int, int)}, {@code sendNow(ByteBuffer[], ...)} and the
+ * scattering {@code receive(ByteBuffer[], ...)}/{@code receiveNow}: a gathering send (and a
+ * scattering receive) across processes on shm and on the block pairs (the child in its own network
  * namespace there) delivers every byte in order, however the buffers are cut and however often
  * a full ring cuts a send short; and it refuses what it must.
  */
@@ -43,6 +44,27 @@ class GatheringSendTest {
                 String sent = child.expect("SENT", Duration.ofMinutes(2));
                 assertEquals(total + " " + sent, received, child.describe());
                 assertEquals(SeededStreams.expectedSha(11, total), sent, "the sender sent the seeded stream");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"SHM, false, 16", "SHM, true, 16", "LOOP_PAIR, false, 8", "LOOP_PAIR, true, 4", "NBD_PAIR, false, 2"})
+    void scatteredReceivesTakeEveryByteInOrder(ArrayFixture.Kind kind, boolean now, int mebibytes) throws Exception {
+        long total = (long) mebibytes << 20;
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ChildJvm child = f.peer(new GatherSenderPeer(7402, 12, total, false))) {
+            listener.bind(7402);
+            listener.listen(1);
+            child.expect("READY", START);
+            child.send("GO");
+            try (ArraySocket s = listener.accept(START)) {
+                String received = SeededStreams.receiveAllScattered(s, now);
+                String sent = child.expect("SENT", Duration.ofMinutes(2));
+                assertEquals(total + " " + sent, received, child.describe());
+                assertEquals(SeededStreams.expectedSha(12, total), sent, "the sender sent the seeded stream");
             }
         }
     }
@@ -73,6 +95,8 @@ class GatheringSendTest {
             SocketException shut = assertThrows(SocketException.class, () -> client.send(new ByteBuffer[] {ByteBuffer.allocate(1)}));
             assertEquals("Socket output is shutdown", shut.getMessage());
             assertThrows(java.io.IOException.class, () -> messages.send(new ByteBuffer[] {ByteBuffer.allocate(1)}));
+            assertThrows(IndexOutOfBoundsException.class, () -> client.receive(two, 2, 1));
+            assertThrows(java.io.IOException.class, () -> messages.receiveNow(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0, 1));
         }
     }
 }

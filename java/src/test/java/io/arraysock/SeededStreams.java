@@ -79,6 +79,43 @@ final class SeededStreams {
         return count + " " + HexFormat.of().formatHex(sha.digest());
     }
 
+    /**
+     * Receives until end of stream by scattering receives into buffers of uneven sizes (an empty
+     * one and a heap one among them); returns "count sha256". {@code now}: non-blocking ones.
+     */
+    static String receiveAllScattered(ArraySocket s, boolean now) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        int[] sizes = {5, 0, 700, 64, 4096, 1, 30_000};
+        ByteBuffer[] parts = new ByteBuffer[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            parts[i] = i == 3 ? ByteBuffer.allocate(sizes[i]) : ByteBuffer.allocateDirect(sizes[i]);
+        }
+        long count = 0;
+        while (true) {
+            for (ByteBuffer b : parts) {
+                b.clear();
+            }
+            long n = now ? s.receiveNow(parts, 0, parts.length) : s.receive(parts);
+            if (n < 0) {
+                break;
+            }
+            long filled = 0;
+            for (ByteBuffer b : parts) {
+                b.flip();
+                filled += b.remaining();
+                sha.update(b);
+            }
+            if (filled != n) {
+                throw new AssertionError("receive said " + n + " bytes, the buffers hold " + filled);
+            }
+            count += n;
+            if (now && n == 0) {
+                Thread.onSpinWait();
+            }
+        }
+        return count + " " + HexFormat.of().formatHex(sha.digest());
+    }
+
     /** The SHA-256 of the first {@code total} bytes of the stream seeded with {@code seed}. */
     static String expectedSha(long seed, long total) throws Exception {
         return digest(seed, total, ByteBuffer.allocate(CHUNK), chunk -> { });

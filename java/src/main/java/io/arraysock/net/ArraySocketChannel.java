@@ -329,26 +329,8 @@ public final class ArraySocketChannel extends SocketChannel {
         readLock.lock();
         try {
             ArraySocket s = readable();
-            return transfer(true, () -> {
-                long total = 0;
-                boolean blocking = isBlocking();
-                for (int i = offset; i < offset + length; i++) {
-                    ByteBuffer b = dsts[i];
-                    if (!b.hasRemaining()) {
-                        continue;
-                    }
-                    // wait only for the first byte; then take what is there, as a socket read does
-                    int n = total == 0 && blocking ? s.receive(b) : s.receiveNow(b);
-                    if (n < 0) {
-                        return total == 0 ? -1 : total;
-                    }
-                    total += n;
-                    if (b.hasRemaining()) {
-                        break;
-                    }
-                }
-                return total;
-            });
+            // one scattering receive: waits for the first byte, then takes what is there, released once
+            return transfer(true, () -> isBlocking() ? s.receive(dsts, offset, length) : s.receiveNow(dsts, offset, length));
         } finally {
             readLock.unlock();
         }

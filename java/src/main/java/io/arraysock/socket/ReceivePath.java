@@ -116,6 +116,47 @@ public final class ReceivePath {
     }
 
     /**
+     * Scattering stream receive into {@code dsts[offset .. offset + length)}, in order, one
+     * release per round: as {@link #receive(ByteBuffer, boolean)} (at least one byte when
+     * blocking, -1 at end of stream, 0 when the buffers have no room).
+     */
+    public long receive(ByteBuffer[] dsts, int offset, int length, boolean blocking) throws IOException {
+        SocketCore.requireType(type, TYPE_STREAM);
+        long timeoutNanos = options.receiveTimeoutNanos();
+        if (shut) {
+            return -1;
+        }
+        loop.reset();
+        while (true) {
+            long n = consumer.poll(dsts, offset, length);
+            if (n > 0 || !anyRoom(dsts, offset, length)) {
+                return counters.moved(n);
+            }
+            if (consumer.peerEnded(endLookDue())) {
+                n = consumer.poll(dsts, offset, length);
+                if (n > 0) {
+                    return counters.moved(n);
+                }
+                if (consumer.endConfirmed()) {
+                    return -1;
+                }
+            }
+            if (!awaitData(blocking, timeoutNanos)) {
+                return 0;
+            }
+        }
+    }
+
+    private static boolean anyRoom(ByteBuffer[] dsts, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (dsts[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * One message: its length (0 is an empty message), -1 at end of stream, or
      * {@link RingConsumer#EMPTY} when there is none yet (non-blocking only).
      *

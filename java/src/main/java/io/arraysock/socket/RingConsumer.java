@@ -156,6 +156,9 @@ final class RingConsumer extends RingEnd {
         return ended;
     }
 
+    /** Where each buffer of a scattering poll began, to put them back if the bytes were not our peer's. */
+    private int[] scatterStarts = new int[16];
+
     /** Copies up to {@code dst.remaining()} available bytes; returns the count (0 if none). */
     int poll(ByteBuffer dst) throws SocketException {
         int wanted = dst.remaining();
@@ -176,6 +179,56 @@ final class RingConsumer extends RingEnd {
             return 0;
         }
         release(head + n);
+        return n;
+    }
+
+    /**
+     * Scattering {@link #poll(ByteBuffer)}: copies available bytes into
+     * {@code dsts[offset .. offset + length)} in order and releases them once; the count (0 if none).
+     */
+    long poll(ByteBuffer[] dsts, int offset, int length) throws SocketException {
+        int end = offset + length;
+        if (chunks != null) {
+            long total = 0;
+            for (int i = offset; i < end; i++) {
+                ByteBuffer b = dsts[i];
+                total += chunks.poll(b);
+                if (b.hasRemaining()) {
+                    break;
+                }
+            }
+            return total;
+        }
+        long wanted = 0;
+        for (int i = offset; i < end; i++) {
+            wanted += dsts[i].remaining();
+        }
+        long n = Math.min(wanted, available());
+        if (n == 0) {
+            return 0;
+        }
+        if (scatterStarts.length < length) {
+            scatterStarts = new int[Math.max(length, 2 * scatterStarts.length)]; // grows once, then reused
+        }
+        long at = head;
+        int last = offset;
+        for (int i = offset; i < end && at - head < n; i++) {
+            ByteBuffer b = dsts[i];
+            scatterStarts[i - offset] = b.position();
+            int k = (int) Math.min(b.remaining(), n - (at - head));
+            if (k > 0) {
+                copy(at, b, k, false);
+                at += k;
+                last = i;
+            }
+        }
+        if (!peerUnchanged()) {
+            for (int i = offset; i <= last; i++) {
+                dsts[i].position(scatterStarts[i - offset]); // not known to be our peer's bytes: not delivered
+            }
+            return 0;
+        }
+        release(at);
         return n;
     }
 
