@@ -204,5 +204,15 @@ final class Jmx {
         public long getRxWaits() {
             return TrafficView.get(core, TrafficView.RX_WAITS);
         }
+
+        @Override
+        public long getTxWakeupsReceived() {
+            return TrafficView.get(core, TrafficView.TX_WAKES);
+        }
+
+        @Override
+        public long getRxWakeupsReceived() {
+            return TrafficView.get(core, TrafficView.RX_WAKES);
+        }
     }
 }

@@ -30,4 +30,10 @@ public interface SocketMXBean {
     long getRxMessages();
 
     long getRxWaits();
+
+    /** Sleeps of the sending side (for room) that the peer's wake ended (shm; timeouts not counted). */
+    long getTxWakeupsReceived();
+
+    /** Sleeps of the receiving side (for data) that the peer's wake ended (shm; timeouts not counted). */
+    long getRxWakeupsReceived();
 }

@@ -21,10 +21,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * look at the array (what {@code status} sees) must show exactly those numbers for both
  * ends, and the connects and accepts of both nodes. On shm and on the block pairs (where
  * the counters are published once a second).
+ *
+ * <p>Wake-ups received: the child then sends {@value #PACED} single bytes on a third
+ * connection, each after a pause of {@link CountersPeer#PAUSE_MS} ms, while this JVM's
+ * receiver blocks: it is asleep when each byte comes, and each of its sleeps (capped at
+ * 50 ms) times out several times per pause. On shm the receiver's rx wake-ups received
+ * must be at least half the bytes (each one should wake it; a race with a timeout may
+ * hand one over without a wake), at most the bytes (a timeout counted would make it
+ * several per byte), and at most the wake-ups the child's sender gave (its tx events
+ * word). On the block medium nobody sleeps on a word: zero.
  */
 class CountersTest {
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration PUBLISHED = Duration.ofSeconds(10);
+    private static final int PACED = 6;
 
     @ParameterizedTest
     @EnumSource(value = ArrayFixture.Kind.class, names = {"SHM", "LOOP_PAIR"})
@@ -38,11 +48,14 @@ class CountersTest {
              StorageArray array = f.attach();
              ArraySocket streams = array.openSocket(SocketType.STREAM);
              ArraySocket packets = array.openSocket(SocketType.SEQPACKET);
-             ChildJvm child = f.peer(new CountersPeer(7100, sends, size, messages))) {
+             ArraySocket slow = array.openSocket(SocketType.STREAM);
+             ChildJvm child = f.peer(new CountersPeer(7100, sends, size, messages, PACED))) {
             streams.bind(7100);
             streams.listen(1);
             packets.bind(7101);
             packets.listen(1);
+            slow.bind(7102);
+            slow.listen(1);
             int childSlot = Integer.parseInt(child.expect("READY", START).trim());
             child.send("GO");
             try (ArraySocket s = streams.accept(START)) {
@@ -61,6 +74,10 @@ class CountersTest {
                     got += m.receiveMessage(buf.clear());
                 }
                 assertEquals(messageBytes, got);
+                ArraySocket w = slow.accept(START);
+                for (int i = 0; i < PACED; i++) {
+                    assertEquals(1, w.receive(buf.clear()), "paced byte " + i);
+                }
                 child.expect("SENT", START);
                 int me = array.nodeSlot();
                 long receiveCalls = calls;
@@ -73,11 +90,24 @@ class CountersTest {
                                 "child packets tx", messageBytes + "/" + messages,
                                 "our stream rx", streamBytes + "/" + receiveCalls,
                                 "our packets rx", messageBytes + "/" + messages,
-                                "child connects 2", "our accepts 2");
+                                "child connects 3", "our accepts 3");
                         last[0] = describe(look, childSlot, me);
                         return last[0].equals(want);
                     }, () -> "the counters read " + last[0] + "; " + child.describe());
+                    Await.until(PUBLISHED, () -> {
+                        Inspection look = inspector.inspect(false);
+                        SocketStats ours = stats(look, me, 7102);
+                        SocketStats theirs = stats(look, childSlot, 7102);
+                        last[0] = ours == null || theirs == null ? "none" : "rx bytes " + ours.rxBytes()
+                                + ", rx wake-ups received " + ours.rxWakeupsReceived() + ", the sender gave "
+                                + theirs.txWakeups() + ", tx wake-ups received " + ours.txWakeupsReceived();
+                        return ours != null && theirs != null && ours.rxBytes() == PACED
+                                && wakesPlausible(kind, ours.rxWakeupsReceived(), theirs.txWakeups())
+                                && ours.txWakeupsReceived() == 0;
+                    }, () -> "the paced connection's counters read " + last[0] + " (" + kind + ", " + PACED
+                            + " bytes after pauses)");
                 }
+                w.close();
                 m.close();
             } finally {
                 child.send("CLOSE");
@@ -86,32 +116,41 @@ class CountersTest {
         }
     }
 
+    /** On shm, between half the paced bytes and all of them, and no more than the sender gave; on block, none. */
+    private static boolean wakesPlausible(ArrayFixture.Kind kind, long received, long given) {
+        if (kind != ArrayFixture.Kind.SHM) {
+            return received == 0;
+        }
+        return received >= PACED / 2 && received <= PACED && received <= given;
+    }
+
     /** The counters of the four connected sockets and the two nodes, in the order the test expects them. */
     private static String describe(Inspection look, int childSlot, int me) {
         return String.join(" ",
-                "child stream tx", tx(look, childSlot, SocketType.STREAM),
-                "child packets tx", tx(look, childSlot, SocketType.SEQPACKET),
-                "our stream rx", rx(look, me, SocketType.STREAM),
-                "our packets rx", rx(look, me, SocketType.SEQPACKET),
+                "child stream tx", tx(look, childSlot, 7100),
+                "child packets tx", tx(look, childSlot, 7101),
+                "our stream rx", rx(look, me, 7100),
+                "our packets rx", rx(look, me, 7101),
                 "child connects " + node(look, childSlot, true), "our accepts " + node(look, me, false));
     }
 
-    private static SocketStats stats(Inspection look, int node, SocketType type) {
+    /** The established socket of {@code node} on the connection to the parent's {@code port} (either end). */
+    private static SocketStats stats(Inspection look, int node, int port) {
         for (SocketInfo k : look.sockets()) {
-            if (k.node() == node && k.type() == type && k.state().equals("ESTABLISHED")) {
+            if (k.node() == node && (k.localPort() == port || k.remotePort() == port) && k.state().equals("ESTABLISHED")) {
                 return look.socketStats(k.node(), k.index());
             }
         }
         return null;
     }
 
-    private static String tx(Inspection look, int node, SocketType type) {
-        SocketStats s = stats(look, node, type);
+    private static String tx(Inspection look, int node, int port) {
+        SocketStats s = stats(look, node, port);
         return s == null ? "none" : s.txBytes() + "/" + s.txMessages() + (s.rxBytes() == 0 ? "" : " rx " + s.rxBytes());
     }
 
-    private static String rx(Inspection look, int node, SocketType type) {
-        SocketStats s = stats(look, node, type);
+    private static String rx(Inspection look, int node, int port) {
+        SocketStats s = stats(look, node, port);
         return s == null ? "none" : s.rxBytes() + "/" + s.rxMessages() + (s.txBytes() == 0 ? "" : " tx " + s.txBytes());
     }
 

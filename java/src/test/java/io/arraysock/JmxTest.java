@@ -68,6 +68,29 @@ class JmxTest {
                     assertEquals(1L, server.getAttribute(arrayName, "Connects"));
                     assertEquals(1L, server.getAttribute(arrayName, "Accepts"));
                     assertEquals(3, server.getAttribute(arrayName, "OpenSockets"));
+                    // a receiver asleep when each of 3 bytes comes: its bean counts the wakes (a race
+                    // with a sleep's 50 ms timeout may hand one over without a wake; a timeout is not one)
+                    Thread reader = new Thread(() -> {
+                        try {
+                            for (int i = 0; i < 3; i++) {
+                                served.receive(ByteBuffer.allocate(1));
+                            }
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    reader.start();
+                    for (int i = 0; i < 3; i++) {
+                        Thread.sleep(200);
+                        client.send(ByteBuffer.allocate(1));
+                    }
+                    reader.join(10_000);
+                    long woken = 0;
+                    for (ObjectName n : sockets) {
+                        woken += (Long) server.getAttribute(n, "RxWakeupsReceived");
+                        woken += (Long) server.getAttribute(n, "TxWakeupsReceived");
+                    }
+                    assertTrue(woken >= 2 && woken <= 3, "wake-ups received: " + woken);
                 }
                 assertEquals(1, mine(server.queryNames(SOCKETS, null), f).size(), "the served socket's bean went with it");
             }

@@ -1,8 +1,11 @@
 package io.arraysock.bench;
 
+import io.arraysock.ArrayInspector;
 import io.arraysock.ArraySocket;
 import io.arraysock.FormatOptions;
 import io.arraysock.api.IdleStrategy;
+import io.arraysock.api.SocketInfo;
+import io.arraysock.api.SocketStats;
 import io.arraysock.api.SocketType;
 import io.arraysock.StorageArray;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,6 +83,17 @@ public class RingHotPath {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        // what the counters saw, as published on the medium: bench/counters-cost.sh checks that
+        // its counters-off build (the adds taken out) published none and the real build some
+        try (ArrayInspector inspector = ArrayInspector.open(path)) {
+            ArrayInspector.Inspection look = inspector.inspect(false);
+            long tx = 0;
+            for (SocketInfo k : look.sockets()) {
+                SocketStats st = look.socketStats(k.node(), k.index());
+                tx += st == null ? 0 : st.txBytes();
+            }
+            System.out.println("counters published: tx bytes " + tx);
+        }
         client.close();
         server.close();
         listener.close();

@@ -46,24 +46,29 @@ final class StatusCounters {
     static void print(Inspection look, Inspection before, double seconds, PrintWriter out) {
         boolean rates = before != null;
         out.println("counters (as each node published them on the medium; untrusted, shown only):");
-        out.printf("%-9s %14s %10s %8s %14s %10s %8s %13s%s%n", "SOCKET", "TX BYTES", "TX MSGS", "TX WAITS", "RX BYTES",
-                "RX MSGS", "RX WAITS", "WAKEUPS TX/RX",
-                rates ? String.format(" %9s %9s %9s %9s %9s", "TX MB/s", "TX msg/s", "RX MB/s", "RX msg/s", "wakeups/s") : "");
+        out.printf("%-9s %14s %10s %8s %14s %10s %8s %13s %13s%s%n", "SOCKET", "TX BYTES", "TX MSGS", "TX WAITS",
+                "RX BYTES", "RX MSGS", "RX WAITS", "WAKEUPS TX/RX", "WOKEN TX/RX",
+                rates ? String.format(" %9s %9s %9s %9s %9s %9s", "TX MB/s", "TX msg/s", "RX MB/s", "RX msg/s", "wakeups/s",
+                        "woken/s") : "");
         for (SocketInfo k : look.sockets()) {
             SocketStats s = look.socketStats(k.node(), k.index());
             if (s == null) {
                 continue;
             }
             SocketStats p = rates ? before.socketStats(k.node(), k.index()) : null;
-            out.printf("%-9s %14s %10s %8s %14s %10s %8s %13s%s%n", k.node() + "/" + k.index(), u(s.txBytes()),
+            out.printf("%-9s %14s %10s %8s %14s %10s %8s %13s %13s%s%n", k.node() + "/" + k.index(), u(s.txBytes()),
                     u(s.txMessages()), u(s.txWaits()), u(s.rxBytes()), u(s.rxMessages()), u(s.rxWaits()),
-                    u(s.txWakeups()) + "/" + u(s.rxWakeups()),
-                    rates ? String.format(" %9s %9s %9s %9s %9s",
+                    u(s.txWakeups()) + "/" + u(s.rxWakeups()), u(s.txWakeupsReceived()) + "/" + u(s.rxWakeupsReceived()),
+                    rates ? String.format(" %9s %9s %9s %9s %9s %9s",
                             rate(s.txBytes(), p == null ? null : p.txBytes(), seconds, MB),
                             rate(s.txMessages(), p == null ? null : p.txMessages(), seconds, 1),
                             rate(s.rxBytes(), p == null ? null : p.rxBytes(), seconds, MB),
                             rate(s.rxMessages(), p == null ? null : p.rxMessages(), seconds, 1),
-                            wakeups(s, p, seconds)) : "");
+                            sum(s.txWakeups(), s.rxWakeups(), p == null ? null : new long[] {p.txWakeups(), p.rxWakeups()},
+                                    seconds),
+                            sum(s.txWakeupsReceived(), s.rxWakeupsReceived(),
+                                    p == null ? null : new long[] {p.txWakeupsReceived(), p.rxWakeupsReceived()}, seconds))
+                            : "");
         }
         out.printf("%-5s %9s %8s %9s %-34s %7s %8s %6s %10s%s%n", "NODE", "CONNECTS", "FAILED", "ACCEPTS",
                 "REFUSED bklg/auth/type/bad/res/enc", "RESETS", "DAMAGED", "AUTH", "SEEN DEAD",
@@ -82,16 +87,15 @@ final class StatusCounters {
         }
     }
 
-    private static String wakeups(SocketStats s, SocketStats p, double seconds) {
-        if (p == null) {
+    /** The rate of {@code tx + rx} against {@code before} ({tx, rx}, or null): "?" when either went backwards. */
+    private static String sum(long tx, long rx, long[] before, double seconds) {
+        if (before == null) {
             return "-";
         }
-        String tx = rate(s.txWakeups(), p.txWakeups(), seconds, 1);
-        String rx = rate(s.rxWakeups(), p.rxWakeups(), seconds, 1);
-        if (tx.equals("?") || rx.equals("?")) {
+        if (rate(tx, before[0], seconds, 1).equals("?") || rate(rx, before[1], seconds, 1).equals("?")) {
             return "?";
         }
-        return rate(s.txWakeups() + s.rxWakeups(), p.txWakeups() + p.rxWakeups(), seconds, 1);
+        return rate(tx + rx, before[0] + before[1], seconds, 1);
     }
 
     /** A socket's counters as a JSON object (unsigned numbers), or null when it published none. */
@@ -103,12 +107,18 @@ final class StatusCounters {
                 .append(",\"txMessages\":").append(u(s.txMessages())).append(",\"txWaits\":").append(u(s.txWaits()))
                 .append(",\"rxBytes\":").append(u(s.rxBytes())).append(",\"rxMessages\":").append(u(s.rxMessages()))
                 .append(",\"rxWaits\":").append(u(s.rxWaits())).append(",\"txWakeups\":").append(u(s.txWakeups()))
-                .append(",\"rxWakeups\":").append(u(s.rxWakeups())).append(",\"publishes\":").append(u(s.publishes()));
+                .append(",\"rxWakeups\":").append(u(s.rxWakeups()))
+                .append(",\"txWakeupsReceived\":").append(u(s.txWakeupsReceived()))
+                .append(",\"rxWakeupsReceived\":").append(u(s.rxWakeupsReceived()))
+                .append(",\"publishes\":").append(u(s.publishes()));
         if (p != null) {
             b.append(",\"rates\":{\"txBytesPerSecond\":").append(jsonRate(s.txBytes(), p.txBytes(), seconds))
                     .append(",\"txMessagesPerSecond\":").append(jsonRate(s.txMessages(), p.txMessages(), seconds))
                     .append(",\"rxBytesPerSecond\":").append(jsonRate(s.rxBytes(), p.rxBytes(), seconds))
                     .append(",\"rxMessagesPerSecond\":").append(jsonRate(s.rxMessages(), p.rxMessages(), seconds))
+                    .append(",\"wakeupsReceivedPerSecond\":").append(jsonRate(
+                            s.txWakeupsReceived() + s.rxWakeupsReceived(), p.txWakeupsReceived() + p.rxWakeupsReceived(),
+                            seconds))
                     .append('}');
         }
         return b.append('}').toString();

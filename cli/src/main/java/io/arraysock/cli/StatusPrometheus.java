@@ -73,6 +73,10 @@ final class StatusPrometheus {
             p.socket("rx_waits", "receives that found the ring empty", sock, st, SocketStats::rxWaits);
             p.socket("tx_wakeups", "wake-ups the sending side gave (shm)", sock, st, SocketStats::txWakeups);
             p.socket("rx_wakeups", "wake-ups the receiving side gave (shm)", sock, st, SocketStats::rxWakeups);
+            p.socket("tx_wakeups_received", "sleeps for room that the peer's wake ended (shm)", sock, st,
+                    SocketStats::txWakeupsReceived);
+            p.socket("rx_wakeups_received", "sleeps for data that the peer's wake ended (shm)", sock, st,
+                    SocketStats::rxWakeupsReceived);
         }
         for (NodeErrors e : errors) {
             String node = array + ",node=\"" + e.slot() + "\",holder=\"" + (e.currentHolder() ? "current" : "earlier") + "\"";

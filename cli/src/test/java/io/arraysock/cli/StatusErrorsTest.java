@@ -170,6 +170,8 @@ class StatusErrorsTest {
                 Map<String, Double> samples = parsePrometheus(r[0].out());
                 assertEquals(1.0, samples.get("arraysock_node_connects_total{array=\"" + path + "\",node=\""
                         + array.nodeSlot() + "\"}"), r[0]::toString);
+                assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("arraysock_socket_rx_wakeups_received_total{")),
+                        r[0]::toString);
                 assertEquals(ExitCode.USAGE, Cli.run("status", path, "--prometheus", "--json").code());
             }
         }

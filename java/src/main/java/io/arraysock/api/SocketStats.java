@@ -17,7 +17,10 @@ package io.arraysock.api;
  * @param publishes   how many times the owner published them
  * @param txWakeups   futex wake-ups this socket's sending side gave a sleeping receiver (shm; its tx events word)
  * @param rxWakeups   wake-ups its receiving side gave a sleeping sender (shm; its rx events word)
+ * @param txWakeupsReceived sleeps of the sending side (for room) that the peer's wake ended (shm)
+ * @param rxWakeupsReceived sleeps of the receiving side (for data) that the peer's wake ended (shm)
  */
 public record SocketStats(int node, int index, long txBytes, long txMessages, long txWaits, long rxBytes,
-                          long rxMessages, long rxWaits, long publishes, long txWakeups, long rxWakeups) {
+                          long rxMessages, long rxWaits, long publishes, long txWakeups, long rxWakeups,
+                          long txWakeupsReceived, long rxWakeupsReceived) {
 }

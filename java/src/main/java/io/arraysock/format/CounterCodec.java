@@ -38,7 +38,8 @@ public final class CounterCodec {
         long rxEvents = Integer.toUnsignedLong(medium.getIntAcquire(block + ControlBlockDescriptor.RX_EVENTS_OFFSET));
         return new SocketStats(slot, index, b.getLong(LINE_BYTES), b.getLong(LINE_MESSAGES), b.getLong(LINE_WAITS),
                 b.getLong(rx + LINE_BYTES), b.getLong(rx + LINE_MESSAGES), b.getLong(rx + LINE_WAITS),
-                b.getLong(LINE_PUBLISHES), txEvents, rxEvents);
+                b.getLong(LINE_PUBLISHES), txEvents, rxEvents,
+                b.getLong(LINE_WAKES), b.getLong(rx + LINE_WAKES));
     }
 
     /** Node {@code slot}'s counters, if they carry {@code incarnation} (the record's); else null. */

@@ -15,7 +15,10 @@ package io.arraysock.format;
  *       the ring full                                 the ring empty
  *  +24  tx publishes (u64)                        +24 rx publishes (u64)
  *  +32  tx generation (u32)                       +32 rx generation (u32)
- *  +36..63 reserved, zero                         +36..63 reserved, zero
+ *  +36..39 reserved, zero                         +36..39 reserved, zero
+ *  +40  tx wake-ups received (u64): sleeps        +40 rx wake-ups received (u64): sleeps
+ *       for room the receiver's wake ended            for data the sender's wake ended
+ *  +48..63 reserved, zero                         +48..63 reserved, zero
  * </pre>
  *
  * A line's generation is the block's generation when it was written: a line whose
@@ -28,11 +31,13 @@ public final class SocketCountersDescriptor {
     public static final int TX_WAITS_OFFSET = TX_MESSAGES_OFFSET + Long.BYTES;
     public static final int TX_PUBLISHES_OFFSET = TX_WAITS_OFFSET + Long.BYTES;
     public static final int TX_GENERATION_OFFSET = TX_PUBLISHES_OFFSET + Long.BYTES;
+    public static final int TX_WAKES_OFFSET = TX_GENERATION_OFFSET + Long.BYTES;
     public static final int RX_BYTES_OFFSET = TX_BYTES_OFFSET + ControlBlockDescriptor.CACHE_LINE;
     public static final int RX_MESSAGES_OFFSET = RX_BYTES_OFFSET + Long.BYTES;
     public static final int RX_WAITS_OFFSET = RX_MESSAGES_OFFSET + Long.BYTES;
     public static final int RX_PUBLISHES_OFFSET = RX_WAITS_OFFSET + Long.BYTES;
     public static final int RX_GENERATION_OFFSET = RX_PUBLISHES_OFFSET + Long.BYTES;
+    public static final int RX_WAKES_OFFSET = RX_GENERATION_OFFSET + Long.BYTES;
     /** The tx line's start: the area a publish writes is [AREA_START, AREA_START + AREA_LENGTH). */
     public static final int AREA_START = TX_BYTES_OFFSET;
     public static final int AREA_LENGTH = 2 * ControlBlockDescriptor.CACHE_LINE;
@@ -42,6 +47,7 @@ public final class SocketCountersDescriptor {
     public static final int LINE_WAITS = TX_WAITS_OFFSET - TX_BYTES_OFFSET;
     public static final int LINE_PUBLISHES = TX_PUBLISHES_OFFSET - TX_BYTES_OFFSET;
     public static final int LINE_GENERATION = TX_GENERATION_OFFSET - TX_BYTES_OFFSET;
+    public static final int LINE_WAKES = TX_WAKES_OFFSET - TX_BYTES_OFFSET;
 
     private SocketCountersDescriptor() {
     }

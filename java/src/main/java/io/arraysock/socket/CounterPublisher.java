@@ -39,17 +39,21 @@ public final class CounterPublisher {
     static final long BLOCK_CADENCE_NANOS = 1_000_000_000L;
     static final int BLOCK_SOCKETS_PER_BEAT = 32;
 
-    private static final int[] LINE_FIELDS = {LINE_BYTES, LINE_MESSAGES, LINE_WAITS};
+    private static final int[] LINE_FIELDS = {LINE_BYTES, LINE_MESSAGES, LINE_WAITS, LINE_WAKES};
+    /** Counters per line ({@link #LINE_FIELDS}); then, in a published array, the publishes and the generation. */
+    private static final int FIELDS = LINE_FIELDS.length;
+    private static final int PUBLISHES = 2 * FIELDS;
+    private static final int GENERATION = PUBLISHES + 1;
 
     private final SocketLayer layer;
     private final Medium medium;
     private final boolean sectorWrites;
     private final long everyBeats;
-    /** What was last published per socket: tx bytes, messages, waits, rx bytes, messages, waits, publishes, generation. */
+    /** What was last published per socket: tx bytes, messages, waits, wakes, the same for rx, publishes, generation. */
     private Map<SocketCore, long[]> published = new HashMap<>();
     /** Sockets whose counters changed, not yet published this cycle (the block medium's cap spreads them over beats). */
     private final Set<SocketCore> due = new LinkedHashSet<>();
-    private static final long[] NEVER = new long[8];
+    private static final long[] NEVER = new long[GENERATION + 1];
     private final long[] nodePublished = new long[NodeCounters.COUNT];
     private long nodePublishes;
     private final ByteBuffer area = ByteBuffer.allocate(AREA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
@@ -143,10 +147,9 @@ public final class CounterPublisher {
             }
             long[] last = published.getOrDefault(s, NEVER);
             next.put(s, last);
-            long[] now = {tx.bytes(), tx.messages(), tx.waits(), rx.bytes(), rx.messages(), rx.waits(), last[6],
-                    s.generation()};
-            boolean changed = last[7] != now[7];
-            for (int i = 0; i < 6 && !changed; i++) {
+            long[] now = snapshot(tx, rx, last[PUBLISHES], s.generation());
+            boolean changed = last[GENERATION] != now[GENERATION];
+            for (int i = 0; i < PUBLISHES && !changed; i++) {
                 changed = last[i] != now[i];
             }
             if (changed) {
@@ -166,25 +169,30 @@ public final class CounterPublisher {
             DirectionCounters tx = s.sent();
             DirectionCounters rx = s.received();
             long[] last = published.getOrDefault(s, NEVER);
-            long[] now = {tx.bytes(), tx.messages(), tx.waits(), rx.bytes(), rx.messages(), rx.waits(), last[6] + 1,
-                    s.generation()};
+            long[] now = snapshot(tx, rx, last[PUBLISHES] + 1, s.generation());
             write(layer.table.offset(layer.slot, s.index), now, last);
             published.put(s, now);
             writes++;
         }
     }
 
+    /** One socket's counters as {@link #published} keeps them. */
+    private static long[] snapshot(DirectionCounters tx, DirectionCounters rx, long publishes, int generation) {
+        return new long[] {tx.bytes(), tx.messages(), tx.waits(), tx.wakes(), rx.bytes(), rx.messages(), rx.waits(),
+                rx.wakes(), publishes, generation};
+    }
+
     /** Writes the changed words of one socket's area (shm), or the whole area in one sector write (block). */
     private void write(long block, long[] now, long[] last) {
-        int gen = (int) now[7];
+        int gen = (int) now[GENERATION];
         if (sectorWrites) {
             area.clear();
             for (int line = 0; line < 2; line++) {
                 int at = line * (RX_BYTES_OFFSET - TX_BYTES_OFFSET);
-                area.putLong(at + LINE_BYTES, now[3 * line]);
-                area.putLong(at + LINE_MESSAGES, now[3 * line + 1]);
-                area.putLong(at + LINE_WAITS, now[3 * line + 2]);
-                area.putLong(at + LINE_PUBLISHES, now[6]);
+                for (int f = 0; f < FIELDS; f++) {
+                    area.putLong(at + LINE_FIELDS[f], now[FIELDS * line + f]);
+                }
+                area.putLong(at + LINE_PUBLISHES, now[PUBLISHES]);
                 area.putInt(at + LINE_GENERATION, gen);
             }
             medium.writeRelease(block + AREA_START, area.clear());
@@ -192,12 +200,12 @@ public final class CounterPublisher {
         }
         for (int line = 0; line < 2; line++) {
             long at = block + TX_BYTES_OFFSET + (long) line * (RX_BYTES_OFFSET - TX_BYTES_OFFSET);
-            for (int f = 0; f < 3; f++) {
-                if (now[3 * line + f] != last[3 * line + f] || now[7] != last[7]) {
-                    medium.putLongRelease(at + LINE_FIELDS[f], now[3 * line + f]);
+            for (int f = 0; f < FIELDS; f++) {
+                if (now[FIELDS * line + f] != last[FIELDS * line + f] || now[GENERATION] != last[GENERATION]) {
+                    medium.putLongRelease(at + LINE_FIELDS[f], now[FIELDS * line + f]);
                 }
             }
-            medium.putLongRelease(at + LINE_PUBLISHES, now[6]);
+            medium.putLongRelease(at + LINE_PUBLISHES, now[PUBLISHES]);
             medium.putIntRelease(at + LINE_GENERATION, gen); // last: the line is now this socket's
         }
     }

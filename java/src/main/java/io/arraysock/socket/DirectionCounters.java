@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
  * What one direction of a connection counted: bytes, messages (seqpacket messages; on a
  * stream, calls that moved at least one byte) and waits (calls that found the ring full,
  * sending, or empty, receiving). Written by that direction's thread alone with plain adds,
- * one per call: no fence, no allocation. Read by other threads (the counter publisher, JMX)
+ * one per call: no fence, no allocation; and wake-ups received (sleeps of this direction that
+ * the peer's wake ended, counted by the sleeping thread in {@link RingEnd#sleep}). Read by other threads (the counter publisher, JMX)
  * with opaque loads: a value may be a call behind, never torn. Padded on both sides so that
  * the adds never pull a line another thread writes (see {@link RingEndPadding}).
  */
@@ -18,6 +19,7 @@ final class DirectionCounters extends DirectionCountersFields {
     private static final VarHandle BYTES;
     private static final VarHandle MESSAGES;
     private static final VarHandle WAITS;
+    private static final VarHandle WAKES;
 
     static {
         try {
@@ -25,6 +27,7 @@ final class DirectionCounters extends DirectionCountersFields {
             BYTES = l.findVarHandle(DirectionCountersFields.class, "bytes", long.class);
             MESSAGES = l.findVarHandle(DirectionCountersFields.class, "messages", long.class);
             WAITS = l.findVarHandle(DirectionCountersFields.class, "waits", long.class);
+            WAKES = l.findVarHandle(DirectionCountersFields.class, "wakes", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,6 +63,11 @@ final class DirectionCounters extends DirectionCountersFields {
         waits++;
     }
 
+    /** A sleep of this direction ended because the peer woke it (not a timeout, not spurious). */
+    void woken() {
+        wakes++;
+    }
+
     long bytes() {
         return (long) BYTES.getOpaque(this);
     }
@@ -70,6 +78,10 @@ final class DirectionCounters extends DirectionCountersFields {
 
     long waits() {
         return (long) WAITS.getOpaque(this);
+    }
+
+    long wakes() {
+        return (long) WAKES.getOpaque(this);
     }
 }
 

@@ -5,4 +5,5 @@ abstract class DirectionCountersFields extends RingEndPadding {
     long bytes;
     long messages;
     long waits;
+    long wakes;
 }

@@ -43,12 +43,13 @@ public final class ReceivePath {
     private long lastEndLook;
     private volatile boolean shut;
     /** What this direction received: one add per call (published by {@link CounterPublisher}). */
-    final DirectionCounters counters = new DirectionCounters();
+    final DirectionCounters counters;
 
     ReceivePath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.connection = connection;
         this.consumer = connection.consumer;
+        this.counters = consumer.counters;
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.heldHeadWaitNanos = policy.heldHeadWaitNanos();
         this.wakeups = policy.wakeups();

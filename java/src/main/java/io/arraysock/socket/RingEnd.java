@@ -44,6 +44,11 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
     private final long peerEventsWord;
     private int events;
     private int flags;
+    /**
+     * What this direction counted; its data path ({@link SendPath}, {@link ReceivePath})
+     * adds to it, and {@link #sleep} counts the wake-ups received.
+     */
+    final DirectionCounters counters = new DirectionCounters();
     /** The peer node's loop bell word, rung when the peer's waiting word says {@link #WAITING_LOOP}; -1: none known. */
     private long peerLoopBell = -1;
 
@@ -179,7 +184,11 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
         return wakeups;
     }
 
-    /** Sleeps until the peer signals, unless it already moved past {@code seenPeerPosition()} or ended. */
+    /**
+     * Sleeps until the peer signals, unless it already moved past {@code seenPeerPosition()}
+     * or ended. A sleep that ends with the peer's events word moved was ended by the peer's
+     * signal: a wake-up received (a timeout or a spurious return leaves the word as seen).
+     */
     @Override
     public final void sleep(long maxNanos) {
         medium.putIntRelease(waitingWord, WAITING_THREAD);
@@ -187,6 +196,9 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
         int seen = medium.getIntAcquire(peerEventsWord);
         if (medium.getLongAcquire(peerPositionWord) == seenPeerPosition() && !peerFinished()) {
             medium.awaitChange(peerEventsWord, seen, maxNanos);
+            if (medium.getIntAcquire(peerEventsWord) != seen) {
+                counters.woken();
+            }
         }
         medium.putIntRelease(waitingWord, 0);
     }

@@ -35,11 +35,12 @@ public final class SendPath {
      */
     private volatile boolean broken;
     /** What this direction sent: one add per call (published by {@link CounterPublisher}). */
-    final DirectionCounters counters = new DirectionCounters();
+    final DirectionCounters counters;
 
     SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
         this.producer = connection.producer;
+        this.counters = producer.counters;
         this.loop = new IdleLoop(socket, connection, policy.peerCheckNanos());
         this.staged = policy.chunked();
         this.maxMessage = connection.maxSendMessage;

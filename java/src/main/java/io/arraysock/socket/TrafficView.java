@@ -2,16 +2,18 @@ package io.arraysock.socket;
 
 /**
  * A connected socket's counters for readers in this process (JMX): what its data paths
- * counted, read opaquely, as {tx bytes, tx messages, tx waits, rx bytes, rx messages, rx
- * waits}; zeros before a connection.
+ * counted, read opaquely, as {tx bytes, tx messages, tx waits, tx wake-ups received, rx
+ * bytes, rx messages, rx waits, rx wake-ups received}; zeros before a connection.
  */
 public final class TrafficView {
     public static final int TX_BYTES = 0;
     public static final int TX_MESSAGES = 1;
     public static final int TX_WAITS = 2;
-    public static final int RX_BYTES = 3;
-    public static final int RX_MESSAGES = 4;
-    public static final int RX_WAITS = 5;
+    public static final int TX_WAKES = 3;
+    public static final int RX_BYTES = 4;
+    public static final int RX_MESSAGES = 5;
+    public static final int RX_WAITS = 6;
+    public static final int RX_WAKES = 7;
 
     private TrafficView() {
     }
@@ -22,10 +24,11 @@ public final class TrafficView {
         if (c == null) {
             return 0;
         }
-        return switch (which % 3) {
-            case 0 -> c.bytes();
-            case 1 -> c.messages();
-            default -> c.waits();
+        return switch (which % RX_BYTES) {
+            case TX_BYTES -> c.bytes();
+            case TX_MESSAGES -> c.messages();
+            case TX_WAITS -> c.waits();
+            default -> c.wakes();
         };
     }
 
