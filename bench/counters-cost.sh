@@ -14,11 +14,12 @@
 # pair ratios); the cost is resolved when the interval is narrower than +-2 %.
 #
 # Series: "hot" = JMH RingHotPath.byteBuffer, 64 B, one thread sends and receives
-# (ns/op, lower is better; the code's cost without scheduling noise); "stream" =
+# (ns/op, lower is better; the code's cost without scheduling noise; per fork the median of its
+# measured iterations); "stream" =
 # bench CrossProcess shm-spin 64 B stream between two JVMs (MB/s, higher is better).
 # Each JMH run checks what the counters published: none off, some on.
 #
-# PAIRS (10): JMH pairs; STREAM_PAIRS (8): cross-process pairs; WI/I (3/5): JMH warm-up and
+# PAIRS (14): JMH pairs; STREAM_PAIRS (8): cross-process pairs; WI/I (3/3): JMH warm-up and
 # measured 1 s iterations; ITERATIONS/MILLIS (5/300): stream iterations.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,16 +59,19 @@ run() {
         local java=(java --enable-native-access=ALL-UNNAMED -Xmx512m -XX:+UseParallelGC -cp "$cp")
         if [[ $1 == hot ]]; then
             "${java[@]}" org.openjdk.jmh.Main 'RingHotPath\.byteBuffer$' -p size=64 -f 1 -wi "${WI:-3}" -w 1s \
-                -i "${I:-5}" -r 1s -rf csv -rff "$tmp/jmh.csv" >"$tmp/jmh.log" 2>&1
+                -i "${I:-3}" -r 1s -rf csv -rff "$tmp/jmh.csv" >"$tmp/jmh.log" 2>&1
             local published score
             published=$(grep -o 'counters published: tx bytes [0-9]*' "$tmp/jmh.log" | tail -1 | awk '{print $NF}')
             if [[ $2 == off && $published != 0 ]] || [[ $2 == on && ${published:-0} == 0 ]]; then
                 echo "counters-cost: side $2 published tx bytes '${published}': the sides are not what they claim" >&2
                 exit 1
             fi
-            score=$(awk -F, 'NR == 2 {print $5}' "$tmp/jmh.csv")
+            # the median of the fork's measured iterations: an iteration another process hit stays one
+            score=$(grep -E '^Iteration +[0-9]+:' "$tmp/jmh.log" | awk '{print $3}' | sort -g \
+                | awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
             printf 'hot\t%s\t%s\t%s\tns/op\n' "$2" "$3" "$score" >>"$out.tsv"
         else
+            rm -f "$tmp/x.tsv" # CrossProcess appends
             "${java[@]}" io.arraysock.bench.Format "$shm"
             "${java[@]}" io.arraysock.bench.CrossProcess "$tmp/x.tsv" shm-spin "$shm" 64 "${ITERATIONS:-5}" \
                 "${MILLIS:-300}" stream 2>/dev/null
@@ -77,7 +81,7 @@ run() {
         echo "counters-cost: $1 $2 pair $3 done $(date +%T)" >&2
     }
     local p
-    for p in $(seq "${PAIRS:-10}"); do
+    for p in $(seq "${PAIRS:-14}"); do
         if ((p % 2)); then one hot on "$p"; one hot off "$p"; else one hot off "$p"; one hot on "$p"; fi
     done
     for p in $(seq "${STREAM_PAIRS:-8}"); do
