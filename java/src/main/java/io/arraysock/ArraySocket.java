@@ -188,7 +188,7 @@ public final class ArraySocket implements Closeable {
 
     /** Connects to the socket listening on {@code port}, waiting as long as it takes for its answer. */
     public void connect(int port) throws IOException {
-        connecting(() -> run(c -> c.connect(port, 0)));
+        connecting(() -> run(c -> c.client().connect(port, 0)));
     }
 
     /**
@@ -199,7 +199,7 @@ public final class ArraySocket implements Closeable {
      */
     public void connect(int port, Duration timeout) throws IOException {
         long nanos = timeout.toNanos();
-        connecting(() -> run(c -> c.connect(port, nanos <= 0 ? 1 : nanos)));
+        connecting(() -> run(c -> c.client().connect(port, nanos <= 0 ? 1 : nanos)));
     }
 
     /**
@@ -212,7 +212,7 @@ public final class ArraySocket implements Closeable {
      * @throws java.nio.channels.ConnectionPendingException a connect is already pending
      */
     public boolean connectNow(int port) throws IOException {
-        return connected(() -> call(c -> c.connectNow(port)));
+        return connected(() -> call(c -> c.client().connectNow(port)));
     }
 
     /**
@@ -224,7 +224,7 @@ public final class ArraySocket implements Closeable {
      * @throws java.nio.channels.NoConnectionPendingException no connect was started
      */
     public boolean finishConnect() throws IOException {
-        return connected(() -> call(SocketCore::finishConnect));
+        return connected(() -> call(c -> c.client().finishConnect()));
     }
 
     /** A blocking connect, counted as a connect or a failure. */
@@ -253,7 +253,7 @@ public final class ArraySocket implements Closeable {
 
     /** Whether a connect started by {@link #connectNow} awaits its answer. */
     public boolean isConnectionPending() {
-        return core.isConnectionPending();
+        return core.client().isConnectionPending();
     }
 
     // ---- stream data ------------------------------------------------------------------

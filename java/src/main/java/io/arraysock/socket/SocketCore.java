@@ -5,7 +5,6 @@ import io.arraysock.format.ControlBlockHeader;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
@@ -37,8 +36,8 @@ public final class SocketCore {
     private volatile IOException fencedBecause;
     private volatile boolean peerGone;
 
-    /** A connect started by {@link #connectNow}, not answered yet; guarded by the socket. */
-    private volatile PendingConnect pending;
+    /** The client role: connect, and a non-blocking connect's pending attempt. */
+    private final ClientConnect client;
 
     /** Set by listen. */
     private volatile AcceptQueue acceptQueue;
@@ -54,6 +53,7 @@ public final class SocketCore {
         this.header = header;
         this.type = header.type();
         this.options = options;
+        this.client = new ClientConnect(this, layer.node, layer.table, layer.connectWords, layer.blocks, options);
     }
 
     ControlBlockHeader header() {
@@ -210,98 +210,14 @@ public final class SocketCore {
 
     // ---- connect -------------------------------------------------------------------------
 
-    /**
-     * Connects to the socket listening on {@code port}.
-     *
-     * @param timeoutNanos negative or 0: wait forever
-     * @throws ConnectException       when nothing listens there, or the listener refuses
-     * @throws SocketTimeoutException when no answer comes in time
-     */
-    public synchronized void connect(int port, long timeoutNanos) throws IOException {
-        ClientHandshake handshake = startingConnect(port);
-        try {
-            established(handshake.connect(port, timeoutNanos));
-        } finally {
-            header = handshake.header();
-            options.connecting(connection != null);
-        }
+    /** This socket's client role: the blocking and the non-blocking connect. */
+    public ClientConnect client() {
+        return client;
     }
 
-    /**
-     * Starts connecting to the socket listening on {@code port} without waiting for the
-     * answer: true when it connected at once; false when the request is pending (then
-     * {@link #finishConnect} completes it).
-     *
-     * @throws ConnectException when nothing listens there, or the listener refuses us
-     */
-    public synchronized boolean connectNow(int port) throws IOException {
-        ClientHandshake handshake = startingConnect(port);
-        try {
-            pending = handshake.begin(port, 0);
-        } finally {
-            header = handshake.header();
-            options.connecting(pending != null);
-        }
-        return finishConnect();
-    }
-
-    /**
-     * Looks once, without waiting, whether the pending connect was answered: true when
-     * connected (also when connected already), false while pending. A refusal ends the
-     * attempt (the socket is as before it) and is thrown.
-     *
-     * @throws java.nio.channels.NoConnectionPendingException when no connect was started
-     * @throws ConnectException when the listener refused, closed or died
-     */
-    public synchronized boolean finishConnect() throws IOException {
-        ensureOpen(); // first: a closed socket that had connected is not "connected" any more
-        if (connection != null) {
-            return true;
-        }
-        PendingConnect p = pending;
-        if (p == null) {
-            throw new java.nio.channels.NoConnectionPendingException();
-        }
-        Connection c = null;
-        try {
-            c = p.pollOrAbandon(System.nanoTime());
-        } finally {
-            if (c != null || p.isOver()) {
-                pending = null;
-                header = p.header();
-                options.connecting(c != null);
-            }
-        }
-        if (c == null) {
-            return false;
-        }
-        established(c);
-        return true;
-    }
-
-    /** Whether a connect started by {@link #connectNow} awaits its answer. */
-    public boolean isConnectionPending() {
-        return pending != null;
-    }
-
-    /** The checks before any connect; the handshake it starts from. */
-    private ClientHandshake startingConnect(int port) throws IOException {
-        ensureOpen();
-        layer.node.checkAttached();
-        if (port < 1 || port > PortBinder.LAST_PORT) {
-            throw new IllegalArgumentException("port out of range 1.." + PortBinder.LAST_PORT + ": " + port);
-        }
-        if (connection != null) {
-            throw new SocketException("Already connected");
-        }
-        if (pending != null) {
-            throw new java.nio.channels.ConnectionPendingException();
-        }
-        if (header.state() == STATE_LISTENING) {
-            throw new SocketException("Socket is listening; it cannot connect");
-        }
-        options.connecting(true); // from here the payload checksums stay as the handshake reads them
-        return new ClientHandshake(layer.node, layer.table, layer.connectWords, layer.blocks, index, header, options);
+    /** Our block as a connect attempt left it: established, or as before the attempt. Holding the socket's lock. */
+    void connectLeft(ControlBlockHeader h) {
+        header = h;
     }
 
     /** Sets up both directions' data paths, then publishes the connection. */
@@ -461,11 +377,9 @@ public final class SocketCore {
     }
 
     private synchronized void finish(boolean graceful) {
-        PendingConnect p = pending;
-        if (p != null) {
-            pending = null;
-            p.abandon(); // our block back as it was (OPEN or BOUND), so it is released below
-            header = p.header();
+        ControlBlockHeader before = client.abandon(); // a pending connect taken back: released below
+        if (before != null) {
+            header = before;
         }
         int state = header.state();
         if (state == STATE_LISTENING) {

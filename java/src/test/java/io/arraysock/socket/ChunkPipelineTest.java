@@ -58,7 +58,7 @@ class ChunkPipelineTest {
         listener.listen(8);
         SocketCore client = b.open(type);
         client.options().sendBufferSize(ringBytes);
-        client.connect(port, 5 * SECOND);
+        client.client().connect(port, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         assertNotNull(server);
         listener.close();

@@ -71,7 +71,7 @@ class EncryptedChunksTest {
         SocketCore client = b.open(type);
         client.options().authenticationKey(KEY);
         client.options().sendBufferSize(ringBytes);
-        client.connect(port, 5 * SECOND);
+        client.client().connect(port, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         assertNotNull(server);
         listener.close();
@@ -251,12 +251,12 @@ class EncryptedChunksTest {
         SocketCore wants = b.open(TYPE_STREAM);
         wants.options().authenticationKey(KEY);
         wants.options().encryption(true);
-        ConnectException e = assertThrows(ConnectException.class, () -> wants.connect(7206, 5 * SECOND));
+        ConnectException e = assertThrows(ConnectException.class, () -> wants.client().connect(7206, 5 * SECOND));
         assertTrue(e.getMessage().contains("does not encrypt, and this socket requires encryption"), e.getMessage());
 
         SocketCore encrypting = keyedListener(TYPE_STREAM, 7207, 4096, true);
         SocketCore keyless = b.open(TYPE_STREAM);
-        e = assertThrows(ConnectException.class, () -> keyless.connect(7207, 5 * SECOND));
+        e = assertThrows(ConnectException.class, () -> keyless.client().connect(7207, 5 * SECOND));
         assertTrue(e.getMessage().contains("requires authentication"), e.getMessage());
 
         SocketCore noKey = a.open(TYPE_STREAM);

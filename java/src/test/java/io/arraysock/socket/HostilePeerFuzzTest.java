@@ -59,7 +59,7 @@ class HostilePeerFuzzTest {
                 listener.bind(PORT);
                 listener.listen(1);
                 SocketCore client = b.open(type);
-                client.connect(PORT, 5 * SECOND);
+                client.client().connect(PORT, 5 * SECOND);
                 SocketCore server = listener.accept(5 * SECOND);
                 assertNotNull(server, "accept");
                 listener.close();

@@ -43,7 +43,7 @@ class HostilePeerTest {
         listener.bind(4000);
         listener.listen(1);
         SocketCore client = nodes.b.open(type);
-        client.connect(4000, 5 * SECOND);
+        client.client().connect(4000, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         listener.close();
         return new SocketCore[] {client, server};

@@ -101,7 +101,7 @@ class RingReuseTest {
         /** {client on {@code from}, the server's accepted socket}. */
         SocketCore[] connect(SocketLayer from, int type) throws Exception {
             SocketCore client = from.open(type);
-            client.connect(type == TYPE_STREAM ? PORT : PORT + 1, 5 * SECOND);
+            client.client().connect(type == TYPE_STREAM ? PORT : PORT + 1, 5 * SECOND);
             SocketCore accepted = (type == TYPE_STREAM ? streamListener : messageListener).accept(5 * SECOND);
             assertNotNull(accepted);
             accepted.options().receiveTimeout(2000); // a wrong answer fails the test, never hangs it
@@ -324,11 +324,11 @@ class RingReuseTest {
             // answered and queued, but the client gave up on it before sending (as a connect
             // that timed out just before the answer came does): block and ring go to its next one
             SocketCore client = rig.peer.open(TYPE_STREAM);
-            client.connect(PORT, 5 * SECOND);
+            client.client().connect(PORT, 5 * SECOND);
             client.peerLost();
             client.close();
             SocketCore next = rig.peer.open(TYPE_STREAM);
-            next.connect(PORT, 5 * SECOND);
+            next.client().connect(PORT, 5 * SECOND);
             assertEquals(client.index, next.index, "the block is reused");
             assertEquals(client.header().txRingOffset(), next.header().txRingOffset(), "and the ring");
             byte[] b = pattern(12, 4096);

@@ -58,7 +58,7 @@ class SocketLayerTest {
         listener.bind(port);
         listener.listen(8);
         SocketCore client = b.open(type);
-        client.connect(port, 5 * SECOND);
+        client.client().connect(port, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         assertNotNull(server);
         listener.close();
@@ -89,11 +89,11 @@ class SocketLayerTest {
         silent.bind(7052);
         a.table.write(silent.index, silent.header().withState(ControlBlockDescriptor.STATE_LISTENING));
         SocketCore client = b.open(STREAM);
-        assertFalse(client.connectNow(7052)); // its first poll keeps the word as it is now
+        assertFalse(client.client().connectNow(7052)); // its first poll keeps the word as it is now
         ConnectWords.AnswersSeen before = b.connectWords.answersSeen(a.slot, a.node.incarnation());
         assertNotNull(before);
         for (int i = 0; i < 100; i++) {
-            assertFalse(client.finishConnect());
+            assertFalse(client.client().finishConnect());
         }
         assertSame(before, b.connectWords.answersSeen(a.slot, a.node.incarnation()), "no record while the word stayed");
         client.close();
@@ -201,7 +201,7 @@ class SocketLayerTest {
     void connectErrors() throws Exception {
         SocketCore c = b.open(STREAM);
         long t0 = System.nanoTime();
-        assertThrows(ConnectException.class, () -> c.connect(9999, 5 * SECOND));
+        assertThrows(ConnectException.class, () -> c.client().connect(9999, 5 * SECOND));
         assertTrue(System.nanoTime() - t0 < SECOND);
 
         SocketCore listener = a.open(STREAM);
@@ -210,12 +210,12 @@ class SocketLayerTest {
         SocketTimeoutException te = assertThrows(SocketTimeoutException.class, () -> listener.accept(50_000_000));
         assertNotNull(te.getMessage());
         SocketCore first = b.open(STREAM);
-        first.connect(9000, 5 * SECOND);
+        first.client().connect(9000, 5 * SECOND);
         SocketCore second = b.open(STREAM);
-        ConnectException refused = assertThrows(ConnectException.class, () -> second.connect(9000, 5 * SECOND));
+        ConnectException refused = assertThrows(ConnectException.class, () -> second.client().connect(9000, 5 * SECOND));
         assertTrue(refused.getMessage().contains("backlog"), refused.getMessage());
         assertNotNull(listener.accept(SECOND));
-        second.connect(9000, 5 * SECOND);
+        second.client().connect(9000, 5 * SECOND);
     }
 
     @Test

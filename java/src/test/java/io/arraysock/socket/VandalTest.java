@@ -46,7 +46,7 @@ class VandalTest {
             List<Future<?>> work = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 SocketCore client = b.open(STREAM);
-                client.connect(9100, 5_000_000_000L);
+                client.client().connect(9100, 5_000_000_000L);
                 SocketCore server = listener.accept(5_000_000_000L);
                 server.options().receiveTimeout(2000);
                 work.add(pool.submit(() -> pump(client, server, stop, unexpected, surfaced)));
@@ -78,7 +78,7 @@ class VandalTest {
             l2.bind(9200);
             l2.listen(1);
             SocketCore c2 = b.open(STREAM);
-            c2.connect(9200, 5_000_000_000L);
+            c2.client().connect(9200, 5_000_000_000L);
             SocketCore s2 = l2.accept(5_000_000_000L);
             c2.sending().send(ByteBuffer.wrap(new byte[100_000]), true);
             c2.shutdownOutput();
