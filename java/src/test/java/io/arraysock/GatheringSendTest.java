@@ -30,41 +30,39 @@ class GatheringSendTest {
     @ParameterizedTest
     @CsvSource({"SHM, false, 16", "SHM, true, 16", "LOOP_PAIR, false, 8", "LOOP_PAIR, true, 8", "NBD_PAIR, false, 2"})
     void gatheredBytesArriveInOrder(ArrayFixture.Kind kind, boolean now, int mebibytes) throws Exception {
-        long total = (long) mebibytes << 20;
-        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
-             StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.peer(new GatherSenderPeer(7400, 11, total, now))) {
-            listener.bind(7400);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
-            try (ArraySocket s = listener.accept(START)) {
-                String received = SeededStreams.receiveAll(s);
-                String sent = child.expect("SENT", Duration.ofMinutes(2));
-                assertEquals(total + " " + sent, received, child.describe());
-                assertEquals(SeededStreams.expectedSha(11, total), sent, "the sender sent the seeded stream");
-            }
-        }
+        seededStreamArrives(kind, new GatherSenderPeer(7400, 11, (long) mebibytes << 20, now), SeededStreams::receiveAll);
     }
 
     @ParameterizedTest
     @CsvSource({"SHM, false, 16", "SHM, true, 16", "LOOP_PAIR, false, 8", "LOOP_PAIR, true, 4", "NBD_PAIR, false, 2"})
     void scatteredReceivesTakeEveryByteInOrder(ArrayFixture.Kind kind, boolean now, int mebibytes) throws Exception {
-        long total = (long) mebibytes << 20;
+        seededStreamArrives(kind, new GatherSenderPeer(7402, 12, (long) mebibytes << 20, false),
+                s -> SeededStreams.receiveAllScattered(s, now));
+    }
+
+    /** How the parent takes the stream: the count and SHA-256 it received, as {@link SeededStreams#receiveAll}. */
+    private interface Receiver {
+        String receive(ArraySocket s) throws Exception;
+    }
+
+    /**
+     * The child {@code sender} sends its seeded stream to our listener on its port; {@code
+     * receiver} takes all of it, which must be every byte in order.
+     */
+    private void seededStreamArrives(ArrayFixture.Kind kind, GatherSenderPeer sender, Receiver receiver) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
              ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.peer(new GatherSenderPeer(7402, 12, total, false))) {
-            listener.bind(7402);
+             ChildJvm child = f.peer(sender)) {
+            listener.bind(sender.port());
             listener.listen(1);
             child.expect("READY", START);
             child.send("GO");
             try (ArraySocket s = listener.accept(START)) {
-                String received = SeededStreams.receiveAllScattered(s, now);
+                String received = receiver.receive(s);
                 String sent = child.expect("SENT", Duration.ofMinutes(2));
-                assertEquals(total + " " + sent, received, child.describe());
-                assertEquals(SeededStreams.expectedSha(12, total), sent, "the sender sent the seeded stream");
+                assertEquals(sender.total() + " " + sent, received, child.describe());
+                assertEquals(SeededStreams.expectedSha(sender.seed(), sender.total()), sent, "the sender sent the seeded stream");
             }
         }
     }
