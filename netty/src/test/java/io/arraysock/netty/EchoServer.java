@@ -2,9 +2,7 @@ package io.arraysock.netty;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.arraysock.net.ArraySocketAddress;
@@ -21,31 +19,18 @@ final class EchoServer implements AutoCloseable {
     EchoServer(EventLoopGroup group, String arrayPath, int ringSize) throws InterruptedException {
         channel = new ServerBootstrap().group(group).channel(ArrayNettyServerChannel.class)
                 .childOption(ChannelOption.SO_SNDBUF, ringSize)
-                .childHandler(new Echo())
+                .childHandler(new EchoHandler() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        handlerThreads.add(Thread.currentThread());
+                        super.channelRead(ctx, msg);
+                    }
+                })
                 .bind(new ArraySocketAddress(arrayPath, 0)).sync().channel();
     }
 
     int port() {
         return ((ArraySocketAddress) channel.localAddress()).port();
-    }
-
-    @ChannelHandler.Sharable
-    private final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            handlerThreads.add(Thread.currentThread());
-            ctx.write(msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
     @Override

@@ -7,9 +7,7 @@ import io.arraysock.api.SocketType;
 import io.arraysock.net.ArraySocketAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -65,7 +63,12 @@ public final class IdleLoopCpu {
             Channel server = new ServerBootstrap().group(group).channel(ArrayNettyServerChannel.class)
                     .option(ChannelOption.SO_BACKLOG, connections)
                     .option(ChannelOption.SO_SNDBUF, RING) // accepted rings are sized at bind: a childOption comes too late
-                    .childHandler(new Echo(active))
+                    .childHandler(new EchoHandler() {
+                        @Override
+                        public void channelActive(ChannelHandlerContext ctx) {
+                            active.incrementAndGet();
+                        }
+                    })
                     .bind(new ArraySocketAddress(path, 0)).sync().channel();
             int port = ((ArraySocketAddress) server.localAddress()).port();
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -136,35 +139,6 @@ public final class IdleLoopCpu {
         String s = Files.readString(stat);
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
         return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
-    }
-
-    @ChannelHandler.Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        private final AtomicInteger active;
-
-        Echo(AtomicInteger active) {
-            this.active = active;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            active.incrementAndGet();
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
     /** One 64 B round trip through the server's loop, in microseconds. */

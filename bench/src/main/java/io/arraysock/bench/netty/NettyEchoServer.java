@@ -1,9 +1,7 @@
 package io.arraysock.bench.netty;
 
+import io.arraysock.netty.EchoHandler;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
@@ -11,8 +9,9 @@ import java.net.SocketAddress;
 
 /**
  * The echo server of {@link NettyEchoBench}, run in its own JVM: one event-loop thread accepts
- * and echoes every connection. Prints {@code READY PORT} once bound and exits when its standard
- * input closes (the benchmark's JVM ended).
+ * and echoes every connection (arraysock-netty's {@link EchoHandler}, which its tests use too).
+ * Prints {@code READY PORT} once bound and exits when its standard input closes (the
+ * benchmark's JVM ended).
  *
  * <p>Arguments: TRANSPORT WHERE BACKLOG (see {@link EchoTransport#bindAddress}).
  */
@@ -24,7 +23,7 @@ public final class NettyEchoServer {
         EchoTransport transport = EchoTransport.of(args[0]);
         EventLoopGroup group = transport.newGroup("echo-server-loop");
         try {
-            Channel server = transport.server(group, Integer.parseInt(args[2])).childHandler(new Echo())
+            Channel server = transport.server(group, Integer.parseInt(args[2])).childHandler(new EchoHandler())
                     .bind(transport.bindAddress(args[1])).sync().channel();
             System.out.println("READY " + port(server.localAddress()));
             System.out.flush();
@@ -42,24 +41,5 @@ public final class NettyEchoServer {
             return array.port();
         }
         return a instanceof InetSocketAddress inet ? inet.getPort() : 0;
-    }
-
-    /** Writes back what it reads; flushes once per read burst, as Netty's own echo example does. */
-    @ChannelHandler.Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 }
