@@ -5,7 +5,6 @@ import io.arraysock.format.ControlBlockHeader;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.arraysock.format.ControlBlockDescriptor.*;
 
@@ -120,9 +119,7 @@ public final class SocketCore {
     /** Largest message a seqpacket socket may send (connected), or would send with its buffer size. */
     public int maxMessageSize() {
         Connection c = connection;
-        return c == null ? RingProducer.maxMessage(layer.blocks.ringCapacity(options.sendBufferSize()),
-                options.checksumsAsked() ? layer.ringPolicy.checksummed() : layer.ringPolicy, options.encryption())
-                : c.maxSendMessage;
+        return c == null ? options.maxMessage(layer.blocks.ringCapacity(options.sendBufferSize())) : c.maxSendMessage;
     }
 
     /** The typed exception for a fault that came out of the medium, the node fenced ({@link SocketFaults#faultOf}). */
@@ -168,18 +165,11 @@ public final class SocketCore {
         if (header.state() == STATE_OPEN) {
             header = layer.binder.bind(index, header, 0);
         }
-        options.listening(); // from here the key and encryption stay as read below
+        options.listening(); // from here the key and encryption stay as the listener's terms read them
         AcceptQueue q = new AcceptQueue(this, layer, backlog < 1 ? 50 : backlog);
         this.acceptQueue = q;
         ControlBlockHeader h = header.withParameter(STATE_LISTENING, q.backlog());
-        if (options.checksumsAsked()) {
-            h = h.withFlags(h.flags() | FLAG_CHECKSUMMED);
-        }
-        if (options.authKey() != null) {
-            int flags = h.flags() | FLAG_AUTH_REQUIRED | (options.encryption() ? FLAG_ENCRYPTED : 0);
-            h = h.withFlags(flags).withPeer(STATE_LISTENING, 0, 0, 0, 0, 0, ThreadLocalRandom.current().nextLong(), 0, 0, q.backlog());
-        }
-        header = layer.table.write(index, h);
+        header = layer.table.write(index, options.listenerTerms(h, q.backlog()));
         layer.startListening(this);
     }
 

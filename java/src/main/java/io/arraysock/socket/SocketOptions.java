@@ -1,14 +1,20 @@
 package io.arraysock.socket;
 
 import io.arraysock.api.IdleStrategy;
+import io.arraysock.format.ControlBlockHeader;
 import io.arraysock.medium.RingPolicy;
 
 import java.net.SocketException;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import static io.arraysock.format.ControlBlockDescriptor.FLAG_AUTH_REQUIRED;
+import static io.arraysock.format.ControlBlockDescriptor.FLAG_CHECKSUMMED;
+import static io.arraysock.format.ControlBlockDescriptor.FLAG_ENCRYPTED;
 import static io.arraysock.format.ControlBlockDescriptor.MAX_RING_CAPACITY;
 import static io.arraysock.format.ControlBlockDescriptor.MIN_RING_CAPACITY;
+import static io.arraysock.format.ControlBlockDescriptor.STATE_LISTENING;
 
 /**
  * One socket's settings ({@link SocketCore#options()}): how it waits, its receive timeout,
@@ -188,6 +194,27 @@ public final class SocketOptions {
     public synchronized void checksums(boolean on) throws SocketException {
         checkUnfixed("payload checksums", true);
         this.checksums = on;
+    }
+
+    /**
+     * A listening block ({@code h}, LISTENING with {@code backlog}) with the terms these
+     * settings set for its connects: payload checksums if asked; with a key, authentication
+     * required (a fresh nonce for the proofs) and encryption if required.
+     */
+    ControlBlockHeader listenerTerms(ControlBlockHeader h, int backlog) {
+        if (checksums) {
+            h = h.withFlags(h.flags() | FLAG_CHECKSUMMED);
+        }
+        if (authKey != null) {
+            int flags = h.flags() | FLAG_AUTH_REQUIRED | (encryption() ? FLAG_ENCRYPTED : 0);
+            h = h.withFlags(flags).withPeer(STATE_LISTENING, 0, 0, 0, 0, 0, ThreadLocalRandom.current().nextLong(), 0, 0, backlog);
+        }
+        return h;
+    }
+
+    /** Largest message a seqpacket socket of these settings would send through a ring of {@code capacity} bytes. */
+    int maxMessage(long capacity) {
+        return RingProducer.maxMessage(capacity, checksums ? policy.checksummed() : policy, encryption());
     }
 
     /** A connect starts ({@code true}), or ended without a connection: see {@link #listening}. */
