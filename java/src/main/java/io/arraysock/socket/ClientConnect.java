@@ -24,19 +24,17 @@ public final class ClientConnect {
     private final ControlBlockTable table;
     private final ConnectWords words;
     private final SocketBlocks blocks;
-    private final SocketOptions options;
 
     /** A connect started by {@link #connectNow}, not answered yet; guarded by the socket. */
     private volatile PendingConnect pending;
 
-    ClientConnect(SocketCore socket, NodeContext node, ControlBlockTable table, ConnectWords words, SocketBlocks blocks,
-                  SocketOptions options) {
+    /** The client role of {@code socket}, whose attempts use our node's table, connect words and blocks. */
+    ClientConnect(SocketCore socket, NodeContext node, ControlBlockTable table, ConnectWords words, SocketBlocks blocks) {
         this.socket = socket;
         this.node = node;
         this.table = table;
         this.words = words;
         this.blocks = blocks;
-        this.options = options;
     }
 
     /**
@@ -53,7 +51,7 @@ public final class ClientConnect {
                 socket.established(handshake.connect(port, timeoutNanos));
             } finally {
                 socket.connectLeft(handshake.header());
-                options.connecting(socket.isConnected());
+                socket.options().connecting(socket.isConnected());
             }
         }
     }
@@ -72,7 +70,7 @@ public final class ClientConnect {
                 pending = handshake.begin(port, 0);
             } finally {
                 socket.connectLeft(handshake.header());
-                options.connecting(pending != null);
+                socket.options().connecting(pending != null);
             }
             return finishConnect();
         }
@@ -103,7 +101,7 @@ public final class ClientConnect {
                 if (c != null || p.isOver()) {
                     pending = null;
                     socket.connectLeft(p.header());
-                    options.connecting(c != null);
+                    socket.options().connecting(c != null);
                 }
             }
             if (c == null) {
@@ -149,7 +147,7 @@ public final class ClientConnect {
         if (socket.header().state() == STATE_LISTENING) {
             throw new SocketException("Socket is listening; it cannot connect");
         }
-        options.connecting(true); // from here the payload checksums stay as the handshake reads them
-        return new ClientHandshake(node, table, words, blocks, socket.index, socket.header(), options);
+        socket.options().connecting(true); // from here the payload checksums stay as the handshake reads them
+        return new ClientHandshake(node, table, words, blocks, socket.index, socket.header(), socket.options());
     }
 }

@@ -52,7 +52,7 @@ public final class SocketCore {
         this.header = header;
         this.type = header.type();
         this.options = options;
-        this.client = new ClientConnect(this, layer.node, layer.table, layer.connectWords, layer.blocks, options);
+        this.client = new ClientConnect(this, layer.node, layer.table, layer.connectWords, layer.blocks);
     }
 
     ControlBlockHeader header() {
