@@ -1,6 +1,7 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
+import io.arraysock.api.SocketType;
 
 import java.io.IOException;
 import java.net.SocketOption;
@@ -106,6 +107,28 @@ final class AdapterOptions<X extends IOException> {
             s.setReceiveTimeout(Duration.ofMillis(soTimeout));
         }
         socket = s;
+    }
+
+    /**
+     * A server adapter's bind: a stream socket on {@code lease}'s array with these options
+     * {@link #attach applied}, bound to {@code port} and listening with {@code backlog}. On
+     * a failure the socket is closed, the lease released and the failure thrown.
+     */
+    ArraySocket listen(SharedArrays.Lease lease, int port, int backlog) throws IOException {
+        ArraySocket s = null;
+        try {
+            s = lease.array().openSocket(SocketType.STREAM);
+            attach(s);
+            s.bind(port);
+            s.listen(backlog);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            if (s != null) {
+                s.close();
+            }
+            lease.close();
+            throw e;
+        }
     }
 
     Set<SocketOption<?>> supported() {

@@ -1,7 +1,6 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.api.SocketType;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,19 +61,7 @@ public final class ArrayBackedServerSocket extends ServerSocket {
                 throw new SocketException("Already bound");
             }
             SharedArrays.Lease l = SharedArrays.acquire(local.arrayPath());
-            ArraySocket s = null;
-            try {
-                s = l.array().openSocket(SocketType.STREAM);
-                options.attach(s);
-                s.bind(local.port());
-                s.listen(backlog);
-            } catch (IOException | RuntimeException e) {
-                if (s != null) {
-                    s.close();
-                }
-                l.close();
-                throw e;
-            }
+            ArraySocket s = options.listen(l, local.port(), backlog);
             lease = l;
             arrayPath = local.arrayPath();
             listener = s;

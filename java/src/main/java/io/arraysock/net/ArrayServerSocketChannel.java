@@ -1,7 +1,6 @@
 package io.arraysock.net;
 
 import io.arraysock.ArraySocket;
-import io.arraysock.api.SocketType;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -83,19 +82,7 @@ public final class ArrayServerSocketChannel extends ServerSocketChannel {
                 throw new AlreadyBoundException();
             }
             SharedArrays.Lease l = SharedArrays.acquire(at.arrayPath());
-            ArraySocket s = null;
-            try {
-                s = l.array().openSocket(SocketType.STREAM);
-                options.attach(s);
-                s.bind(at.port());
-                s.listen(backlog < 1 ? 50 : backlog);
-            } catch (IOException | RuntimeException e) {
-                if (s != null) {
-                    s.close();
-                }
-                l.close();
-                throw e;
-            }
+            ArraySocket s = options.listen(l, at.port(), backlog < 1 ? 50 : backlog);
             lease = l;
             arrayPath = at.arrayPath();
             listener = s;
