@@ -2,6 +2,7 @@ package io.arraysock;
 
 import io.arraysock.api.MessageTooLargeException;
 import io.arraysock.api.SocketType;
+import io.arraysock.testkit.Allocations;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,49 @@ class MessageBatchTest {
         }
         assertEquals(-1, s.receiveMessages(got, 0, 2), "the end of the stream");
         return biggest;
+    }
+
+    @Test
+    void batchesAllocateNothing() throws Exception {
+        String path = segments.format(ArrayFixture.small());
+        try (StorageArray a = StorageArray.attach(path);
+             ArraySocket server = a.openSocket(SocketType.SEQPACKET);
+             ArraySocket client = a.openSocket(SocketType.SEQPACKET)) {
+            server.bind(7422);
+            server.listen(1);
+            client.connect(7422);
+            try (ArraySocket accepted = server.accept(START)) {
+                ByteBuffer[] out = new ByteBuffer[8];
+                ByteBuffer[] in = new ByteBuffer[8];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = ByteBuffer.allocateDirect(64);
+                    in[i] = ByteBuffer.allocateDirect(64);
+                }
+                for (int i = 0; i < 30_000; i++) { // warm: the JIT settles
+                    round(client, accepted, out, in);
+                }
+                int rounds = 20_000;
+                long before = Allocations.ofThisThread();
+                for (int i = 0; i < rounds; i++) {
+                    round(client, accepted, out, in);
+                }
+                long allocated = Allocations.ofThisThread() - before;
+                // a few bytes per round would be hundreds of KiB here; allow the measurement's own noise
+                assertTrue(allocated < 16 * 1024, rounds + " rounds of 8 + 8 messages allocated " + allocated + " bytes");
+            }
+        }
+    }
+
+    /** Eight messages out in one batch and back in one batch. */
+    private static void round(ArraySocket from, ArraySocket to, ByteBuffer[] out, ByteBuffer[] in) throws IOException {
+        for (ByteBuffer b : out) {
+            b.clear();
+        }
+        assertEquals(out.length, from.sendMessagesNow(out, 0, out.length));
+        for (ByteBuffer b : in) {
+            b.clear();
+        }
+        assertEquals(in.length, to.receiveMessagesNow(in, 0, in.length));
     }
 
     @Test
