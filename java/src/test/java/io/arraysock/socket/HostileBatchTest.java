@@ -48,7 +48,7 @@ class HostileBatchTest {
         listener.bind(4100);
         listener.listen(1);
         SocketCore client = nodes.b.open(TYPE_SEQPACKET);
-        client.connect(4100, 5 * SECOND);
+        client.client().connect(4100, 5 * SECOND);
         SocketCore server = listener.accept(5 * SECOND);
         listener.close();
         ByteBuffer[] three = new ByteBuffer[3];
