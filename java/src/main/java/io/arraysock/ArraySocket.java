@@ -3,6 +3,7 @@ package io.arraysock;
 import io.arraysock.api.Doorbell;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.api.ReceiveHandler;
 import io.arraysock.api.SocketType;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.socket.NodeCounters;
@@ -66,6 +67,13 @@ public final class ArraySocket implements Closeable {
     private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiving().receiveMessage(b, true, false);
     private static final Transfer RECEIVE_MESSAGE_TRUNCATING = (c, b) -> c.receiving().receiveMessage(b, true, true);
     private static final Transfer RECEIVE_MESSAGE_NOW = (c, b) -> c.receiving().receiveMessage(b, false, false);
+    private static final ZeroCopy CLAIM = (s, c, n, a) -> ((SendClaim) a).open(s, c.sending(), n, true);
+    private static final ZeroCopy TRY_CLAIM = (s, c, n, a) -> ((SendClaim) a).open(s, c.sending(), n, false);
+    private static final ZeroCopy COMMIT = (s, c, n, a) -> {
+        c.sending().commit();
+        return 0;
+    };
+    private static final ZeroCopy POLL = (s, c, n, a) -> c.receiving().poll((ReceiveHandler) a, n);
 
     private final SocketCore core;
     private final SocketType type;
@@ -412,6 +420,54 @@ public final class ArraySocket implements Closeable {
         return core.maxMessageSize();
     }
 
+    // ---- zero-copy --------------------------------------------------------------------
+
+    /**
+     * Claims {@code length} bytes to write in place, if there is room now (never waits): a
+     * stream's next bytes, or a seqpacket socket's next message of exactly {@code length}
+     * bytes. True: write them in {@link SendClaim#buffer()}, then {@link SendClaim#commit()} or
+     * {@link SendClaim#abort()}; until then the socket sends nothing else. False: no room,
+     * nothing claimed. On shm the buffer is the ring itself (one copy less than
+     * {@link #send}); see {@link SendClaim} for where it is not. Allocates nothing.
+     *
+     * @throws io.arraysock.api.ClaimStateException a claim is open on this socket or in {@code claim}
+     * @throws IllegalArgumentException a stream claim longer than {@link #sendBufferSize()} (the ring), or negative
+     * @throws IOException "Message too long" above {@link #maxMessageSize()}; otherwise as {@link #sendNow}
+     */
+    public boolean tryClaim(int length, SendClaim claim) throws IOException {
+        return zeroCopy(TRY_CLAIM, length, Objects.requireNonNull(claim, "claim")) != 0;
+    }
+
+    /** {@link #tryClaim}, waiting for room as {@link #send} does. */
+    public void claim(int length, SendClaim claim) throws IOException {
+        zeroCopy(CLAIM, length, Objects.requireNonNull(claim, "claim"));
+    }
+
+    /** {@link SendClaim#commit()}: through the fault boundary. */
+    void commit(SendClaim claim) throws IOException {
+        zeroCopy(COMMIT, 0, claim);
+    }
+
+    /**
+     * Zero-copy receive, never waits: hands what is ready to {@code handler} where it lies
+     * (on shm, in the peer's ring; read-only), then releases it to the peer. A stream socket
+     * hands at most {@code limit} bytes, in one piece or two (where the ring wraps); a
+     * seqpacket socket at most {@code limit} whole messages, one call each. Every length and
+     * position read from the peer is checked as {@link #receive} checks it, and the peer's
+     * block is confirmed before and after each handler call: if it changed, the connection
+     * is reset and this throws, and what the handler saw must be dropped. The buffer is empty
+     * once the handler returned: copy what must outlive it. A handler that throws consumes
+     * what it was given (for messages: up to the one it threw on), and its exception comes
+     * out of here. Allocates nothing on shm (the buffers are made by the first call).
+     *
+     * @return the bytes (stream) or messages (seqpacket) handled, maybe 0; -1 at end of stream
+     * @throws IllegalArgumentException a negative limit
+     * @throws java.net.SocketException as {@link #receiveNow}
+     */
+    public int poll(ReceiveHandler handler, int limit) throws IOException {
+        return (int) zeroCopy(POLL, limit, handler);
+    }
+
     // ---- options ----------------------------------------------------------------------
 
     /** SO_TIMEOUT for receives: zero waits forever. */
@@ -580,6 +636,12 @@ public final class ArraySocket implements Closeable {
         long on(SocketCore core, ByteBuffer[] bufs, int offset, int length) throws IOException;
     }
 
+    /** A zero-copy call: a count, with an int and a {@link SendClaim} or {@link ReceiveHandler}. */
+    @FunctionalInterface
+    private interface ZeroCopy {
+        long on(ArraySocket socket, SocketCore core, int n, Object with) throws IOException;
+    }
+
     /** Any other call of the core that touches the medium. */
     @FunctionalInterface
     private interface Call<T> {
@@ -626,6 +688,19 @@ public final class ArraySocket implements Closeable {
     private long gather(Gather g, ByteBuffer[] bufs, int offset, int length) throws IOException {
         try {
             return g.on(core, bufs, offset, length);
+        } catch (SocketException e) {
+            throw countedReset(e);
+        } catch (InternalError | MediumFaultException e) {
+            throw core.faultOf(e);
+        } finally {
+            core.surfaceLateFault();
+        }
+    }
+
+    /** {@link #transfer} for the zero-copy calls. */
+    private long zeroCopy(ZeroCopy z, int n, Object with) throws IOException {
+        try {
+            return z.on(this, core, n, with);
         } catch (SocketException e) {
             throw countedReset(e);
         } catch (InternalError | MediumFaultException e) {
