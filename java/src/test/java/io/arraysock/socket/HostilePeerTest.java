@@ -62,6 +62,59 @@ class HostilePeerTest {
     }
 
     @Test
+    void aTailRunningAheadOfTheRingIsAResetForAPollToo() throws Exception {
+        SocketCore[] p = pair(TYPE_STREAM);
+        nodes.medium.putLongRelease(block(p[1]) + TX_TAIL_OFFSET, 1L << 40);
+        SocketException e = assertThrows(SocketException.class,
+                () -> p[0].receiving().poll(data -> fail("no handler call on a bad tail"), 100));
+        assertTrue(e.getMessage().contains("write position"), e.getMessage());
+    }
+
+    @Test
+    void aHugeFrameLengthIsAResetForAPollToo() throws Exception {
+        SocketCore[] p = pair(TYPE_SEQPACKET);
+        assertTrue(p[1].sending().sendMessage(ByteBuffer.allocate(8), false));
+        nodes.medium.putLongRelease(p[1].header().txRingOffset(), Long.MAX_VALUE);
+        SocketException e = assertThrows(SocketException.class,
+                () -> p[0].receiving().poll(data -> fail("no handler call on a bad length"), 10));
+        assertTrue(e.getMessage().contains("message length"), e.getMessage());
+    }
+
+    @Test
+    void aFrameLengthPastThePublishedBytesIsAResetForAPoll() throws Exception {
+        SocketCore[] p = pair(TYPE_SEQPACKET);
+        assertTrue(p[1].sending().sendMessage(ByteBuffer.allocate(8), false));
+        nodes.medium.putLongRelease(p[1].header().txRingOffset(), 9); // a frame of 24 with 16 published
+        SocketException e = assertThrows(SocketException.class,
+                () -> p[0].receiving().poll(data -> fail("no handler call on a bad length"), 10));
+        assertTrue(e.getMessage().contains("message length"), e.getMessage());
+    }
+
+    /** The peer's block given to another socket while a handler reads its ring: the poll throws, nothing returns. */
+    @Test
+    void aPeerReleasedUnderAHandlerIsAReset() throws Exception {
+        SocketCore[] p = pair(TYPE_STREAM);
+        assertEquals(10, p[1].sending().send(ByteBuffer.allocate(10), false));
+        int[] calls = {0};
+        SocketException e = assertThrows(SocketException.class, () -> p[0].receiving().poll(data -> {
+            calls[0]++;
+            reseal(block(p[1]), 1);
+        }, 100));
+        assertEquals(1, calls[0], "the handler ran, on a block still the peer's");
+        assertTrue(e.getMessage().contains("released"), e.getMessage());
+    }
+
+    /** Rewrites the header of the block at {@code block} with its generation moved by {@code by}, sealed. */
+    private void reseal(long block, int by) {
+        ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        nodes.medium.readAcquire(block, h);
+        h.putInt(GENERATION_OFFSET, h.getInt(GENERATION_OFFSET) + by);
+        h.putLong(SEQUENCE_OFFSET, h.getLong(SEQUENCE_OFFSET) + 1);
+        RecordSeal.seal(h, CRC_OFFSET);
+        nodes.medium.writeRelease(block, h.clear());
+    }
+
+    @Test
     void aHeadPastOurTailIsAReset() throws Exception {
         SocketCore[] p = pair(TYPE_STREAM);
         int cap = (int) p[0].header().txRingCapacity();
