@@ -170,12 +170,17 @@ public final class SendPath {
         }
     }
 
+    /** A send or a claim: refused after shutdown, and while a claim is open (it holds the tail). */
     private void ensureNotShut() throws SocketException {
-        if (shut) {
-            throw new SocketException("Socket output is shutdown");
-        }
+        ensureOutputOpen();
         if (claim != NO_CLAIM) {
             throw new ClaimStateException("a claim is open on this socket: commit or abort it first");
+        }
+    }
+
+    private void ensureOutputOpen() throws SocketException {
+        if (shut) {
+            throw new SocketException("Socket output is shutdown");
         }
     }
 
@@ -261,7 +266,7 @@ public final class SendPath {
         int length = claimLength;
         boolean message = type == TYPE_SEQPACKET;
         try {
-            ensureNotShut();
+            ensureOutputOpen();
             if (kind == STAGED) {
                 ByteBuffer staged = views.staging(length);
                 staged.limit(length);
@@ -331,7 +336,7 @@ public final class SendPath {
      */
     public long sendable() throws IOException {
         SocketCore.requireType(type, TYPE_STREAM);
-        ensureNotShut();
+        ensureOutputOpen();
         checkNode();
         if (producer.peerShut()) {
             return Integer.MAX_VALUE;
