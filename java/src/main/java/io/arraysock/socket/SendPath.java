@@ -252,8 +252,9 @@ public final class SendPath {
     /**
      * Publishes the open claim: in place, one tail store (a message's length first); staged,
      * by the copy path (waiting for room as a blocking send does, which on shm it never needs:
-     * the claim found room). The claim is over whatever happens. After the peer shut its
-     * input the bytes are dropped, as a send drops them, or the pipe is broken.
+     * the claim found room). The claim is over whatever happens. A claim made after the peer
+     * shut its input was staged: its commit drops the bytes, as a send drops them, or finds
+     * the pipe broken.
      *
      * @throws ClaimStateException no claim is open
      */
@@ -277,9 +278,7 @@ public final class SendPath {
                 }
                 return;
             }
-            if (producer.peerShut()) {
-                discardOrFail(views.staging(0));
-            } else if (message) {
+            if (message) { // the claim found room: published as an offer with room is, the peer's shut or not
                 producer.commitFrame(length);
             } else {
                 producer.commitBytes(length);
