@@ -53,10 +53,10 @@ public final class ArraySocket implements Closeable {
 
     private static final Transfer SEND = (c, b) -> c.sending().send(b, true);
     private static final Transfer SEND_NOW = (c, b) -> c.sending().send(b, false);
-    private static final Gather SEND_ALL = (c, b, o, n) -> c.sending().send(b, o, n, true);
-    private static final Gather SEND_ALL_NOW = (c, b, o, n) -> c.sending().send(b, o, n, false);
-    private static final Gather RECEIVE_ALL = (c, b, o, n) -> c.receiving().receive(b, o, n, true);
-    private static final Gather RECEIVE_ALL_NOW = (c, b, o, n) -> c.receiving().receive(b, o, n, false);
+    private static final Gather SEND_ALL = (s, c, b, o, n) -> c.sending().send((ByteBuffer[]) b, o, n, true);
+    private static final Gather SEND_ALL_NOW = (s, c, b, o, n) -> c.sending().send((ByteBuffer[]) b, o, n, false);
+    private static final Gather RECEIVE_ALL = (s, c, b, o, n) -> c.receiving().receive((ByteBuffer[]) b, o, n, true);
+    private static final Gather RECEIVE_ALL_NOW = (s, c, b, o, n) -> c.receiving().receive((ByteBuffer[]) b, o, n, false);
     private static final Transfer RECEIVE = (c, b) -> c.receiving().receive(b, true);
     private static final Transfer RECEIVE_NOW = (c, b) -> c.receiving().receive(b, false);
     private static final Transfer AVAILABLE = (c, b) -> c.available();
@@ -67,13 +67,13 @@ public final class ArraySocket implements Closeable {
     private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiving().receiveMessage(b, true, false);
     private static final Transfer RECEIVE_MESSAGE_TRUNCATING = (c, b) -> c.receiving().receiveMessage(b, true, true);
     private static final Transfer RECEIVE_MESSAGE_NOW = (c, b) -> c.receiving().receiveMessage(b, false, false);
-    private static final ZeroCopy CLAIM = (s, c, n, a) -> ((SendClaim) a).open(s, c.sending(), n, true);
-    private static final ZeroCopy TRY_CLAIM = (s, c, n, a) -> ((SendClaim) a).open(s, c.sending(), n, false);
-    private static final ZeroCopy COMMIT = (s, c, n, a) -> {
+    private static final Gather CLAIM = (s, c, a, unused, n) -> ((SendClaim) a).open(s, c.sending(), n, true);
+    private static final Gather TRY_CLAIM = (s, c, a, unused, n) -> ((SendClaim) a).open(s, c.sending(), n, false);
+    private static final Gather COMMIT = (s, c, a, unused, n) -> {
         c.sending().commit();
         return 0;
     };
-    private static final ZeroCopy POLL = (s, c, n, a) -> c.receiving().poll((ReceiveHandler) a, n);
+    private static final Gather POLL = (s, c, a, unused, n) -> c.receiving().poll((ReceiveHandler) a, n);
 
     private final SocketCore core;
     private final SocketType type;
@@ -435,17 +435,17 @@ public final class ArraySocket implements Closeable {
      * @throws IOException "Message too long" above {@link #maxMessageSize()}; otherwise as {@link #sendNow}
      */
     public boolean tryClaim(int length, SendClaim claim) throws IOException {
-        return zeroCopy(TRY_CLAIM, length, Objects.requireNonNull(claim, "claim")) != 0;
+        return gather(TRY_CLAIM, Objects.requireNonNull(claim, "claim"), 0, length) != 0;
     }
 
     /** {@link #tryClaim}, waiting for room as {@link #send} does. */
     public void claim(int length, SendClaim claim) throws IOException {
-        zeroCopy(CLAIM, length, Objects.requireNonNull(claim, "claim"));
+        gather(CLAIM, Objects.requireNonNull(claim, "claim"), 0, length);
     }
 
     /** {@link SendClaim#commit()}: through the fault boundary. */
     void commit(SendClaim claim) throws IOException {
-        zeroCopy(COMMIT, 0, claim);
+        gather(COMMIT, claim, 0, 0);
     }
 
     /**
@@ -465,7 +465,7 @@ public final class ArraySocket implements Closeable {
      * @throws java.net.SocketException as {@link #receiveNow}
      */
     public int poll(ReceiveHandler handler, int limit) throws IOException {
-        return (int) zeroCopy(POLL, limit, handler);
+        return (int) gather(POLL, handler, 0, limit);
     }
 
     // ---- options ----------------------------------------------------------------------
@@ -630,16 +630,14 @@ public final class ArraySocket implements Closeable {
         long on(SocketCore core, ByteBuffer buf) throws IOException;
     }
 
-    /** {@link Transfer} over a slice of an array of buffers (gathering sends, scattering receives). */
+    /**
+     * {@link Transfer} over a slice of an array of buffers (gathering sends, scattering
+     * receives), or a zero-copy call (its {@link SendClaim} or {@link ReceiveHandler}, and a
+     * length or a limit).
+     */
     @FunctionalInterface
     private interface Gather {
-        long on(SocketCore core, ByteBuffer[] bufs, int offset, int length) throws IOException;
-    }
-
-    /** A zero-copy call: a count, with an int and a {@link SendClaim} or {@link ReceiveHandler}. */
-    @FunctionalInterface
-    private interface ZeroCopy {
-        long on(ArraySocket socket, SocketCore core, int n, Object with) throws IOException;
+        long on(ArraySocket socket, SocketCore core, Object with, int offset, int length) throws IOException;
     }
 
     /** Any other call of the core that touches the medium. */
@@ -684,23 +682,10 @@ public final class ArraySocket implements Closeable {
         }
     }
 
-    /** {@link #transfer} over an array of buffers. */
-    private long gather(Gather g, ByteBuffer[] bufs, int offset, int length) throws IOException {
+    /** {@link #transfer} over an array of buffers, or for a zero-copy call. */
+    private long gather(Gather g, Object with, int offset, int length) throws IOException {
         try {
-            return g.on(core, bufs, offset, length);
-        } catch (SocketException e) {
-            throw countedReset(e);
-        } catch (InternalError | MediumFaultException e) {
-            throw core.faultOf(e);
-        } finally {
-            core.surfaceLateFault();
-        }
-    }
-
-    /** {@link #transfer} for the zero-copy calls. */
-    private long zeroCopy(ZeroCopy z, int n, Object with) throws IOException {
-        try {
-            return z.on(this, core, n, with);
+            return g.on(this, core, with, offset, length);
         } catch (SocketException e) {
             throw countedReset(e);
         } catch (InternalError | MediumFaultException e) {
