@@ -67,6 +67,10 @@ public final class ArraySocket implements Closeable {
     private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiving().receiveMessage(b, true, false);
     private static final Transfer RECEIVE_MESSAGE_TRUNCATING = (c, b) -> c.receiving().receiveMessage(b, true, true);
     private static final Transfer RECEIVE_MESSAGE_NOW = (c, b) -> c.receiving().receiveMessage(b, false, false);
+    private static final Gather SEND_MESSAGES = (s, c, b, o, n) -> c.sending().sendMessages((ByteBuffer[]) b, o, n, true);
+    private static final Gather SEND_MESSAGES_NOW = (s, c, b, o, n) -> c.sending().sendMessages((ByteBuffer[]) b, o, n, false);
+    private static final Gather RECEIVE_MESSAGES = (s, c, b, o, n) -> c.receiving().receiveMessages((ByteBuffer[]) b, o, n, true);
+    private static final Gather RECEIVE_MESSAGES_NOW = (s, c, b, o, n) -> c.receiving().receiveMessages((ByteBuffer[]) b, o, n, false);
     private static final Gather CLAIM = (s, c, a, unused, n) -> ((SendClaim) a).open(s, c.sending(), n, true);
     private static final Gather TRY_CLAIM = (s, c, a, unused, n) -> ((SendClaim) a).open(s, c.sending(), n, false);
     private static final Gather COMMIT = (s, c, a, unused, n) -> {
@@ -413,6 +417,54 @@ public final class ArraySocket implements Closeable {
     /** A message if one is there now; {@link #NO_MESSAGE} if none; -1 at end of stream. */
     public int receiveMessageNow(ByteBuffer dst) throws IOException {
         return (int) transfer(RECEIVE_MESSAGE_NOW, dst);
+    }
+
+    /**
+     * Sends each buffer of {@code srcs[offset .. offset + length)} as one message (seqpacket),
+     * in order, as many per publish as the ring takes, waiting for room; returns {@code length}.
+     * Every length is checked before any message is sent.
+     *
+     * @throws IOException "Message too long" when one is above {@link #maxMessageSize()} (none sent)
+     * @throws IndexOutOfBoundsException when offset and length do not lie within {@code srcs}
+     */
+    public int sendMessages(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return (int) gather(SEND_MESSAGES, srcs, offset, length);
+    }
+
+    /** {@link #sendMessages(ByteBuffer[], int, int)} of the whole array. */
+    public int sendMessages(ByteBuffer[] srcs) throws IOException {
+        return sendMessages(srcs, 0, srcs.length);
+    }
+
+    /** The messages of {@code srcs[offset .. offset + length)} that fit now, in order, published once: the count, maybe 0. */
+    public int sendMessagesNow(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return (int) gather(SEND_MESSAGES_NOW, srcs, offset, length);
+    }
+
+    /**
+     * Receives whole messages (seqpacket) into {@code dsts[offset .. offset + length)}, one per
+     * buffer, in order: waits up to the receive timeout for the first, then takes those that
+     * are there and fit their buffers, released to the peer once. The count; -1 at end of stream.
+     *
+     * @throws MessageTooLargeException when the first message does not fit the first buffer; it stays queued
+     * @throws IndexOutOfBoundsException when offset and length do not lie within {@code dsts}
+     */
+    public int receiveMessages(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return (int) gather(RECEIVE_MESSAGES, dsts, offset, length);
+    }
+
+    /** {@link #receiveMessages(ByteBuffer[], int, int)} into the whole array. */
+    public int receiveMessages(ByteBuffer[] dsts) throws IOException {
+        return receiveMessages(dsts, 0, dsts.length);
+    }
+
+    /** The messages there now (seqpacket), one per buffer, released once: the count, maybe 0, or -1 at end of stream. */
+    public int receiveMessagesNow(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return (int) gather(RECEIVE_MESSAGES_NOW, dsts, offset, length);
     }
 
     /** The largest message this socket may send. */

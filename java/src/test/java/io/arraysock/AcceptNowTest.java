@@ -1,12 +1,10 @@
 package io.arraysock;
 
 import io.arraysock.api.SocketType;
+import io.arraysock.testkit.Allocations;
 import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,19 +29,13 @@ class AcceptNowTest {
                 assertNull(server.acceptNow());
             }
             int looks = 20_000;
-            long before = allocatedBytes();
+            long before = Allocations.ofThisThread();
             for (int i = 0; i < looks; i++) {
                 assertNull(server.acceptNow());
             }
-            long allocated = allocatedBytes() - before;
+            long allocated = Allocations.ofThisThread() - before;
             // a few bytes per look would be thousands of KiB here; allow the measurement's own noise
             assertTrue(allocated < 16 * 1024, looks + " empty looks allocated " + allocated + " bytes");
         }
-    }
-
-    /** This thread's allocated bytes, through the platform's Threading MBean (com.sun.management is not read here). */
-    private static long allocatedBytes() throws Exception {
-        return (Long) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("java.lang:type=Threading"),
-                "getThreadAllocatedBytes", new Object[] {Thread.currentThread().getId()}, new String[] {"long"});
     }
 }

@@ -24,16 +24,19 @@ record MessagesPeer(int port, int count, long seed) implements Peer.Scenario {
             SplittableRandom random = new SplittableRandom(seed);
             ByteBuffer buf = ByteBuffer.allocateDirect(max);
             for (int i = 0; i < count; i++) {
-                int size = 1 + random.nextInt(max);
-                buf.clear().limit(size);
-                SeededStreams.fill(new SplittableRandom(seed ^ i), buf);
-                buf.limit(size);
-                s.sendMessage(buf);
+                s.sendMessage(message(buf, seed, i, 1 + random.nextInt(max)));
             }
             s.shutdownOutput();
             Peer.say("MAX " + max);
             Peer.say("END " + s.receiveMessage(ByteBuffer.allocate(1)));
         }
+    }
+
+    /** Message {@code i} of the stream seeded {@code seed}, {@code size} bytes, in {@code buf} (flipped, ready to send). */
+    static ByteBuffer message(ByteBuffer buf, long seed, int i, int size) {
+        buf.clear().limit(size);
+        SeededStreams.fill(new SplittableRandom(seed ^ i), buf);
+        return buf.limit(size);
     }
 
     /** The parent's side: receives the {@code count} messages of a peer sending up to {@code max} bytes each, checks each, then the end. */
@@ -45,10 +48,7 @@ record MessagesPeer(int port, int count, long seed) implements Peer.Scenario {
             int size = 1 + sizes.nextInt(max);
             int n = s.receiveMessage(got.clear());
             org.junit.jupiter.api.Assertions.assertEquals(size, n, "length of message " + i);
-            want.clear().limit(size);
-            SeededStreams.fill(new SplittableRandom(seed ^ i), want);
-            want.limit(size);
-            org.junit.jupiter.api.Assertions.assertEquals(want, got.flip(), "contents of message " + i);
+            org.junit.jupiter.api.Assertions.assertEquals(message(want, seed, i, size), got.flip(), "contents of message " + i);
         }
         org.junit.jupiter.api.Assertions.assertEquals(-1, s.receiveMessage(got.clear()));
     }

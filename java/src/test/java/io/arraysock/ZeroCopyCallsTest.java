@@ -3,13 +3,12 @@ package io.arraysock;
 import io.arraysock.api.ClaimStateException;
 import io.arraysock.api.ReceiveHandler;
 import io.arraysock.api.SocketType;
+import io.arraysock.testkit.Allocations;
 import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.management.ObjectName;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -196,11 +195,11 @@ class ZeroCopyCallsTest {
                 roundTrip(p, m, claim, handler, sizes[i & 3]);
             }
             int rounds = 20_000;
-            long before = allocatedBytes();
+            long before = Allocations.ofThisThread();
             for (int i = 0; i < rounds; i++) {
                 roundTrip(p, m, claim, handler, sizes[i & 3]);
             }
-            long allocated = allocatedBytes() - before;
+            long allocated = Allocations.ofThisThread() - before;
             assertTrue(allocated < 16 * 1024, rounds + " rounds allocated " + allocated + " bytes");
             assertNotEquals(0, sum[0] | 1);
             for (ArraySocket s : new ArraySocket[] {p[0], p[1], m[0], m[1]}) {
@@ -223,11 +222,5 @@ class ZeroCopyCallsTest {
             got += p[1].poll(handler, 1 << 20);
         }
         assertEquals(1, m[1].poll(handler, 10));
-    }
-
-    /** This thread's allocated bytes, through the platform's Threading MBean (as AcceptNowTest reads them). */
-    private static long allocatedBytes() throws Exception {
-        return (Long) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("java.lang:type=Threading"),
-                "getThreadAllocatedBytes", new Object[] {Thread.currentThread().getId()}, new String[] {"long"});
     }
 }

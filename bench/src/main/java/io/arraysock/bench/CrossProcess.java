@@ -218,11 +218,23 @@ public final class CrossProcess {
     private static double receiveStream(Net.Listener listener, int size) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(size);
         try (Net.Conn c = listener.accept()) {
+            ByteBuffer[] bufs = new ByteBuffer[c.batch()];
+            for (int i = 0; i < bufs.length; i++) {
+                bufs[i] = ByteBuffer.allocateDirect(size);
+            }
             long bytes = 0;
             long first = 0;
             while (true) {
-                buf.clear();
-                int n = c.read(buf);
+                long n;
+                if (bufs.length > 1) {
+                    for (ByteBuffer b : bufs) {
+                        b.clear();
+                    }
+                    n = c.read(bufs); // one scattering receive
+                } else {
+                    buf.clear();
+                    n = c.read(buf);
+                }
                 if (n < 0) {
                     break;
                 }

@@ -47,6 +47,23 @@ interface Net extends Closeable {
 
         void shutdownOutput() throws IOException;
 
+        /** Messages per write of a batching transport (a gathering send of that many buffers); 1 otherwise. */
+        default int batch() {
+            return 1;
+        }
+
+        /** Writes all of every buffer, in order: one gathering send where the transport has one. */
+        default void write(ByteBuffer[] srcs) throws IOException {
+            for (ByteBuffer b : srcs) {
+                write(b);
+            }
+        }
+
+        /** Reads at least one byte into the buffers, in order (a scattering receive where there is one); -1 at end. */
+        default long read(ByteBuffer[] dsts) throws IOException {
+            return read(dsts[0]);
+        }
+
         default void readFully(ByteBuffer dst) throws IOException {
             while (dst.hasRemaining()) {
                 if (read(dst) < 0) {
@@ -67,6 +84,8 @@ interface Net extends Closeable {
     static Net open(String transport, String where) throws IOException {
         return switch (transport) {
             case "shm-spin", "block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin());
+            // busy-spin, each write a gathering send of 16 messages and each read a scattering receive (issue 14)
+            case "shm-batch" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), null, false, 16);
             case "shm-block", "block-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
             // block with authenticated encryption (AES-GCM chunks): its cost beside "block" and "block-block"
             case "block-aes" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), ArraysockNet.BENCH_KEY);
@@ -95,6 +114,8 @@ interface Net extends Closeable {
         private final boolean checksums;
         /** With a key: both ends set it and require encryption. */
         private final byte[] key;
+        /** Messages per gathering send (and buffers per scattering receive); 1: plain sends. */
+        private final int batch;
 
         ArraysockNet(StorageArray array, IdleStrategy idle) {
             this(array, idle, null);
@@ -105,6 +126,11 @@ interface Net extends Closeable {
         }
 
         ArraysockNet(StorageArray array, IdleStrategy idle, byte[] key, boolean checksums) {
+            this(array, idle, key, checksums, 1);
+        }
+
+        ArraysockNet(StorageArray array, IdleStrategy idle, byte[] key, boolean checksums, int batch) {
+            this.batch = batch;
             this.checksums = checksums;
             this.array = array;
             this.idle = idle;
@@ -173,6 +199,21 @@ interface Net extends Closeable {
                 @Override
                 public int read(ByteBuffer dst) throws IOException {
                     return s.receive(dst);
+                }
+
+                @Override
+                public int batch() {
+                    return batch;
+                }
+
+                @Override
+                public void write(ByteBuffer[] srcs) throws IOException {
+                    s.send(srcs);
+                }
+
+                @Override
+                public long read(ByteBuffer[] dsts) throws IOException {
+                    return s.receive(dsts);
                 }
 
                 @Override

@@ -98,9 +98,21 @@ public final class Peer {
         try (Net.Conn c = net.connect()) {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             int n = 0;
+            ByteBuffer[] batch = new ByteBuffer[c.batch()];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = msg.duplicate();
+            }
             while (true) {
-                msg.clear();
-                c.write(msg);
+                if (batch.length > 1) {
+                    for (ByteBuffer b : batch) {
+                        b.clear();
+                    }
+                    c.write(batch); // one gathering send of the batch
+                    n += batch.length - 1;
+                } else {
+                    msg.clear();
+                    c.write(msg);
+                }
                 if ((++n & 15) == 0 && System.nanoTime() > end) {
                     break;
                 }

@@ -22,10 +22,13 @@ import java.util.TreeMap;
  * PNG chart. Arguments: raw.tsv jmh.csv environment.txt latest.md chart.png
  */
 public final class Report {
-    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-block", "shm-block0", "shm-crc", "aeron-ipc", "uds", "tcp"};
+    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-batch", "shm-block", "shm-block0", "shm-crc", "aeron-ipc", "uds", "tcp"};
     private static final String[] RTT_ORDER = {"cring", "shm-spin", "shm-block", "shm-block0", "shm-crc", "shm-crc-block",
             "aeron-ipc", "uds", "tcp"};
-    private static final int[] SIZES = {64, 1024, 4096, 65536, 1 << 20};
+    private static final int[] SIZES = {32, 64, 96, 1024, 4096, 65536, 1 << 20};
+    /** The sizes where most messaging lives: their streams also in messages per second. */
+    private static final int[] SMALL = {32, 64, 96};
+    private static final String[] SMALL_ORDER = {"cring", "shm-spin", "shm-batch", "shm-block", "aeron-ipc", "uds", "tcp"};
 
     /** transport -> metric -> size -> values (one per iteration) */
     private final Map<String, Map<String, Map<Integer, List<Double>>>> data = new LinkedHashMap<>();
@@ -117,6 +120,7 @@ public final class Report {
         line("in streaming. Blocking transports (TCP, UDS, arraysock blocking) suffer less from it.");
         line("");
         streaming();
+        smallMessages();
         latency();
         others(jmh);
         targets(jmh);
@@ -153,6 +157,29 @@ public final class Report {
                     + ratio(s, med("tcp", "stream_MBps", size)) + " | " + ratio(s, med("uds", "stream_MBps", size)) + " | "
                     + ratio(s, med("memcpy", "stream_MBps", size)) + " | " + ratio(s, med("aeron-ipc", "stream_MBps", size))
                     + " | " + ratio(b, med("tcp", "stream_MBps", size)) + " | " + ratio(b, med("uds", "stream_MBps", size)) + " |");
+        }
+        line("");
+    }
+
+    /** The small sizes' streams as millions of messages per second (MB/s / size), beside the C ring and Aeron. */
+    private void smallMessages() {
+        List<String> cols = present(SMALL_ORDER, "stream_MBps");
+        line("## Small messages: streaming in millions of messages per second (M msg/s = MB/s / size)");
+        line("");
+        line("| size | " + String.join(" | ", cols) + " | shm-spin / C ring | shm-spin / Aeron |");
+        line("|---:|" + "---:|".repeat(cols.size() + 2));
+        for (int size : SMALL) {
+            if (cols.stream().allMatch(t -> values(t, "stream_MBps", size).isEmpty())) {
+                continue;
+            }
+            StringBuilder b = new StringBuilder("| " + size + " B |");
+            for (String t : cols) {
+                b.append(' ').append(fmt(med(t, "stream_MBps", size) / size)).append(" |");
+            }
+            double s = med("shm-spin", "stream_MBps", size);
+            b.append(' ').append(ratio(s, med("cring", "stream_MBps", size))).append(" | ")
+                    .append(ratio(s, med("aeron-ipc", "stream_MBps", size))).append(" |");
+            line(b.toString());
         }
         line("");
     }
@@ -371,6 +398,7 @@ public final class Report {
             case "shm-block0" -> new java.awt.Color(0x90CAF9);
             case "shm-crc", "shm-crc-block" -> new java.awt.Color(0x00838F);
             case "aeron-ipc" -> new java.awt.Color(0x7B1FA2);
+            case "shm-batch" -> new java.awt.Color(0x00838F);
             case "uds" -> new java.awt.Color(0x2E7D32);
             case "tcp" -> new java.awt.Color(0xEF6C00);
             default -> java.awt.Color.RED;

@@ -239,6 +239,33 @@ public final class ReceivePath {
     }
 
     /**
+     * Whole messages (seqpacket) into {@code dsts[offset .. offset + length)}, one per buffer,
+     * in order: what is there and fits, released once. When none is there, waits (blocking)
+     * for one as {@link #receiveMessage} does, then takes what came with it. The count; 0 when
+     * none is there (non-blocking); -1 at end of stream.
+     *
+     * @throws MessageTooLargeException when the first message does not fit the first buffer; it stays queued
+     */
+    public int receiveMessages(ByteBuffer[] dsts, int offset, int length, boolean blocking) throws IOException {
+        SocketCore.requireType(type, TYPE_SEQPACKET);
+        if (shut) {
+            return -1;
+        }
+        if (length == 0) {
+            return 0;
+        }
+        int n = consumer.pollMessages(dsts, offset, length, connection.maxReceiveMessage);
+        if (n > 0) {
+            return n;
+        }
+        long first = receiveMessage(dsts[offset], blocking, false);
+        if (first < 0) {
+            return first == -1 ? -1 : 0;
+        }
+        return 1 + consumer.pollMessages(dsts, offset + 1, length - 1, connection.maxReceiveMessage);
+    }
+
+    /**
      * Whether a non-blocking receive would return now something other than 0 (bytes, or
      * the end of the stream; always after input shutdown), taking nothing: a selector's
      * look. Checks the peer as a receive that finds nothing does.

@@ -308,6 +308,66 @@ final class RingConsumer extends RingEnd {
     }
 
     /**
+     * Takes whole frames into {@code dsts[offset .. offset + length)}, one per buffer, in
+     * order, and releases them once; counts each message delivered. Stops before a frame that
+     * is not there whole, does not fit its buffer, or has a length out of bounds: the
+     * one-message {@link #pollMessage} judges that one (too large, or a damaged ring). The
+     * count (0 if none).
+     */
+    int pollMessages(ByteBuffer[] dsts, int offset, int length, int maxMessage) throws SocketException {
+        int end = offset + length;
+        int n = 0;
+        if (chunks != null) {
+            for (int i = offset; i < end; i++, n++) {
+                ByteBuffer b = dsts[i];
+                int room = b.remaining();
+                long len = chunks.pollMessage(b, maxMessage, false);
+                if (len == EMPTY || len > room) {
+                    break; // a message too large is not taken
+                }
+                counters.message(len);
+            }
+            return n;
+        }
+        long avail = available();
+        if (scatterStarts.length < length) {
+            scatterStarts = new int[Math.max(length, 2 * scatterStarts.length)]; // grows once, then reused
+        }
+        long at = head;
+        for (int i = offset; i < end; i++, n++) {
+            long left = avail - (at - head);
+            if (left < RingProducer.FRAME_HEADER) {
+                break;
+            }
+            frameHeader.clear();
+            copy(at, frameHeader, RingProducer.FRAME_HEADER, false);
+            long len = frameHeader.getLong(FrameDescriptor.LENGTH_OFFSET);
+            long frame = RingProducer.frameLength(len);
+            ByteBuffer b = dsts[i];
+            if (len < 0 || len > maxMessage || frame > left || len > b.remaining()) {
+                break;
+            }
+            scatterStarts[n] = b.position();
+            copy(at + RingProducer.FRAME_HEADER, b, (int) len, false);
+            at += frame;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (!peerUnchanged()) {
+            for (int k = 0; k < n; k++) {
+                dsts[offset + k].position(scatterStarts[k]); // not known to be our peer's bytes: not delivered
+            }
+            return 0;
+        }
+        for (int k = 0; k < n; k++) {
+            counters.message(dsts[offset + k].position() - scatterStarts[k]);
+        }
+        release(at);
+        return n;
+    }
+
+    /**
      * Whether the peer's block is still the one last confirmed ours: called after a copy out
      * of its ring (or a read of its flags), so that bytes copied from memory given to another
      * connection meanwhile are never delivered. Its sequence and owner incarnation are

@@ -240,6 +240,50 @@ final class RingProducer extends RingEnd {
         publish(tail + frameLength(length));
     }
 
+    /**
+     * Publishes whole frames of {@code srcs[offset .. offset + length)}, in order, as many as
+     * fit, with one tail store (one look at the peer's waiting word); counts each message sent.
+     * The count (may be 0). Lengths are the caller's to check against the largest message.
+     */
+    int offerMessages(ByteBuffer[] srcs, int offset, int length) throws SocketException {
+        int end = offset + length;
+        int n = 0;
+        if (chunks != null) {
+            for (int i = offset; i < end; i++, n++) {
+                int bytes = srcs[i].remaining();
+                if (!pipeline(true).offerMessage(srcs[i])) {
+                    break;
+                }
+                counters.message(bytes);
+            }
+            return n;
+        }
+        long wanted = 0;
+        for (int i = offset; i < end; i++) {
+            wanted += frameLength(srcs[i].remaining());
+        }
+        long room = free(wanted);
+        long at = tail;
+        for (int i = offset; i < end; i++, n++) {
+            ByteBuffer src = srcs[i];
+            int bytes = src.remaining();
+            long frame = frameLength(bytes);
+            if (at - tail + frame > room) {
+                break;
+            }
+            frameHeader.clear();
+            frameHeader.putLong(FrameDescriptor.LENGTH_OFFSET, bytes);
+            medium.writeRelease(ring + (at & mask), frameHeader);
+            copy(at + FRAME_HEADER, src, bytes, true);
+            at += frame;
+            counters.message(bytes);
+        }
+        if (n > 0) {
+            publish(at);
+        }
+        return n;
+    }
+
     private void publish(long newTail) {
         tail = newTail;
         advance(newTail);

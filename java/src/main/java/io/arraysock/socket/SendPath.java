@@ -156,9 +156,8 @@ public final class SendPath {
      */
     private long transfer(ByteBuffer src, boolean blocking, boolean message) throws IOException {
         ensureNotShut();
-        if (message && src.remaining() > maxMessage) {
-            throw new IOException("Message too long: " + src.remaining() + " bytes, the maximum is "
-                    + maxMessage + " (what one record of the send buffer holds)");
+        if (message) {
+            checkLength(src);
         }
         try {
             return message ? (sendWhole(src, blocking) ? 1 : 0) : sendBytes(src, blocking);
@@ -168,6 +167,61 @@ public final class SendPath {
             }
             throw e;
         }
+    }
+
+    private void checkLength(ByteBuffer message) throws IOException {
+        checkLength(message.remaining());
+    }
+
+    private void checkLength(int length) throws IOException {
+        if (length > maxMessage) {
+            throw new IOException("Message too long: " + length + " bytes, the maximum is "
+                    + maxMessage + " (what one record of the send buffer holds)");
+        }
+    }
+
+    /**
+     * Whole messages (seqpacket), {@code srcs[offset .. offset + length)} in order, as many per
+     * publish as fit. Blocking: sends them all. Non-blocking: those that fit now (maybe none).
+     * The count sent. Every length is checked before any is sent.
+     */
+    public int sendMessages(ByteBuffer[] srcs, int offset, int length, boolean blocking) throws IOException {
+        SocketCore.requireType(type, TYPE_SEQPACKET);
+        ensureNotShut();
+        for (int i = offset; i < offset + length; i++) {
+            checkLength(srcs[i]);
+        }
+        try {
+            return sendBatch(srcs, offset, length, blocking);
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof SocketTimeoutException)) {
+                broken = true;
+            }
+            throw e;
+        }
+    }
+
+    private int sendBatch(ByteBuffer[] srcs, int offset, int length, boolean blocking) throws IOException {
+        checkNode();
+        loop.reset();
+        int sent = 0;
+        while (sent < length) {
+            int k = producer.offerMessages(srcs, offset + sent, length - sent);
+            if (k > 0) {
+                sent += k;
+                loop.reset();
+            } else if (producer.peerShut()) {
+                for (; sent < length; sent++) {
+                    ByteBuffer src = srcs[offset + sent];
+                    int bytes = src.remaining();
+                    discardOrFail(src);
+                    counters.message(bytes);
+                }
+            } else if (!awaitRoom(blocking)) {
+                break;
+            }
+        }
+        return sent;
     }
 
     /** A send or a claim: refused after shutdown, and while a claim is open (it holds the tail). */
@@ -200,9 +254,8 @@ public final class SendPath {
     public ByteBuffer claim(int length, boolean blocking) throws IOException {
         ensureNotShut();
         boolean message = type == TYPE_SEQPACKET;
-        if (message && length > maxMessage) {
-            throw new IOException("Message too long: " + length + " bytes, the maximum is " + maxMessage
-                    + " (what one record of the send buffer holds)");
+        if (message) {
+            checkLength(length);
         }
         if (length < 0 || !message && length > producer.capacity()) {
             throw new IllegalArgumentException("a stream claim is 0.." + producer.capacity()

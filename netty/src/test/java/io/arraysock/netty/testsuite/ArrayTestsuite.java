@@ -11,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
@@ -72,7 +73,18 @@ final class ArrayTestsuite {
         });
     }
 
+    /** The server bootstrap alone, for the tests whose client is a plain socket. */
+    static List<BootstrapFactory<ServerBootstrap>> server() {
+        BootstrapComboFactory<ServerBootstrap, Bootstrap> combo = socket().get(0);
+        return List.of(combo::newServerInstance);
+    }
+
     static SocketAddress newSocketAddress() {
         return new ArraySocketAddress(PATH, 0);
+    }
+
+    /** The shm array this JVM's testsuite runs on. */
+    static String path() {
+        return PATH;
     }
 }

@@ -3,13 +3,13 @@ package io.arraysock.netty.testsuite;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
-import io.netty.testsuite.transport.socket.SocketSpdyEchoTest;
+import io.netty.testsuite.transport.socket.SocketSslGreetingTest;
 
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@link SocketSpdyEchoTest} on the array. */
-class ArraySocketSpdyEchoTest extends SocketSpdyEchoTest {
+/** Netty's {@link SocketSslGreetingTest} on the array. */
+class ArraySocketSslGreetingTest extends SocketSslGreetingTest {
     @Override
     protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return ArrayTestsuite.socket();
