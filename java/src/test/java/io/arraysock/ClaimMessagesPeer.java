@@ -30,8 +30,7 @@ record ClaimMessagesPeer(int port, int count, long seed, boolean now) implements
                     claim.abort();
                 }
                 SeededStreams.claim(s, size, claim, now);
-                SeededStreams.fill(new SplittableRandom(seed ^ i), message);
-                claim.buffer().put(message.limit(size));
+                claim.buffer().put(MessagesPeer.message(message, seed, i, size));
                 claim.commit();
             }
             s.shutdownOutput();
