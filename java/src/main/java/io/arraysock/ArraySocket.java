@@ -3,6 +3,7 @@ package io.arraysock;
 import io.arraysock.api.Doorbell;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.api.ReceiveHandler;
 import io.arraysock.api.SocketType;
 import io.arraysock.medium.MediumFaultException;
 import io.arraysock.socket.NodeCounters;
@@ -52,10 +53,10 @@ public final class ArraySocket implements Closeable {
 
     private static final Transfer SEND = (c, b) -> c.sending().send(b, true);
     private static final Transfer SEND_NOW = (c, b) -> c.sending().send(b, false);
-    private static final Gather SEND_ALL = (c, b, o, n) -> c.sending().send(b, o, n, true);
-    private static final Gather SEND_ALL_NOW = (c, b, o, n) -> c.sending().send(b, o, n, false);
-    private static final Gather RECEIVE_ALL = (c, b, o, n) -> c.receiving().receive(b, o, n, true);
-    private static final Gather RECEIVE_ALL_NOW = (c, b, o, n) -> c.receiving().receive(b, o, n, false);
+    private static final Gather SEND_ALL = (s, c, b, o, n) -> c.sending().send((ByteBuffer[]) b, o, n, true);
+    private static final Gather SEND_ALL_NOW = (s, c, b, o, n) -> c.sending().send((ByteBuffer[]) b, o, n, false);
+    private static final Gather RECEIVE_ALL = (s, c, b, o, n) -> c.receiving().receive((ByteBuffer[]) b, o, n, true);
+    private static final Gather RECEIVE_ALL_NOW = (s, c, b, o, n) -> c.receiving().receive((ByteBuffer[]) b, o, n, false);
     private static final Transfer RECEIVE = (c, b) -> c.receiving().receive(b, true);
     private static final Transfer RECEIVE_NOW = (c, b) -> c.receiving().receive(b, false);
     private static final Transfer AVAILABLE = (c, b) -> c.available();
@@ -66,10 +67,17 @@ public final class ArraySocket implements Closeable {
     private static final Transfer RECEIVE_MESSAGE = (c, b) -> c.receiving().receiveMessage(b, true, false);
     private static final Transfer RECEIVE_MESSAGE_TRUNCATING = (c, b) -> c.receiving().receiveMessage(b, true, true);
     private static final Transfer RECEIVE_MESSAGE_NOW = (c, b) -> c.receiving().receiveMessage(b, false, false);
-    private static final Gather SEND_MESSAGES = (c, b, o, n) -> c.sending().sendMessages(b, o, n, true);
-    private static final Gather SEND_MESSAGES_NOW = (c, b, o, n) -> c.sending().sendMessages(b, o, n, false);
-    private static final Gather RECEIVE_MESSAGES = (c, b, o, n) -> c.receiving().receiveMessages(b, o, n, true);
-    private static final Gather RECEIVE_MESSAGES_NOW = (c, b, o, n) -> c.receiving().receiveMessages(b, o, n, false);
+    private static final Gather SEND_MESSAGES = (s, c, b, o, n) -> c.sending().sendMessages((ByteBuffer[]) b, o, n, true);
+    private static final Gather SEND_MESSAGES_NOW = (s, c, b, o, n) -> c.sending().sendMessages((ByteBuffer[]) b, o, n, false);
+    private static final Gather RECEIVE_MESSAGES = (s, c, b, o, n) -> c.receiving().receiveMessages((ByteBuffer[]) b, o, n, true);
+    private static final Gather RECEIVE_MESSAGES_NOW = (s, c, b, o, n) -> c.receiving().receiveMessages((ByteBuffer[]) b, o, n, false);
+    private static final Gather CLAIM = (s, c, a, unused, n) -> ((SendClaim) a).open(s, c.sending(), n, true);
+    private static final Gather TRY_CLAIM = (s, c, a, unused, n) -> ((SendClaim) a).open(s, c.sending(), n, false);
+    private static final Gather COMMIT = (s, c, a, unused, n) -> {
+        c.sending().commit();
+        return 0;
+    };
+    private static final Gather POLL = (s, c, a, unused, n) -> c.receiving().poll((ReceiveHandler) a, n);
 
     private final SocketCore core;
     private final SocketType type;
@@ -464,6 +472,54 @@ public final class ArraySocket implements Closeable {
         return core.maxMessageSize();
     }
 
+    // ---- zero-copy --------------------------------------------------------------------
+
+    /**
+     * Claims {@code length} bytes to write in place, if there is room now (never waits): a
+     * stream's next bytes, or a seqpacket socket's next message of exactly {@code length}
+     * bytes. True: write them in {@link SendClaim#buffer()}, then {@link SendClaim#commit()} or
+     * {@link SendClaim#abort()}; until then the socket sends nothing else. False: no room,
+     * nothing claimed. On shm the buffer is the ring itself (one copy less than
+     * {@link #send}); see {@link SendClaim} for where it is not. Allocates nothing.
+     *
+     * @throws io.arraysock.api.ClaimStateException a claim is open on this socket or in {@code claim}
+     * @throws IllegalArgumentException a stream claim longer than {@link #sendBufferSize()} (the ring), or negative
+     * @throws IOException "Message too long" above {@link #maxMessageSize()}; otherwise as {@link #sendNow}
+     */
+    public boolean tryClaim(int length, SendClaim claim) throws IOException {
+        return gather(TRY_CLAIM, Objects.requireNonNull(claim, "claim"), 0, length) != 0;
+    }
+
+    /** {@link #tryClaim}, waiting for room as {@link #send} does. */
+    public void claim(int length, SendClaim claim) throws IOException {
+        gather(CLAIM, Objects.requireNonNull(claim, "claim"), 0, length);
+    }
+
+    /** {@link SendClaim#commit()}: through the fault boundary. */
+    void commit(SendClaim claim) throws IOException {
+        gather(COMMIT, claim, 0, 0);
+    }
+
+    /**
+     * Zero-copy receive, never waits: hands what is ready to {@code handler} where it lies
+     * (on shm, in the peer's ring; read-only), then releases it to the peer. A stream socket
+     * hands at most {@code limit} bytes, in one piece or two (where the ring wraps); a
+     * seqpacket socket at most {@code limit} whole messages, one call each. Every length and
+     * position read from the peer is checked as {@link #receive} checks it, and the peer's
+     * block is confirmed before and after each handler call: if it changed, the connection
+     * is reset and this throws, and what the handler saw must be dropped. The buffer is empty
+     * once the handler returned: copy what must outlive it. A handler that throws consumes
+     * what it was given (for messages: up to the one it threw on), and its exception comes
+     * out of here. Allocates nothing on shm (the buffers are made by the first call).
+     *
+     * @return the bytes (stream) or messages (seqpacket) handled, maybe 0; -1 at end of stream
+     * @throws IllegalArgumentException a negative limit
+     * @throws java.net.SocketException as {@link #receiveNow}
+     */
+    public int poll(ReceiveHandler handler, int limit) throws IOException {
+        return (int) gather(POLL, handler, 0, limit);
+    }
+
     // ---- options ----------------------------------------------------------------------
 
     /** SO_TIMEOUT for receives: zero waits forever. */
@@ -626,10 +682,14 @@ public final class ArraySocket implements Closeable {
         long on(SocketCore core, ByteBuffer buf) throws IOException;
     }
 
-    /** {@link Transfer} over a slice of an array of buffers (gathering sends, scattering receives). */
+    /**
+     * {@link Transfer} over a slice of an array of buffers (gathering sends, scattering
+     * receives), or a zero-copy call (its {@link SendClaim} or {@link ReceiveHandler}, and a
+     * length or a limit).
+     */
     @FunctionalInterface
     private interface Gather {
-        long on(SocketCore core, ByteBuffer[] bufs, int offset, int length) throws IOException;
+        long on(ArraySocket socket, SocketCore core, Object with, int offset, int length) throws IOException;
     }
 
     /** Any other call of the core that touches the medium. */
@@ -674,10 +734,10 @@ public final class ArraySocket implements Closeable {
         }
     }
 
-    /** {@link #transfer} over an array of buffers. */
-    private long gather(Gather g, ByteBuffer[] bufs, int offset, int length) throws IOException {
+    /** {@link #transfer} over an array of buffers, or for a zero-copy call. */
+    private long gather(Gather g, Object with, int offset, int length) throws IOException {
         try {
-            return g.on(core, bufs, offset, length);
+            return g.on(this, core, with, offset, length);
         } catch (SocketException e) {
             throw countedReset(e);
         } catch (InternalError | MediumFaultException e) {

@@ -66,6 +66,82 @@ final class SeededStreams {
         return sha;
     }
 
+    /**
+     * Sends {@code total} seeded bytes through zero-copy claims of uneven sizes, every seventh
+     * first claimed, scribbled on and aborted, then ends the stream; returns their SHA-256.
+     * {@code now}: {@code tryClaim}, retried until it claims.
+     */
+    static String sendSeededClaimed(ArraySocket s, long seed, long total, boolean now) throws Exception {
+        int[] cuts = {1, 0, 7, 64, 300, 4000, 61, 1024, 9000, 65536, 13};
+        SendClaim claim = new SendClaim();
+        int[] piece = {0};
+        String sha = digest(seed, total, ByteBuffer.allocateDirect(CHUNK), chunk -> {
+            while (chunk.hasRemaining()) {
+                int i = piece[0]++;
+                int n = Math.min(cuts[i % cuts.length], chunk.remaining());
+                if (i % 7 == 0) {
+                    claim(s, n, claim, now);
+                    ByteBuffer junk = claim.buffer();
+                    while (junk.hasRemaining()) {
+                        junk.put((byte) 0x5a);
+                    }
+                    claim.abort();
+                }
+                claim(s, n, claim, now);
+                ByteBuffer into = claim.buffer();
+                if (into.remaining() != n) {
+                    throw new AssertionError("claimed " + n + " bytes, the buffer holds " + into.remaining());
+                }
+                into.put(chunk.slice(chunk.position(), n));
+                chunk.position(chunk.position() + n);
+                claim.commit();
+            }
+        });
+        s.shutdownOutput();
+        return sha;
+    }
+
+    /** A blocking claim, or ({@code now}) tryClaim until it claims. */
+    static void claim(ArraySocket s, int n, SendClaim claim, boolean now) throws Exception {
+        if (!now) {
+            s.claim(n, claim);
+            return;
+        }
+        while (!s.tryClaim(n, claim)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Receives until end of stream by zero-copy polls of at most {@code limit} bytes each;
+     * returns "count sha256".
+     */
+    static String receiveAllPolled(ArraySocket s, int limit) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        long[] handed = {0};
+        io.arraysock.api.ReceiveHandler handler = data -> {
+            if (!data.isReadOnly()) {
+                throw new AssertionError("a handler's view must be read-only");
+            }
+            handed[0] += data.remaining();
+            sha.update(data);
+        };
+        long count = 0;
+        for (int n; (n = s.poll(handler, limit)) >= 0; ) {
+            if (n > limit) {
+                throw new AssertionError("a poll of at most " + limit + " handed " + n);
+            }
+            count += n;
+            if (count != handed[0]) {
+                throw new AssertionError("poll said " + count + " bytes in all, the handler saw " + handed[0]);
+            }
+            if (n == 0) {
+                Thread.yield();
+            }
+        }
+        return count + " " + HexFormat.of().formatHex(sha.digest());
+    }
+
     /** Receives until end of stream; returns "count sha256". */
     static String receiveAll(ArraySocket s) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -3,6 +3,8 @@ package io.arraysock.bench;
 import io.arraysock.ArrayInspector;
 import io.arraysock.ArraySocket;
 import io.arraysock.FormatOptions;
+import io.arraysock.SendClaim;
+import io.arraysock.api.ReceiveHandler;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.SocketInfo;
 import io.arraysock.api.SocketStats;
@@ -48,6 +50,11 @@ public class RingHotPath {
     private ByteBuffer in;
     private byte[] outBytes;
     private byte[] inBytes;
+    private final SendClaim claim = new SendClaim();
+    /** What the zero-copy polls read: the first byte of each piece (claimPoll), or all of it into {@link #in}. */
+    private long word;
+    private final ReceiveHandler firstWord = data -> word += data.get(data.position());
+    private final ReceiveHandler copyOut = data -> in.put(data);
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -110,6 +117,44 @@ public class RingHotPath {
         int n = 0;
         while (in.hasRemaining()) {
             n += server.receive(in);
+        }
+        return n;
+    }
+
+    /**
+     * Zero-copy both ways (issue 14): a claim of {@code size} bytes in the ring, one word
+     * written, committed; a poll whose handler reads one byte of what it is handed. What a
+     * message costs when the application builds it in place and reads it in place.
+     */
+    @Benchmark
+    public long claimPoll() throws IOException {
+        client.claim(size, claim);
+        ByteBuffer b = claim.buffer();
+        b.putLong(b.position(), size);
+        claim.commit();
+        int n = 0;
+        while (n < size) {
+            n += server.poll(firstWord, size - n);
+        }
+        return word;
+    }
+
+    /**
+     * Zero-copy calls moving every byte: the payload put into the claim (the one copy in),
+     * the handler putting what it is handed into a buffer (the one copy out): the copies of
+     * {@link #byteBuffer}, with the claim and the poll's bookkeeping instead of a send's and
+     * a receive's.
+     */
+    @Benchmark
+    public int claimPutPoll() throws IOException {
+        client.claim(size, claim);
+        out.clear();
+        claim.buffer().put(out);
+        claim.commit();
+        in.clear();
+        int n = 0;
+        while (n < size) {
+            n += server.poll(copyOut, size - n);
         }
         return n;
     }

@@ -6,6 +6,7 @@ import io.arraysock.medium.internal.FileIdentity;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * Shared storage as the protocol sees it: a byte range that several processes, possibly
@@ -79,6 +80,21 @@ public interface Medium extends Closeable {
     void writeRelease(long offset, ByteBuffer src);
 
     void writeRelease(long offset, byte[] src, int srcOffset, int length);
+
+    /**
+     * A view of the medium's bytes {@code [offset, offset + length)} as mapped memory, for the
+     * zero-copy calls of the sockets: stores into it are stores into the medium (plain ones:
+     * the caller orders them with a release store after). Null where the medium maps nothing
+     * (the block medium) or the range does not lie within one window of the mapping; the
+     * caller then copies. Read-only on a medium opened to look only. Allocates: made once per
+     * ring, not per call.
+     *
+     * @throws IndexOutOfBoundsException when the range is not within {@link #size()}
+     */
+    default ByteBuffer view(long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, size());
+        return null;
+    }
 
     /**
      * A direct little-endian buffer of exactly {@code size} bytes, fit for

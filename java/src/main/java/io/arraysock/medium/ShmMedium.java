@@ -290,6 +290,22 @@ public final class ShmMedium implements Medium {
         copy(offset, src, srcOffset, length, true);
     }
 
+    /**
+     * A slice of the window that holds the range, little-endian; null when the range crosses
+     * a window's end (a {@code ByteBuffer} spans one window at most). A thread that keeps it
+     * past {@link #close} touches the private memory that replaced the mapping, never a
+     * fault; one that touches it after the segment was truncated faults as any access does,
+     * and {@link #surfaceLateFault} reports it.
+     */
+    @Override
+    public ByteBuffer view(long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, size);
+        if (length > 0 && offset >>> WINDOW_SHIFT != (offset + length - 1) >>> WINDOW_SHIFT) {
+            return null;
+        }
+        return window(offset).slice(windowIndex(offset), length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     // ---- extents (chunk records of checksummed rings: plain copies) ------------------------
 
     /** A direct buffer from the heap's allocator: shm needs no alignment for its copies. */

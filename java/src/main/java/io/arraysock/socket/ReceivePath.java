@@ -1,11 +1,13 @@
 package io.arraysock.socket;
 
 import io.arraysock.api.MessageTooLargeException;
+import io.arraysock.api.ReceiveHandler;
 import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
@@ -41,6 +43,8 @@ public final class ReceivePath {
     /** The socket's settings: the receive timeout, read at each call. */
     private final SocketOptions options;
     private long lastEndLook;
+    /** The zero-copy receive: made by the first poll. */
+    private HandlerPoll handlers;
     private volatile boolean shut;
     /** What this direction received: one add per call (published by {@link CounterPublisher}). */
     final DirectionCounters counters;
@@ -190,6 +194,48 @@ public final class ReceivePath {
                 return RingConsumer.EMPTY;
             }
         }
+    }
+
+    /**
+     * Zero-copy receive, non-blocking: hands up to {@code limit} ready bytes (stream) or whole
+     * messages (seqpacket) to {@code handler} in place, then releases them ({@link HandlerPoll}).
+     *
+     * @return the bytes or messages handled, maybe 0; -1 at end of stream (or after input shutdown)
+     * @throws IllegalArgumentException a negative limit
+     */
+    public long poll(ReceiveHandler handler, int limit) throws IOException {
+        if (limit < 0) {
+            throw new IllegalArgumentException("a poll's limit is 0 or more, not " + limit);
+        }
+        Objects.requireNonNull(handler, "handler");
+        if (shut) {
+            return -1;
+        }
+        if (handlers == null) {
+            handlers = new HandlerPoll(consumer, connection.policy.chunked(), connection.maxReceiveMessage);
+        }
+        if (limit == 0) {
+            return 0;
+        }
+        loop.reset();
+        long n = handOut(handler, limit);
+        if (n == 0 && consumer.peerEnded(endLookDue())) {
+            n = handOut(handler, limit);
+            if (n == 0 && consumer.endConfirmed()) {
+                return -1;
+            }
+        }
+        if (n == 0) {
+            awaitData(false, 0);
+        }
+        return n;
+    }
+
+    private long handOut(ReceiveHandler handler, int limit) throws IOException {
+        if (type == TYPE_STREAM) {
+            return counters.moved(handlers.bytes(handler, limit));
+        }
+        return handlers.messages(handler, limit); // counts each message
     }
 
     /**

@@ -243,24 +243,11 @@ final class RingConsumer extends RingEnd {
         if (chunks != null) {
             return chunks.pollMessage(dst, maxMessage, truncate);
         }
-        long avail = available();
-        if (avail < RingProducer.FRAME_HEADER) {
-            if (avail != 0) {
-                throw new SocketException("Connection reset: the peer published " + avail + " bytes, less than a frame header");
-            }
+        long length = frameAt(head, available(), maxMessage);
+        if (length == EMPTY) {
             return EMPTY;
         }
-        frameHeader.clear();
-        copy(head, frameHeader, RingProducer.FRAME_HEADER, false);
-        long length = frameHeader.getLong(FrameDescriptor.LENGTH_OFFSET);
         long frame = RingProducer.frameLength(length);
-        if (length < 0 || length > maxMessage || frame > avail) {
-            if (!peerUnchanged()) {
-                return EMPTY;
-            }
-            throw new SocketException("Connection reset: the peer wrote a message length of " + length
-                    + " bytes with " + avail + " bytes published (max " + maxMessage + "; damaged ring)");
-        }
         int room = dst.remaining();
         if (length > room && !truncate) {
             return peerUnchanged() ? length : EMPTY;
@@ -274,6 +261,50 @@ final class RingConsumer extends RingEnd {
         }
         release(head + frame);
         return length;
+    }
+
+    /**
+     * The length of the frame at {@code position}, {@code avail} bytes published from it, all
+     * of it checked: at least a header published, the length within 0..{@code maxMessage},
+     * and the whole frame published.
+     *
+     * @return the payload length, or {@link #EMPTY} when nothing is published (or a length
+     *     out of range came from a block whose header did not read consistently)
+     * @throws SocketException "Connection reset" when the peer wrote a bad length
+     */
+    long frameAt(long position, long avail, int maxMessage) throws SocketException {
+        if (avail < RingProducer.FRAME_HEADER) {
+            if (avail != 0) {
+                throw new SocketException("Connection reset: the peer published " + avail + " bytes, less than a frame header");
+            }
+            return EMPTY;
+        }
+        frameHeader.clear();
+        copy(position, frameHeader, RingProducer.FRAME_HEADER, false);
+        long length = frameHeader.getLong(FrameDescriptor.LENGTH_OFFSET);
+        long frame = RingProducer.frameLength(length);
+        if (length < 0 || length > maxMessage || frame > avail) {
+            if (!peerUnchanged()) {
+                return EMPTY;
+            }
+            throw new SocketException("Connection reset: the peer wrote a message length of " + length
+                    + " bytes with " + avail + " bytes published (max " + maxMessage + "; damaged ring)");
+        }
+        return length;
+    }
+
+    /**
+     * Bytes published from {@code position} (at or past our head, not past the tail seen):
+     * reads the peer's tail, checked, only when the cached one shows none.
+     */
+    long availableFrom(long position) throws SocketException {
+        long avail = tailCache - position;
+        return avail > 0 ? avail : readTail() - position;
+    }
+
+    /** {@link #peerUnchanged}, for the zero-copy poll: before a handler sees the ring, and after. */
+    boolean confirmPeer() throws SocketException {
+        return peerUnchanged();
     }
 
     /**

@@ -156,6 +156,11 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
         return (medium.getIntAcquire(peerFlagsWord) & flag) != 0;
     }
 
+    /** A view of the ring's memory, for the zero-copy calls (made once); null where the medium maps none. */
+    final ByteBuffer ringView() {
+        return capacity > Integer.MAX_VALUE ? null : medium.view(ring, (int) capacity);
+    }
+
     /** Copies {@code n} bytes between the ring at {@code position} and {@code buf}, wrapping at the end. */
     final void copy(long position, ByteBuffer buf, int n, boolean intoRing) {
         int index = (int) (position & mask);

@@ -201,12 +201,43 @@ final class RingProducer extends RingEnd {
         if (free(frame) < frame) {
             return false;
         }
-        frameHeader.clear();
-        frameHeader.putLong(FrameDescriptor.LENGTH_OFFSET, length);
-        medium.writeRelease(ring + (tail & mask), frameHeader);
+        writeFrameHeader(length);
         copy(tail + FRAME_HEADER, src, length, true);
         publish(tail + frame);
         return true;
+    }
+
+    private void writeFrameHeader(int length) {
+        frameHeader.clear();
+        frameHeader.putLong(FrameDescriptor.LENGTH_OFFSET, length);
+        medium.writeRelease(ring + (tail & mask), frameHeader);
+    }
+
+    // ---- zero-copy claims (a ring that is not chunked) ------------------------------------
+
+    /** Whether {@code extent} bytes fit the ring now (reads the peer's head only when the cached one says no). */
+    boolean hasRoom(long extent) throws SocketException {
+        return free(extent) >= extent;
+    }
+
+    /**
+     * The ring index of the tail when {@code extent} bytes from it lie in one piece, else -1
+     * (they would wrap at the ring's end). For a claim the caller found room for.
+     */
+    int claimIndex(long extent) {
+        int index = (int) (tail & mask);
+        return index + extent <= capacity ? index : -1;
+    }
+
+    /** Publishes {@code n} claimed stream bytes, written in place at the tail: one release store of the tail. */
+    void commitBytes(int n) {
+        publish(tail + n);
+    }
+
+    /** Publishes a claimed frame whose {@code length} payload bytes were written in place: its length, then the tail. */
+    void commitFrame(int length) {
+        writeFrameHeader(length);
+        publish(tail + frameLength(length));
     }
 
     /**

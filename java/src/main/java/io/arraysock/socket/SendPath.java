@@ -1,5 +1,6 @@
 package io.arraysock.socket;
 
+import io.arraysock.api.ClaimStateException;
 import io.arraysock.medium.RingPolicy;
 
 import java.io.IOException;
@@ -36,6 +37,16 @@ public final class SendPath {
     private volatile boolean broken;
     /** What this direction sent: one add per call (published by {@link CounterPublisher}). */
     final DirectionCounters counters;
+    /** The buffers claims hand out: made by the first claim. */
+    private RingViews views;
+    /** The open claim: {@link #NO_CLAIM}, {@link #IN_RING} or {@link #STAGED}. */
+    private int claim = NO_CLAIM;
+    private int claimLength;
+    private static final int NO_CLAIM = 0;
+    /** The claim is a view of the ring at the tail: its commit publishes it in place. */
+    private static final int IN_RING = 1;
+    /** The claim is the staging buffer: its commit sends it by the copy path. */
+    private static final int STAGED = 2;
 
     SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
@@ -159,8 +170,12 @@ public final class SendPath {
     }
 
     private void checkLength(ByteBuffer message) throws IOException {
-        if (message.remaining() > maxMessage) {
-            throw new IOException("Message too long: " + message.remaining() + " bytes, the maximum is "
+        checkLength(message.remaining());
+    }
+
+    private void checkLength(int length) throws IOException {
+        if (length > maxMessage) {
+            throw new IOException("Message too long: " + length + " bytes, the maximum is "
                     + maxMessage + " (what one record of the send buffer holds)");
         }
     }
@@ -209,10 +224,140 @@ public final class SendPath {
         return sent;
     }
 
+    /** A send or a claim: refused after shutdown, and while a claim is open (it holds the tail). */
     private void ensureNotShut() throws SocketException {
+        ensureOutputOpen();
+        if (claim != NO_CLAIM) {
+            throw new ClaimStateException("a claim is open on this socket: commit or abort it first");
+        }
+    }
+
+    private void ensureOutputOpen() throws SocketException {
         if (shut) {
             throw new SocketException("Socket output is shutdown");
         }
+    }
+
+    // ---- zero-copy claims ---------------------------------------------------------------
+
+    /**
+     * Claims {@code length} bytes of stream (or a message of {@code length} bytes): the buffer to
+     * write them into, its position where they start and its limit where they end; null when
+     * there is no room now (non-blocking). In place in the ring on shm when they lie in one
+     * piece; else (they would wrap, the ring is chunked, the peer shut its input) the socket's
+     * staging buffer, which the commit sends by the copy path.
+     *
+     * @throws ClaimStateException a claim is open already
+     * @throws IllegalArgumentException a stream claim longer than the ring, or negative
+     * @throws IOException "Message too long" above the largest message, as a send says
+     */
+    public ByteBuffer claim(int length, boolean blocking) throws IOException {
+        ensureNotShut();
+        boolean message = type == TYPE_SEQPACKET;
+        if (message) {
+            checkLength(length);
+        }
+        if (length < 0 || !message && length > producer.capacity()) {
+            throw new IllegalArgumentException("a stream claim is 0.." + producer.capacity()
+                    + " bytes (the send buffer), not " + length);
+        }
+        if (views == null) {
+            views = new RingViews(staged ? null : producer.ringView(), false);
+        }
+        try {
+            return claimRoom(length, message ? RingProducer.frameLength(length) : length, blocking);
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof SocketTimeoutException)) {
+                broken = true;
+            }
+            throw e;
+        }
+    }
+
+    private ByteBuffer claimRoom(int length, long extent, boolean blocking) throws IOException {
+        checkNode();
+        if (staged || !views.inPlace()) {
+            return open(STAGED, length, views.staging(length)); // the commit waits for room as a send does
+        }
+        loop.reset();
+        while (!producer.hasRoom(extent)) {
+            if (producer.peerShut()) {
+                return open(STAGED, length, views.staging(length)); // the commit drops it, or finds the pipe broken
+            }
+            if (!awaitRoom(blocking)) {
+                return null;
+            }
+        }
+        int index = producer.claimIndex(extent);
+        if (index < 0) {
+            return open(STAGED, length, views.staging(length)); // room, but in two pieces: the commit copies it
+        }
+        int payload = type == TYPE_SEQPACKET ? RingProducer.FRAME_HEADER : 0;
+        return open(IN_RING, length, views.ring(index + payload, length));
+    }
+
+    private ByteBuffer open(int kind, int length, ByteBuffer buffer) {
+        claim = kind;
+        claimLength = length;
+        return buffer;
+    }
+
+    /**
+     * Publishes the open claim: in place, one tail store (a message's length first); staged,
+     * by the copy path (waiting for room as a blocking send does, which on shm it never needs:
+     * the claim found room). The claim is over whatever happens. A claim made after the peer
+     * shut its input was staged: its commit drops the bytes, as a send drops them, or finds
+     * the pipe broken.
+     *
+     * @throws ClaimStateException no claim is open
+     */
+    public void commit() throws IOException {
+        int kind = claim;
+        if (kind == NO_CLAIM) {
+            throw new ClaimStateException("no claim is open to commit (committed or aborted already?)");
+        }
+        claim = NO_CLAIM;
+        int length = claimLength;
+        boolean message = type == TYPE_SEQPACKET;
+        try {
+            ensureOutputOpen();
+            if (kind == STAGED) {
+                ByteBuffer staged = views.staging(length);
+                staged.limit(length);
+                if (message) {
+                    sendWhole(staged, true);
+                } else {
+                    sendBytes(staged, true);
+                }
+                return;
+            }
+            if (message) { // the claim found room: published as an offer with room is, the peer's shut or not
+                producer.commitFrame(length);
+            } else {
+                producer.commitBytes(length);
+            }
+            if (message) {
+                counters.message(length);
+            } else {
+                counters.moved(length);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof SocketTimeoutException)) {
+                broken = true;
+            }
+            throw e;
+        } finally {
+            views.retire();
+        }
+    }
+
+    /** Ends the open claim with nothing sent. Touches nothing shared. */
+    public void abort() {
+        if (claim == NO_CLAIM) {
+            throw new ClaimStateException("no claim is open to abort (committed or aborted already?)");
+        }
+        claim = NO_CLAIM;
+        views.retire();
     }
 
     private int sendBytes(ByteBuffer src, boolean blocking) throws IOException {
@@ -243,7 +388,7 @@ public final class SendPath {
      */
     public long sendable() throws IOException {
         SocketCore.requireType(type, TYPE_STREAM);
-        ensureNotShut();
+        ensureOutputOpen();
         checkNode();
         if (producer.peerShut()) {
             return Integer.MAX_VALUE;

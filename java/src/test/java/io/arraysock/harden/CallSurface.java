@@ -1,9 +1,12 @@
 package io.arraysock.harden;
 
 import io.arraysock.ArraySocket;
+import io.arraysock.SendClaim;
+import io.arraysock.api.ReceiveHandler;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.net.ArraySocketChannel;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -54,8 +57,12 @@ final class CallSurface {
         Map<String, String> outcomes = new LinkedHashMap<>();
         for (Method m : methods(api)) {
             Throwable thrown = null;
+            Object[] args = arguments(m);
             try {
-                m.invoke(target, arguments(m));
+                m.invoke(target, args);
+                commitClaims(args);
+            } catch (IOException e) {
+                thrown = e;
             } catch (InvocationTargetException e) {
                 thrown = e.getCause();
             } catch (IllegalAccessException e) {
@@ -64,6 +71,15 @@ final class CallSurface {
             outcomes.put(signature(m), outcome(thrown));
         }
         return outcomes;
+    }
+
+    /** A claim call's claim, if it claimed, is committed as part of the call: the socket sends again after it. */
+    private static void commitClaims(Object[] args) throws IOException {
+        for (Object a : args) {
+            if (a instanceof SendClaim claim && claim.isOpen()) {
+                claim.commit();
+            }
+        }
     }
 
     /**
@@ -114,6 +130,10 @@ final class CallSurface {
                 args[i] = Duration.ofMillis(100);
             } else if (t == boolean.class) {
                 args[i] = true;
+            } else if (t == SendClaim.class) {
+                args[i] = new SendClaim();
+            } else if (t == ReceiveHandler.class) {
+                args[i] = (ReceiveHandler) data -> { };
             } else if (t == IdleStrategy.class) {
                 args[i] = IdleStrategy.busySpin();
             } else if (t == SocketAddress.class) {
@@ -144,6 +164,8 @@ final class CallSurface {
             case "listen" -> 1;
             case "setSendBufferSize", "setReceiveBufferSize" -> 64 * 1024;
             case "send", "receive" -> position == 1 ? 0 : 4096; // (byte[], offset, length)
+            case "claim", "tryClaim" -> 4096; // (length, claim)
+            case "poll" -> 1 << 20; // (handler, limit)
             case "register" -> SelectionKey.OP_READ;
             default -> throw new AssertionError("CallSurface has no int argument for " + method + ": add one");
         };

@@ -115,8 +115,8 @@ class HostilePeerFuzzTest {
                 case 5 -> ringWrite(medium.getLongAcquire(ownBlock + RX_HEAD_OFFSET), value); // the next frame's length
                 case 6 -> rewriteHeader(arg, value);
                 case 7 -> serverSends(arg);
-                case 8 -> client(this::receiveNow);
-                case 9 -> client(() -> sendNow(arg));
+                case 8 -> client((arg & 1) == 0 ? this::receiveNow : () -> pollNow(arg));
+                case 9 -> client((op / 13 & 1) == 0 ? () -> sendNow(arg) : () -> claimNow(arg));
                 case 10 -> timedClient(() -> receiveWithin2ms(arg));
                 case 11 -> medium.putIntRelease(peerBlock + ((arg & 1) == 0 ? TX_EVENTS_OFFSET : RX_EVENTS_OFFSET), (int) value);
                 default -> client(() -> {
@@ -177,6 +177,40 @@ class HostilePeerFuzzTest {
                 client.sending().send(src, false);
             } else if (src.remaining() <= client.maxMessageSize()) {
                 client.sending().sendMessage(src, false);
+            }
+        }
+
+        /** A zero-copy poll: each view within the ring, read whole; the count what the handler was given. */
+        private void pollNow(int arg) throws IOException {
+            int limit = type == TYPE_STREAM ? arg * 31 : arg & 7;
+            long[] handed = {0, 0};
+            long n = client.receiving().poll(data -> {
+                assertTrue(data.isReadOnly() && data.remaining() <= ringCapacity, "a view of " + data.remaining());
+                for (int i = data.position(); i < data.limit(); i++) {
+                    handed[1] += data.get(i);
+                }
+                handed[0] += type == TYPE_STREAM ? data.remaining() : 1;
+            }, limit);
+            assertTrue(n >= -1 && n <= limit, "polled " + n + " with a limit of " + limit);
+            assertEquals(Math.max(n, 0), handed[0], "said " + n + ", handed " + handed[0]);
+        }
+
+        /** A zero-copy claim, committed or (odd arg) aborted. */
+        private void claimNow(int arg) throws IOException {
+            int size = arg * 61;
+            if (size > (type == TYPE_STREAM ? client.header().txRingCapacity() : client.maxMessageSize())) {
+                return;
+            }
+            ByteBuffer b = client.sending().claim(size, false);
+            if (b == null) {
+                return;
+            }
+            assertEquals(size, b.remaining());
+            b.put(b.position(), (byte) arg);
+            if ((arg & 1) == 0) {
+                client.sending().commit();
+            } else {
+                client.sending().abort();
             }
         }
 

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.SocketException;
@@ -59,6 +61,51 @@ class HostilePeerTest {
         nodes.medium.putLongRelease(block(p[1]) + TX_TAIL_OFFSET, 1L << 40);
         SocketException e = assertThrows(SocketException.class, () -> p[0].receiving().receive(ByteBuffer.allocate(10), false));
         assertTrue(e.getMessage().contains("write position"), e.getMessage());
+    }
+
+    @Test
+    void aTailRunningAheadOfTheRingIsAResetForAPollToo() throws Exception {
+        SocketCore[] p = pair(TYPE_STREAM);
+        nodes.medium.putLongRelease(block(p[1]) + TX_TAIL_OFFSET, 1L << 40);
+        SocketException e = assertThrows(SocketException.class,
+                () -> p[0].receiving().poll(data -> fail("no handler call on a bad tail"), 100));
+        assertTrue(e.getMessage().contains("write position"), e.getMessage());
+    }
+
+    /** A frame length beyond the maximum, or (9: a frame of 24 with 16 published) past the tail: a poll resets too. */
+    @ParameterizedTest
+    @ValueSource(longs = {Long.MAX_VALUE, 9, -8})
+    void aBadFrameLengthIsAResetForAPollToo(long length) throws Exception {
+        SocketCore[] p = pair(TYPE_SEQPACKET);
+        assertTrue(p[1].sending().sendMessage(ByteBuffer.allocate(8), false));
+        nodes.medium.putLongRelease(p[1].header().txRingOffset(), length);
+        SocketException e = assertThrows(SocketException.class,
+                () -> p[0].receiving().poll(data -> fail("no handler call on a bad length"), 10));
+        assertTrue(e.getMessage().contains("message length"), e.getMessage());
+    }
+
+    /** The peer's block given to another socket while a handler reads its ring: the poll throws, nothing returns. */
+    @Test
+    void aPeerReleasedUnderAHandlerIsAReset() throws Exception {
+        SocketCore[] p = pair(TYPE_STREAM);
+        assertEquals(10, p[1].sending().send(ByteBuffer.allocate(10), false));
+        int[] calls = {0};
+        SocketException e = assertThrows(SocketException.class, () -> p[0].receiving().poll(data -> {
+            calls[0]++;
+            reseal(block(p[1]), 1);
+        }, 100));
+        assertEquals(1, calls[0], "the handler ran, on a block still the peer's");
+        assertTrue(e.getMessage().contains("released"), e.getMessage());
+    }
+
+    /** Rewrites the header of the block at {@code block} with its generation moved by {@code by}, sealed. */
+    private void reseal(long block, int by) {
+        ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        nodes.medium.readAcquire(block, h);
+        h.putInt(GENERATION_OFFSET, h.getInt(GENERATION_OFFSET) + by);
+        h.putLong(SEQUENCE_OFFSET, h.getLong(SEQUENCE_OFFSET) + 1);
+        RecordSeal.seal(h, CRC_OFFSET);
+        nodes.medium.writeRelease(block, h.clear());
     }
 
     @Test

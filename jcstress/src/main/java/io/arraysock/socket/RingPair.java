@@ -79,6 +79,51 @@ final class RingPair {
         }
     }
 
+    /**
+     * A zero-copy claim of the whole ring, written in place with plain stores of {@code word}
+     * (as an application writes a claim's buffer), then committed: stream bytes, or
+     * ({@code message}) one frame of {@code CAPACITY - 8} bytes.
+     */
+    void claimAndCommit(RingViews views, boolean message, long word) {
+        try {
+            if (!producer.hasRoom(CAPACITY)) {
+                throw new IllegalStateException("a fresh ring has room");
+            }
+            int header = message ? RingProducer.FRAME_HEADER : 0;
+            ByteBuffer b = views.ring(producer.claimIndex(CAPACITY) + header, CAPACITY - header);
+            for (int i = b.position(); i + Long.BYTES <= b.limit(); i += Long.BYTES) {
+                b.putLong(i, word);
+            }
+            if (message) {
+                producer.commitFrame(CAPACITY - header);
+            } else {
+                producer.commitBytes(CAPACITY);
+            }
+            views.retire();
+        } catch (SocketException e) {
+            throw new IllegalStateException("the ring reset: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A zero-copy poll of the ring: the bytes (or messages) handed, and {@code seen[0]} the
+     * 8-byte words the handler found to be {@code word}.
+     */
+    long poll(HandlerPoll poll, boolean message, long word, int[] seen) {
+        io.arraysock.api.ReceiveHandler count = data -> {
+            for (int i = data.position(); i + Long.BYTES <= data.limit(); i += Long.BYTES) {
+                if (data.getLong(i) == word) {
+                    seen[0]++;
+                }
+            }
+        };
+        try {
+            return message ? poll.messages(count, 1) : poll.bytes(count, CAPACITY);
+        } catch (SocketException e) {
+            throw new IllegalStateException("the ring reset: " + e.getMessage(), e);
+        }
+    }
+
     private static ShmMedium create() {
         String path = "/dev/shm/arraysock-jcstress-rings-" + ProcessHandle.current().pid();
         try {

@@ -1,0 +1,226 @@
+package io.arraysock;
+
+import io.arraysock.api.ClaimStateException;
+import io.arraysock.api.ReceiveHandler;
+import io.arraysock.api.SocketType;
+import io.arraysock.testkit.Allocations;
+import io.arraysock.testkit.ShmSegments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The zero-copy calls in one process on shm: where a claim and a poll's buffer lie (in the
+ * ring, or staged where the bytes would wrap), what misuse throws, what a throwing handler
+ * consumes, and that a claim, a commit and a poll allocate nothing.
+ */
+class ZeroCopyCallsTest {
+    private static final int RING = 64 * 1024;
+    private static final Duration START = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    final ShmSegments segments = new ShmSegments();
+
+    /** A connected pair [client, server] with {@value #RING}-byte rings both ways. */
+    private static ArraySocket[] pair(StorageArray a, SocketType type, int port) throws IOException {
+        try (ArraySocket listener = a.openSocket(type)) {
+            listener.setSendBufferSize(RING);
+            listener.bind(port);
+            listener.listen(1);
+            ArraySocket client = a.openSocket(type);
+            client.setSendBufferSize(RING);
+            client.connect(port, START);
+            return new ArraySocket[] {client, listener.accept(START)};
+        }
+    }
+
+    @Test
+    void aClaimAndAPollSeeTheRingInPlaceUnlessTheBytesWrap() throws Exception {
+        try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()))) {
+            ArraySocket[] p = pair(a, SocketType.STREAM, 7420);
+            SendClaim claim = new SendClaim();
+            assertTrue(p[0].tryClaim(100, claim));
+            ByteBuffer b = claim.buffer();
+            assertEquals(RING, b.capacity(), "in place: a view of the ring");
+            assertEquals(100, b.remaining());
+            for (int i = 0; i < 100; i++) {
+                b.put((byte) i);
+            }
+            claim.commit();
+            assertFalse(claim.isOpen());
+            assertEquals(0, b.limit(), "the buffer is emptied by the commit");
+            List<ByteBuffer> seen = new ArrayList<>();
+            ReceiveHandler keep = data -> {
+                assertTrue(data.isReadOnly());
+                assertEquals(RING, data.capacity(), "in place: a view of the peer's ring");
+                for (int i = 0; i < data.remaining(); i++) {
+                    assertEquals((byte) i, data.get(data.position() + i));
+                }
+                seen.add(data);
+            };
+            assertEquals(100, p[1].poll(keep, 1000));
+            assertEquals(0, seen.get(0).limit(), "the view is empty once the poll returned");
+            assertEquals(0, p[1].poll(keep, 1000), "released: nothing more");
+
+            // the tail 100 short of the ring's end: a claim of 200 would wrap, so it is staged
+            ByteBuffer fill = ByteBuffer.allocateDirect(RING - 200);
+            assertEquals(RING - 200, p[0].send(fill));
+            assertEquals(RING - 200, p[1].receive(ByteBuffer.allocateDirect(RING)));
+            assertTrue(p[0].tryClaim(200, claim));
+            assertNotEquals(RING, claim.buffer().capacity(), "across the ring's end: staged");
+            for (int i = 0; i < 200; i++) {
+                claim.buffer().put((byte) (i * 3));
+            }
+            claim.commit();
+            ByteBuffer got = ByteBuffer.allocate(200);
+            int[] pieces = {0};
+            assertEquals(200, p[1].poll(data -> {
+                pieces[0]++;
+                got.put(data);
+            }, 1000));
+            assertEquals(2, pieces[0], "the ready bytes wrap: two pieces");
+            for (int i = 0; i < 200; i++) {
+                assertEquals((byte) (i * 3), got.get(i));
+            }
+            p[0].close();
+            assertEquals(-1, p[1].poll(keep, 1000), "end of stream");
+            p[1].close();
+        }
+    }
+
+    @Test
+    void misuseThrowsClearly() throws Exception {
+        try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()));
+             ArraySocket unconnected = a.openSocket(SocketType.STREAM)) {
+            ArraySocket[] p = pair(a, SocketType.STREAM, 7421);
+            ArraySocket[] m = pair(a, SocketType.SEQPACKET, 7422);
+            SendClaim claim = new SendClaim();
+            SendClaim other = new SendClaim();
+            assertThrows(ClaimStateException.class, claim::commit, "nothing claimed");
+            assertThrows(ClaimStateException.class, claim::abort);
+            assertThrows(ClaimStateException.class, claim::buffer);
+            assertThrows(IllegalArgumentException.class, () -> p[0].tryClaim(RING + 1, claim), "longer than the ring");
+            assertThrows(IllegalArgumentException.class, () -> p[0].claim(-1, claim));
+            IOException tooLong = assertThrows(IOException.class, () -> m[0].tryClaim(m[0].maxMessageSize() + 1, claim));
+            assertTrue(tooLong.getMessage().startsWith("Message too long"), tooLong.getMessage());
+            assertFalse(claim.isOpen());
+            SocketException notConnected = assertThrows(SocketException.class, () -> unconnected.tryClaim(1, claim));
+            assertEquals("Socket is not connected", notConnected.getMessage());
+
+            p[0].claim(10, claim);
+            assertThrows(ClaimStateException.class, () -> p[0].tryClaim(10, claim), "this claim is open");
+            assertThrows(ClaimStateException.class, () -> m[0].tryClaim(10, claim), "this claim is open, on another socket");
+            assertThrows(ClaimStateException.class, () -> p[0].tryClaim(10, other), "the socket has a claim open");
+            assertThrows(ClaimStateException.class, () -> p[0].send(ByteBuffer.allocate(1)), "no send while a claim is open");
+            claim.abort();
+            assertThrows(ClaimStateException.class, claim::commit, "commit after abort");
+            assertThrows(ClaimStateException.class, claim::abort, "abort twice");
+            assertEquals(1, p[0].send(ByteBuffer.allocate(1)), "after the abort the socket sends again");
+            p[0].claim(10, claim);
+            claim.commit();
+            assertThrows(ClaimStateException.class, claim::commit, "commit twice");
+            assertThrows(ClaimStateException.class, claim::abort, "abort after commit");
+            assertEquals(11, p[1].poll(data -> { }, 100), "the aborted bytes never went");
+
+            // full ring: tryClaim says no, and claims nothing
+            assertEquals(RING, p[0].sendNow(ByteBuffer.allocateDirect(RING)));
+            assertFalse(p[0].tryClaim(1, claim));
+            assertFalse(claim.isOpen());
+
+            assertThrows(IllegalArgumentException.class, () -> p[1].poll(data -> { }, -1));
+            p[1].shutdownInput();
+            assertEquals(-1, p[1].poll(data -> fail("input shut"), 100));
+
+            assertTrue(m[0].tryClaim(5, claim));
+            m[0].close();
+            SocketException closed = assertThrows(SocketException.class, claim::commit);
+            assertEquals("Socket is closed", closed.getMessage());
+            assertFalse(claim.isOpen(), "a failed commit ends the claim");
+            assertThrows(SocketException.class, () -> m[0].tryClaim(5, claim));
+            p[0].shutdownOutput();
+            SocketException shut = assertThrows(SocketException.class, () -> p[0].tryClaim(1, claim));
+            assertEquals("Socket output is shutdown", shut.getMessage());
+            p[0].close();
+            p[1].close();
+            m[1].close();
+        }
+    }
+
+    @Test
+    void aThrowingHandlerConsumesTheMessagesUpToIt() throws Exception {
+        try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()))) {
+            ArraySocket[] m = pair(a, SocketType.SEQPACKET, 7423);
+            SendClaim claim = new SendClaim();
+            for (int i = 1; i <= 3; i++) {
+                m[0].claim(i, claim);
+                claim.buffer().put(claim.buffer().position(), (byte) i);
+                claim.commit();
+            }
+            m[0].sendMessage(ByteBuffer.allocate(0));
+            List<Integer> seen = new ArrayList<>();
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> m[1].poll(data -> {
+                seen.add(data.remaining());
+                if (data.remaining() == 2) {
+                    throw new IllegalStateException("the handler's");
+                }
+            }, 10));
+            assertEquals("the handler's", thrown.getMessage());
+            assertEquals(List.of(1, 2), seen);
+            assertEquals(2, m[1].poll(data -> seen.add(data.remaining()), 10), "the third, then the empty one");
+            assertEquals(List.of(1, 2, 3, 0), seen);
+            m[0].close();
+            assertEquals(-1, m[1].poll(data -> { }, 10));
+            m[1].close();
+        }
+    }
+
+    @Test
+    void claimsCommitsAndPollsAllocateNothing() throws Exception {
+        try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()))) {
+            ArraySocket[] p = pair(a, SocketType.STREAM, 7424);
+            ArraySocket[] m = pair(a, SocketType.SEQPACKET, 7425);
+            SendClaim claim = new SendClaim();
+            long[] sum = {0};
+            ReceiveHandler handler = data -> sum[0] += data.get(data.position());
+            int[] sizes = {64, 1000, 7, 4096}; // some across the ring's end: staged
+            for (int i = 0; i < 50_000; i++) { // warm: the JIT settles
+                roundTrip(p, m, claim, handler, sizes[i & 3]);
+            }
+            int rounds = 20_000;
+            long before = Allocations.ofThisThread();
+            for (int i = 0; i < rounds; i++) {
+                roundTrip(p, m, claim, handler, sizes[i & 3]);
+            }
+            long allocated = Allocations.ofThisThread() - before;
+            assertTrue(allocated < 16 * 1024, rounds + " rounds allocated " + allocated + " bytes");
+            assertNotEquals(0, sum[0] | 1);
+            for (ArraySocket s : new ArraySocket[] {p[0], p[1], m[0], m[1]}) {
+                s.close();
+            }
+        }
+    }
+
+    /** A stream claim and a message claim, committed, then polled. */
+    private static void roundTrip(ArraySocket[] p, ArraySocket[] m, SendClaim claim, ReceiveHandler handler, int size)
+            throws IOException {
+        assertTrue(p[0].tryClaim(size, claim));
+        claim.buffer().put(claim.buffer().position(), (byte) 1);
+        claim.commit();
+        assertTrue(m[0].tryClaim(size, claim));
+        claim.buffer().put(claim.buffer().position(), (byte) 2);
+        claim.commit();
+        int got = 0;
+        while (got < size) {
+            got += p[1].poll(handler, 1 << 20);
+        }
+        assertEquals(1, m[1].poll(handler, 10));
+    }
+}
