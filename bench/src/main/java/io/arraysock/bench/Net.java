@@ -1,9 +1,10 @@
 package io.arraysock.bench;
 
 import io.arraysock.ArraySocket;
+import io.arraysock.SendClaim;
+import io.arraysock.StorageArray;
 import io.arraysock.api.IdleStrategy;
 import io.arraysock.api.SocketType;
-import io.arraysock.StorageArray;
 
 import java.io.Closeable;
 import java.io.EOFException;
@@ -86,6 +87,9 @@ interface Net extends Closeable {
             case "shm-spin", "block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin());
             // busy-spin, each write a gathering send of 16 messages and each read a scattering receive (issue 14)
             case "shm-batch" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), null, false, 16);
+            // busy-spin through the zero-copy calls: each write a claim filled and committed, each read a poll
+            // whose handler reads the bytes in place (issue 14)
+            case "shm-zc" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), null, false, ZERO_COPY);
             case "shm-block", "block-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
             // block with authenticated encryption (AES-GCM chunks): its cost beside "block" and "block-block"
             case "block-aes" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), ArraysockNet.BENCH_KEY);
@@ -102,6 +106,9 @@ interface Net extends Closeable {
             default -> throw new IllegalArgumentException("unknown transport " + transport);
         };
     }
+
+    /** {@link ArraysockNet}'s batch for the zero-copy calls instead of sends and receives. */
+    int ZERO_COPY = 0;
 
     /** arraysock stream sockets on a fixed port of one array. */
     final class ArraysockNet implements Net {
@@ -190,7 +197,7 @@ interface Net extends Closeable {
 
         private Conn wrap(ArraySocket s) {
             s.setIdleStrategy(idle);
-            return new Conn() {
+            return batch == ZERO_COPY ? new ZeroCopyConn(s) : new Conn() {
                 @Override
                 public void write(ByteBuffer src) throws IOException {
                     s.send(src);
@@ -231,6 +238,66 @@ interface Net extends Closeable {
         @Override
         public void close() throws IOException {
             array.close();
+        }
+
+        /**
+         * A connection through the zero-copy calls: a write claims its bytes, puts them into the
+         * claimed buffer (the ring itself on shm) and commits; a read polls with a handler that
+         * reads every byte in place (a long at a time, as a parser would look at them).
+         */
+        private static final class ZeroCopyConn implements Conn {
+            private final ArraySocket s;
+            private final SendClaim claim = new SendClaim();
+            private long seen;
+            private final io.arraysock.api.ReceiveHandler reader = data -> {
+                long sum = 0;
+                int i = data.position();
+                for (int end = data.limit() - Long.BYTES; i <= end; i += Long.BYTES) {
+                    sum += data.getLong(i);
+                }
+                for (; i < data.limit(); i++) {
+                    sum += data.get(i);
+                }
+                seen += sum;
+            };
+
+            ZeroCopyConn(ArraySocket s) {
+                this.s = s;
+            }
+
+            @Override
+            public void write(ByteBuffer src) throws IOException {
+                s.claim(src.remaining(), claim);
+                claim.buffer().put(src);
+                claim.commit();
+            }
+
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                int n;
+                while ((n = s.poll(reader, dst.remaining())) == 0) {
+                    Thread.onSpinWait(); // poll never waits
+                }
+                if (n > 0) {
+                    dst.position(dst.position() + n); // the bytes were looked at in place, not copied
+                }
+                return n;
+            }
+
+            @Override
+            public void shutdownOutput() throws IOException {
+                s.shutdownOutput();
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+
+            @Override
+            public String toString() {
+                return "zero-copy " + s + " (read sum " + seen + ")";
+            }
         }
     }
 

@@ -22,13 +22,13 @@ import java.util.TreeMap;
  * PNG chart. Arguments: raw.tsv jmh.csv environment.txt latest.md chart.png
  */
 public final class Report {
-    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-batch", "shm-block", "shm-block0", "shm-crc", "aeron-ipc", "uds", "tcp"};
-    private static final String[] RTT_ORDER = {"cring", "shm-spin", "shm-block", "shm-block0", "shm-crc", "shm-crc-block",
+    private static final String[] STREAM_ORDER = {"memcpy", "cring", "shm-spin", "shm-batch", "shm-zc", "shm-block", "shm-block0", "shm-crc", "aeron-ipc", "uds", "tcp"};
+    private static final String[] RTT_ORDER = {"cring", "shm-spin", "shm-zc", "shm-block", "shm-block0", "shm-crc", "shm-crc-block",
             "aeron-ipc", "uds", "tcp"};
     private static final int[] SIZES = {32, 64, 96, 1024, 4096, 65536, 1 << 20};
     /** The sizes where most messaging lives: their streams also in messages per second. */
     private static final int[] SMALL = {32, 64, 96};
-    private static final String[] SMALL_ORDER = {"cring", "shm-spin", "shm-batch", "shm-block", "aeron-ipc", "uds", "tcp"};
+    private static final String[] SMALL_ORDER = {"cring", "shm-spin", "shm-batch", "shm-zc", "shm-block", "aeron-ipc", "uds", "tcp"};
 
     /** transport -> metric -> size -> values (one per iteration) */
     private final Map<String, Map<String, Map<Integer, List<Double>>>> data = new LinkedHashMap<>();
@@ -399,6 +399,7 @@ public final class Report {
             case "shm-crc", "shm-crc-block" -> new java.awt.Color(0x00838F);
             case "aeron-ipc" -> new java.awt.Color(0x7B1FA2);
             case "shm-batch" -> new java.awt.Color(0x00838F);
+            case "shm-zc" -> new java.awt.Color(0xAD1457);
             case "uds" -> new java.awt.Color(0x2E7D32);
             case "tcp" -> new java.awt.Color(0xEF6C00);
             default -> java.awt.Color.RED;
