@@ -160,4 +160,34 @@ class HostilePeerTest {
         assertTrue(e.getMessage().contains("damaged"), e.getMessage());
         assertTrue(System.nanoTime() - start < 2_000_000_000L, "reported soon after the grace");
     }
+
+    /**
+     * A batch receive over a ring whose peer damaged a frame length inside the batch: the good
+     * frames before it are delivered, nothing of it or after it, and the next receive is the
+     * reset the one-message path gives, naming the length.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {Long.MAX_VALUE, -8, 1000, 1 << 20})
+    void aDamagedLengthInsideABatchStopsItThereAndIsAReset(long damaged) throws Exception {
+        SocketCore[] p = pair(TYPE_SEQPACKET);
+        SocketCore client = p[0];
+        SocketCore server = p[1];
+        ByteBuffer[] three = new ByteBuffer[3];
+        for (int i = 0; i < three.length; i++) {
+            three[i] = ByteBuffer.wrap(new byte[] {(byte) i, 1, 2, 3, 4, 5, 6, 7});
+        }
+        assertEquals(3, server.sending().sendMessages(three, 0, 3, false));
+        long ring = server.header().txRingOffset();
+        // the second frame's length (1000: more than is published; 1 MiB: more than the largest message)
+        nodes.medium.putLongRelease(ring + io.arraysock.format.FrameDescriptor.frameLength(8) + io.arraysock.format.FrameDescriptor.LENGTH_OFFSET, damaged);
+        ByteBuffer[] got = {ByteBuffer.allocate(16), ByteBuffer.allocate(16), ByteBuffer.allocate(16)};
+        assertEquals(1, client.receiving().receiveMessages(got, 0, 3, false), "the good frame before the damage");
+        assertEquals(ByteBuffer.wrap(new byte[] {0, 1, 2, 3, 4, 5, 6, 7}), got[0].flip());
+        assertEquals(0, got[1].position() + got[2].position(), "nothing from the damaged frame or after it");
+        SocketException e = assertThrows(SocketException.class,
+                () -> client.receiving().receiveMessages(got, 1, 2, false));
+        assertTrue(e.getMessage().startsWith("Connection reset") && e.getMessage().contains("message length"),
+                e.getMessage());
+        assertEquals(0, got[1].position() + got[2].position(), "the reset delivers nothing");
+    }
 }
