@@ -293,8 +293,7 @@ public final class ArraySocket implements Closeable {
      * @throws IndexOutOfBoundsException when offset and length do not lie within {@code srcs}
      */
     public long send(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        return gather(SEND_ALL, srcs, offset, length);
+        return buffers(SEND_ALL, srcs, offset, length);
     }
 
     /** {@link #send(ByteBuffer[], int, int)} of the whole array. */
@@ -304,8 +303,7 @@ public final class ArraySocket implements Closeable {
 
     /** Gathering send of what fits now (stream), in order, published once: the count, maybe 0. */
     public long sendNow(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        return gather(SEND_ALL_NOW, srcs, offset, length);
+        return buffers(SEND_ALL_NOW, srcs, offset, length);
     }
 
     /**
@@ -330,8 +328,7 @@ public final class ArraySocket implements Closeable {
      * @throws IndexOutOfBoundsException when offset and length do not lie within {@code dsts}
      */
     public long receive(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        return gather(RECEIVE_ALL, dsts, offset, length);
+        return buffers(RECEIVE_ALL, dsts, offset, length);
     }
 
     /** {@link #receive(ByteBuffer[], int, int)} into the whole array. */
@@ -341,8 +338,7 @@ public final class ArraySocket implements Closeable {
 
     /** Scattering receive of what is there now (stream): a count, maybe 0, or -1 at end of stream. */
     public long receiveNow(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        return gather(RECEIVE_ALL_NOW, dsts, offset, length);
+        return buffers(RECEIVE_ALL_NOW, dsts, offset, length);
     }
 
     /** Receives what is there now (stream): a count, maybe 0, or -1 at end of stream. */
@@ -428,8 +424,7 @@ public final class ArraySocket implements Closeable {
      * @throws IndexOutOfBoundsException when offset and length do not lie within {@code srcs}
      */
     public int sendMessages(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        return (int) gather(SEND_MESSAGES, srcs, offset, length);
+        return (int) buffers(SEND_MESSAGES, srcs, offset, length);
     }
 
     /** {@link #sendMessages(ByteBuffer[], int, int)} of the whole array. */
@@ -439,8 +434,7 @@ public final class ArraySocket implements Closeable {
 
     /** The messages of {@code srcs[offset .. offset + length)} that fit now, in order, published once: the count, maybe 0. */
     public int sendMessagesNow(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        return (int) gather(SEND_MESSAGES_NOW, srcs, offset, length);
+        return (int) buffers(SEND_MESSAGES_NOW, srcs, offset, length);
     }
 
     /**
@@ -452,8 +446,7 @@ public final class ArraySocket implements Closeable {
      * @throws IndexOutOfBoundsException when offset and length do not lie within {@code dsts}
      */
     public int receiveMessages(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        return (int) gather(RECEIVE_MESSAGES, dsts, offset, length);
+        return (int) buffers(RECEIVE_MESSAGES, dsts, offset, length);
     }
 
     /** {@link #receiveMessages(ByteBuffer[], int, int)} into the whole array. */
@@ -463,8 +456,7 @@ public final class ArraySocket implements Closeable {
 
     /** The messages there now (seqpacket), one per buffer, released once: the count, maybe 0, or -1 at end of stream. */
     public int receiveMessagesNow(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        return (int) gather(RECEIVE_MESSAGES_NOW, dsts, offset, length);
+        return (int) buffers(RECEIVE_MESSAGES_NOW, dsts, offset, length);
     }
 
     /** The largest message this socket may send. */
@@ -732,6 +724,12 @@ public final class ArraySocket implements Closeable {
         } finally {
             core.surfaceLateFault();
         }
+    }
+
+    /** {@link #gather} over {@code bufs[offset .. offset + length)}, the slice checked first (as the JDK's channels do). */
+    private long buffers(Gather g, ByteBuffer[] bufs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, bufs.length);
+        return gather(g, bufs, offset, length);
     }
 
     /** {@link #transfer} over an array of buffers, or for a zero-copy call. */
