@@ -89,7 +89,7 @@ interface Net extends Closeable {
             case "shm-batch" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), null, false, 16);
             // busy-spin through the zero-copy calls: each write a claim filled and committed, each read a poll
             // whose handler reads the bytes in place (issue 14)
-            case "shm-zc" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), null, false, ZERO_COPY);
+            case "shm-zc" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), null, false, ArraysockNet.ZERO_COPY);
             case "shm-block", "block-block" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.blocking());
             // block with authenticated encryption (AES-GCM chunks): its cost beside "block" and "block-block"
             case "block-aes" -> new ArraysockNet(StorageArray.attach(where), IdleStrategy.busySpin(), ArraysockNet.BENCH_KEY);
@@ -107,12 +107,11 @@ interface Net extends Closeable {
         };
     }
 
-    /** {@link ArraysockNet}'s batch for the zero-copy calls instead of sends and receives. */
-    int ZERO_COPY = 0;
-
     /** arraysock stream sockets on a fixed port of one array. */
     final class ArraysockNet implements Net {
         static final int PORT = 7001;
+        /** The batch that means the zero-copy calls instead of sends and receives. */
+        static final int ZERO_COPY = 0;
         private final StorageArray array;
         /** The benchmark's pre-shared key: fixed, so both processes have it (it protects nothing but the measurement). */
         static final byte[] BENCH_KEY = "arraysock bench key (not secret)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -197,42 +196,7 @@ interface Net extends Closeable {
 
         private Conn wrap(ArraySocket s) {
             s.setIdleStrategy(idle);
-            return batch == ZERO_COPY ? new ZeroCopyConn(s) : new Conn() {
-                @Override
-                public void write(ByteBuffer src) throws IOException {
-                    s.send(src);
-                }
-
-                @Override
-                public int read(ByteBuffer dst) throws IOException {
-                    return s.receive(dst);
-                }
-
-                @Override
-                public int batch() {
-                    return batch;
-                }
-
-                @Override
-                public void write(ByteBuffer[] srcs) throws IOException {
-                    s.send(srcs);
-                }
-
-                @Override
-                public long read(ByteBuffer[] dsts) throws IOException {
-                    return s.receive(dsts);
-                }
-
-                @Override
-                public void shutdownOutput() throws IOException {
-                    s.shutdownOutput();
-                }
-
-                @Override
-                public void close() {
-                    s.close();
-                }
-            };
+            return batch == ZERO_COPY ? new ZeroCopyConn(s) : new SocketConn(s, batch);
         }
 
         @Override
@@ -240,13 +204,58 @@ interface Net extends Closeable {
             array.close();
         }
 
+        /** An arraysock connection: sends and receives, gathering and scattering ones for a batch above 1. */
+        private static class SocketConn implements Conn {
+            final ArraySocket s;
+            private final int batch;
+
+            SocketConn(ArraySocket s, int batch) {
+                this.s = s;
+                this.batch = batch;
+            }
+
+            @Override
+            public void write(ByteBuffer src) throws IOException {
+                s.send(src);
+            }
+
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                return s.receive(dst);
+            }
+
+            @Override
+            public int batch() {
+                return batch;
+            }
+
+            @Override
+            public void write(ByteBuffer[] srcs) throws IOException {
+                s.send(srcs);
+            }
+
+            @Override
+            public long read(ByteBuffer[] dsts) throws IOException {
+                return s.receive(dsts);
+            }
+
+            @Override
+            public void shutdownOutput() throws IOException {
+                s.shutdownOutput();
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        }
+
         /**
          * A connection through the zero-copy calls: a write claims its bytes, puts them into the
          * claimed buffer (the ring itself on shm) and commits; a read polls with a handler that
          * reads every byte in place (a long at a time, as a parser would look at them).
          */
-        private static final class ZeroCopyConn implements Conn {
-            private final ArraySocket s;
+        private static final class ZeroCopyConn extends SocketConn {
             private final SendClaim claim = new SendClaim();
             private long seen;
             private final io.arraysock.api.ReceiveHandler reader = data -> {
@@ -262,7 +271,7 @@ interface Net extends Closeable {
             };
 
             ZeroCopyConn(ArraySocket s) {
-                this.s = s;
+                super(s, 1);
             }
 
             @Override
@@ -282,16 +291,6 @@ interface Net extends Closeable {
                     dst.position(dst.position() + n); // the bytes were looked at in place, not copied
                 }
                 return n;
-            }
-
-            @Override
-            public void shutdownOutput() throws IOException {
-                s.shutdownOutput();
-            }
-
-            @Override
-            public void close() {
-                s.close();
             }
 
             @Override
