@@ -1,7 +1,5 @@
 package io.arraysock;
 
-import io.arraysock.api.SocketType;
-
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
@@ -14,10 +12,7 @@ import java.util.SplittableRandom;
 record ClaimMessagesPeer(int port, int count, long seed, boolean now) implements Peer.Scenario {
     @Override
     public void run(Peer p) throws Exception {
-        p.await("GO");
-        try (ArraySocket s = p.array().openSocket(SocketType.SEQPACKET)) {
-            s.setSendBufferSize(MessagesPeer.RING);
-            s.connect(port);
+        try (ArraySocket s = MessagesPeer.connectOnGo(p, port)) {
             int max = s.maxMessageSize();
             SplittableRandom random = new SplittableRandom(seed);
             SendClaim claim = new SendClaim();

@@ -1,7 +1,5 @@
 package io.arraysock;
 
-import io.arraysock.api.SocketType;
-
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
@@ -16,10 +14,7 @@ record MessageBatchPeer(int port, int count, long seed, boolean now) implements 
 
     @Override
     public void run(Peer p) throws Exception {
-        p.await("GO");
-        try (ArraySocket s = p.array().openSocket(SocketType.SEQPACKET)) {
-            s.setSendBufferSize(MessagesPeer.RING);
-            s.connect(port);
+        try (ArraySocket s = MessagesPeer.connectOnGo(p, port)) {
             int max = s.maxMessageSize();
             Peer.say("MAX " + max);
             SplittableRandom sizes = new SplittableRandom(seed);

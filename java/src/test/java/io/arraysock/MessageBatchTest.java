@@ -86,13 +86,10 @@ class MessageBatchTest {
     @Test
     void batchesAllocateNothing() throws Exception {
         String path = segments.format(ArrayFixture.small());
-        try (StorageArray a = StorageArray.attach(path);
-             ArraySocket server = a.openSocket(SocketType.SEQPACKET);
-             ArraySocket client = a.openSocket(SocketType.SEQPACKET)) {
-            server.bind(7422);
-            server.listen(1);
-            client.connect(7422);
-            try (ArraySocket accepted = server.accept(START)) {
+        try (StorageArray a = StorageArray.attach(path)) {
+            ArraySocket[] p = LocalPair.connect(a, SocketType.SEQPACKET, 7422, 0);
+            ArraySocket client = p[0];
+            try (ArraySocket accepted = p[1]) {
                 ByteBuffer[] out = new ByteBuffer[8];
                 ByteBuffer[] in = new ByteBuffer[8];
                 for (int i = 0; i < out.length; i++) {
@@ -130,13 +127,10 @@ class MessageBatchTest {
     void refusesWhatItMust() throws Exception {
         String path = segments.format(ArrayFixture.small());
         try (StorageArray a = StorageArray.attach(path);
-             ArraySocket server = a.openSocket(SocketType.SEQPACKET);
-             ArraySocket client = a.openSocket(SocketType.SEQPACKET);
              ArraySocket stream = a.openSocket(SocketType.STREAM)) {
-            server.bind(7421);
-            server.listen(1);
-            client.connect(7421);
-            try (ArraySocket accepted = server.accept(START)) {
+            ArraySocket[] p = LocalPair.connect(a, SocketType.SEQPACKET, 7421, 0);
+            ArraySocket client = p[0];
+            try (ArraySocket accepted = p[1]) {
                 ByteBuffer[] three = {ByteBuffer.wrap(new byte[] {1}), ByteBuffer.wrap(new byte[] {2, 2}),
                         ByteBuffer.allocate(client.maxMessageSize() + 1)};
                 IOException tooLong = assertThrows(IOException.class, () -> client.sendMessages(three));

@@ -16,10 +16,7 @@ record MessagesPeer(int port, int count, long seed) implements Peer.Scenario {
 
     @Override
     public void run(Peer p) throws Exception {
-        p.await("GO");
-        try (ArraySocket s = p.array().openSocket(SocketType.SEQPACKET)) {
-            s.setSendBufferSize(RING);
-            s.connect(port);
+        try (ArraySocket s = connectOnGo(p, port)) {
             int max = s.maxMessageSize();
             SplittableRandom random = new SplittableRandom(seed);
             ByteBuffer buf = ByteBuffer.allocateDirect(max);
@@ -29,6 +26,20 @@ record MessagesPeer(int port, int count, long seed) implements Peer.Scenario {
             s.shutdownOutput();
             Peer.say("MAX " + max);
             Peer.say("END " + s.receiveMessage(ByteBuffer.allocate(1)));
+        }
+    }
+
+    /** On GO: a seqpacket socket with a {@value #RING}-byte send ring, connected to {@code port} (the senders of these messages). */
+    static ArraySocket connectOnGo(Peer p, int port) throws Exception {
+        p.await("GO");
+        ArraySocket s = p.array().openSocket(SocketType.SEQPACKET);
+        try {
+            s.setSendBufferSize(RING);
+            s.connect(port);
+            return s;
+        } catch (Exception e) {
+            s.close();
+            throw e;
         }
     }
 

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,28 +23,14 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ZeroCopyCallsTest {
     private static final int RING = 64 * 1024;
-    private static final Duration START = Duration.ofSeconds(10);
 
     @RegisterExtension
     final ShmSegments segments = new ShmSegments();
 
-    /** A connected pair [client, server] with {@value #RING}-byte rings both ways. */
-    private static ArraySocket[] pair(StorageArray a, SocketType type, int port) throws IOException {
-        try (ArraySocket listener = a.openSocket(type)) {
-            listener.setSendBufferSize(RING);
-            listener.bind(port);
-            listener.listen(1);
-            ArraySocket client = a.openSocket(type);
-            client.setSendBufferSize(RING);
-            client.connect(port, START);
-            return new ArraySocket[] {client, listener.accept(START)};
-        }
-    }
-
     @Test
     void aClaimAndAPollSeeTheRingInPlaceUnlessTheBytesWrap() throws Exception {
         try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()))) {
-            ArraySocket[] p = pair(a, SocketType.STREAM, 7420);
+            ArraySocket[] p = LocalPair.connect(a, SocketType.STREAM, 7420, RING);
             SendClaim claim = new SendClaim();
             assertTrue(p[0].tryClaim(100, claim));
             ByteBuffer b = claim.buffer();
@@ -100,8 +85,8 @@ class ZeroCopyCallsTest {
     void misuseThrowsClearly() throws Exception {
         try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()));
              ArraySocket unconnected = a.openSocket(SocketType.STREAM)) {
-            ArraySocket[] p = pair(a, SocketType.STREAM, 7421);
-            ArraySocket[] m = pair(a, SocketType.SEQPACKET, 7422);
+            ArraySocket[] p = LocalPair.connect(a, SocketType.STREAM, 7421, RING);
+            ArraySocket[] m = LocalPair.connect(a, SocketType.SEQPACKET, 7422, RING);
             SendClaim claim = new SendClaim();
             SendClaim other = new SendClaim();
             assertThrows(ClaimStateException.class, claim::commit, "nothing claimed");
@@ -157,7 +142,7 @@ class ZeroCopyCallsTest {
     @Test
     void aThrowingHandlerConsumesTheMessagesUpToIt() throws Exception {
         try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()))) {
-            ArraySocket[] m = pair(a, SocketType.SEQPACKET, 7423);
+            ArraySocket[] m = LocalPair.connect(a, SocketType.SEQPACKET, 7423, RING);
             SendClaim claim = new SendClaim();
             for (int i = 1; i <= 3; i++) {
                 m[0].claim(i, claim);
@@ -185,8 +170,8 @@ class ZeroCopyCallsTest {
     @Test
     void claimsCommitsAndPollsAllocateNothing() throws Exception {
         try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()))) {
-            ArraySocket[] p = pair(a, SocketType.STREAM, 7424);
-            ArraySocket[] m = pair(a, SocketType.SEQPACKET, 7425);
+            ArraySocket[] p = LocalPair.connect(a, SocketType.STREAM, 7424, RING);
+            ArraySocket[] m = LocalPair.connect(a, SocketType.SEQPACKET, 7425, RING);
             SendClaim claim = new SendClaim();
             long[] sum = {0};
             ReceiveHandler handler = data -> sum[0] += data.get(data.position());
