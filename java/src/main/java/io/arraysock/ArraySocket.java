@@ -475,7 +475,9 @@ public final class ArraySocket implements Closeable {
      * {@link #send}); see {@link SendClaim} for where it is not. Allocates nothing.
      *
      * @throws io.arraysock.api.ClaimStateException a claim is open on this socket or in {@code claim}
-     * @throws IllegalArgumentException a stream claim longer than {@link #sendBufferSize()} (the ring), or negative
+     * @throws IllegalArgumentException a stream claim longer than {@link #sendBufferSize()} (the ring), or
+     *     negative; on a chunked ring (block medium, payload checksums) longer than one chunk's
+     *     staging, {@code min(ring, 1 MiB)} ({@link #claim} takes it)
      * @throws IOException "Message too long" above {@link #maxMessageSize()}; otherwise as {@link #sendNow}
      */
     public boolean tryClaim(int length, SendClaim claim) throws IOException {

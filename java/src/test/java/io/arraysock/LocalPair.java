@@ -18,7 +18,14 @@ final class LocalPair {
      * array's close closes them.
      */
     static ArraySocket[] connect(StorageArray a, SocketType type, int port, int ringBytes) throws IOException {
+        return connect(a, type, port, ringBytes, false);
+    }
+
+    /** {@link #connect}, the connection's payload checksummed when {@code checksums} (chunked rings on shm). */
+    static ArraySocket[] connect(StorageArray a, SocketType type, int port, int ringBytes, boolean checksums)
+            throws IOException {
         try (ArraySocket listener = a.openSocket(type)) {
+            listener.setPayloadChecksums(checksums);
             ArraySocket client = a.openSocket(type);
             if (ringBytes > 0) {
                 listener.setSendBufferSize(ringBytes);

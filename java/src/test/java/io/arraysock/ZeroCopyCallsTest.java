@@ -3,9 +3,11 @@ package io.arraysock;
 import io.arraysock.api.ClaimStateException;
 import io.arraysock.api.ReceiveHandler;
 import io.arraysock.api.SocketType;
+import io.arraysock.format.ChunkDescriptor;
 import io.arraysock.testkit.Allocations;
 import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
@@ -137,6 +139,109 @@ class ZeroCopyCallsTest {
             p[1].close();
             m[1].close();
         }
+    }
+
+    /**
+     * A chunked ring (payload checksums on shm, as the block medium's) stages a claim: a
+     * non-blocking claim is refused while the staging is full, so its commit never waits,
+     * and is granted, and delivered whole, once the peer has read.
+     */
+    @Test
+    @Timeout(60)
+    void aNonBlockingClaimOnAChunkedRingIsRefusedWhileItsStagingIsFull() throws Exception {
+        try (StorageArray a = StorageArray.attach(segments.format(ArrayFixture.small()))) {
+            ArraySocket[] p = LocalPair.connect(a, SocketType.STREAM, 7426, RING, true);
+            ArraySocket[] m = LocalPair.connect(a, SocketType.SEQPACKET, 7427, RING, true);
+            assertTrue(p[0].isPayloadChecksummed() && m[0].isPayloadChecksummed(), "chunked rings");
+            SendClaim claim = new SendClaim();
+            long stream = fillUntilRefused(() -> p[0].sendNow(ByteBuffer.allocateDirect(1)) > 0); // bytes
+            assertFalse(p[0].tryClaim(100, claim), "the staging is full: no room for a claim");
+            assertFalse(claim.isOpen());
+            long messages = fillUntilRefused(() -> m[0].sendMessageNow(ByteBuffer.allocateDirect(1000)));
+            assertFalse(m[0].tryClaim(1000, claim), "the staging is full: no room for a message claim");
+
+            assertEquals(stream, drainBytes(p[1], stream, (byte) 0), "what the sender had sent");
+            assertTrue(claimWhenRoom(p[0], 100, claim), "room again once the peer read");
+            for (int i = 0; i < 100; i++) {
+                claim.buffer().put((byte) (i + 7));
+            }
+            claim.commit();
+            ByteBuffer got = ByteBuffer.allocate(100);
+            while (got.hasRemaining()) {
+                assertTrue(p[1].receive(got) > 0);
+            }
+            for (int i = 0; i < 100; i++) {
+                assertEquals((byte) (i + 7), got.get(i));
+            }
+            ByteBuffer one = ByteBuffer.allocateDirect(1000);
+            for (long i = 0; i < messages; i++) {
+                one.clear();
+                assertTrue(m[1].receiveMessage(one) == 1000);
+            }
+            assertTrue(claimWhenRoom(m[0], 1000, claim), "room for the message once the peer read");
+            claim.commit();
+            one.clear();
+            assertEquals(1000, m[1].receiveMessage(one));
+
+            // a stream claim larger than the staging: only the blocking claim (whose commit waits as a send does)
+            ArraySocket[] big = LocalPair.connect(a, SocketType.STREAM, 7428, 2 << 20, true);
+            int over = ChunkDescriptor.MAX_EXTENT + 1;
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> big[0].tryClaim(over, claim));
+            assertTrue(refused.getMessage().contains("non-blocking stream claim on a chunked ring"), refused.getMessage());
+            assertFalse(claim.isOpen());
+            big[0].claim(over, claim);
+            claim.buffer().put(over - 1, (byte) 42);
+            claim.commit();
+            assertEquals(over, drainBytes(big[1], over, (byte) 42));
+        }
+    }
+
+    /** Receives {@code bytes} bytes: their count, once the last was {@code last}. */
+    private static long drainBytes(ArraySocket s, long bytes, byte lastByte) throws IOException {
+        ByteBuffer b = ByteBuffer.allocateDirect(1 << 16);
+        long got = 0;
+        byte last = 0;
+        while (got < bytes) {
+            b.clear().limit((int) Math.min(b.capacity(), bytes - got));
+            int n = s.receive(b);
+            got += n;
+            last = b.get(n - 1);
+        }
+        assertEquals(lastByte, last, "the last byte");
+        return got;
+    }
+
+    /** Sends until the sender has been refused for 300 ms (the ring full, then its staging): the bytes or messages sent. */
+    private static long fillUntilRefused(IoCall send) throws IOException, InterruptedException {
+        long sent = 0;
+        long refusedSince = 0;
+        while (true) {
+            if (send.call()) {
+                sent++;
+                refusedSince = 0;
+            } else if (refusedSince == 0) {
+                refusedSince = System.nanoTime();
+            } else if (System.nanoTime() - refusedSince > 300_000_000L) {
+                return sent;
+            } else {
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    private static boolean claimWhenRoom(ArraySocket s, int length, SendClaim claim) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (s.tryClaim(length, claim)) {
+                return true;
+            }
+            Thread.sleep(1);
+        }
+        return false;
+    }
+
+    private interface IoCall {
+        boolean call() throws IOException;
     }
 
     @Test

@@ -125,6 +125,11 @@ final class RingProducer extends RingEnd {
         return p == null ? chunks.maxExtent() : p.room();
     }
 
+    /** Chunked ring: the most its pipeline stages at once (one chunk's extent). */
+    long stagingCapacity() {
+        return chunks.maxExtent();
+    }
+
     /** Block medium: free bytes as last known, without a look at the peer's head (the chunk writer's). */
     long cachedFree() {
         return capacity - (tail - headCache);

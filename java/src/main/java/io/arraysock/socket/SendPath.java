@@ -8,6 +8,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
+import static io.arraysock.format.ChunkDescriptor.MESSAGE_LENGTH_SIZE;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
 
@@ -261,6 +262,10 @@ public final class SendPath {
             throw new IllegalArgumentException("a stream claim is 0.." + producer.capacity()
                     + " bytes (the send buffer), not " + length);
         }
+        if (staged && !blocking && !message && length > producer.stagingCapacity()) {
+            throw new IllegalArgumentException("a non-blocking stream claim on a chunked ring is 0.."
+                    + producer.stagingCapacity() + " bytes (its staging), not " + length + "; claim() waits for room");
+        }
         if (views == null) {
             views = new RingViews(staged ? null : producer.ringView(), false);
         }
@@ -276,10 +281,17 @@ public final class SendPath {
 
     private ByteBuffer claimRoom(int length, long extent, boolean blocking) throws IOException {
         checkNode();
-        if (staged || !views.inPlace()) {
-            return open(STAGED, length, views.staging(length)); // the commit waits for room as a send does
-        }
         loop.reset();
+        if (staged) {
+            // the commit stages the bytes as a send does: a non-blocking claim is refused unless
+            // that finds the room now (only this thread stages, so the room can only grow)
+            long needed = type == TYPE_SEQPACKET ? MESSAGE_LENGTH_SIZE + (long) length : length;
+            if (!blocking && producer.room() < needed && !producer.peerShut()) {
+                awaitRoom(false); // counts the wait, looks at the peer on its cadence
+                return null;
+            }
+            return open(STAGED, length, views.staging(length));
+        }
         while (!producer.hasRoom(extent)) {
             if (producer.peerShut()) {
                 return open(STAGED, length, views.staging(length)); // the commit drops it, or finds the pipe broken
@@ -288,9 +300,9 @@ public final class SendPath {
                 return null;
             }
         }
-        int index = producer.claimIndex(extent);
+        int index = views.inPlace() ? producer.claimIndex(extent) : -1;
         if (index < 0) {
-            return open(STAGED, length, views.staging(length)); // room, but in two pieces: the commit copies it
+            return open(STAGED, length, views.staging(length)); // room, but in two pieces (or unmapped): the commit copies it
         }
         int payload = type == TYPE_SEQPACKET ? RingProducer.FRAME_HEADER : 0;
         return open(IN_RING, length, views.ring(index + payload, length));
