@@ -68,10 +68,9 @@ final class AttachedNode implements NodeContext {
         }
         long inc = 0;
         boolean dead = false;
-        String who = "node " + s;
+        NodeRecord r = null;
         try {
-            NodeRecord r = table.read(s);
-            who = "node " + s + " (pid " + r.pid() + "@" + r.hostName() + ")";
+            r = table.read(s);
             long heartbeat = table.heartbeat(s);
             // evidence is as new as the read's end: a read held up by a latency spike of our
             // path must not date a heartbeat it saw move to before the spike
@@ -83,7 +82,8 @@ final class AttachedNode implements NodeContext {
             inc = 0; // a damaged record is no live node
         }
         if (live.getAndSet(s, inc) != 0 && dead) {
-            counters.nodeSeenDead(who); // judged alive before, dead now (a node that detached is FREE)
+            // judged alive before, dead now (a node that detached is FREE); named only then: an idle loop judges every 10 ms
+            counters.nodeSeenDead("node " + s + " (pid " + r.pid() + "@" + r.hostName() + ")");
         }
         judgedAt.set(s, now);
         return inc;
