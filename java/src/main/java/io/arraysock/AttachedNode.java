@@ -2,6 +2,7 @@ package io.arraysock;
 
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
+import io.arraysock.format.NodeRecordCodec;
 import io.arraysock.medium.Medium;
 import io.arraysock.node.Heartbeat;
 import io.arraysock.node.Liveness;
@@ -70,9 +71,10 @@ final class AttachedNode implements NodeContext {
         boolean dead = false;
         String who = "node " + s;
         try {
-            NodeRecord r = table.read(s);
+            NodeRecordCodec.Look look = table.readWithHeartbeat(s); // one sector read on the block medium
+            NodeRecord r = look.record();
             who = "node " + s + " (pid " + r.pid() + "@" + r.hostName() + ")";
-            long heartbeat = table.heartbeat(s);
+            long heartbeat = look.heartbeat();
             // evidence is as new as the read's end: a read held up by a latency spike of our
             // path must not date a heartbeat it saw move to before the spike
             Verdict v = liveness.judge(s, r, heartbeat, Math.max(now, System.nanoTime()));
