@@ -314,8 +314,9 @@ final class Acceptor implements AutoCloseable {
                     ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
-        words.announceAnswer(a.index);
-        medium.wake(table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
+        if (a.index < 0) {
+            announced(r, -1); // no answer: the word still changes (a look at our partition finds nothing)
+        }
         if (a.socket != null && medium.supportsWakeups()) {
             medium.wake(words.connectBell()); // a thread in accept may sleep on our bell
         }
@@ -341,8 +342,18 @@ final class Acceptor implements AutoCloseable {
                 client.flags() & FLAG_CHECKSUMMED).withPeer(STATE_ESTABLISHED,
                 r.slot, r.index, client.generation(), client.ownerIncarnation(), client.localPort(),
                 client.nonce(), ring, capacity, 0));
+        announced(r, index); // before the socket is built: the client's wait for the answer ends one step sooner
         return adopter.adopt(index, h, options, new Connection(node, table, index, h.generation(), client, r.slot,
                 r.index, client.nonce(), ring, capacity, client.localPort(), chunkKey, false));
+    }
+
+    /**
+     * Our answer to {@code r}, our block {@code index}, is written: says so in our node
+     * record (naming the block) and wakes the client.
+     */
+    private void announced(Request r, int index) {
+        words.announceAnswer(index);
+        medium.wake(table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
     }
 
     /** A listener without a key takes anyone; one with a key takes only a client that proves it. */
@@ -380,6 +391,7 @@ final class Acceptor implements AutoCloseable {
             ControlBlockHeader h = blocks.freshHeader(index, r.header.type(), STATE_OPEN);
             h = table.writeFresh(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
                     r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, reason));
+            announced(r, index);
             return new Answer(index, h, null);
         } catch (IOException e) {
             // No block to answer with: the client will time out, as with a SYN dropped by a full queue.
