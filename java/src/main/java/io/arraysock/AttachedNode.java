@@ -2,6 +2,7 @@ package io.arraysock;
 
 import io.arraysock.format.Geometry;
 import io.arraysock.format.NodeRecord;
+import io.arraysock.format.NodeRecordCodec;
 import io.arraysock.medium.Medium;
 import io.arraysock.node.Heartbeat;
 import io.arraysock.node.Liveness;
@@ -70,8 +71,9 @@ final class AttachedNode implements NodeContext {
         boolean dead = false;
         NodeRecord r = null;
         try {
-            r = table.read(s);
-            long heartbeat = table.heartbeat(s);
+            NodeRecordCodec.Look look = table.readWithHeartbeat(s); // one sector read on the block medium
+            r = look.record();
+            long heartbeat = look.heartbeat();
             // evidence is as new as the read's end: a read held up by a latency spike of our
             // path must not date a heartbeat it saw move to before the spike
             Verdict v = liveness.judge(s, r, heartbeat, Math.max(now, System.nanoTime()));

@@ -49,18 +49,47 @@ public final class NodeRecordCodec {
      */
     public static NodeRecord read(Medium medium, Geometry geometry, int slot) throws CorruptMediumException {
         ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        return readSealed(medium, geometry, slot, b, b);
+    }
+
+    /**
+     * Reads {@code into} (which starts at the record) until its first {@code header} bytes,
+     * {@code header}, are sealed or blank; decodes them.
+     */
+    private static NodeRecord readSealed(Medium medium, Geometry geometry, int slot, ByteBuffer into, ByteBuffer header)
+            throws CorruptMediumException {
         long offset = geometry.nodeRecordOffset(slot);
         for (int attempt = 0; ; attempt++) {
             SealedRead.pause(attempt);
-            b.clear();
-            medium.readAcquire(offset, b);
-            if (isBlank(b) || RecordSeal.isSealed(b, CRC_OFFSET)) {
-                return decode(b, medium.path(), slot);
+            into.clear();
+            medium.readAcquire(offset, into);
+            if (isBlank(header) || RecordSeal.isSealed(header, CRC_OFFSET)) {
+                return decode(header, medium.path(), slot);
             }
             if (attempt + 1 >= SealedRead.ATTEMPTS) {
-                throw check(medium.path(), slot).checksum(b.getInt(CRC_OFFSET), RecordSeal.checksum(b, CRC_OFFSET));
+                throw check(medium.path(), slot).checksum(header.getInt(CRC_OFFSET), RecordSeal.checksum(header, CRC_OFFSET));
             }
         }
+    }
+
+    /** A node record's sealed header and its heartbeat, as one look read them. */
+    public record Look(NodeRecord record, long heartbeat) {
+    }
+
+    /**
+     * {@link #read} and {@link #readHeartbeat}, in this order; on the block medium with one
+     * transfer: the header and the heartbeat share the record's sector, and a sector is read
+     * whole, so one read sees both (a liveness judgement paid two sector reads before).
+     */
+    public static Look readWithHeartbeat(Medium medium, Geometry geometry, int slot) throws CorruptMediumException {
+        if (medium.kind() != Medium.Kind.BLOCK) {
+            NodeRecord r = read(medium, geometry, slot);
+            return new Look(r, readHeartbeat(medium, geometry, slot));
+        }
+        ByteBuffer b = ByteBuffer.allocate(HEARTBEAT_OFFSET + Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer header = b.slice(0, HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        NodeRecord r = readSealed(medium, geometry, slot, b, header);
+        return new Look(r, b.getLong(HEARTBEAT_OFFSET));
     }
 
     /** Reads the heartbeat counter of {@code slot} (acquire: outside the seal, one atomic word). */

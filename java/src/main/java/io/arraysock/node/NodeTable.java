@@ -32,6 +32,11 @@ public final class NodeTable {
         return NodeRecordCodec.read(medium, geometry, slot);
     }
 
+    /** {@link #read} and {@link #heartbeat} of one look: on the block medium one sector read, not two. */
+    public NodeRecordCodec.Look readWithHeartbeat(int slot) throws CorruptMediumException {
+        return NodeRecordCodec.readWithHeartbeat(medium, geometry, slot);
+    }
+
     public long heartbeat(int slot) {
         return NodeRecordCodec.readHeartbeat(medium, geometry, slot);
     }

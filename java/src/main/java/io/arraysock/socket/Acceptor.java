@@ -31,7 +31,9 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * block medium it polls with back-off. A thread waiting in accept makes the same passes
  * itself ({@link #tryPass}), so the common case needs no hand-off between threads.
  * Clients announce requests in their node record; a pass scans only partitions whose
- * announcement changed, and every {@value #FULL_PASS_NANOS} ns all of them.
+ * announcement changed, and every {@value #FULL_PASS_NANOS} ns all of them. An announcement
+ * that follows the last one seen names the one new request's block: then only that block
+ * is read.
  */
 final class Acceptor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
@@ -214,8 +216,11 @@ final class Acceptor implements AutoCloseable {
             }
             long posted = words.connectRequests(slot); // before the scan: a later post shows as a change
             if (full || posted != requestsSeen[slot]) {
+                long seen = requestsSeen[slot];
                 requestsSeen[slot] = posted;
-                table.scanPartition(slot, collect);
+                if (full || !collectNamed(slot, seen, posted)) {
+                    table.scanPartition(slot, collect);
+                }
                 scanned = true;
             }
         }
@@ -254,6 +259,27 @@ final class Acceptor implements AutoCloseable {
         return progress;
     }
 
+    /**
+     * The one request posted since {@code seen}, when the word says so: {@code posted} is
+     * the post right after {@code seen} and names a block, which is then the only block
+     * read (a sector instead of the partition). False when the word does not say so or the
+     * block does not read: the caller scans the partition.
+     */
+    private boolean collectNamed(int slot, long seen, long posted) {
+        int index = ConnectWords.namedIndex(posted, geometry.socketsPerNode());
+        if (index < 0 || !ConnectWords.nextAfter(seen, posted)) {
+            return false;
+        }
+        ControlBlockHeader h = table.read(slot, index);
+        if (h == null) {
+            return false;
+        }
+        if (!h.isFree()) {
+            collect.visit(slot, index, h);
+        }
+        return true;
+    }
+
     private Answer answer(SocketCore listener, Request r) {
         Answer a = null;
         int refusal = 0;
@@ -288,8 +314,9 @@ final class Acceptor implements AutoCloseable {
                     ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
-        words.announceAnswer();
-        medium.wake(table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
+        if (a.index < 0) {
+            announced(r, -1); // no answer: the word still changes (a look at our partition finds nothing)
+        }
         if (a.socket != null && medium.supportsWakeups()) {
             medium.wake(words.connectBell()); // a thread in accept may sleep on our bell
         }
@@ -315,8 +342,18 @@ final class Acceptor implements AutoCloseable {
                 client.flags() & FLAG_CHECKSUMMED).withPeer(STATE_ESTABLISHED,
                 r.slot, r.index, client.generation(), client.ownerIncarnation(), client.localPort(),
                 client.nonce(), ring, capacity, 0));
+        announced(r, index); // before the socket is built: the client's wait for the answer ends one step sooner
         return adopter.adopt(index, h, options, new Connection(node, table, index, h.generation(), client, r.slot,
                 r.index, client.nonce(), ring, capacity, client.localPort(), chunkKey, false));
+    }
+
+    /**
+     * Our answer to {@code r}, our block {@code index}, is written: says so in our node
+     * record (naming the block) and wakes the client.
+     */
+    private void announced(Request r, int index) {
+        words.announceAnswer(index);
+        medium.wake(table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
     }
 
     /** A listener without a key takes anyone; one with a key takes only a client that proves it. */
@@ -354,6 +391,7 @@ final class Acceptor implements AutoCloseable {
             ControlBlockHeader h = blocks.freshHeader(index, r.header.type(), STATE_OPEN);
             h = table.writeFresh(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
                     r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, reason));
+            announced(r, index);
             return new Answer(index, h, null);
         } catch (IOException e) {
             // No block to answer with: the client will time out, as with a SYN dropped by a full queue.

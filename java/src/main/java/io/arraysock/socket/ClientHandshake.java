@@ -133,7 +133,7 @@ final class ClientHandshake {
                     listener.ownerIncarnation(), port, nonce, ring, capacity, options.receiveBufferSize()).withAuthTag(tag);
             int flags = request.flags() | (encrypt ? FLAG_ENCRYPTED : 0) | (checksums ? FLAG_CHECKSUMMED : 0);
             header = table.write(index, request.withFlags(flags));
-            words.announceConnectRequest();
+            words.announceConnectRequest(index);
             words.ringConnectBell(lSlot);
             posted = true;
             return new PendingConnect(this, node, table, words, new PendingConnect.Target(port, lSlot, lIndex, listener),

@@ -48,16 +48,42 @@ final class ConnectWords {
         return geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_BELL_OFFSET;
     }
 
-    /** Says, in our node record, that we wrote a CONNECTING block (after writing it). */
-    void announceConnectRequest() {
+    /** Says, in our node record, that we wrote a CONNECTING block, our block {@code index} (after writing it). */
+    void announceConnectRequest(int index) {
         medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_REQUESTS_OFFSET,
-                requestsPosted.incrementAndGet());
+                word(requestsPosted.incrementAndGet(), index));
     }
 
-    /** Says, in our node record, that we wrote an answer to a connect request (after writing it). */
-    void announceAnswer() {
+    /**
+     * Says, in our node record, that we wrote an answer to a connect request, our block
+     * {@code index} (after writing it; -1: none could be written).
+     */
+    void announceAnswer(int index) {
         medium.putLongRelease(geometry.nodeRecordOffset(slot) + NodeRecordDescriptor.CONNECT_ANSWERS_OFFSET,
-                answersPosted.incrementAndGet());
+                word(answersPosted.incrementAndGet(), index));
+    }
+
+    /** A connect word (docs/FORMAT.md, "Node record"): the post count in the high half, the block it wrote in the low. */
+    static long word(long count, int index) {
+        return count << 32 | (index & 0xffffffffL);
+    }
+
+    /**
+     * The block that connect word {@code word} names, if it is one of a partition's
+     * {@code socketsPerNode} blocks; else -1. Read from the medium, so only a hint: the
+     * caller reads that block and checks it like any other.
+     */
+    static int namedIndex(long word, int socketsPerNode) {
+        int index = (int) word;
+        return index >= 0 && index < socketsPerNode ? index : -1;
+    }
+
+    /**
+     * Whether {@code word} is the post right after {@code seen} (its count one higher): then
+     * the block it names is the only one posted since {@code seen} was read.
+     */
+    static boolean nextAfter(long seen, long word) {
+        return (int) (word >>> 32) == (int) (seen >>> 32) + 1;
     }
 
     /** Node {@code nodeSlot}'s connect-request word: a change means new requests in its partition. */

@@ -19,8 +19,9 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * a loop of polls; a selector or an event loop polls from its own loop.
  *
  * <p>How a poll looks: the listener's node announces each answer it writes in its node
- * record, so a poll reads that one word and scans the listener's partition only when it
- * changed (and every {@value #LOOK_NANOS} ns regardless). It re-reads the listener itself
+ * record, so a poll reads that one word and, when it changed, the block it names (the
+ * answer it announces); the listener's partition is scanned when that block is not our
+ * answer (and every {@value #LOOK_NANOS} ns regardless). It re-reads the listener itself
  * on the medium's peer-check cadence, so a listener that closed or died refuses us. Not
  * thread-safe: its socket serializes the calls.
  */
@@ -178,7 +179,8 @@ final class PendingConnect {
     /** The listener node's answer to our request, if it wrote one; scans only when announced or due. */
     private Answer look(long now) {
         long posted = words.connectAnswers(target.slot);
-        if (posted != answersSeen) {
+        boolean announced = posted != answersSeen;
+        if (announced) {
             // kept for our next connect's baseline; only on a change: a record per poll was garbage
             words.noteAnswersSeen(target.slot, target.listener.ownerIncarnation(), posted);
         } else if (now - lastLook < LOOK_NANOS) {
@@ -186,21 +188,30 @@ final class PendingConnect {
         }
         answersSeen = posted;
         lastLook = now;
-        int mySlot = ownSlot;
-        int myIndex = handshake.index();
-        int myGen = handshake.header().generation();
-        long myInc = node.incarnation();
+        if (announced) {
+            // the word names the block of the answer it announces: most often ours, one sector to read
+            int index = ConnectWords.namedIndex(posted, node.geometry().socketsPerNode());
+            ControlBlockHeader h = index < 0 ? null : table.read(target.slot, index);
+            if (h != null && answersUs(h)) {
+                return new Answer(target.slot, index, h);
+            }
+        }
         Answer[] found = {null};
         table.scanPartition(target.slot, (s, i, h) -> {
-            // CLOSED too: the server may accept and close before we look; like TCP, the
-            // connect still succeeds, and the first receive sees the end of the stream.
-            if ((h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED || h.state() == STATE_CLOSED)
-                    && h.nonce() == nonce
-                    && h.pointsAt(mySlot, myIndex, myGen, myInc)) {
+            if (answersUs(h)) {
                 found[0] = new Answer(s, i, h);
             }
         });
         return found[0];
+    }
+
+    /** Whether block {@code h} of the listener's node is the answer to our request. */
+    private boolean answersUs(ControlBlockHeader h) {
+        // CLOSED too: the server may accept and close before we look; like TCP, the
+        // connect still succeeds, and the first receive sees the end of the stream.
+        return (h.state() == STATE_ESTABLISHED || h.state() == STATE_REFUSED || h.state() == STATE_CLOSED)
+                && h.nonce() == nonce
+                && h.pointsAt(ownSlot, handshake.index(), handshake.header().generation(), node.incarnation());
     }
 
     private Connection answered(Answer answer) throws IOException {

@@ -282,7 +282,7 @@ class EncryptedChunksTest {
                 new ConnectProof.Identity(b.slot, client.index, own.generation(), b.node.incarnation()), nonce);
         b.table.write(client.index, own.withPeer(STATE_CONNECTING, a.slot, listener.index, l.generation(),
                 l.ownerIncarnation(), 7208, nonce, ring, 4096, 4096).withAuthTag(proof));
-        b.connectWords.announceConnectRequest();
+        b.connectWords.announceConnectRequest(client.index);
         int[] reason = {-1};
         long deadline = System.nanoTime() + 10 * SECOND;
         while (reason[0] < 0) {
