@@ -20,8 +20,7 @@ class AcceptNowTest {
 
     @Test
     void anEmptyLookAllocatesNothing() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL);
+        String path = segments.format(StorageArrayTest.SMALL);
         try (StorageArray a = StorageArray.attach(path); ArraySocket server = a.openSocket(SocketType.STREAM)) {
             server.bind(7100);
             server.listen(4);

@@ -1,5 +1,6 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
 import io.arraysock.testkit.BlockPair;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.LoopDevices;
@@ -8,6 +9,7 @@ import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,6 +98,38 @@ final class ArrayFixture implements AutoCloseable {
     /** A child JVM running {@code main} with {@code args}, in its own network namespace on a block pair. */
     ChildJvm child(Class<?> main, String... args) throws IOException {
         return ChildJvm.start(kind.isBlock(), main, args);
+    }
+
+    /** What a listener is given before it binds: checksums, a key, buffer sizes. */
+    @FunctionalInterface
+    interface Setup {
+        void apply(ArraySocket listener) throws IOException;
+    }
+
+    /** A socket of {@code type} on {@code array}, bound to {@code port} and listening with {@code backlog}. */
+    static ArraySocket listener(StorageArray array, SocketType type, int port, int backlog) throws IOException {
+        return listener(array, type, port, backlog, l -> { });
+    }
+
+    /** The same, given {@code setup} before it binds. */
+    static ArraySocket listener(StorageArray array, SocketType type, int port, int backlog, Setup setup)
+            throws IOException {
+        ArraySocket listener = array.openSocket(type);
+        try {
+            setup.apply(listener);
+            listener.bind(port);
+            listener.listen(backlog);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+    }
+
+    /** Waits (up to {@code timeout}) for {@code peer}'s READY, said once it attached, then lets its scenario go on. */
+    static void go(ChildJvm peer, Duration timeout) throws InterruptedException {
+        peer.expect("READY", timeout);
+        peer.send("GO");
     }
 
     StorageArray attach() throws IOException {

@@ -41,8 +41,7 @@ class ArrayViewTest {
 
     @Test
     void byteArrayCallsCarryTheRightBytesAcrossArraysAndRanges() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(4 << 20));
+        String path = segments.format(StorageArrayTest.SMALL.withArenaSize(4 << 20));
         try (StorageArray array = StorageArray.attach(path)) {
             ArraySocket listener = array.openSocket(SocketType.STREAM);
             listener.bind(7003);

@@ -18,8 +18,7 @@ class SocketAbortTest {
     final ShmSegments segments = new ShmSegments();
 
     private StorageArray array() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(1 << 20));
+        String path = segments.format(StorageArrayTest.SMALL.withArenaSize(1 << 20));
         return StorageArray.attach(path);
     }
 

@@ -42,8 +42,7 @@ class StorageArrayTest {
 
     @Test
     void formatAttachClose() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         Geometry expected = SMALL.geometry(512);
         StorageArray array = StorageArray.attach(path, AttachOptions.defaults().withHostName("test-host"));
         try {
@@ -72,8 +71,7 @@ class StorageArrayTest {
 
     @Test
     void heartbeatAdvances() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (StorageArray array = StorageArray.attach(path); ShmMedium m = ShmMedium.open(path)) {
             long before = NodeRecordCodec.readHeartbeat(m, array.geometry(), array.nodeSlot());
             long[] last = {before};
@@ -101,8 +99,7 @@ class StorageArrayTest {
 
     @Test
     void formatRefusesAnArrayUnlessForced() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         UUID first;
         try (StorageArray a = StorageArray.attach(path)) {
             first = a.uuid();
@@ -124,8 +121,7 @@ class StorageArrayTest {
 
     @Test
     void attachRefusesOtherMajorVersion() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
             f.seek(SuperblockDescriptor.VERSION_MAJOR_OFFSET);
             f.write(new byte[] {2, 0});
@@ -136,8 +132,7 @@ class StorageArrayTest {
 
     @Test
     void attachAcceptsHigherMinorVersion() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (ShmMedium m = ShmMedium.open(path)) {
             java.nio.ByteBuffer sb = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             m.readAcquire(0, sb);
@@ -153,8 +148,7 @@ class StorageArrayTest {
 
     @Test
     void attachRefusesFlippedByte() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
             f.seek(SuperblockDescriptor.SOCKETS_PER_NODE_OFFSET);
             int b = f.read();
@@ -167,8 +161,7 @@ class StorageArrayTest {
 
     @Test
     void attachRefusesTruncatedMedium() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         long required = SMALL.geometry(512).requiredSize();
         try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
             f.setLength(required / 2);
@@ -186,8 +179,7 @@ class StorageArrayTest {
 
     @Test
     void noFreeNodeSlot() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL.withNodeSlots(2));
+        String path = segments.format(SMALL.withNodeSlots(2));
         try (StorageArray a = StorageArray.attach(path); StorageArray b = StorageArray.attach(path)) {
             assertNotEquals(a.nodeSlot(), b.nodeSlot());
             long start = System.nanoTime();
@@ -205,8 +197,7 @@ class StorageArrayTest {
 
     @Test
     void foreignClaimOnOurSlotIsDetected() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (StorageArray array = StorageArray.attach(path); ShmMedium m = ShmMedium.open(path)) {
             array.checkNotLost();
             Geometry g = array.geometry();
@@ -300,8 +291,7 @@ class StorageArrayTest {
      */
     @Test
     void connectSucceedsWhenTheServerClosesAtOnce() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL.withArenaSize(4 << 20));
+        String path = segments.format(SMALL.withArenaSize(4 << 20));
         try (StorageArray server = StorageArray.attach(path); StorageArray client = StorageArray.attach(path)) {
             ArraySocket listener = server.openSocket(SocketType.STREAM);
             listener.bind(7001);
@@ -335,8 +325,7 @@ class StorageArrayTest {
      */
     @Test
     void lingeringRingsReturnWhenTheArenaRunsOut() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL.withLivenessTimeoutMs(60_000).withHeartbeatIntervalMs(10_000));
+        String path = segments.format(SMALL.withLivenessTimeoutMs(60_000).withHeartbeatIntervalMs(10_000));
         try (StorageArray array = StorageArray.attach(path)) {
             ArraySocket listener = array.openSocket(SocketType.STREAM);
             listener.bind(7002);
