@@ -9,6 +9,7 @@ import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +131,38 @@ final class ArrayFixture implements AutoCloseable {
     static void go(ChildJvm peer, Duration timeout) throws InterruptedException {
         peer.expect("READY", timeout);
         peer.send("GO");
+    }
+
+    /** What a test does with a connection a child JVM streams into forever ({@link StreamForeverPeer}). */
+    @FunctionalInterface
+    interface Streaming {
+        void run(ArraySocket s, ChildJvm child, String childNode) throws Exception;
+    }
+
+    /**
+     * On {@code array}: a listener on {@code port}, and a child JVM that connects to it and
+     * sends forever; {@code then} with the accepted connection, closed after it, as are the
+     * listener and the child.
+     */
+    void withStreamingChild(StorageArray array, int port, Streaming then) throws Exception {
+        Duration start = Duration.ofSeconds(60);
+        try (ArraySocket listener = listener(array, SocketType.STREAM, port, 1);
+             ChildJvm child = peer(new StreamForeverPeer(port, true))) {
+            child.expect("READY", start);
+            String childNode = child.expect("CONNECTED", start);
+            try (ArraySocket s = listener.accept(start)) {
+                then.run(s, child, childNode);
+            }
+        }
+    }
+
+    /** Receives {@code bytes} at least from {@code s}, through the 64 KiB buffer it returns. */
+    static ByteBuffer receive(ArraySocket s, long bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+        for (long got = 0; got < bytes; ) {
+            got += s.receive(buf.clear());
+        }
+        return buf;
     }
 
     StorageArray attach() throws IOException {
