@@ -6,6 +6,7 @@ import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.LoopDevices;
 import io.arraysock.testkit.SanFaults;
 import io.arraysock.testkit.ShmSegments;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -123,6 +124,19 @@ final class ArrayFixture implements AutoCloseable {
             return listener;
         } catch (IOException | RuntimeException e) {
             listener.close();
+            throw e;
+        }
+    }
+
+    /** A child JVM listening on {@code port} with {@code backlog}, never accepting ({@link ListenOnlyPeer}), once it says so. */
+    ChildJvm listeningPeer(int port, int backlog, Duration timeout) throws IOException, InterruptedException {
+        ChildJvm child = peer(new ListenOnlyPeer(port, backlog));
+        try {
+            child.expect("READY", timeout);
+            Assertions.assertEquals(Integer.toString(port), child.expect("LISTENING", timeout), child.describe());
+            return child;
+        } catch (InterruptedException | RuntimeException | Error e) {
+            child.close();
             throw e;
         }
     }

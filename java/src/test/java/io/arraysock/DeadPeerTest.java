@@ -55,9 +55,7 @@ class DeadPeerTest {
     void blockedSendSeesTheDeathAndThePortIsFreed(ArrayFixture.Kind kind) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, options());
              StorageArray array = f.attach();
-             ChildJvm child = f.peer(new ListenOnlyPeer(7011, 4))) {
-            child.expect("READY", START);
-            child.expect("LISTENING", START);
+             ChildJvm child = f.listeningPeer(7011, 4, START)) {
             try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
                 s.setSendBufferSize(64 * 1024);
                 s.connect(7011, START);

@@ -35,11 +35,9 @@ class PayloadChecksumTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.LOOP_PAIR, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7400, 1);
              ChildJvm sender = f.child(PatternSender.class, f.childPath, "7400", Integer.toString(RING));
              BlockMedium vandal = BlockMedium.open(f.childPath)) {
-            listener.bind(7400);
-            listener.listen(1);
             sender.expect("CONNECTED", Duration.ofSeconds(30));
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
                 Future<Long> receiver = pool.submit(() -> receiveSlowlyAndCheck(s));
