@@ -53,16 +53,8 @@ class ChunkPipelineTest {
     }
 
     private SocketCore[] connectedPair(int type, int port, int ringBytes) throws Exception {
-        SocketCore listener = a.open(type);
-        listener.bind(port);
-        listener.listen(8);
-        SocketCore client = b.open(type);
-        client.options().sendBufferSize(ringBytes);
-        client.client().connect(port, 5 * SECOND);
-        SocketCore server = listener.accept(5 * SECOND);
-        assertNotNull(server);
-        listener.close();
-        return new SocketCore[] {client, server};
+        SocketCore listener = LayerPairs.listener(a, type, port, 8, LayerPairs.Setup.NONE);
+        return LayerPairs.connect(listener, port, b, type, s -> s.options().sendBufferSize(ringBytes));
     }
 
     @Test

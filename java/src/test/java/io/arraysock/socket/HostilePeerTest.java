@@ -41,14 +41,8 @@ class HostilePeerTest {
 
     /** [client, server]; the server is the peer we damage. */
     private SocketCore[] pair(int type) throws Exception {
-        SocketCore listener = nodes.a.open(type);
-        listener.bind(4000);
-        listener.listen(1);
-        SocketCore client = nodes.b.open(type);
-        client.client().connect(4000, 5 * SECOND);
-        SocketCore server = listener.accept(5 * SECOND);
-        listener.close();
-        return new SocketCore[] {client, server};
+        SocketCore listener = LayerPairs.listener(nodes.a, type, 4000, 1, LayerPairs.Setup.NONE);
+        return LayerPairs.connect(listener, 4000, nodes.b, type, LayerPairs.Setup.NONE);
     }
 
     private static long block(SocketCore s) {
