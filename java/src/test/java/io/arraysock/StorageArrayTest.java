@@ -226,17 +226,22 @@ class StorageArrayTest {
         }
     }
 
+    /** One node slot, judged quickly: for the tests of a node of "another host" in slot 0. */
+    private static final FormatOptions QUICK = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
+
+    /** Slot 0 of a {@link #QUICK} array: a node of "another host" (a different file identity, no lock). */
+    private static void writeRemoteNode(ShmMedium m, Geometry g) {
+        NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
+                new FileIdentity(123, 456), "far-away", 1);
+        m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+    }
+
     @Test
     void silentRemoteNodeIsJudgedDeadAfterTimeoutAndReclaimed() throws Exception {
-        String path = segments.next();
-        FormatOptions quick = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
-        StorageArray.format(path, quick);
-        Geometry g = quick.geometry(512);
+        String path = segments.format(QUICK);
+        Geometry g = QUICK.geometry(512);
         try (ShmMedium m = ShmMedium.open(path)) {
-            // a node of "another host": different file identity, no lock, heartbeat standing still
-            NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
-                    new FileIdentity(123, 456), "far-away", 1);
-            m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+            writeRemoteNode(m, g); // its heartbeat standing still
             m.putLongRelease(g.nodeRecordOffset(0) + io.arraysock.format.NodeRecordDescriptor.HEARTBEAT_OFFSET, 77);
             m.putLongRelease(g.partitionOffset(0), 0xdeadL); // a socket of the dead node
         }
@@ -255,14 +260,10 @@ class StorageArrayTest {
 
     @Test
     void remoteNodeWithMovingHeartbeatIsNotReclaimed() throws Exception {
-        String path = segments.next();
-        FormatOptions quick = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
-        StorageArray.format(path, quick);
-        Geometry g = quick.geometry(512);
+        String path = segments.format(QUICK);
+        Geometry g = QUICK.geometry(512);
         try (ShmMedium m = ShmMedium.open(path)) {
-            NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
-                    new FileIdentity(123, 456), "far-away", 1);
-            m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+            writeRemoteNode(m, g);
             long hb = g.nodeRecordOffset(0) + io.arraysock.format.NodeRecordDescriptor.HEARTBEAT_OFFSET;
             Thread beater = new Thread(() -> {
                 for (long i = 1; !Thread.currentThread().isInterrupted(); i++) {
