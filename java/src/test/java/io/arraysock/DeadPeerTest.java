@@ -5,7 +5,6 @@ import io.arraysock.testkit.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;

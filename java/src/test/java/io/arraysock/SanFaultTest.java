@@ -10,7 +10,6 @@ import io.arraysock.testkit.SanFaults;
 import io.arraysock.testkit.SanFaults.Host;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;

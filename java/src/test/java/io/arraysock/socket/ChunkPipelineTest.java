@@ -19,7 +19,6 @@ import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**

@@ -17,7 +17,6 @@ import java.nio.ByteOrder;
 import static io.arraysock.format.ControlBlockDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,7 +40,6 @@ class HostilePeerFuzzTest {
     /** Enough steps for interesting sequences, few enough that one input stays in milliseconds. */
     private static final int MAX_OPS = 24;
     private static final int PORT = 4000;
-    private static final long SECOND = 1_000_000_000L;
 
     @FuzzTest(maxDuration = "2m")
     void hostilePeer(byte[] input) throws Exception {

@@ -23,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class HostilePeerTest {
     private static final Geometry G = new Geometry(512, 2, 8, 64 << 10);
-    private static final long SECOND = 1_000_000_000L;
 
     @RegisterExtension
     final ShmSegments segments = new ShmSegments();
