@@ -20,11 +20,8 @@ class AcceptNowTest {
 
     @Test
     void anEmptyLookAllocatesNothing() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL);
-        try (StorageArray a = StorageArray.attach(path); ArraySocket server = a.openSocket(SocketType.STREAM)) {
-            server.bind(7100);
-            server.listen(4);
+        String path = segments.format(StorageArrayTest.SMALL);
+        try (StorageArray a = StorageArray.attach(path); ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7100, 4)) {
             for (int i = 0; i < 50_000; i++) { // warm: the JIT settles
                 assertNull(server.acceptNow());
             }

@@ -1,13 +1,17 @@
 package io.arraysock;
 
+import io.arraysock.api.SocketType;
 import io.arraysock.testkit.BlockPair;
 import io.arraysock.testkit.ChildJvm;
 import io.arraysock.testkit.LoopDevices;
 import io.arraysock.testkit.SanFaults;
 import io.arraysock.testkit.ShmSegments;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,6 +100,83 @@ final class ArrayFixture implements AutoCloseable {
     /** A child JVM running {@code main} with {@code args}, in its own network namespace on a block pair. */
     ChildJvm child(Class<?> main, String... args) throws IOException {
         return ChildJvm.start(kind.isBlock(), main, args);
+    }
+
+    /** What a listener is given before it binds: checksums, a key, buffer sizes. */
+    @FunctionalInterface
+    interface Setup {
+        void apply(ArraySocket listener) throws IOException;
+    }
+
+    /** A socket of {@code type} on {@code array}, bound to {@code port} and listening with {@code backlog}. */
+    static ArraySocket listener(StorageArray array, SocketType type, int port, int backlog) throws IOException {
+        return listener(array, type, port, backlog, l -> { });
+    }
+
+    /** The same, given {@code setup} before it binds. */
+    static ArraySocket listener(StorageArray array, SocketType type, int port, int backlog, Setup setup)
+            throws IOException {
+        ArraySocket listener = array.openSocket(type);
+        try {
+            setup.apply(listener);
+            listener.bind(port);
+            listener.listen(backlog);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+    }
+
+    /** A child JVM listening on {@code port} with {@code backlog}, never accepting ({@link ListenOnlyPeer}), once it says so. */
+    ChildJvm listeningPeer(int port, int backlog, Duration timeout) throws IOException, InterruptedException {
+        ChildJvm child = peer(new ListenOnlyPeer(port, backlog));
+        try {
+            child.expect("READY", timeout);
+            Assertions.assertEquals(Integer.toString(port), child.expect("LISTENING", timeout), child.describe());
+            return child;
+        } catch (InterruptedException | RuntimeException | Error e) {
+            child.close();
+            throw e;
+        }
+    }
+
+    /** Waits (up to {@code timeout}) for {@code peer}'s READY, said once it attached, then lets its scenario go on. */
+    static void go(ChildJvm peer, Duration timeout) throws InterruptedException {
+        peer.expect("READY", timeout);
+        peer.send("GO");
+    }
+
+    /** What a test does with a connection a child JVM streams into forever ({@link StreamForeverPeer}). */
+    @FunctionalInterface
+    interface Streaming {
+        void run(ArraySocket s, ChildJvm child, String childNode) throws Exception;
+    }
+
+    /**
+     * On {@code array}: a listener on {@code port}, and a child JVM that connects to it and
+     * sends forever; {@code then} with the accepted connection, closed after it, as are the
+     * listener and the child.
+     */
+    void withStreamingChild(StorageArray array, int port, Streaming then) throws Exception {
+        Duration start = Duration.ofSeconds(60);
+        try (ArraySocket listener = listener(array, SocketType.STREAM, port, 1);
+             ChildJvm child = peer(new StreamForeverPeer(port, true))) {
+            child.expect("READY", start);
+            String childNode = child.expect("CONNECTED", start);
+            try (ArraySocket s = listener.accept(start)) {
+                then.run(s, child, childNode);
+            }
+        }
+    }
+
+    /** Receives {@code bytes} at least from {@code s}, through the 64 KiB buffer it returns. */
+    static ByteBuffer receive(ArraySocket s, long bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+        for (long got = 0; got < bytes; ) {
+            got += s.receive(buf.clear());
+        }
+        return buf;
     }
 
     StorageArray attach() throws IOException {

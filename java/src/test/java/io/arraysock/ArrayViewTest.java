@@ -41,12 +41,9 @@ class ArrayViewTest {
 
     @Test
     void byteArrayCallsCarryTheRightBytesAcrossArraysAndRanges() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(4 << 20));
+        String path = segments.format(StorageArrayTest.SMALL.withArenaSize(4 << 20));
         try (StorageArray array = StorageArray.attach(path)) {
-            ArraySocket listener = array.openSocket(SocketType.STREAM);
-            listener.bind(7003);
-            listener.listen(1);
+            ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7003, 1);
             ArraySocket client = array.openSocket(SocketType.STREAM);
             client.connect(7003, Duration.ofSeconds(5));
             ArraySocket server = listener.accept(Duration.ofSeconds(5));

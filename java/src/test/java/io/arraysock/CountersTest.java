@@ -46,12 +46,10 @@ class CountersTest {
         long messageBytes = CountersPeer.messageBytes(messages);
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket streams = array.openSocket(SocketType.STREAM);
+             ArraySocket streams = ArrayFixture.listener(array, SocketType.STREAM, 7100, 1);
              ArraySocket packets = array.openSocket(SocketType.SEQPACKET);
              ArraySocket slow = array.openSocket(SocketType.STREAM);
              ChildJvm child = f.peer(new CountersPeer(7100, sends, size, messages, PACED))) {
-            streams.bind(7100);
-            streams.listen(1);
             packets.bind(7101);
             packets.listen(1);
             slow.bind(7102);

@@ -34,8 +34,7 @@ class CrossProcessAttachTest {
 
     @Test
     void twoProcessesSeeEachOther() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL);
+        String path = segments.format(StorageArrayTest.SMALL);
         try (StorageArray array = StorageArray.attach(path); ChildJvm child = ChildJvm.start(AttachChild.class, path)) {
             int childSlot = Integer.parseInt(child.expect("SLOT", START).split(" ")[0]);
             assertNotEquals(array.nodeSlot(), childSlot);
@@ -64,8 +63,7 @@ class CrossProcessAttachTest {
 
     @Test
     void eightConcurrentAttachesGetDistinctSlotsAndAKilledOnesSlotIsReclaimed() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL.withNodeSlots(8));
+        String path = segments.format(StorageArrayTest.SMALL.withNodeSlots(8));
         List<ChildJvm> children = new ArrayList<>();
         try {
             for (int i = 0; i < 8; i++) {
@@ -98,8 +96,7 @@ class CrossProcessAttachTest {
     @Test
     void permissionDeniedIsAccessDenied() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to chown and drop privileges");
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL.withMode(0600));
+        String path = segments.format(StorageArrayTest.SMALL.withMode(0600));
         Unprivileged.run("chown", "65533:65533", path); // owned by a uid that is neither root nor the child
         Path dir = Files.createTempDirectory("arraysock-cp-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         try {

@@ -68,10 +68,7 @@ class CrossProcessSelectorTest {
     void oneSelectorDrivesManyConnectionsToASelectorInTheOtherProcess(ArrayFixture.Kind kind) throws Exception {
         int connections = 8;
         int bytes = kind == ArrayFixture.Kind.NBD_PAIR ? 32 * 1024 : kind.isBlock() ? 256 * 1024 : 1 << 20;
-        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
-             ChildJvm child = f.child(SelectorEchoPeer.class, f.childPath, "7010");
-             Selector selector = PROVIDER.openSelector()) {
-            int port = Integer.parseInt(child.expect("LISTENING", START));
+        againstAnEchoPeer(kind, 7010, (f, child, selector, port) -> {
             List<Client> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < connections; i++) {
@@ -84,19 +81,9 @@ class CrossProcessSelectorTest {
                     boolean now = c.connect(new ArraySocketAddress(f.parentPath, port));
                     c.register(selector, now ? OP_WRITE | OP_READ : OP_CONNECT, cl);
                 }
-                long deadline = System.nanoTime() + RUN.toNanos();
-                int ended = 0;
-                while (ended < connections) {
-                    int done = ended;
-                    assertTrue(System.nanoTime() < deadline, () -> done + " of " + connections + " connections ended: "
-                            + clients.stream().map(Client::toString).toList() + "; " + child.describe());
-                    selector.select(1000);
-                    for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                        SelectionKey k = it.next();
-                        it.remove();
-                        ended += step(k, (Client) k.attachment());
-                    }
-                }
+                selectUntil(selector, connections, done -> done + " of " + connections + " connections ended: "
+                        + clients.stream().map(Client::toString).toList() + "; " + child.describe(),
+                        k -> step(k, (Client) k.attachment()));
                 for (Client c : clients) {
                     assertEquals(c.expected.rewind(), c.in.flip(), "the echo of one connection");
                 }
@@ -109,7 +96,7 @@ class CrossProcessSelectorTest {
             child.send("EXIT");
             assertEquals(Integer.toString(connections), child.expect("SERVED", START), child.describe());
             child.expect("DONE", START);
-        }
+        });
     }
 
     /** One ready key of a client; 1 when its connection ended (the child's end of stream came after the whole echo). */
@@ -144,10 +131,7 @@ class CrossProcessSelectorTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void aKilledPeerMakesItsConnectionsReadableAndTheReadsReportTheReset(ArrayFixture.Kind kind) throws Exception {
-        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
-             ChildJvm child = f.child(SelectorEchoPeer.class, f.childPath, "7011");
-             Selector selector = PROVIDER.openSelector()) {
-            int port = Integer.parseInt(child.expect("LISTENING", START));
+        againstAnEchoPeer(kind, 7011, (f, child, selector, port) -> {
             List<SocketChannel> channels = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
@@ -164,28 +148,58 @@ class CrossProcessSelectorTest {
                 }
                 assertEquals(0, selector.selectNow(), "nothing to read while the child lives");
                 child.kill();
-                long deadline = System.nanoTime() + RUN.toNanos();
-                int reset = 0;
-                while (reset < channels.size()) {
-                    int seen = reset;
-                    assertTrue(System.nanoTime() < deadline, () -> seen + " of " + channels.size() + " connections saw the reset");
-                    selector.select(1000);
-                    for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                        SelectionKey k = it.next();
-                        it.remove();
-                        assertTrue(k.isReadable());
-                        SocketChannel c = (SocketChannel) k.channel();
-                        SocketException e = assertThrows(SocketException.class, () -> c.read(ByteBuffer.allocate(4)));
-                        assertTrue(e.getMessage().contains("reset"), e.getMessage());
-                        assertThrows(SocketException.class, () -> c.read(ByteBuffer.allocate(4)), "the reset stays");
-                        c.close();
-                        reset++;
-                    }
-                }
+                selectUntil(selector, channels.size(), seen -> seen + " of " + channels.size() + " connections saw the reset", k -> {
+                    assertTrue(k.isReadable());
+                    SocketChannel c = (SocketChannel) k.channel();
+                    SocketException e = assertThrows(SocketException.class, () -> c.read(ByteBuffer.allocate(4)));
+                    assertTrue(e.getMessage().contains("reset"), e.getMessage());
+                    assertThrows(SocketException.class, () -> c.read(ByteBuffer.allocate(4)), "the reset stays");
+                    c.close();
+                    return 1;
+                });
             } finally {
                 for (SocketChannel c : channels) {
                     c.close();
                 }
+            }
+        });
+    }
+
+    /** What a test does with a selector here and a {@link SelectorEchoPeer} in another JVM, listening on {@code port}. */
+    private interface AgainstEcho {
+        void run(ArrayFixture f, ChildJvm child, Selector selector, int port) throws Exception;
+    }
+
+    /** {@code test} on a fresh array of {@code kind}, once a child echoes on {@code port}; all closed after it. */
+    private static void againstAnEchoPeer(ArrayFixture.Kind kind, int port, AgainstEcho test) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             ChildJvm child = f.child(SelectorEchoPeer.class, f.childPath, Integer.toString(port));
+             Selector selector = PROVIDER.openSelector()) {
+            test.run(f, child, selector, Integer.parseInt(child.expect("LISTENING", START)));
+        }
+    }
+
+    /** One selected key handled: 1 when it finished what the test waits for, else 0. */
+    private interface KeyStep {
+        int handle(SelectionKey k) throws IOException;
+    }
+
+    /**
+     * Selects (within {@link #RUN}) and hands every selected key to {@code step} until
+     * {@code count} of them finished; fails with {@code what} of how many had by then.
+     */
+    private static void selectUntil(Selector selector, int count, java.util.function.IntFunction<String> what, KeyStep step)
+            throws IOException {
+        long deadline = System.nanoTime() + RUN.toNanos();
+        int finished = 0;
+        while (finished < count) {
+            int done = finished;
+            assertTrue(System.nanoTime() < deadline, () -> what.apply(done));
+            selector.select(1000);
+            for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                SelectionKey k = it.next();
+                it.remove();
+                finished += step.handle(k);
             }
         }
     }

@@ -34,13 +34,9 @@ class CrossProcessSocketTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7000, 1, l -> l.setSendBufferSize(1 << 20));
              ChildJvm child = f.peer(new DuplexPeer(7000, 2, DUPLEX_BYTES))) {
-            listener.setSendBufferSize(1 << 20);
-            listener.bind(7000);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
                 Future<String> received = pool.submit(() -> SeededStreams.receiveAll(s));
                 String sent = SeededStreams.sendSeeded(s, 1, DUPLEX_BYTES);
@@ -67,13 +63,9 @@ class CrossProcessSocketTest {
                 ? ArrayFixture.small().withLivenessTimeoutMs(6000) : ArrayFixture.small();
         try (ArrayFixture f = ArrayFixture.create(kind, options);
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7001, connections, l -> l.setSendBufferSize(64 * 1024));
              ChildJvm child = f.peer(new ManyConnectionsPeer(7001, connections, bytes))) {
-            listener.setSendBufferSize(64 * 1024);
-            listener.bind(7001);
-            listener.listen(connections);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             List<Future<Integer>> served = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 ArraySocket s = listener.accept(Duration.ofSeconds(60));
@@ -109,12 +101,9 @@ class CrossProcessSocketTest {
         long seed = 42;
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.SEQPACKET);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.SEQPACKET, 7002, 1);
              ChildJvm child = f.peer(new MessagesPeer(7002, count, seed))) {
-            listener.bind(7002);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
                 // the child's ring less a frame header (shm, 8), or a chunk header and a message length (block, 40 + 4): FORMAT.md
                 int max = MessagesPeer.RING - (kind.isBlock() ? 40 + 4 : 8);
@@ -179,11 +168,7 @@ class CrossProcessSocketTest {
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void refusalsAndTimeouts(ArrayFixture.Kind kind) throws Exception {
-        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
-             StorageArray array = f.attach();
-             ChildJvm child = f.peer(new ListenOnlyPeer(7003, 1))) {
-            child.expect("READY", START);
-            assertEquals("7003", child.expect("LISTENING", START));
+        againstAListeningChild(kind, 7003, array -> {
             try (ArraySocket nowhere = array.openSocket(SocketType.STREAM)) {
                 long t0 = System.nanoTime();
                 ConnectException e = assertThrows(ConnectException.class, () -> nowhere.connect(7999, Duration.ofSeconds(5)));
@@ -205,19 +190,13 @@ class CrossProcessSocketTest {
                 assertThrows(SocketTimeoutException.class, () -> listener.accept(Duration.ofMillis(100)));
                 assertNull(listener.acceptNow());
             }
-            child.send("EXIT");
-            child.expect("DONE", START);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ArrayFixture.Kind.class)
     void aNonBlockingConnectIsAnsweredOrRefusedByTheOtherProcess(ArrayFixture.Kind kind) throws Exception {
-        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
-             StorageArray array = f.attach();
-             ChildJvm child = f.peer(new ListenOnlyPeer(7005, 1))) {
-            child.expect("READY", START);
-            assertEquals("7005", child.expect("LISTENING", START));
+        againstAListeningChild(kind, 7005, array -> {
             try (ArraySocket nowhere = array.openSocket(SocketType.STREAM);
                  ArraySocket first = array.openSocket(SocketType.STREAM);
                  ArraySocket second = array.openSocket(SocketType.STREAM)) {
@@ -232,6 +211,20 @@ class CrossProcessSocketTest {
                 assertFalse(second.isConnected());
                 assertFalse(second.isConnectionPending());
             }
+        });
+    }
+
+    /** What a test does on an array where a child JVM listens and never accepts. */
+    private interface AgainstListener {
+        void run(StorageArray array) throws Exception;
+    }
+
+    /** {@code test} on a fresh array of {@code kind} where a child listens on {@code port} with a backlog of 1. */
+    private static void againstAListeningChild(ArrayFixture.Kind kind, int port, AgainstListener test) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ChildJvm child = f.listeningPeer(port, 1, START)) {
+            test.run(array);
             child.send("EXIT");
             child.expect("DONE", START);
         }
@@ -303,11 +296,8 @@ class CrossProcessSocketTest {
         byte[] wrong = java.util.HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa9988");
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7005, 4, l -> l.setAuthenticationKey(right));
              ChildJvm child = f.peer(new AuthConnectsPeer(7005, wrong, right))) {
-            listener.setAuthenticationKey(right);
-            listener.bind(7005);
-            listener.listen(4);
             child.expect("READY", START);
             String none = child.expect("AUTH", START);
             assertTrue(none.startsWith("refused") && none.contains("requires authentication"), none);

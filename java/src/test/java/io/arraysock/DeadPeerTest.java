@@ -34,30 +34,17 @@ class DeadPeerTest {
     @EnumSource(ArrayFixture.Kind.class)
     void blockedReceiveSeesTheDeath(ArrayFixture.Kind kind) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, options());
-             StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.peer(new StreamForeverPeer(7010, true))) {
-            listener.bind(7010);
-            listener.listen(1);
-            child.expect("READY", START);
-            String childNode = child.expect("CONNECTED", START);
-            try (ArraySocket s = listener.accept(START)) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-                for (long got = 0; got < (8 << 20); ) {
-                    got += s.receive(buf.clear());
-                }
+             StorageArray array = f.attach()) {
+            String[] dead = new String[1];
+            f.withStreamingChild(array, 7010, (s, child, childNode) -> {
+                ByteBuffer buf = ArrayFixture.receive(s, 8 << 20);
                 child.kill();
                 long t0 = System.nanoTime();
-                SocketException e = assertThrows(SocketException.class, () -> {
-                    while (true) {
-                        s.receive(buf.clear());
-                    }
-                });
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                assertTrue(e.getMessage().contains("reset") && e.getMessage().contains("node " + childNode), e.getMessage());
-                assertTrue(ms <= budgetMillis(kind), "reset after " + ms + " ms");
-            }
-            assertTrue(array.sockets().stream().noneMatch(i -> i.node() == Integer.parseInt(childNode)),
+                SocketException e = receiveUntilItFails(s, buf);
+                assertResetInTime(kind, t0, e, childNode);
+                dead[0] = childNode;
+            });
+            assertTrue(array.sockets().stream().noneMatch(i -> i.node() == Integer.parseInt(dead[0])),
                     "the dead node's blocks are no longer live: " + array.sockets());
         }
     }
@@ -67,9 +54,7 @@ class DeadPeerTest {
     void blockedSendSeesTheDeathAndThePortIsFreed(ArrayFixture.Kind kind) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, options());
              StorageArray array = f.attach();
-             ChildJvm child = f.peer(new ListenOnlyPeer(7011, 4))) {
-            child.expect("READY", START);
-            child.expect("LISTENING", START);
+             ChildJvm child = f.listeningPeer(7011, 4, START)) {
             try (ArraySocket s = array.openSocket(SocketType.STREAM)) {
                 s.setSendBufferSize(64 * 1024);
                 s.connect(7011, START);
@@ -87,9 +72,7 @@ class DeadPeerTest {
                 child.kill();
                 long t0 = System.nanoTime();
                 SocketException e = assertThrows(SocketException.class, () -> s.send(buf.clear()));
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                assertTrue(e.getMessage().contains("reset") && e.getMessage().contains("node " + childNode), e.getMessage());
-                assertTrue(ms <= budgetMillis(kind), "reset after " + ms + " ms");
+                assertResetInTime(kind, t0, e, Integer.toString(childNode));
             }
             try (ArraySocket again = array.openSocket(SocketType.STREAM)) {
                 again.bind(7011); // the dead listener's port is free again
@@ -102,18 +85,9 @@ class DeadPeerTest {
     @EnumSource(ArrayFixture.Kind.class)
     void aStalledNodeFencesItselfWhenItResumes(ArrayFixture.Kind kind) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, options());
-             StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.peer(new StreamForeverPeer(7012, true))) {
-            listener.bind(7012);
-            listener.listen(1);
-            child.expect("READY", START);
-            String childNode = child.expect("CONNECTED", START);
-            try (ArraySocket s = listener.accept(START)) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-                for (long got = 0; got < (4 << 20); ) {
-                    got += s.receive(buf.clear());
-                }
+             StorageArray array = f.attach()) {
+            f.withStreamingChild(array, 7012, (s, child, childNode) -> {
+                ByteBuffer buf = ArrayFixture.receive(s, 4 << 20);
                 signal("STOP", child.pid());
                 Thread.sleep(LIVENESS_MS + 500);
                 signal("CONT", child.pid());
@@ -121,14 +95,26 @@ class DeadPeerTest {
                 String failed = child.expect("FAILED", START);
                 assertTrue(failed.contains("reset") || failed.contains("heartbeat"), failed);
                 assertEquals(3, child.waitFor(START), child.describe());
-                SocketException e = assertThrows(SocketException.class, () -> {
-                    while (true) {
-                        s.receive(buf.clear());
-                    }
-                });
+                SocketException e = receiveUntilItFails(s, buf);
                 assertTrue(e.getMessage().contains("node " + childNode), e.getMessage());
-            }
+            });
         }
+    }
+
+    /** What the first receive from {@code s} that fails throws. */
+    private static SocketException receiveUntilItFails(ArraySocket s, ByteBuffer buf) {
+        return assertThrows(SocketException.class, () -> {
+            while (true) {
+                s.receive(buf.clear());
+            }
+        });
+    }
+
+    /** {@code e}, seen {@link #budgetMillis} after {@code t0} at the most, is a reset naming {@code node}. */
+    private static void assertResetInTime(ArrayFixture.Kind kind, long t0, SocketException e, String node) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(e.getMessage().contains("reset") && e.getMessage().contains("node " + node), e.getMessage());
+        assertTrue(ms <= budgetMillis(kind), "reset after " + ms + " ms");
     }
 
     private static void signal(String name, long pid) throws Exception {

@@ -26,14 +26,12 @@ class EncryptedTransferTest {
     void sixtyFourMebibytesThroughAnEncryptedConnection(ArrayFixture.Kind kind) throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7300, 1, l -> {
+                 l.setAuthenticationKey(KEY);
+                 l.setEncryptionRequired(true);
+             });
              ChildJvm child = f.peer(new EncryptedSenderPeer(7300, 5, BYTES, KEY))) {
-            listener.setAuthenticationKey(KEY);
-            listener.setEncryptionRequired(true);
-            listener.bind(7300);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(START)) {
                 assertTrue(s.isEncrypted(), "the accepted connection is encrypted");
                 assertEquals("true", child.expect("ENCRYPTED", START), child.describe());

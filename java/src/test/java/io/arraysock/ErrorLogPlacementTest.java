@@ -30,8 +30,7 @@ class ErrorLogPlacementTest {
 
     @Test
     void aRingTakesTheLogsGranuleAndTheLogComesBack() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL);
+        String path = segments.format(StorageArrayTest.SMALL);
         try (StorageArray server = StorageArray.attach(path); StorageArray client = StorageArray.attach(path);
              ArraySocket listener = server.openSocket(SocketType.STREAM);
              ArrayInspector inspector = ArrayInspector.open(path)) {

@@ -34,10 +34,8 @@ class ErrorLogTest {
         byte[] wrong = HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa9988");
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket plain = array.openSocket(SocketType.STREAM);
+             ArraySocket plain = ArrayFixture.listener(array, SocketType.STREAM, 7201, 4);
              ChildJvm child = f.peer(new ErrorsPeer(7200, wrong))) {
-            plain.bind(7201);
-            plain.listen(4);
             int childSlot = Integer.parseInt(child.expect("READY", START).trim());
             child.send("GO");
             for (int i = 0; i < 2; i++) {

@@ -71,11 +71,9 @@ class GatheringSendTest {
     void refusesBadBoundsAMessageSocketAndAShutOutput() throws Exception {
         String path = segments.format(ArrayFixture.small());
         try (StorageArray a = StorageArray.attach(path);
-             ArraySocket server = a.openSocket(SocketType.STREAM);
+             ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7401, 1);
              ArraySocket client = a.openSocket(SocketType.STREAM);
              ArraySocket messages = a.openSocket(SocketType.SEQPACKET)) {
-            server.bind(7401);
-            server.listen(1);
             client.connect(7401);
             ByteBuffer[] two = {ByteBuffer.allocate(3), ByteBuffer.allocate(4)};
             assertThrows(IndexOutOfBoundsException.class, () -> client.send(two, 1, 2));

@@ -109,10 +109,8 @@ class JmxTest {
     void anotherJvmReadsTheBeansThroughTheAttachApi() throws Exception {
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7201, 1);
              ArraySocket client = array.openSocket(SocketType.STREAM)) {
-            listener.bind(7201);
-            listener.listen(1);
             client.connect(7201);
             try (ArraySocket served = listener.accept(Duration.ofSeconds(30))) {
                 client.send(ByteBuffer.allocate(54321));

@@ -80,9 +80,7 @@ class LoopBellTest {
     void aLoopAsleepOnTheBellIsWokenByAPeersSendAndCloseInAnotherJvm() throws Exception {
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM)) {
-            listener.bind(0);
-            listener.listen(4);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 0, 4)) {
             try (ChildJvm child = f.child(LoopBellPeer.class, f.childPath, Integer.toString(listener.localPort()));
                  ArraySocket s = listener.accept(START)) {
                 child.expect("CONNECTED", START);

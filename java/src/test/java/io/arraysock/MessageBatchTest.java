@@ -37,12 +37,9 @@ class MessageBatchTest {
         long seed = 4242 + count;
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.SEQPACKET);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.SEQPACKET, 7420, 1);
              ChildJvm child = f.peer(new MessageBatchPeer(7420, count, seed, now))) {
-            listener.bind(7420);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(START)) {
                 int max = Integer.parseInt(child.expect("MAX", START));
                 int biggest = receiveAndCheck(s, count, seed, max, now);

@@ -30,11 +30,9 @@ class NonBlockingConnectTest {
     private static final int RING = 16 * 1024;
 
     private StorageArray array() throws Exception {
-        String path = segments.next();
         // Room for every attempt's rings at once ({@link #RING} each way): connects answered
         // before their close wait in the backlog with their rings until accepted, as in TCP.
-        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(1 << 20));
-        return StorageArray.attach(path);
+        return StorageArray.attach(segments.format(StorageArrayTest.SMALL.withArenaSize(1 << 20)));
     }
 
     /** Polls finishConnect until connected; the number of polls that found it pending. */
@@ -53,10 +51,8 @@ class NonBlockingConnectTest {
 
     @Test
     void connectsWithoutWaitingAndCarriesData() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+        try (StorageArray a = array(); ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7000, 4);
              ArraySocket client = a.openSocket(SocketType.STREAM)) {
-            server.bind(7000);
-            server.listen(4);
             if (!client.connectNow(7000)) {
                 assertTrue(client.isConnectionPending());
                 finish(client);
@@ -83,9 +79,7 @@ class NonBlockingConnectTest {
             assertTrue(e.getMessage().contains("nothing listens on port 7001"), e.getMessage());
             assertFalse(client.isConnectionPending());
             assertThrows(NoConnectionPendingException.class, client::finishConnect);
-            try (ArraySocket server = a.openSocket(SocketType.STREAM)) {
-                server.bind(7001);
-                server.listen(4);
+            try (ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7001, 4)) {
                 if (!client.connectNow(7001)) {
                     finish(client);
                 }
@@ -98,11 +92,8 @@ class NonBlockingConnectTest {
     void aRefusalArrivesThroughFinishConnectAndRestoresTheSocket() throws Exception {
         byte[] key = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         byte[] wrong = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+        try (StorageArray a = array(); ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7002, 4, l -> l.setAuthenticationKey(key));
              ArraySocket client = a.openSocket(SocketType.STREAM)) {
-            server.setAuthenticationKey(key);
-            server.bind(7002);
-            server.listen(4);
             client.setAuthenticationKey(wrong);
             ConnectException e = assertThrows(ConnectException.class, () -> {
                 if (!client.connectNow(7002)) {
@@ -120,10 +111,8 @@ class NonBlockingConnectTest {
 
     @Test
     void aSecondConnectWhilePendingIsRefusedTyped() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+        try (StorageArray a = array(); ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7003, 50);
              ArraySocket client = a.openSocket(SocketType.STREAM)) {
-            server.bind(7003);
-            server.listen(50);
             try (var held = a.holdAcceptor()) { // nothing answers: the connect stays pending
                 assertFalse(client.connectNow(7003));
                 assertTrue(client.isConnectionPending());
@@ -147,10 +136,8 @@ class NonBlockingConnectTest {
      */
     @Test
     void anAcceptedConnectionAbortedBeforeTheClientLookedDoesNotLeaveTheClientWaiting() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+        try (StorageArray a = array(); ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7005, 50);
              ArraySocket client = a.openSocket(SocketType.STREAM)) {
-            server.bind(7005);
-            server.listen(50);
             try (var held = a.holdAcceptor()) {
                 assertFalse(client.connectNow(7005), "the acceptor is held: the connect is pending");
             }
@@ -163,10 +150,7 @@ class NonBlockingConnectTest {
 
     @Test
     void closingAPendingConnectTakesTheRequestBack() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM)) {
-            server.bind(7004);
-            server.setSendBufferSize(RING);
-            server.listen(50);
+        try (StorageArray a = array(); ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, 7004, 50, l -> l.setSendBufferSize(RING))) {
             int clientsBefore = a.sockets().size();
             for (int i = 0; i < 10; i++) {
                 ArraySocket client = a.openSocket(SocketType.STREAM);

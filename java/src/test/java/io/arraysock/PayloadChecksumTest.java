@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,11 +35,9 @@ class PayloadChecksumTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.LOOP_PAIR, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7400, 1);
              ChildJvm sender = f.child(PatternSender.class, f.childPath, "7400", Integer.toString(RING));
              BlockMedium vandal = BlockMedium.open(f.childPath)) {
-            listener.bind(7400);
-            listener.listen(1);
             sender.expect("CONNECTED", Duration.ofSeconds(30));
             try (ArraySocket s = listener.accept(Duration.ofSeconds(30))) {
                 Future<Long> receiver = pool.submit(() -> receiveSlowlyAndCheck(s));
@@ -47,29 +46,46 @@ class PayloadChecksumTest {
                 vandal.own(ring[0], ring[1]);
                 ByteBuffer junk = ByteBuffer.allocateDirect(2 * vandal.extentAlignment())
                         .alignedSlice(vandal.extentAlignment()).limit(vandal.sectorSize());
-                SplittableRandom random = new SplittableRandom(11);
-                Thread.sleep(300); // let the ring fill
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                int writes = 0;
-                while (!receiver.isDone() && System.nanoTime() < deadline) {
+                vandaliseAndExpectReset(receiver, ring, vandal.sectorSize(), s.remoteNode(), (offset, random) -> {
                     for (int i = 0; i < junk.limit(); i++) {
                         junk.put(i, (byte) random.nextInt());
                     }
-                    long sector = random.nextLong(ring[1] / vandal.sectorSize());
-                    vandal.writeExtent(ring[0] + sector * vandal.sectorSize(), junk.clear().limit(vandal.sectorSize()));
-                    writes++;
-                    Thread.sleep(5);
-                }
-                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-                        () -> receiver.get(30, TimeUnit.SECONDS), "the receiver must not end well after " + writes + " vandal writes");
-                assertInstanceOf(SocketException.class, e.getCause(), "a reset, not wrong bytes: " + e.getCause());
-                assertTrue(e.getCause().getMessage().startsWith("Connection reset: payload checksum mismatch at stream position "),
-                        e.getCause().getMessage());
-                assertTrue(e.getCause().getMessage().contains("(node " + s.remoteNode() + ")"), e.getCause().getMessage());
+                    vandal.writeExtent(offset, junk.clear().limit(vandal.sectorSize()));
+                });
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The vandal's way onto the medium: one sector of junk from {@code random} written at {@code offset}. */
+    interface SectorWrite {
+        void write(long offset, SplittableRandom random) throws Exception;
+    }
+
+    /**
+     * Lets {@code ring} ({offset, capacity}) fill, then overwrites random sectors of it with
+     * junk every 5 ms while {@code receiver} runs (60 s at the most), and checks that the
+     * receiver ended in a reset naming the checksum and the sender's node, never well.
+     */
+    static void vandaliseAndExpectReset(Future<Long> receiver, long[] ring, int sectorSize, int senderNode,
+                                        SectorWrite write) throws Exception {
+        SplittableRandom random = new SplittableRandom(11);
+        Thread.sleep(300); // let the ring fill
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int writes = 0;
+        while (!receiver.isDone() && System.nanoTime() < deadline) {
+            write.write(ring[0] + random.nextLong(ring[1] / sectorSize) * sectorSize, random);
+            writes++;
+            Thread.sleep(5);
+        }
+        int vandalWrites = writes;
+        ExecutionException e = assertThrows(ExecutionException.class, () -> receiver.get(30, TimeUnit.SECONDS),
+                "the receiver must not end well after " + vandalWrites + " vandal writes");
+        assertInstanceOf(SocketException.class, e.getCause(), "a reset, not wrong bytes: " + e.getCause());
+        String message = e.getCause().getMessage();
+        assertTrue(message.startsWith("Connection reset: payload checksum mismatch at stream position "), message);
+        assertTrue(message.contains("(node " + senderNode + ")"), message);
     }
 
     /** Reads 16 KiB at a time with pauses (the ring stays full), checking every byte; returns only if the stream ends. */

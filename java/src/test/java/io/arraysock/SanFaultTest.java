@@ -10,7 +10,6 @@ import io.arraysock.testkit.SanFaults;
 import io.arraysock.testkit.SanFaults.Host;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -48,89 +47,64 @@ class SanFaultTest {
 
     @Test
     void aHostThatLosesItsPathFailsFastWithTheTypedErrorAndItsPeerSeesAReset() throws Exception {
-        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.NBD_PAIR, options(LIVENESS_MS));
-             StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.peer(new StreamForeverPeer(7020, true))) {
-            SanFaults faults = f.faults();
-            try {
-                listener.bind(7020);
-                listener.listen(1);
-                child.expect("READY", START);
-                child.expect("CONNECTED", START);
-                int mySlot = array.nodeSlot();
-                try (ArraySocket s = listener.accept(START)) {
-                    receive(s, 4 << 20);
-                    faults.losePath(Host.A);
-                    long t0 = System.nanoTime();
-                    SocketException e = assertThrows(SocketException.class, () -> receive(s, Long.MAX_VALUE));
-                    long ms = millisSince(t0);
-                    assertStoragePathFailed(e.getCause(), f.parentPath);
-                    assertTrue(e.getMessage().startsWith("Connection reset: ") && e.getMessage().contains("the storage path failed"),
-                            e.getMessage());
-                    assertTrue(ms <= FAIL_FAST_MS, "this host failed " + ms + " ms after its path was lost");
+        onNbd((f, array, faults) -> {
+            int mySlot = array.nodeSlot();
+            f.withStreamingChild(array, 7020, (s, child, childNode) -> {
+                ArrayFixture.receive(s, 4 << 20);
+                faults.losePath(Host.A);
+                long t0 = System.nanoTime();
+                SocketException e = assertThrows(SocketException.class, () -> ArrayFixture.receive(s, Long.MAX_VALUE));
+                long ms = millisSince(t0);
+                assertStoragePathFailed(e.getCause(), f.parentPath);
+                assertTrue(e.getMessage().startsWith("Connection reset: ") && e.getMessage().contains("the storage path failed"),
+                        e.getMessage());
+                assertTrue(ms <= FAIL_FAST_MS, "this host failed " + ms + " ms after its path was lost");
 
-                    // the peer, blocked in send, sees our node die within the liveness timeout
-                    String failed = child.expect("FAILED", Duration.ofMillis(LIVENESS_MS + 2000));
-                    long peerMs = millisSince(t0);
-                    assertTrue(failed.contains("reset") && failed.contains("node " + mySlot), failed);
-                    assertTrue(peerMs <= LIVENESS_MS + 500, "the peer saw the reset " + peerMs + " ms after the path was lost");
-                    assertEquals(3, child.waitFor(START), child.describe());
+                // the peer, blocked in send, sees our node die within the liveness timeout
+                String failed = child.expect("FAILED", Duration.ofMillis(LIVENESS_MS + 2000));
+                long peerMs = millisSince(t0);
+                assertTrue(failed.contains("reset") && failed.contains("node " + mySlot), failed);
+                assertTrue(peerMs <= LIVENESS_MS + 500, "the peer saw the reset " + peerMs + " ms after the path was lost");
+                assertEquals(3, child.waitFor(START), child.describe());
 
-                    // every later call here fails the same typed way; close writes nothing and throws nothing
-                    NodeSlotLostException lost = assertThrows(NodeSlotLostException.class, () -> array.openSocket(SocketType.STREAM));
-                    assertStoragePathFailed(lost.getCause(), f.parentPath);
-                    SocketException again = assertThrows(SocketException.class, () -> s.send(ByteBuffer.allocate(1)));
-                    assertTrue(again.getMessage().contains("the storage path failed"), again.getMessage());
-                }
-                listener.close();
-                array.close();
-                faults.restorePath(Host.A);
-                try (StorageArray back = f.attach(); ArraySocket fresh = back.openSocket(SocketType.STREAM)) {
-                    fresh.bind(7020); // attached again once the path is back, and the dead node's port is free
-                }
-            } finally {
-                faults.heal();
+                // every later call here fails the same typed way; close writes nothing and throws nothing
+                NodeSlotLostException lost = assertThrows(NodeSlotLostException.class, () -> array.openSocket(SocketType.STREAM));
+                assertStoragePathFailed(lost.getCause(), f.parentPath);
+                SocketException again = assertThrows(SocketException.class, () -> s.send(ByteBuffer.allocate(1)));
+                assertTrue(again.getMessage().contains("the storage path failed"), again.getMessage());
+            });
+            array.close();
+            faults.restorePath(Host.A);
+            try (StorageArray back = f.attach(); ArraySocket fresh = back.openSocket(SocketType.STREAM)) {
+                fresh.bind(7020); // attached again once the path is back, and the dead node's port is free
             }
-        }
+        });
     }
 
     @Test
     void whenThePeersPathIsLostItFailsFastAndThisHostSeesAReset() throws Exception {
-        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.NBD_PAIR, options(LIVENESS_MS));
-             StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
-             ChildJvm child = f.peer(new StreamForeverPeer(7021, true))) {
-            SanFaults faults = f.faults();
-            try {
-                listener.bind(7021);
-                listener.listen(1);
-                child.expect("READY", START);
-                String childNode = child.expect("CONNECTED", START);
-                try (ArraySocket s = listener.accept(START)) {
-                    receive(s, 4 << 20);
-                    faults.losePath(Host.B);
-                    long t0 = System.nanoTime();
-                    String failed = child.expect("FAILED", Duration.ofSeconds(10));
-                    long childMs = millisSince(t0);
-                    assertTrue(failed.startsWith("SocketException Connection reset: ") && failed.contains(f.childPath)
-                            && failed.contains("the storage path failed") && failed.contains(" at offset ")
-                            && failed.contains("[caused by StoragePathFailedException"), failed);
-                    assertFalse(failed.contains("Unchecked"), failed);
-                    assertTrue(childMs <= FAIL_FAST_MS + 200, "the child failed " + childMs + " ms after its path was lost");
+        onNbd((f, array, faults) -> {
+            f.withStreamingChild(array, 7021, (s, child, childNode) -> {
+                ArrayFixture.receive(s, 4 << 20);
+                faults.losePath(Host.B);
+                long t0 = System.nanoTime();
+                String failed = child.expect("FAILED", Duration.ofSeconds(10));
+                long childMs = millisSince(t0);
+                assertTrue(failed.startsWith("SocketException Connection reset: ") && failed.contains(f.childPath)
+                        && failed.contains("the storage path failed") && failed.contains(" at offset ")
+                        && failed.contains("[caused by StoragePathFailedException"), failed);
+                assertFalse(failed.contains("Unchecked"), failed);
+                assertTrue(childMs <= FAIL_FAST_MS + 200, "the child failed " + childMs + " ms after its path was lost");
 
-                    SocketException e = assertThrows(SocketException.class, () -> receive(s, Long.MAX_VALUE));
-                    long ms = millisSince(t0);
-                    assertTrue(e.getMessage().contains("reset") && e.getMessage().contains("node " + childNode), e.getMessage());
-                    assertTrue(ms <= LIVENESS_MS + 500, "reset " + ms + " ms after the peer's path was lost");
-                    assertEquals(3, child.waitFor(START), child.describe());
-                }
-                array.checkNotLost(); // this host is unaffected
-                array.openSocket(SocketType.STREAM).close();
-            } finally {
-                faults.heal();
-            }
-        }
+                SocketException e = assertThrows(SocketException.class, () -> ArrayFixture.receive(s, Long.MAX_VALUE));
+                long ms = millisSince(t0);
+                assertTrue(e.getMessage().contains("reset") && e.getMessage().contains("node " + childNode), e.getMessage());
+                assertTrue(ms <= LIVENESS_MS + 500, "reset " + ms + " ms after the peer's path was lost");
+                assertEquals(3, child.waitFor(START), child.describe());
+            });
+            array.checkNotLost(); // this host is unaffected
+            array.openSocket(SocketType.STREAM).close();
+        });
     }
 
     @Test
@@ -205,20 +179,30 @@ class SanFaultTest {
         }
     }
 
+    /** What a test does with a fresh array on the NBD pair, attached here, and the faults of its paths. */
+    private interface Faulted {
+        void run(ArrayFixture f, StorageArray array, SanFaults faults) throws Exception;
+    }
+
+    /** {@code test} on a fresh NBD-pair array attached here; every fault it injected is healed after it. */
+    private static void onNbd(Faulted test) throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.NBD_PAIR, options(LIVENESS_MS));
+             StorageArray array = f.attach()) {
+            SanFaults faults = f.faults();
+            try {
+                test.run(f, array, faults);
+            } finally {
+                faults.heal();
+            }
+        }
+    }
+
     private static void assertStoragePathFailed(Throwable cause, String device) {
         StoragePathFailedException e = assertInstanceOf(StoragePathFailedException.class, cause, String.valueOf(cause));
         assertEquals(device, e.path());
         assertTrue(e.offset() >= 0 && e.length() > 0, e.getMessage());
         assertTrue(e.getMessage().startsWith(device + ": the storage path failed: p")
                 && e.getMessage().contains(" at offset " + e.offset() + ": "), e.getMessage());
-    }
-
-    /** Receives until {@code bytes} arrived (the stream never ends in these tests). */
-    private static void receive(ArraySocket s, long bytes) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-        for (long got = 0; got < bytes; ) {
-            got += s.receive(buf.clear());
-        }
     }
 
     private static long millisSince(long t0) {

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,18 +26,16 @@ class ShmChecksumTest {
     private static final Duration START = Duration.ofSeconds(30);
     private static final int RING = 256 * 1024;
     private static final long BYTES = 64L << 20;
+    private static final ArrayFixture.Setup CHECKSUMS = l -> l.setPayloadChecksums(true);
 
     @Test
     void aVandalisedShmRingIsAResetNeverWrongBytes() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7410, 1, CHECKSUMS);
              ChildJvm sender = f.child(PatternSender.class, f.childPath, "7410", Integer.toString(RING));
              ShmMedium vandal = ShmMedium.open(f.childPath)) {
-            listener.setPayloadChecksums(true);
-            listener.bind(7410);
-            listener.listen(1);
             sender.expect("CONNECTED", START);
             try (ArraySocket s = listener.accept(START)) {
                 assertTrue(s.isPayloadChecksummed(), "the accepted connection checksums its payload");
@@ -47,26 +43,12 @@ class ShmChecksumTest {
                 long[] ring = PayloadChecksumTest.senderRing(array, s.remoteNode(), vandal);
                 assertEquals(RING, ring[1], "the sender's ring");
                 byte[] junk = new byte[vandal.sectorSize()];
-                SplittableRandom random = new SplittableRandom(11);
-                Thread.sleep(300); // let the ring fill
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                int writes = 0;
-                while (!receiver.isDone() && System.nanoTime() < deadline) {
+                PayloadChecksumTest.vandaliseAndExpectReset(receiver, ring, vandal.sectorSize(), s.remoteNode(), (offset, random) -> {
                     for (int i = 0; i < junk.length; i++) {
                         junk[i] = (byte) random.nextInt();
                     }
-                    long sector = random.nextLong(ring[1] / vandal.sectorSize());
-                    vandal.writeRelease(ring[0] + sector * vandal.sectorSize(), junk, 0, junk.length);
-                    writes++;
-                    Thread.sleep(5);
-                }
-                int vandalWrites = writes;
-                ExecutionException e = assertThrows(ExecutionException.class, () -> receiver.get(30, TimeUnit.SECONDS),
-                        "the receiver must not end well after " + vandalWrites + " vandal writes");
-                assertInstanceOf(SocketException.class, e.getCause(), "a reset, not wrong bytes: " + e.getCause());
-                String message = e.getCause().getMessage();
-                assertTrue(message.startsWith("Connection reset: payload checksum mismatch at stream position "), message);
-                assertTrue(message.contains("(node " + s.remoteNode() + ")"), message);
+                    vandal.writeRelease(offset, junk, 0, junk.length);
+                });
             }
         } finally {
             pool.shutdownNow();
@@ -78,14 +60,12 @@ class ShmChecksumTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7411, 1, l -> {
+                 l.setPayloadChecksums(true);
+                 l.setSendBufferSize(1 << 20);
+             });
              ChildJvm child = f.peer(new DuplexPeer(7411, 2, BYTES))) {
-            listener.setPayloadChecksums(true);
-            listener.setSendBufferSize(1 << 20);
-            listener.bind(7411);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(START)) {
                 assertTrue(s.isPayloadChecksummed(), "the accepted connection checksums its payload");
                 Future<String> received = pool.submit(() -> SeededStreams.receiveAll(s));
@@ -107,13 +87,9 @@ class ShmChecksumTest {
         long seed = 43;
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.SEQPACKET);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.SEQPACKET, 7412, 1, CHECKSUMS);
              ChildJvm child = f.peer(new MessagesPeer(7412, count, seed))) {
-            listener.setPayloadChecksums(true);
-            listener.bind(7412);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(START)) {
                 assertTrue(s.isPayloadChecksummed());
                 // a chunk header and a message length, as on block (FORMAT.md)
@@ -129,9 +105,7 @@ class ShmChecksumTest {
     void withoutTheOptionTheRingStaysPlainAndAClientMayAskForChecksums() throws Exception {
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM)) {
-            listener.bind(7413);
-            listener.listen(2);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7413, 2)) {
             assertFalse(listener.isPayloadChecksummed(), "off by default");
             try (ArraySocket plain = array.openSocket(SocketType.STREAM);
                  ArraySocket asking = array.openSocket(SocketType.STREAM)) {
@@ -164,11 +138,8 @@ class ShmChecksumTest {
     void anIdleChecksummedReceiverAndSenderSleep() throws Exception {
         try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 7414, 1, CHECKSUMS);
              ArraySocket client = array.openSocket(SocketType.STREAM)) {
-            listener.setPayloadChecksums(true);
-            listener.bind(7414);
-            listener.listen(1);
             client.connect(7414);
             try (ArraySocket a = listener.accept(START)) {
                 java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();

@@ -18,8 +18,7 @@ class SocketAbortTest {
     final ShmSegments segments = new ShmSegments();
 
     private StorageArray array() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, StorageArrayTest.SMALL.withArenaSize(1 << 20));
+        String path = segments.format(StorageArrayTest.SMALL.withArenaSize(1 << 20));
         return StorageArray.attach(path);
     }
 
@@ -36,39 +35,41 @@ class SocketAbortTest {
         }
     }
 
-    @Test
-    void thePeerOfAnAbortedSocketSeesAResetNotAnEnd() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
+    /** What a test does with a connection ({@code client} to {@code accepted}) that carried three bytes. */
+    private interface Connected {
+        void run(ArraySocket client, ArraySocket accepted) throws Exception;
+    }
+
+    /** A connection on a fresh array over {@code port}: {@code test} once the client sent three bytes. */
+    private void afterThreeBytes(int port, Connected test) throws Exception {
+        try (StorageArray a = array(); ArraySocket server = ArrayFixture.listener(a, SocketType.STREAM, port, 4);
              ArraySocket client = a.openSocket(SocketType.STREAM)) {
-            server.bind(7100);
-            server.listen(4);
-            client.connect(7100, WAIT);
+            client.connect(port, WAIT);
             try (ArraySocket accepted = server.accept(WAIT)) {
                 accepted.setReceiveTimeout(WAIT);
                 client.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-                client.abort();
-                assertTrue(client.isClosed());
-                SocketException e = assertThrows(SocketException.class, () -> drain(accepted));
-                assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
-                client.abort(); // idempotent
+                test.run(client, accepted);
             }
         }
     }
 
     @Test
+    void thePeerOfAnAbortedSocketSeesAResetNotAnEnd() throws Exception {
+        afterThreeBytes(7100, (client, accepted) -> {
+            client.abort();
+            assertTrue(client.isClosed());
+            SocketException e = assertThrows(SocketException.class, () -> drain(accepted));
+            assertTrue(e.getMessage().startsWith("Connection reset"), e.getMessage());
+            client.abort(); // idempotent
+        });
+    }
+
+    @Test
     void aCleanCloseIsAnEndOfStream() throws Exception {
-        try (StorageArray a = array(); ArraySocket server = a.openSocket(SocketType.STREAM);
-             ArraySocket client = a.openSocket(SocketType.STREAM)) {
-            server.bind(7101);
-            server.listen(4);
-            client.connect(7101, WAIT);
-            try (ArraySocket accepted = server.accept(WAIT)) {
-                accepted.setReceiveTimeout(WAIT);
-                client.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-                client.close();
-                assertEquals(3, drain(accepted));
-                client.abort(); // after close: nothing more
-            }
-        }
+        afterThreeBytes(7101, (client, accepted) -> {
+            client.close();
+            assertEquals(3, drain(accepted));
+            client.abort(); // after close: nothing more
+        });
     }
 }

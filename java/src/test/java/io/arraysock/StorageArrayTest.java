@@ -42,8 +42,7 @@ class StorageArrayTest {
 
     @Test
     void formatAttachClose() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         Geometry expected = SMALL.geometry(512);
         StorageArray array = StorageArray.attach(path, AttachOptions.defaults().withHostName("test-host"));
         try {
@@ -72,8 +71,7 @@ class StorageArrayTest {
 
     @Test
     void heartbeatAdvances() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (StorageArray array = StorageArray.attach(path); ShmMedium m = ShmMedium.open(path)) {
             long before = NodeRecordCodec.readHeartbeat(m, array.geometry(), array.nodeSlot());
             long[] last = {before};
@@ -101,8 +99,7 @@ class StorageArrayTest {
 
     @Test
     void formatRefusesAnArrayUnlessForced() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         UUID first;
         try (StorageArray a = StorageArray.attach(path)) {
             first = a.uuid();
@@ -124,8 +121,7 @@ class StorageArrayTest {
 
     @Test
     void attachRefusesOtherMajorVersion() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
             f.seek(SuperblockDescriptor.VERSION_MAJOR_OFFSET);
             f.write(new byte[] {2, 0});
@@ -136,8 +132,7 @@ class StorageArrayTest {
 
     @Test
     void attachAcceptsHigherMinorVersion() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (ShmMedium m = ShmMedium.open(path)) {
             java.nio.ByteBuffer sb = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             m.readAcquire(0, sb);
@@ -153,8 +148,7 @@ class StorageArrayTest {
 
     @Test
     void attachRefusesFlippedByte() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
             f.seek(SuperblockDescriptor.SOCKETS_PER_NODE_OFFSET);
             int b = f.read();
@@ -167,8 +161,7 @@ class StorageArrayTest {
 
     @Test
     void attachRefusesTruncatedMedium() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         long required = SMALL.geometry(512).requiredSize();
         try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
             f.setLength(required / 2);
@@ -186,8 +179,7 @@ class StorageArrayTest {
 
     @Test
     void noFreeNodeSlot() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL.withNodeSlots(2));
+        String path = segments.format(SMALL.withNodeSlots(2));
         try (StorageArray a = StorageArray.attach(path); StorageArray b = StorageArray.attach(path)) {
             assertNotEquals(a.nodeSlot(), b.nodeSlot());
             long start = System.nanoTime();
@@ -205,8 +197,7 @@ class StorageArrayTest {
 
     @Test
     void foreignClaimOnOurSlotIsDetected() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL);
+        String path = segments.format(SMALL);
         try (StorageArray array = StorageArray.attach(path); ShmMedium m = ShmMedium.open(path)) {
             array.checkNotLost();
             Geometry g = array.geometry();
@@ -235,17 +226,22 @@ class StorageArrayTest {
         }
     }
 
+    /** One node slot, judged quickly: for the tests of a node of "another host" in slot 0. */
+    private static final FormatOptions QUICK = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
+
+    /** Slot 0 of a {@link #QUICK} array: a node of "another host" (a different file identity, no lock). */
+    private static void writeRemoteNode(ShmMedium m, Geometry g) {
+        NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
+                new FileIdentity(123, 456), "far-away", 1);
+        m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+    }
+
     @Test
     void silentRemoteNodeIsJudgedDeadAfterTimeoutAndReclaimed() throws Exception {
-        String path = segments.next();
-        FormatOptions quick = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
-        StorageArray.format(path, quick);
-        Geometry g = quick.geometry(512);
+        String path = segments.format(QUICK);
+        Geometry g = QUICK.geometry(512);
         try (ShmMedium m = ShmMedium.open(path)) {
-            // a node of "another host": different file identity, no lock, heartbeat standing still
-            NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
-                    new FileIdentity(123, 456), "far-away", 1);
-            m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+            writeRemoteNode(m, g); // its heartbeat standing still
             m.putLongRelease(g.nodeRecordOffset(0) + io.arraysock.format.NodeRecordDescriptor.HEARTBEAT_OFFSET, 77);
             m.putLongRelease(g.partitionOffset(0), 0xdeadL); // a socket of the dead node
         }
@@ -264,14 +260,10 @@ class StorageArrayTest {
 
     @Test
     void remoteNodeWithMovingHeartbeatIsNotReclaimed() throws Exception {
-        String path = segments.next();
-        FormatOptions quick = SMALL.withNodeSlots(1).withHeartbeatIntervalMs(50).withLivenessTimeoutMs(300);
-        StorageArray.format(path, quick);
-        Geometry g = quick.geometry(512);
+        String path = segments.format(QUICK);
+        Geometry g = QUICK.geometry(512);
         try (ShmMedium m = ShmMedium.open(path)) {
-            NodeRecord remote = new NodeRecord(3, NodeState.ACTIVE, 0x1234_5678L, 999, new UUID(11, 22),
-                    new FileIdentity(123, 456), "far-away", 1);
-            m.writeRelease(g.nodeRecordOffset(0), NodeRecordCodec.encode(remote));
+            writeRemoteNode(m, g);
             long hb = g.nodeRecordOffset(0) + io.arraysock.format.NodeRecordDescriptor.HEARTBEAT_OFFSET;
             Thread beater = new Thread(() -> {
                 for (long i = 1; !Thread.currentThread().isInterrupted(); i++) {
@@ -300,8 +292,7 @@ class StorageArrayTest {
      */
     @Test
     void connectSucceedsWhenTheServerClosesAtOnce() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL.withArenaSize(4 << 20));
+        String path = segments.format(SMALL.withArenaSize(4 << 20));
         try (StorageArray server = StorageArray.attach(path); StorageArray client = StorageArray.attach(path)) {
             ArraySocket listener = server.openSocket(SocketType.STREAM);
             listener.bind(7001);
@@ -335,8 +326,7 @@ class StorageArrayTest {
      */
     @Test
     void lingeringRingsReturnWhenTheArenaRunsOut() throws Exception {
-        String path = segments.next();
-        StorageArray.format(path, SMALL.withLivenessTimeoutMs(60_000).withHeartbeatIntervalMs(10_000));
+        String path = segments.format(SMALL.withLivenessTimeoutMs(60_000).withHeartbeatIntervalMs(10_000));
         try (StorageArray array = StorageArray.attach(path)) {
             ArraySocket listener = array.openSocket(SocketType.STREAM);
             listener.bind(7002);

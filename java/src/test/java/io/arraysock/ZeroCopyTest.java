@@ -43,12 +43,9 @@ class ZeroCopyTest {
             throws Exception {
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.STREAM);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, port, 1);
              ChildJvm child = f.peer(sender)) {
-            listener.bind(port);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(START)) {
                 String received = limit == 0 ? SeededStreams.receiveAll(s) : SeededStreams.receiveAllPolled(s, limit);
                 String sent = child.expect("SENT", Duration.ofMinutes(2));
@@ -66,12 +63,9 @@ class ZeroCopyTest {
         Peer.Scenario sender = claims ? new ClaimMessagesPeer(7412, count, 23, now) : new MessagesPeer(7412, count, 23);
         try (ArrayFixture f = ArrayFixture.create(kind, ArrayFixture.small());
              StorageArray array = f.attach();
-             ArraySocket listener = array.openSocket(SocketType.SEQPACKET);
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.SEQPACKET, 7412, 1);
              ChildJvm child = f.peer(sender)) {
-            listener.bind(7412);
-            listener.listen(1);
-            child.expect("READY", START);
-            child.send("GO");
+            ArrayFixture.go(child, START);
             try (ArraySocket s = listener.accept(START)) {
                 // the child's ring less a frame header (shm, 8), or a chunk header and a message length (block, 40 + 4)
                 int max = MessagesPeer.RING - (kind.isBlock() ? 40 + 4 : 8);

@@ -35,16 +35,16 @@ public final class SharedArrays {
     /** One hold on a shared array; {@link #close} lets go of it (once; later calls do nothing). */
     public static final class Lease implements AutoCloseable {
         private final String key;
-        private final StorageArray array;
+        private final Entry entry;
         private boolean released;
 
-        private Lease(String key, StorageArray array) {
+        private Lease(String key, Entry entry) {
             this.key = key;
-            this.array = array;
+            this.entry = entry;
         }
 
         public StorageArray array() {
-            return array;
+            return entry.array;
         }
 
         /** The path the array was attached by in this JVM (absolute). */
@@ -78,7 +78,7 @@ public final class SharedArrays {
             LOG.log(Level.DEBUG, "{0}: attached for sharing as node slot {1}", path, e.array.nodeSlot());
         }
         e.references++;
-        return new Lease(key, e.array);
+        return new Lease(key, e);
     }
 
     /**
@@ -91,7 +91,7 @@ public final class SharedArrays {
         for (Map.Entry<String, Entry> e : BY_PATH.entrySet()) {
             if (e.getValue().array.uuid().equals(uuid)) {
                 e.getValue().references++;
-                return new Lease(e.getKey(), e.getValue().array);
+                return new Lease(e.getKey(), e.getValue());
             }
         }
         return null;

@@ -10,22 +10,7 @@ import io.arraysock.medium.Medium;
 import java.nio.ByteBuffer;
 
 /** The node table of one medium: reads records and heartbeats, writes the headers of owned slots. */
-public final class NodeTable {
-    private final Medium medium;
-    private final Geometry geometry;
-
-    public NodeTable(Medium medium, Geometry geometry) {
-        this.medium = medium;
-        this.geometry = geometry;
-    }
-
-    public Medium medium() {
-        return medium;
-    }
-
-    public Geometry geometry() {
-        return geometry;
-    }
+public record NodeTable(Medium medium, Geometry geometry) {
 
     /** The slot's sealed header, through the medium (never a cache). */
     public NodeRecord read(int slot) throws CorruptMediumException {

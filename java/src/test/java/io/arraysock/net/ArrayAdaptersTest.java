@@ -36,14 +36,19 @@ class ArrayAdaptersTest {
         assertThrows(IllegalArgumentException.class, () -> ArraySocketAddress.parse("array:/x?port=1&color=red"));
     }
 
-    private static Socket[] pair(ServerSocket ss, Socket client, java.net.SocketAddress to) throws Exception {
-        CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+    /** The connection {@code ss} accepts next, accepted on another thread. */
+    private static CompletableFuture<Socket> accepting(ServerSocket ss) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return ss.accept();
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
         });
+    }
+
+    private static Socket[] pair(ServerSocket ss, Socket client, java.net.SocketAddress to) throws Exception {
+        CompletableFuture<Socket> accepted = accepting(ss);
         client.connect(to);
         return new Socket[] {client, accepted.get(WAIT_SECONDS, TimeUnit.SECONDS)};
     }
@@ -76,13 +81,7 @@ class ArrayAdaptersTest {
     @Test
     void aLocalPortAskedOfTheFactoryIsBound() throws Exception {
         try (ServerSocket ss = new ArrayServerSocketFactory(array.path).createServerSocket(0)) {
-            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ss.accept();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Socket> accepted = accepting(ss);
             try (Socket c = new ArraySocketFactory(array.path).createSocket("127.0.0.1", ss.getLocalPort(), null, 4242);
                  Socket s = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 assertEquals(4242, c.getLocalPort());
@@ -130,13 +129,7 @@ class ArrayAdaptersTest {
     @Test
     void aChannelOpensByAddressAndBindsLocally() throws Exception {
         try (ServerSocket ss = new ArrayServerSocketFactory(array.path).createServerSocket(0)) {
-            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ss.accept();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Socket> accepted = accepting(ss);
             try (ArraySocketChannel ch = ArraySocketChannel.open(new ArraySocketAddress(array.path, ss.getLocalPort()));
                  Socket s = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 assertTrue(ch.isConnected());

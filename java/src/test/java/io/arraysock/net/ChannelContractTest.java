@@ -82,25 +82,18 @@ class ChannelContractTest {
         }
     }
 
+    /** TCP's channels block reading in {@code read} of the channel. */
     private static Chan wrap(SocketChannel c) {
-        return new Chan() {
-            public int read(ByteBuffer dst) throws IOException { return c.read(dst); }
-            public long read(ByteBuffer[] d, int o, int l) throws IOException { return c.read(d, o, l); }
-            public long read(ByteBuffer[] d) throws IOException { return c.read(d); }
-            public int write(ByteBuffer src) throws IOException { return c.write(src); }
-            public long write(ByteBuffer[] s, int o, int l) throws IOException { return c.write(s, o, l); }
-            public long write(ByteBuffer[] s) throws IOException { return c.write(s); }
-            public boolean isOpen() { return c.isOpen(); }
-            public void close() throws IOException { c.close(); }
-            public void blocking(boolean on) throws IOException { c.configureBlocking(on); }
-            public void shutdownOutput() throws IOException { c.shutdownOutput(); }
-            public void shutdownInput() throws IOException { c.shutdownInput(); }
-            public Object blockedReadTarget() { return c; }
-            public String blockedReadMethod() { return "read"; }
-        };
+        return wrap(c, c, "read");
     }
 
+    /** Ours block reading in {@code receive} of the array socket under the channel. */
     private static Chan wrap(ArraySocketChannel c) {
+        return wrap(c, c.arraySocket(), "receive");
+    }
+
+    /** {@code c} as a {@link Chan}, whose blocked reads wait in {@code method} of {@code readTarget}. */
+    private static Chan wrap(SocketChannel c, Object readTarget, String method) {
         return new Chan() {
             public int read(ByteBuffer dst) throws IOException { return c.read(dst); }
             public long read(ByteBuffer[] d, int o, int l) throws IOException { return c.read(d, o, l); }
@@ -113,15 +106,20 @@ class ChannelContractTest {
             public void blocking(boolean on) throws IOException { c.configureBlocking(on); }
             public void shutdownOutput() throws IOException { c.shutdownOutput(); }
             public void shutdownInput() throws IOException { c.shutdownInput(); }
-            public Object blockedReadTarget() { return c.arraySocket(); }
-            public String blockedReadMethod() { return "receive"; }
+            public Object blockedReadTarget() { return readTarget; }
+            public String blockedReadMethod() { return method; }
         };
     }
 
-    private static void closeAll(Chan[] p) throws IOException {
-        for (Chan c : p) {
-            c.close();
-        }
+    /** A read of {@code c} on a thread of its own, once it blocks. */
+    private static BlockedCall<Integer> blockedRead(Chan c) throws Exception {
+        return BlockedCall.start("reader", () -> c.read(ByteBuffer.allocate(4)))
+                .awaitBlockedIn(c.blockedReadTarget(), c.blockedReadMethod(), Duration.ofSeconds(WAIT_SECONDS));
+    }
+
+    /** {@code test} on a fresh connected pair of {@code k}'s channels, both closed after it. */
+    private static void withPair(Kind k, ConnectedPairs.PairTest<Chan> test) throws Exception {
+        ConnectedPairs.with(() -> pair(k), test);
     }
 
     private static ByteBuffer bytes(int... values) {
@@ -144,8 +142,7 @@ class ChannelContractTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void partialReadsThenEndOfStream(Kind k) throws Exception {
-        Chan[] p = pair(k);
-        try {
+        withPair(k, p -> {
             assertEquals(3, p[0].write(bytes(1, 2, 3)));
             ByteBuffer big = ByteBuffer.allocate(100);
             int total = 0;
@@ -160,16 +157,13 @@ class ChannelContractTest {
             assertEquals(-1, p[1].read(big), "EOF stays");
             assertThrows(ClosedChannelException.class, () -> p[0].write(bytes(4)), "write after shutdownOutput");
             assertTrue(p[0].isOpen());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void nonBlockingReadReturnsZeroThenData(Kind k) throws Exception {
-        Chan[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[1].blocking(false);
             assertEquals(0, p[1].read(ByteBuffer.allocate(10)));
             p[0].write(bytes(5, 6));
@@ -185,16 +179,13 @@ class ChannelContractTest {
                 n = p[1].read(ByteBuffer.allocate(10));
             } while (n == 0 && System.nanoTime() < deadline);
             assertEquals(-1, n, "non-blocking EOF");
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void nonBlockingWritesStopWhenFullAndNothingIsLost(Kind k) throws Exception {
-        Chan[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[0].blocking(false);
             ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
             long written = 0;
@@ -216,16 +207,13 @@ class ChannelContractTest {
                 read += n;
             }
             assertEquals(written, read);
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void gatherAndScatter(Kind k) throws Exception {
-        Chan[] p = pair(k);
-        try {
+        withPair(k, p -> {
             assertEquals(6, p[0].write(new ByteBuffer[] {bytes(1, 2), ByteBuffer.allocate(0), bytes(3, 4, 5), bytes(6)}));
             p[0].shutdownOutput();
             ByteBuffer a = ByteBuffer.allocate(4);
@@ -238,23 +226,18 @@ class ChannelContractTest {
             assertEquals(6, total);
             assertEquals(bytes(1, 2, 3, 4), a.flip());
             assertEquals(bytes(5, 6), b.flip());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void shutdownInputMakesReadsEnd(Kind k) throws Exception {
-        Chan[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[1].shutdownInput();
             assertEquals(-1, p[1].read(ByteBuffer.allocate(4)));
             p[1].write(bytes(8));
             assertEquals(bytes(8), readN(p[0], 1), "output still works");
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
@@ -269,37 +252,29 @@ class ChannelContractTest {
         assertThrows(ClosedChannelException.class, () -> p[1].read(new ByteBuffer[] {ByteBuffer.allocate(1)}));
         assertThrows(ClosedChannelException.class, () -> p[1].blocking(false));
         assertEquals(-1, p[0].read(ByteBuffer.allocate(4)), "the peer sees the end");
-        closeAll(p);
+        ConnectedPairs.closeAll(p);
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void closingWhileAReadIsBlockedThrowsAsynchronousCloseException(Kind k) throws Exception {
-        Chan[] p = pair(k);
-        try {
-            BlockedCall<Integer> read = BlockedCall.start("reader", () -> p[1].read(ByteBuffer.allocate(4)))
-                    .awaitBlockedIn(p[1].blockedReadTarget(), p[1].blockedReadMethod(), Duration.ofSeconds(WAIT_SECONDS));
+        withPair(k, p -> {
+            BlockedCall<Integer> read = blockedRead(p[1]);
             p[1].close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertEquals(AsynchronousCloseException.class, e.getCause().getClass());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void interruptingABlockedReadClosesTheChannel(Kind k) throws Exception {
-        Chan[] p = pair(k);
-        try {
-            BlockedCall<Integer> read = BlockedCall.start("reader", () -> p[1].read(ByteBuffer.allocate(4)))
-                    .awaitBlockedIn(p[1].blockedReadTarget(), p[1].blockedReadMethod(), Duration.ofSeconds(WAIT_SECONDS));
+        withPair(k, p -> {
+            BlockedCall<Integer> read = blockedRead(p[1]);
             read.thread().interrupt();
             ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertInstanceOf(ClosedByInterruptException.class, e.getCause());
             assertFalse(p[1].isOpen());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 }

@@ -135,9 +135,15 @@ class SelectorContractTest {
         return b.flip();
     }
 
-    private static void closeAll(SocketChannel... cs) throws IOException {
-        for (SocketChannel c : cs) {
-            c.close();
+    /** What a test does with a {@link Setup} and a connected pair on it. */
+    private interface PairTest {
+        void run(Setup s, SocketChannel[] p) throws Exception;
+    }
+
+    /** {@code test} on a fresh {@link Setup} of {@code kind} and a pair connected through it, all closed after it. */
+    private static void withPair(Kind kind, PairTest test) throws Exception {
+        try (Setup s = Setup.of(kind)) {
+            ConnectedPairs.with(s::pair, p -> test.run(s, p));
         }
     }
 
@@ -159,96 +165,81 @@ class SelectorContractTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void acceptConnectThenReadWhenBytesCome(Kind kind) throws Exception {
-        try (Setup s = Setup.of(kind)) {
-            SocketChannel[] p = s.pair();
-            try {
-                assertNull(s.server.accept(), "one connect, one accept");
-                assertEquals(0, s.selector.selectNow(), "the backlog is empty again");
-                SelectionKey rk = p[1].register(s.selector, OP_READ, "server side");
-                assertEquals("server side", rk.attachment());
-                assertEquals(0, s.selector.selectNow(), "nothing to read yet");
-                assertEquals(3, p[0].write(bytes(1, 2, 3)));
-                awaitReady(s.selector, rk, OP_READ);
-                assertEquals(OP_READ, rk.readyOps());
-                ByteBuffer got = ByteBuffer.allocate(10);
-                while (got.position() < 3) {
-                    assertTrue(p[1].read(got) >= 0);
-                }
-                assertEquals(bytes(1, 2, 3), got.flip());
-                s.selector.selectedKeys().clear();
-                assertEquals(0, s.selector.selectNow(), "all read: not ready");
-                assertEquals(0, p[1].read(ByteBuffer.allocate(4)));
-                assertEquals(p[0].getLocalAddress(), p[1].getRemoteAddress());
-                assertEquals(p[1].getLocalAddress(), p[0].getRemoteAddress());
-            } finally {
-                closeAll(p);
+        withPair(kind, (s, p) -> {
+            assertNull(s.server.accept(), "one connect, one accept");
+            assertEquals(0, s.selector.selectNow(), "the backlog is empty again");
+            SelectionKey rk = p[1].register(s.selector, OP_READ, "server side");
+            assertEquals("server side", rk.attachment());
+            assertEquals(0, s.selector.selectNow(), "nothing to read yet");
+            assertEquals(3, p[0].write(bytes(1, 2, 3)));
+            awaitReady(s.selector, rk, OP_READ);
+            assertEquals(OP_READ, rk.readyOps());
+            ByteBuffer got = ByteBuffer.allocate(10);
+            while (got.position() < 3) {
+                assertTrue(p[1].read(got) >= 0);
             }
-        }
+            assertEquals(bytes(1, 2, 3), got.flip());
+            s.selector.selectedKeys().clear();
+            assertEquals(0, s.selector.selectNow(), "all read: not ready");
+            assertEquals(0, p[1].read(ByteBuffer.allocate(4)));
+            assertEquals(p[0].getLocalAddress(), p[1].getRemoteAddress());
+            assertEquals(p[1].getLocalAddress(), p[0].getRemoteAddress());
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void endOfStreamIsReadableAndStaysSo(Kind kind) throws Exception {
-        try (Setup s = Setup.of(kind)) {
-            SocketChannel[] p = s.pair();
-            try {
-                SelectionKey rk = p[1].register(s.selector, OP_READ);
-                p[0].write(bytes(9));
-                p[0].shutdownOutput();
-                awaitReady(s.selector, rk, OP_READ);
-                ByteBuffer b = ByteBuffer.allocate(4);
-                int n;
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while ((n = p[1].read(b)) >= 0) {
-                    assertTrue(System.nanoTime() < deadline, "no end of stream");
-                    if (n == 0) {
-                        s.selector.select(100);
-                    }
+        withPair(kind, (s, p) -> {
+            SelectionKey rk = p[1].register(s.selector, OP_READ);
+            p[0].write(bytes(9));
+            p[0].shutdownOutput();
+            awaitReady(s.selector, rk, OP_READ);
+            ByteBuffer b = ByteBuffer.allocate(4);
+            int n;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while ((n = p[1].read(b)) >= 0) {
+                assertTrue(System.nanoTime() < deadline, "no end of stream");
+                if (n == 0) {
+                    s.selector.select(100);
                 }
-                assertEquals(1, b.position());
-                s.selector.selectedKeys().clear();
-                assertEquals(1, s.selector.select(WAIT.toMillis()), "the end stays readable (level-triggered)");
-                assertEquals(-1, p[1].read(b));
-            } finally {
-                closeAll(p);
             }
-        }
+            assertEquals(1, b.position());
+            s.selector.selectedKeys().clear();
+            assertEquals(1, s.selector.select(WAIT.toMillis()), "the end stays readable (level-triggered)");
+            assertEquals(-1, p[1].read(b));
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void writableUntilFullThenAgainOnceDrained(Kind kind) throws Exception {
-        try (Setup s = Setup.of(kind)) {
-            SocketChannel[] p = s.pair();
-            try {
-                SelectionKey wk = p[0].register(s.selector, OP_WRITE);
-                assertEquals(1, s.selector.selectNow(), "a fresh connection is writable");
-                assertEquals(OP_WRITE, wk.readyOps());
-                s.selector.selectedKeys().clear();
-                ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-                long written = 0;
-                for (int i = 0; i < 4096; i++) {
-                    int n = p[0].write(chunk.clear());
-                    written += n;
-                    if (n == 0) {
-                        break;
-                    }
+        withPair(kind, (s, p) -> {
+            SelectionKey wk = p[0].register(s.selector, OP_WRITE);
+            assertEquals(1, s.selector.selectNow(), "a fresh connection is writable");
+            assertEquals(OP_WRITE, wk.readyOps());
+            s.selector.selectedKeys().clear();
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            long written = 0;
+            for (int i = 0; i < 4096; i++) {
+                int n = p[0].write(chunk.clear());
+                written += n;
+                if (n == 0) {
+                    break;
                 }
-                assertEquals(0, p[0].write(chunk.clear()), "full after " + written + " bytes");
-                assertEquals(0, s.selector.selectNow(), "full: not writable");
-                long read = 0;
-                ByteBuffer sink = ByteBuffer.allocate(256 * 1024);
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (read < written) {
-                    assertTrue(System.nanoTime() < deadline, "read " + read + " of " + written);
-                    read += p[1].read(sink.clear());
-                }
-                awaitReady(s.selector, wk, OP_WRITE);
-                assertEquals(0, p[1].read(sink.clear()));
-            } finally {
-                closeAll(p);
             }
-        }
+            assertEquals(0, p[0].write(chunk.clear()), "full after " + written + " bytes");
+            assertEquals(0, s.selector.selectNow(), "full: not writable");
+            long read = 0;
+            ByteBuffer sink = ByteBuffer.allocate(256 * 1024);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (read < written) {
+                assertTrue(System.nanoTime() < deadline, "read " + read + " of " + written);
+                read += p[1].read(sink.clear());
+            }
+            awaitReady(s.selector, wk, OP_WRITE);
+            assertEquals(0, p[1].read(sink.clear()));
+        });
     }
 
     @ParameterizedTest
@@ -308,111 +299,91 @@ class SelectorContractTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void closingARegisteredChannelCancelsItsKeyAndThePeerSeesTheEnd(Kind kind) throws Exception {
-        try (Setup s = Setup.of(kind)) {
-            SocketChannel[] p = s.pair();
-            try {
-                SelectionKey rk = p[1].register(s.selector, OP_READ);
-                SelectionKey ck = p[0].register(s.selector, OP_READ);
-                p[1].close();
-                assertFalse(rk.isValid());
-                assertThrows(CancelledKeyException.class, rk::readyOps);
-                assertThrows(CancelledKeyException.class, () -> rk.interestOps(OP_READ));
-                assertTrue(s.selector.keys().contains(rk), "until the next select");
-                s.selector.selectNow();
-                assertFalse(s.selector.keys().contains(rk));
-                assertFalse(p[1].isRegistered());
-                awaitReady(s.selector, ck, OP_READ);
-                assertEquals(-1, p[0].read(ByteBuffer.allocate(4)), "the peer sees the end");
-                assertThrows(ClosedChannelException.class, () -> p[1].register(s.selector, OP_READ));
-            } finally {
-                closeAll(p);
-            }
-        }
+        withPair(kind, (s, p) -> {
+            SelectionKey rk = p[1].register(s.selector, OP_READ);
+            SelectionKey ck = p[0].register(s.selector, OP_READ);
+            p[1].close();
+            assertFalse(rk.isValid());
+            assertThrows(CancelledKeyException.class, rk::readyOps);
+            assertThrows(CancelledKeyException.class, () -> rk.interestOps(OP_READ));
+            assertTrue(s.selector.keys().contains(rk), "until the next select");
+            s.selector.selectNow();
+            assertFalse(s.selector.keys().contains(rk));
+            assertFalse(p[1].isRegistered());
+            awaitReady(s.selector, ck, OP_READ);
+            assertEquals(-1, p[0].read(ByteBuffer.allocate(4)), "the peer sees the end");
+            assertThrows(ClosedChannelException.class, () -> p[1].register(s.selector, OP_READ));
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aCancelledKeyLeavesAtTheNextSelectAndTheChannelMayRegisterAgain(Kind kind) throws Exception {
-        try (Setup s = Setup.of(kind)) {
-            SocketChannel[] p = s.pair();
-            try {
-                SelectionKey k = p[1].register(s.selector, OP_READ);
-                assertSame(k, p[1].keyFor(s.selector));
-                assertSame(k, p[1].register(s.selector, OP_READ | OP_WRITE), "registering again updates the key");
-                assertEquals(OP_READ | OP_WRITE, k.interestOps());
-                k.cancel();
-                assertTrue(s.selector.keys().contains(k));
-                assertTrue(p[1].isRegistered(), "until the next select");
-                s.selector.selectNow();
-                assertFalse(s.selector.keys().contains(k));
-                assertFalse(p[1].isRegistered());
-                p[1].configureBlocking(true);
-                p[1].configureBlocking(false);
-                SelectionKey again = p[1].register(s.selector, OP_WRITE);
-                assertNotSame(k, again);
-                assertEquals(1, s.selector.selectNow());
-                assertTrue(again.isWritable());
-            } finally {
-                closeAll(p);
-            }
-        }
+        withPair(kind, (s, p) -> {
+            SelectionKey k = p[1].register(s.selector, OP_READ);
+            assertSame(k, p[1].keyFor(s.selector));
+            assertSame(k, p[1].register(s.selector, OP_READ | OP_WRITE), "registering again updates the key");
+            assertEquals(OP_READ | OP_WRITE, k.interestOps());
+            k.cancel();
+            assertTrue(s.selector.keys().contains(k));
+            assertTrue(p[1].isRegistered(), "until the next select");
+            s.selector.selectNow();
+            assertFalse(s.selector.keys().contains(k));
+            assertFalse(p[1].isRegistered());
+            p[1].configureBlocking(true);
+            p[1].configureBlocking(false);
+            SelectionKey again = p[1].register(s.selector, OP_WRITE);
+            assertNotSame(k, again);
+            assertEquals(1, s.selector.selectNow());
+            assertTrue(again.isWritable());
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void theSelectedSetKeepsKeysUntilRemovedAndTakesNoneAdded(Kind kind) throws Exception {
-        try (Setup s = Setup.of(kind)) {
-            SocketChannel[] p = s.pair();
-            try {
-                SelectionKey k = p[0].register(s.selector, OP_WRITE);
-                assertEquals(1, s.selector.selectNow());
-                assertThrows(UnsupportedOperationException.class, () -> s.selector.selectedKeys().add(k));
-                assertThrows(UnsupportedOperationException.class, () -> s.selector.keys().remove(k));
-                assertEquals(0, s.selector.selectNow(), "the same ready set again: no key updated");
-                assertTrue(s.selector.selectedKeys().contains(k));
-                assertEquals(0, s.selector.select(), "a selected key ready again ends a select at once");
-                k.interestOps(OP_READ | OP_WRITE);
-                p[1].write(bytes(1));
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (!k.isReadable()) {
-                    assertTrue(System.nanoTime() < deadline);
-                    s.selector.select(100);
-                }
-                assertEquals(OP_READ | OP_WRITE, k.readyOps(), "ready operations accumulate in the selected set");
-                s.selector.selectedKeys().remove(k);
-                assertEquals(1, s.selector.selectNow());
-                List<SelectionKey> seen = new ArrayList<>();
-                s.selector.selectedKeys().clear();
-                assertEquals(1, s.selector.select(seen::add, 1000), "select(Consumer, timeout)");
-                assertEquals(List.of(k), seen);
-                assertTrue(s.selector.selectedKeys().isEmpty(), "select(Consumer) leaves the selected set empty");
-            } finally {
-                closeAll(p);
+        withPair(kind, (s, p) -> {
+            SelectionKey k = p[0].register(s.selector, OP_WRITE);
+            assertEquals(1, s.selector.selectNow());
+            assertThrows(UnsupportedOperationException.class, () -> s.selector.selectedKeys().add(k));
+            assertThrows(UnsupportedOperationException.class, () -> s.selector.keys().remove(k));
+            assertEquals(0, s.selector.selectNow(), "the same ready set again: no key updated");
+            assertTrue(s.selector.selectedKeys().contains(k));
+            assertEquals(0, s.selector.select(), "a selected key ready again ends a select at once");
+            k.interestOps(OP_READ | OP_WRITE);
+            p[1].write(bytes(1));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!k.isReadable()) {
+                assertTrue(System.nanoTime() < deadline);
+                s.selector.select(100);
             }
-        }
+            assertEquals(OP_READ | OP_WRITE, k.readyOps(), "ready operations accumulate in the selected set");
+            s.selector.selectedKeys().remove(k);
+            assertEquals(1, s.selector.selectNow());
+            List<SelectionKey> seen = new ArrayList<>();
+            s.selector.selectedKeys().clear();
+            assertEquals(1, s.selector.select(seen::add, 1000), "select(Consumer, timeout)");
+            assertEquals(List.of(k), seen);
+            assertTrue(s.selector.selectedKeys().isEmpty(), "select(Consumer) leaves the selected set empty");
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void registrationRules(Kind kind) throws Exception {
-        try (Setup s = Setup.of(kind)) {
-            SocketChannel[] p = s.pair();
-            try {
-                SocketChannel blocking = p[1];
-                blocking.configureBlocking(true);
-                assertThrows(IllegalBlockingModeException.class, () -> blocking.register(s.selector, OP_READ));
-                blocking.configureBlocking(false);
-                assertThrows(IllegalArgumentException.class, () -> blocking.register(s.selector, OP_ACCEPT));
-                SelectionKey k = blocking.register(s.selector, 0);
-                assertThrows(IllegalArgumentException.class, () -> k.interestOps(OP_ACCEPT));
-                assertThrows(IllegalBlockingModeException.class, () -> blocking.configureBlocking(true));
-                assertEquals(OP_READ | OP_WRITE | OP_CONNECT, blocking.validOps());
-                assertEquals(OP_ACCEPT, s.server.validOps());
-                assertEquals(0, s.selector.selectNow(), "no interest, never ready");
-            } finally {
-                closeAll(p);
-            }
-        }
+        withPair(kind, (s, p) -> {
+            SocketChannel blocking = p[1];
+            blocking.configureBlocking(true);
+            assertThrows(IllegalBlockingModeException.class, () -> blocking.register(s.selector, OP_READ));
+            blocking.configureBlocking(false);
+            assertThrows(IllegalArgumentException.class, () -> blocking.register(s.selector, OP_ACCEPT));
+            SelectionKey k = blocking.register(s.selector, 0);
+            assertThrows(IllegalArgumentException.class, () -> k.interestOps(OP_ACCEPT));
+            assertThrows(IllegalBlockingModeException.class, () -> blocking.configureBlocking(true));
+            assertEquals(OP_READ | OP_WRITE | OP_CONNECT, blocking.validOps());
+            assertEquals(OP_ACCEPT, s.server.validOps());
+            assertEquals(0, s.selector.selectNow(), "no interest, never ready");
+        });
     }
 
     @ParameterizedTest
@@ -509,7 +480,7 @@ class SelectorContractTest {
                     assertEquals(ByteBuffer.wrap(want[i]), got, "client " + i);
                 }
             } finally {
-                closeAll(open.toArray(SocketChannel[]::new));
+                ConnectedPairs.closeAll(open.toArray(SocketChannel[]::new));
             }
         }
     }
@@ -628,7 +599,7 @@ class SelectorContractTest {
                 assertFalse(c.isOpen(), "closing the adapter closes the channel");
                 assertThrows(UnsupportedOperationException.class, () -> ArraySocketChannel.open().socket());
             } finally {
-                closeAll(p);
+                ConnectedPairs.closeAll(p);
             }
         }
     }

@@ -61,17 +61,22 @@ class SocketContractTest {
         }
     }
 
-    private static void closeAll(Socket[] p) throws IOException {
-        for (Socket s : p) {
-            s.close();
+    /** A port where nothing listens: a listener's, closed again. */
+    private static int closedPort(Kind k) throws IOException {
+        try (ServerSocket ss = servers(k).createServerSocket(0)) {
+            return ss.getLocalPort();
         }
+    }
+
+    /** {@code test} on a fresh connected pair of {@code k}'s sockets, both closed after it. */
+    private static void withPair(Kind k, ConnectedPairs.PairTest<Socket> test) throws Exception {
+        ConnectedPairs.with(() -> pair(k), test);
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aReadReturnsWhatIsThereWithoutFillingTheBuffer(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[0].getOutputStream().write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
             byte[] buf = new byte[100];
             int total = 0;
@@ -82,16 +87,13 @@ class SocketContractTest {
             }
             assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, Arrays.copyOf(buf, 10));
             assertEquals(0, p[1].getInputStream().read(buf, 0, 0), "a zero-length read");
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void endOfStreamAfterThePeerShutsOutputAndAfterItCloses(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[0].getOutputStream().write(42);
             p[0].shutdownOutput();
             assertTrue(p[0].isOutputShutdown());
@@ -105,16 +107,13 @@ class SocketContractTest {
             assertEquals(7, p[0].getInputStream().read());
             p[1].close();
             assertEquals(-1, p[0].getInputStream().read());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void availableCountsWhatAReadWouldReturnAtOnce(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             InputStream in = p[1].getInputStream();
             assertEquals(0, in.available());
             p[0].getOutputStream().write(new byte[5]);
@@ -131,16 +130,13 @@ class SocketContractTest {
             assertEquals(-1, in.read(), "a read after shutdownInput");
             p[1].close();
             assertThrows(SocketException.class, in::available, "available() on a closed socket");
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aReadTimesOutAndTheSocketStaysUsable(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[1].setSoTimeout(200);
             assertEquals(200, p[1].getSoTimeout());
             InputStream in = p[1].getInputStream();
@@ -148,16 +144,13 @@ class SocketContractTest {
             p[0].getOutputStream().write(9);
             assertEquals(9, in.read());
             assertFalse(p[1].isClosed());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void closingAStreamClosesTheSocket(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[1].getInputStream().close();
             assertTrue(p[1].isClosed());
             assertTrue(p[1].isConnected(), "isConnected stays true after close");
@@ -166,9 +159,7 @@ class SocketContractTest {
             assertEquals(-1, p[0].getInputStream().read(), "the peer sees the end");
             p[0].getOutputStream().close();
             assertTrue(p[0].isClosed());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
@@ -182,32 +173,26 @@ class SocketContractTest {
         assertThrows(SocketException.class, in::read);
         assertThrows(SocketException.class, () -> out.write(1));
         assertThrows(SocketException.class, () -> p[1].setSoTimeout(5));
-        closeAll(p);
+        ConnectedPairs.closeAll(p);
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aBlockedReadFailsWhenAnotherThreadClosesTheSocket(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             InputStream in = p[1].getInputStream();
             BlockedCall<Integer> read = BlockedCall.start("reader", in::read)
                     .awaitBlockedIn(in, "read", Duration.ofSeconds(WAIT_SECONDS));
             p[1].close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> read.result().get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertInstanceOf(SocketException.class, e.getCause());
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void connectingWhereNothingListensIsRefused(Kind k) throws Exception {
-        int port;
-        try (ServerSocket ss = servers(k).createServerSocket(0)) {
-            port = ss.getLocalPort();
-        }
+        int port = closedPort(k);
         assertThrows(ConnectException.class, () -> clients(k).createSocket("127.0.0.1", port));
         Socket unconnected = clients(k).createSocket();
         assertFalse(unconnected.isConnected());
@@ -236,8 +221,7 @@ class SocketContractTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void addressesAndOptionsAnswerLikeTcp(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             assertTrue(p[0].getLocalPort() > 0, "a connected socket has a local port");
             assertEquals(p[1].getLocalPort(), p[0].getPort());
             assertEquals(p[0].getLocalPort(), p[1].getPort());
@@ -249,16 +233,13 @@ class SocketContractTest {
             assertTrue(p[0].getKeepAlive());
             assertTrue(p[0].getSendBufferSize() > 0);
             assertTrue(p[0].getReceiveBufferSize() > 0);
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aLargeTransferArrivesWhole(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             byte[] data = new byte[3 << 20];
             new java.util.Random(7).nextBytes(data);
             CompletableFuture<Void> send = CompletableFuture.runAsync(() -> {
@@ -271,18 +252,13 @@ class SocketContractTest {
             byte[] got = p[1].getInputStream().readAllBytes();
             send.get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertArrayEquals(data, got);
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aFailedConnectClosesTheSocket(Kind k) throws Exception {
-        int port;
-        try (ServerSocket ss = servers(k).createServerSocket(0)) {
-            port = ss.getLocalPort();
-        }
+        int port = closedPort(k);
         Socket s = clients(k).createSocket();
         java.net.InetSocketAddress to = new java.net.InetSocketAddress("127.0.0.1", port);
         assertThrows(ConnectException.class, () -> s.connect(to));
@@ -296,8 +272,7 @@ class SocketContractTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void writingToAClosedPeerEventuallyFails(Kind k) throws Exception {
-        Socket[] p = pair(k);
-        try {
+        withPair(k, p -> {
             p[1].close();
             OutputStream out = p[0].getOutputStream();
             // TCP learns of the close from the peer's reset after a first write; the array when
@@ -312,8 +287,6 @@ class SocketContractTest {
                 }
             }
             assertInstanceOf(SocketException.class, failure);
-        } finally {
-            closeAll(p);
-        }
+        });
     }
 }

@@ -1,6 +1,5 @@
 package io.arraysock.socket;
 
-import io.arraysock.medium.BlockMedium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,17 +31,11 @@ class ChunkPipelineTest {
     private static final int SECTOR = BlockFileLayers.SECTOR;
 
     private BlockFileLayers layers;
-    private BlockMedium medium;
-    private SocketLayer a;
-    private SocketLayer b;
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @BeforeEach
     void setUp() throws Exception {
         layers = new BlockFileLayers("arraysock-pipeline-");
-        medium = layers.medium;
-        a = layers.a;
-        b = layers.b;
     }
 
     @AfterEach
@@ -53,16 +45,8 @@ class ChunkPipelineTest {
     }
 
     private SocketCore[] connectedPair(int type, int port, int ringBytes) throws Exception {
-        SocketCore listener = a.open(type);
-        listener.bind(port);
-        listener.listen(8);
-        SocketCore client = b.open(type);
-        client.options().sendBufferSize(ringBytes);
-        client.client().connect(port, 5 * SECOND);
-        SocketCore server = listener.accept(5 * SECOND);
-        assertNotNull(server);
-        listener.close();
-        return new SocketCore[] {client, server};
+        SocketCore listener = LayerPairs.listener(layers.a, type, port, 8, LayerPairs.Setup.NONE);
+        return LayerPairs.connect(listener, port, layers.b, type, s -> s.options().sendBufferSize(ringBytes));
     }
 
     @Test
@@ -116,13 +100,13 @@ class ChunkPipelineTest {
         new Random(3).nextBytes(data);
         assertEquals(data.length, client.sending().send(ByteBuffer.wrap(data), true));
         client.shutdownOutput();
-        long flagsWord = b.table.offset(b.slot, client.index) + TX_FLAGS_OFFSET;
+        long flagsWord = layers.b.table.offset(layers.b.slot, client.index) + TX_FLAGS_OFFSET;
         long deadline = System.nanoTime() + 10 * SECOND;
-        while ((medium.getIntAcquire(flagsWord) & TX_FLAG_END) == 0) { // the writer's last step
+        while ((layers.medium.getIntAcquire(flagsWord) & TX_FLAG_END) == 0) { // the writer's last step
             assertTrue(System.nanoTime() < deadline, "the writer raised the end flag");
             Thread.sleep(1);
         }
-        medium.putIntRelease(flagsWord, 0); // as if that sector write had been lost: only the record says it
+        layers.medium.putIntRelease(flagsWord, 0); // as if that sector write had been lost: only the record says it
         Future<byte[]> received = pool.submit(() -> {
             ByteBuffer all = ByteBuffer.allocate(data.length + 1);
             ByteBuffer buf = ByteBuffer.allocateDirect(8192);

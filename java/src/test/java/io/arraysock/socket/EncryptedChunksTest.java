@@ -56,25 +56,22 @@ class EncryptedChunksTest {
 
     /** A keyed listener on layer a, requiring encryption if {@code encrypted}. */
     private SocketCore keyedListener(int type, int port, int ringBytes, boolean encrypted) throws Exception {
-        SocketCore listener = a.open(type);
-        listener.options().authenticationKey(KEY);
-        listener.options().encryption(encrypted);
-        listener.options().sendBufferSize(ringBytes);
-        listener.bind(port);
-        listener.listen(8);
-        return listener;
+        return LayerPairs.listener(a, type, port, 8, l -> {
+            l.options().authenticationKey(KEY);
+            l.options().encryption(encrypted);
+            l.options().sendBufferSize(ringBytes);
+        });
     }
 
     /** A listener on layer a (encrypting if {@code encrypted}, keyed anyway), and a keyed client on b connected to it. */
     private SocketCore[] connectedPair(int type, int port, int ringBytes, boolean encrypted) throws Exception {
         SocketCore listener = keyedListener(type, port, ringBytes, encrypted);
-        SocketCore client = b.open(type);
-        client.options().authenticationKey(KEY);
-        client.options().sendBufferSize(ringBytes);
-        client.client().connect(port, 5 * SECOND);
-        SocketCore server = listener.accept(5 * SECOND);
-        assertNotNull(server);
-        listener.close();
+        SocketCore[] pair = LayerPairs.connect(listener, port, b, type, c -> {
+            c.options().authenticationKey(KEY);
+            c.options().sendBufferSize(ringBytes);
+        });
+        SocketCore client = pair[0];
+        SocketCore server = pair[1];
         assertEquals(encrypted, client.options().encryption(), "the client encrypts as its listener asks");
         assertEquals(encrypted, server.options().encryption());
         return new SocketCore[] {client, server};

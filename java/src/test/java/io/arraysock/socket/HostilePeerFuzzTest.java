@@ -17,7 +17,6 @@ import java.nio.ByteOrder;
 import static io.arraysock.format.ControlBlockDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,7 +40,6 @@ class HostilePeerFuzzTest {
     /** Enough steps for interesting sequences, few enough that one input stays in milliseconds. */
     private static final int MAX_OPS = 24;
     private static final int PORT = 4000;
-    private static final long SECOND = 1_000_000_000L;
 
     @FuzzTest(maxDuration = "2m")
     void hostilePeer(byte[] input) throws Exception {
@@ -55,15 +53,11 @@ class HostilePeerFuzzTest {
             SocketLayer a = nodes.a;
             SocketLayer b = nodes.b;
             try {
-                SocketCore listener = a.open(type);
-                listener.bind(PORT);
-                listener.listen(1);
-                SocketCore client = b.open(type);
-                client.client().connect(PORT, 5 * SECOND);
-                SocketCore server = listener.accept(5 * SECOND);
-                assertNotNull(server, "accept");
-                listener.close();
-                Victim v = new Victim(medium, type, client, server);
+                SocketCore listener = LayerPairs.listener(a, type, PORT, 1, LayerPairs.Setup.NONE);
+                SocketCore[] pair = LayerPairs.connect(listener, PORT, b, type, LayerPairs.Setup.NONE);
+                SocketCore client = pair[0];
+                SocketCore server = pair[1];
+                Victim v = Victim.of(medium, type, client, server);
                 ByteBuffer in = ByteBuffer.wrap(input, 1, input.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < MAX_OPS && in.remaining() >= OP_BYTES; i++) {
                     v.step(in.get() & 0xFF, in.get() & 0xFF, in.getLong());
@@ -81,28 +75,16 @@ class HostilePeerFuzzTest {
         void run() throws IOException;
     }
 
-    /** One connection, the server's block and ring under the fuzzer's control. */
-    private static final class Victim {
-        private final ShmMedium medium;
-        private final int type;
-        private final SocketCore client;
-        private final SocketCore server;
-        private final long peerBlock;
-        private final long ownBlock;
-        private final long ring;
-        private final long mask;
-        private final long ringCapacity;
-
-        Victim(ShmMedium medium, int type, SocketCore client, SocketCore server) {
-            this.medium = medium;
-            this.type = type;
-            this.client = client;
-            this.server = server;
-            this.peerBlock = GEOMETRY.controlBlockOffset(server.localNode(), server.index);
-            this.ownBlock = GEOMETRY.controlBlockOffset(client.localNode(), client.index);
-            this.ring = server.header().txRingOffset();
-            this.mask = server.header().txRingCapacity() - 1;
-            this.ringCapacity = server.header().txRingCapacity();
+    /**
+     * One connection, the server's block and ring under the fuzzer's control: where they
+     * are, as the server's header said before the fuzzing began.
+     */
+    private record Victim(ShmMedium medium, int type, SocketCore client, SocketCore server, long peerBlock,
+                          long ownBlock, long ring, long ringCapacity) {
+        static Victim of(ShmMedium medium, int type, SocketCore client, SocketCore server) {
+            return new Victim(medium, type, client, server, GEOMETRY.controlBlockOffset(server.localNode(), server.index),
+                    GEOMETRY.controlBlockOffset(client.localNode(), client.index), server.header().txRingOffset(),
+                    server.header().txRingCapacity());
         }
 
         void step(int op, int arg, long value) throws IOException {
@@ -133,7 +115,7 @@ class HostilePeerFuzzTest {
         private void ringWrite(long position, long value) {
             for (int i = 0; i < Long.BYTES; i++) {
                 byte[] one = {(byte) (value >>> (8 * i))};
-                medium.writeRelease(ring + ((position + i) & mask), one, 0, 1);
+                medium.writeRelease(ring + ((position + i) & (ringCapacity - 1)), one, 0, 1);
             }
         }
 

@@ -23,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class HostilePeerTest {
     private static final Geometry G = new Geometry(512, 2, 8, 64 << 10);
-    private static final long SECOND = 1_000_000_000L;
 
     @RegisterExtension
     final ShmSegments segments = new ShmSegments();
@@ -41,14 +40,8 @@ class HostilePeerTest {
 
     /** [client, server]; the server is the peer we damage. */
     private SocketCore[] pair(int type) throws Exception {
-        SocketCore listener = nodes.a.open(type);
-        listener.bind(4000);
-        listener.listen(1);
-        SocketCore client = nodes.b.open(type);
-        client.client().connect(4000, 5 * SECOND);
-        SocketCore server = listener.accept(5 * SECOND);
-        listener.close();
-        return new SocketCore[] {client, server};
+        SocketCore listener = LayerPairs.listener(nodes.a, type, 4000, 1, LayerPairs.Setup.NONE);
+        return LayerPairs.connect(listener, 4000, nodes.b, type, LayerPairs.Setup.NONE);
     }
 
     private static long block(SocketCore s) {

@@ -7,7 +7,9 @@ import io.arraysock.medium.Medium;
 import io.arraysock.medium.ShmMedium;
 import io.arraysock.testkit.ShmSegments;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static io.arraysock.format.ControlBlockDescriptor.SEQUENCE_OFFSET;
 import static io.arraysock.format.ControlBlockDescriptor.TX_FLAGS_OFFSET;
@@ -108,6 +111,23 @@ class RingReuseTest {
             return new SocketCore[] {client, accepted};
         }
 
+        /** A stream connection from the peer that carried {@code pattern(seed, length)}: sent, not yet received. */
+        Carried streamCarrying(int seed, int length) throws Exception {
+            SocketCore[] p = connect(peer, TYPE_STREAM);
+            byte[] bytes = pattern(seed, length);
+            assertEquals(bytes.length, p[0].sending().send(ByteBuffer.wrap(bytes), true));
+            return new Carried(p[0], p[1], bytes);
+        }
+
+        /** The same, once the receiver took its first 16 bytes in one receive (and keeps the tail it read). */
+        Carried streamWithCachedTail(int seed, int length) throws Exception {
+            Carried c = streamCarrying(seed, length);
+            ByteBuffer head = ByteBuffer.allocate(16);
+            assertEquals(16, c.server().receiving().receive(head, true));
+            assertArrayEquals(Arrays.copyOf(c.bytes(), 16), head.array());
+            return c;
+        }
+
         /**
          * Node 1 dies and a new node claims its slot: zeroes the partition and starts with an
          * empty arena, so its first socket and ring land where the dead node's were.
@@ -147,6 +167,21 @@ class RingReuseTest {
             if (kind != Kind.SHM) {
                 Files.deleteIfExists(Path.of(path));
             }
+        }
+    }
+
+    /** A connection's two ends and what its client sent. */
+    private record Carried(SocketCore client, SocketCore server, byte[] bytes) {
+    }
+
+    /** What a test does on a fresh {@link Rig}. */
+    private interface RigTest {
+        void run(Rig rig) throws Exception;
+    }
+
+    private static void withRig(Kind kind, RigTest test) throws Exception {
+        try (Rig rig = new Rig(kind)) {
+            test.run(rig);
         }
     }
 
@@ -204,40 +239,46 @@ class RingReuseTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aCachedTailNeverReadsAReclaimedSlotsRing(Kind kind) throws Exception {
-        try (Rig rig = new Rig(kind)) {
-            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
-            byte[] a = pattern(1, 8192);
-            assertEquals(a.length, old[0].sending().send(ByteBuffer.wrap(a), true));
-            ByteBuffer head = ByteBuffer.allocate(16);
-            assertEquals(16, old[1].receiving().receive(head, true)); // reads the tail (8192) and keeps it
-            assertArrayEquals(Arrays.copyOf(a, 16), head.array());
+        withRig(kind, rig -> {
+            Carried old = rig.streamWithCachedTail(1, 8192); // its receiver read the tail (8192) and keeps it
 
-            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
+            SocketCore[] next = rig.successor(old.client(), TYPE_STREAM);
             byte[] b = pattern(2, 8192);
             assertEquals(b.length, next[0].sending().send(ByteBuffer.wrap(b), true));
 
-            assertReset(old[1], a, 16, b, 16);
+            assertReset(old.server(), old.bytes(), 16, b, 16);
             // the new connection is untouched
             assertArrayEquals(b, receiveFully(next[1], ByteBuffer.allocate(8192)));
-        }
+        });
     }
 
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void aFreshTailOfAReclaimedBlockIsNotOurs(Kind kind) throws Exception {
-        try (Rig rig = new Rig(kind)) {
+    /** Every kind, with a successor that sends past our tail and one that ends its stream at it. */
+    static Stream<Arguments> kindsAndEnds() {
+        return Stream.of(Kind.values()).flatMap(k -> Stream.of(Arguments.of(k, false), Arguments.of(k, true)));
+    }
+
+    /**
+     * The old connection delivered its bytes whole; the new node on the reclaimed slot sends
+     * on the same block and ring: more than we had (its tail, in the same word, runs past
+     * ours: it passes the range checks), or as much, then ends its stream (its tail equals
+     * ours, its END flag is set: a clean end here would be a stream silently cut short).
+     */
+    @ParameterizedTest(name = "{0}, the successor ends its stream: {1}")
+    @MethodSource("kindsAndEnds")
+    void aFreshTailOrEndOfStreamOfAReclaimedBlockIsNotOurs(Kind kind, boolean end) throws Exception {
+        byte[] a = end ? pattern(7, 100) : pattern(3, 4096);
+        byte[] b = end ? pattern(8, 100) : pattern(4, 12288);
+        withRig(kind, rig -> {
             SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
-            byte[] a = pattern(3, 4096);
             old[0].sending().send(ByteBuffer.wrap(a), true);
-            assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(4096)));
-
-            // the replacement's tail (in the same word) runs past ours: it passes the range checks
+            assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(a.length)));
             SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
-            byte[] b = pattern(4, 12288);
             next[0].sending().send(ByteBuffer.wrap(b), true);
-
-            assertReset(old[1], a, 4096, b, 4096);
-        }
+            if (end) {
+                next[0].shutdownOutput();
+            }
+            assertReset(old[1], a, a.length, end ? new byte[0] : b, a.length);
+        });
     }
 
     @ParameterizedTest
@@ -278,43 +319,19 @@ class RingReuseTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void anEndOfStreamOfAReclaimedBlockIsNotOurs(Kind kind) throws Exception {
-        try (Rig rig = new Rig(kind)) {
-            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
-            byte[] a = pattern(7, 100);
-            old[0].sending().send(ByteBuffer.wrap(a), true);
-            assertArrayEquals(a, receiveFully(old[1], ByteBuffer.allocate(100)));
-
-            // the replacement sends as much and ends its stream: its tail equals ours, its END flag is set
-            SocketCore[] next = rig.successor(old[0], TYPE_STREAM);
-            next[0].sending().send(ByteBuffer.wrap(pattern(8, 100)), true);
-            next[0].shutdownOutput();
-
-            // a clean end here would be a stream silently cut short
-            assertReset(old[1], a, 100, new byte[0], 0);
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
     void aRingItsProducerGaveUpOnIsNotReadAfterReuse(Kind kind) throws Exception {
-        try (Rig rig = new Rig(kind)) {
-            SocketCore[] old = rig.connect(rig.peer, TYPE_STREAM);
-            byte[] a = pattern(9, 8192);
-            old[0].sending().send(ByteBuffer.wrap(a), true);
-            assertEquals(16, old[1].receiving().receive(ByteBuffer.allocate(16), true));
+        withRig(kind, rig -> {
+            Carried old = rig.streamWithCachedTail(9, 8192);
 
             // the producer judged us gone (as it does a receiver stalled past the liveness
             // timeout): it releases its block and ring at once and reuses both
-            old[0].peerLost();
-            old[0].close();
-            SocketCore[] next = rig.connect(rig.peer, TYPE_STREAM);
-            assertEquals(old[0].header().txRingOffset(), next[0].header().txRingOffset(), "the ring is reused");
-            byte[] b = pattern(10, 8192);
-            next[0].sending().send(ByteBuffer.wrap(b), true);
+            old.client().peerLost();
+            old.client().close();
+            Carried next = rig.streamCarrying(10, 8192);
+            assertEquals(old.client().header().txRingOffset(), next.client().header().txRingOffset(), "the ring is reused");
 
-            assertReset(old[1], a, 16, b, 16);
-        }
+            assertReset(old.server(), old.bytes(), 16, next.bytes(), 16);
+        });
     }
 
     @ParameterizedTest
@@ -344,16 +361,14 @@ class RingReuseTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aPeerThatClosesStillDeliversWhatItSent(Kind kind) throws Exception {
-        try (Rig rig = new Rig(kind)) {
-            SocketCore[] p = rig.connect(rig.peer, TYPE_STREAM);
-            byte[] a = pattern(11, 8192);
-            p[0].sending().send(ByteBuffer.wrap(a), true);
+        withRig(kind, rig -> {
+            Carried p = rig.streamCarrying(11, 8192);
             ByteBuffer all = ByteBuffer.allocate(8192);
-            assertEquals(16, p[1].receiving().receive(all.limit(16), true)); // tail cached
-            p[0].close(); // its header changes (CLOSED): still our peer, its bytes still ours
-            assertArrayEquals(a, receiveFully(p[1], all.limit(8192)));
-            assertEquals(-1, p[1].receiving().receive(ByteBuffer.allocate(10), true));
-        }
+            assertEquals(16, p.server().receiving().receive(all.limit(16), true)); // tail cached
+            p.client().close(); // its header changes (CLOSED): still our peer, its bytes still ours
+            assertArrayEquals(p.bytes(), receiveFully(p.server(), all.limit(8192)));
+            assertEquals(-1, p.server().receiving().receive(ByteBuffer.allocate(10), true));
+        });
     }
 
     @ParameterizedTest

@@ -54,15 +54,7 @@ class SocketLayerTest {
     }
 
     private SocketCore[] connectedPair(int type, int port) throws Exception {
-        SocketCore listener = a.open(type);
-        listener.bind(port);
-        listener.listen(8);
-        SocketCore client = b.open(type);
-        client.client().connect(port, 5 * SECOND);
-        SocketCore server = listener.accept(5 * SECOND);
-        assertNotNull(server);
-        listener.close();
-        return new SocketCore[] {client, server};
+        return LayerPairs.connected(a, b, type, port);
     }
 
     /** The key and encryption are fixed from listen to close, as the listener's flags on the medium are. */

@@ -18,12 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public enum BlockPair {
     /** Two loop devices over one backing file, both {@code --direct-io=on} ({@code scripts/loopdev.sh}). */
-    LOOP("loop pair", "ARRAYSOCK_LOOP", "scripts/loopdev.sh", "arraysock.test.requireLoop"),
+    LOOP("loop pair", "scripts/loopdev.sh"),
     /**
      * Two hosts on NBD, each in its own network namespace with its own path to the array
      * ({@code scripts/nbdpair.sh}); it can inject {@link SanFaults} into either path.
      */
-    NBD("NBD pair", "ARRAYSOCK_NBD", "scripts/nbdpair.sh", "arraysock.test.requireNbd");
+    NBD("NBD pair", "scripts/nbdpair.sh");
 
     /** The pairs this JVM said on the console it skips tests of (once each, not per test). */
     private static final Set<BlockPair> TOLD = ConcurrentHashMap.newKeySet();
@@ -33,15 +33,15 @@ public enum BlockPair {
     }
 
     private final String description;
-    private final String variablePrefix;
     private final String script;
-    private final String requiredProperty;
+    /** The environment's names of the pair start with it: {@code ARRAYSOCK_LOOP_A}, {@code ARRAYSOCK_NBD_B_FAIL}... */
+    private final String variablePrefix = "ARRAYSOCK_" + name();
+    /** The property that makes absence fail: {@code arraysock.test.requireLoop}, {@code requireNbd}. */
+    private final String requiredProperty = "arraysock.test.require" + name().charAt(0) + name().substring(1).toLowerCase();
 
-    BlockPair(String description, String variablePrefix, String script, String requiredProperty) {
+    BlockPair(String description, String script) {
         this.description = description;
-        this.variablePrefix = variablePrefix;
         this.script = script;
-        this.requiredProperty = requiredProperty;
     }
 
     /** The two nodes; skips the test (fails it in CI) when the pair is not attached. */
