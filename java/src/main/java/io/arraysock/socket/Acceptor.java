@@ -263,7 +263,7 @@ final class Acceptor implements AutoCloseable {
         if (refusal == 0) {
             try {
                 SocketCore s = accepted(listener, r, RequestAdmission.chunkKey(listener, r.slot, r.index, r.header));
-                if (listener.enqueue(s)) {
+                if (listener.server().enqueue(s)) {
                     a = new AnswerBook.Answer(s.index, s.header(), s);
                 } else {
                     s.abort();

@@ -41,7 +41,7 @@ final class RequestAdmission {
             return REFUSED_ENCRYPTION_MISMATCH;
         } else if (terms.hasFlag(FLAG_CHECKSUMMED) && !request.hasFlag(FLAG_CHECKSUMMED)) {
             return REFUSED_CHECKSUM_MISMATCH;
-        } else if (!listener.hasBacklogRoom()) {
+        } else if (!listener.server().hasBacklogRoom()) {
             return REFUSED_BACKLOG_FULL;
         }
         return 0;
