@@ -221,7 +221,7 @@ final class Acceptor implements AutoCloseable {
         boolean progress = false;
         answers.startPass();
         for (Request r : requests) {
-            AnswerBook.RequestKey key = new AnswerBook.RequestKey(r.slot, r.index, r.header.generation(), r.header.nonce());
+            var key = new AnswerBook.RequestKey(r.slot, r.index, r.header.generation(), r.header.nonce());
             if (!answers.found(key)) {
                 SocketCore listener = listeners.get(r.header.peerIndex());
                 if (listener != null && listener.generation() == r.header.peerGeneration()) {
