@@ -9,12 +9,8 @@ import io.arraysock.medium.MediumFaultException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
@@ -44,14 +40,6 @@ final class Acceptor implements AutoCloseable {
     /** The medium may close right after us: wait for the thread to leave it. */
     private static final long JOIN_MILLIS = 5_000;
 
-    /** A connect request, named by its client block and nonce. */
-    private record RequestKey(int slot, int index, int generation, long nonce) {
-    }
-
-    /** Our answer block to a request: an accepted socket, or a refusal (socket null). */
-    private record Answer(int index, ControlBlockHeader header, SocketCore socket) {
-    }
-
     private record Request(int slot, int index, ControlBlockHeader header) {
     }
 
@@ -78,8 +66,8 @@ final class Acceptor implements AutoCloseable {
     private long incarnationSeen;
     /** Collects the requests addressed to us (this node, this incarnation); guarded by passLock. */
     private final ControlBlockTable.Visitor collect;
-    /** Guarded by passLock. */
-    private final Map<RequestKey, Answer> answered = new HashMap<>();
+    /** The requests answered; guarded by passLock. */
+    private final AnswerBook answers;
     /** Each node's connect-request word as of our last scan of its partition; guarded by passLock. */
     private final long[] requestsSeen;
     private long lastFullPass;
@@ -100,6 +88,7 @@ final class Acceptor implements AutoCloseable {
         this.words = words;
         this.blocks = blocks;
         this.adopter = adopter;
+        this.answers = new AnswerBook(blocks);
         this.requestsSeen = new long[geometry.nodeSlots()];
     }
 
@@ -146,7 +135,7 @@ final class Acceptor implements AutoCloseable {
         int idleRounds = 0;
         while (!closed) {
             try {
-                if (listeners.isEmpty() && answered.isEmpty()) {
+                if (listeners.isEmpty() && answers.isEmpty()) {
                     synchronized (this) {
                         while (listeners.isEmpty() && !closed) {
                             wait();
@@ -230,31 +219,19 @@ final class Acceptor implements AutoCloseable {
             return false;
         }
         boolean progress = false;
-        Set<RequestKey> current = new HashSet<>();
+        answers.startPass();
         for (Request r : requests) {
-            RequestKey key = new RequestKey(r.slot, r.index, r.header.generation(), r.header.nonce());
-            current.add(key);
-            if (!answered.containsKey(key)) {
+            var key = new AnswerBook.RequestKey(r.slot, r.index, r.header.generation(), r.header.nonce());
+            if (!answers.found(key)) {
                 SocketCore listener = listeners.get(r.header.peerIndex());
                 if (listener != null && listener.generation() == r.header.peerGeneration()) {
-                    answered.put(key, answer(listener, r));
+                    answers.answered(key, answer(listener, r));
                     progress = true;
                 }
             }
         }
-        if (!full) {
-            return progress; // forgetting needs every partition's view
-        }
-        for (Iterator<Map.Entry<RequestKey, Answer>> it = answered.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<RequestKey, Answer> e = it.next();
-            if (!current.contains(e.getKey())) {
-                Answer a = e.getValue();
-                if (a.socket == null && a.index >= 0) {
-                    blocks.release(a.index, a.header);
-                }
-                it.remove();
-                progress = true;
-            }
+        if (full && answers.forgetUnfound()) { // forgetting needs every partition's view
+            progress = true;
         }
         return progress;
     }
@@ -280,26 +257,14 @@ final class Acceptor implements AutoCloseable {
         return true;
     }
 
-    private Answer answer(SocketCore listener, Request r) {
-        Answer a = null;
-        int refusal = 0;
-        if (!r.header.ringFits(geometry, r.slot)) {
-            refusal = REFUSED_BAD_REQUEST;
-        } else if (r.header.type() != listener.typeCode()) {
-            refusal = REFUSED_TYPE_MISMATCH;
-        } else if (!authentic(listener, r)) {
-            refusal = REFUSED_AUTHENTICATION;
-        } else if (listener.header().hasFlag(FLAG_ENCRYPTED) != r.header.hasFlag(FLAG_ENCRYPTED)) {
-            refusal = REFUSED_ENCRYPTION_MISMATCH;
-        } else if (listener.header().hasFlag(FLAG_CHECKSUMMED) && !r.header.hasFlag(FLAG_CHECKSUMMED)) {
-            refusal = REFUSED_CHECKSUM_MISMATCH;
-        } else if (!listener.hasBacklogRoom()) {
-            refusal = REFUSED_BACKLOG_FULL;
-        } else {
+    private AnswerBook.Answer answer(SocketCore listener, Request r) {
+        AnswerBook.Answer a = null;
+        int refusal = RequestAdmission.refusal(listener, r.slot, r.index, r.header, geometry);
+        if (refusal == 0) {
             try {
-                SocketCore s = accepted(listener, r, chunkKey(listener, r));
-                if (listener.enqueue(s)) {
-                    a = new Answer(s.index, s.header(), s);
+                SocketCore s = accepted(listener, r, RequestAdmission.chunkKey(listener, r.slot, r.index, r.header));
+                if (listener.server().enqueue(s)) {
+                    a = new AnswerBook.Answer(s.index, s.header(), s);
                 } else {
                     s.abort();
                     refusal = REFUSED_BACKLOG_FULL;
@@ -314,10 +279,10 @@ final class Acceptor implements AutoCloseable {
                     ClientHandshake.refusalReason(refusal));
             a = refuse(r, refusal);
         }
-        if (a.index < 0) {
+        if (a.index() < 0) {
             announced(r, -1); // no answer: the word still changes (a look at our partition finds nothing)
         }
-        if (a.socket != null && medium.supportsWakeups()) {
+        if (a.socket() != null && medium.supportsWakeups()) {
             medium.wake(words.connectBell()); // a thread in accept may sleep on our bell
         }
         return a;
@@ -356,47 +321,18 @@ final class Acceptor implements AutoCloseable {
         medium.wake(table.offset(r.slot, r.index) + RX_HEAD_OFFSET);
     }
 
-    /** A listener without a key takes anyone; one with a key takes only a client that proves it. */
-    private static boolean authentic(SocketCore listener, Request r) {
-        byte[] key = listener.options().authKey();
-        if (key == null) {
-            return true;
-        }
-        ControlBlockHeader l = listener.header();
-        return ConnectProof.verify(key, l.nonce(), listenerIdentity(listener), clientIdentity(r), r.header.nonce(),
-                r.header.authTag());
-    }
-
-    /** The connection's chunk key if the listener encrypts (and so has a key), else null. */
-    private static byte[] chunkKey(SocketCore listener, Request r) {
-        ControlBlockHeader l = listener.header();
-        return l.hasFlag(FLAG_ENCRYPTED)
-                ? ConnectProof.chunkKey(listener.options().authKey(), l.nonce(), listenerIdentity(listener), clientIdentity(r),
-                        r.header.nonce())
-                : null;
-    }
-
-    private static ConnectProof.Identity listenerIdentity(SocketCore listener) {
-        ControlBlockHeader l = listener.header();
-        return new ConnectProof.Identity(listener.localNode(), listener.index, l.generation(), l.ownerIncarnation());
-    }
-
-    private static ConnectProof.Identity clientIdentity(Request r) {
-        return new ConnectProof.Identity(r.slot, r.index, r.header.generation(), r.header.ownerIncarnation());
-    }
-
-    private Answer refuse(Request r, int reason) {
+    private AnswerBook.Answer refuse(Request r, int reason) {
         try {
             int index = blocks.allocateIndex();
             ControlBlockHeader h = blocks.freshHeader(index, r.header.type(), STATE_OPEN);
             h = table.writeFresh(index, h.withPeer(STATE_REFUSED, r.slot, r.index, r.header.generation(),
                     r.header.ownerIncarnation(), r.header.localPort(), r.header.nonce(), 0, 0, reason));
             announced(r, index);
-            return new Answer(index, h, null);
+            return new AnswerBook.Answer(index, h, null);
         } catch (IOException e) {
             // No block to answer with: the client will time out, as with a SYN dropped by a full queue.
             LOG.log(Level.WARNING, "cannot refuse connect from {0}/{1}: {2}", r.slot, r.index, e.getMessage());
-            return new Answer(-1, null, null);
+            return new AnswerBook.Answer(-1, null, null);
         }
     }
 
@@ -405,21 +341,10 @@ final class Acceptor implements AutoCloseable {
         close();
         passLock.lock(); // a thread in accept may be finishing a pass
         try {
-            closeAnswers(fenced);
+            answers.close(fenced);
         } finally {
             passLock.unlock();
         }
-    }
-
-    private void closeAnswers(boolean fenced) {
-        if (!fenced) {
-            for (Answer a : answered.values()) {
-                if (a.socket == null && a.index >= 0) {
-                    blocks.release(a.index, a.header);
-                }
-            }
-        }
-        answered.clear();
     }
 
     @Override

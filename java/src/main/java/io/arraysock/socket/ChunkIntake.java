@@ -183,6 +183,19 @@ final class ChunkIntake {
         return total;
     }
 
+    /** {@link RingConsumer#poll(ByteBuffer[], int, int)} over chunks: fills the buffers in order; the count. */
+    long poll(ByteBuffer[] dsts, int offset, int length) throws SocketException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = dsts[i];
+            total += poll(b);
+            if (b.hasRemaining()) {
+                break;
+            }
+        }
+        return total;
+    }
+
     /**
      * {@link RingConsumer#pollMessage} over chunks, each a run of whole messages (a u32
      * length, then the bytes). A length that overruns its chunk or the largest message is
@@ -217,4 +230,21 @@ final class ChunkIntake {
         return length;
     }
 
+    /**
+     * {@link RingConsumer#pollMessages} over chunks: one message per buffer, in order, each
+     * counted; stops before one that is not there or does not fit (it is not taken). The count.
+     */
+    int pollMessages(ByteBuffer[] dsts, int offset, int length, int maxMessage) throws SocketException {
+        int n = 0;
+        for (int i = offset; i < offset + length; i++, n++) {
+            ByteBuffer b = dsts[i];
+            int room = b.remaining();
+            long len = pollMessage(b, maxMessage, false);
+            if (len == RingConsumer.EMPTY || len > room) {
+                break; // a message too large is not taken
+            }
+            ring.counters.message(len);
+        }
+        return n;
+    }
 }

@@ -14,7 +14,7 @@ import static io.arraysock.format.ControlBlockDescriptor.STATE_LISTENING;
  * then {@link #finishConnect} until answered) with the attempt pending between the two. Each
  * attempt is a {@link ClientHandshake}; a posted one not answered yet is a
  * {@link PendingConnect}. Our control block stays the socket's: each call hands back the block
- * as the attempt left it ({@link SocketCore#connectLeft}) and a connection to
+ * as the attempt left it ({@link SocketCore#setHeader}) and a connection to
  * {@link SocketCore#established}. Every call but {@link #isConnectionPending} holds the
  * socket's lock, as the socket's own state changes do.
  */
@@ -50,7 +50,7 @@ public final class ClientConnect {
             try {
                 socket.established(handshake.connect(port, timeoutNanos));
             } finally {
-                socket.connectLeft(handshake.header());
+                socket.setHeader(handshake.header());
                 socket.options().connecting(socket.isConnected());
             }
         }
@@ -69,7 +69,7 @@ public final class ClientConnect {
             try {
                 pending = handshake.begin(port, 0);
             } finally {
-                socket.connectLeft(handshake.header());
+                socket.setHeader(handshake.header());
                 socket.options().connecting(pending != null);
             }
             return finishConnect();
@@ -100,7 +100,7 @@ public final class ClientConnect {
             } finally {
                 if (c != null || p.isOver()) {
                     pending = null;
-                    socket.connectLeft(p.header());
+                    socket.setHeader(p.header());
                     socket.options().connecting(c != null);
                 }
             }

@@ -194,7 +194,7 @@ final class Connection {
      * no grace for a torn read, since the bytes just copied are delivered only if the block
      * is still our peer's.
      *
-     * @return the header's sequence when it is still our peer, or {@link RingConsumer#UNREADABLE}
+     * @return the header's sequence when it is still our peer, or {@link PeerBlockCheck#UNREADABLE}
      *     when it did not read consistently (being rewritten): decide again later
      * @throws SocketException "Connection reset" when the block is no longer our peer's: the
      *     ring's memory may hold another connection's bytes
@@ -211,7 +211,7 @@ final class Connection {
                     + Long.toHexString(p.ownerIncarnation())));
         }
         if (p == null) {
-            return RingConsumer.UNREADABLE;
+            return PeerBlockCheck.UNREADABLE;
         }
         throw reset("the peer socket " + peerSlot + "/" + peerIndex + " was released");
     }

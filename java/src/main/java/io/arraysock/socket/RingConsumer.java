@@ -8,7 +8,8 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import static io.arraysock.format.ControlBlockDescriptor.*;
+import static io.arraysock.format.ControlBlockDescriptor.RX_FLAG_SHUT;
+import static io.arraysock.format.ControlBlockDescriptor.TX_FLAG_END;
 
 /**
  * The reading end of the peer's ring. We alone write the head, the rx flags and the rx
@@ -32,7 +33,7 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * shm nothing copied out is delivered, and on both media no end of stream believed, before
  * the peer's block is confirmed unchanged <em>after</em> the copy (docs/PROTOCOL.md,
  * "Data"): its sequence and owner incarnation, two loads on shm, still those of the header
- * last judged ours. A changed header is judged again, strictly ({@link PeerConfirm}); a
+ * last judged ours ({@link PeerBlockCheck}). A changed header is judged again, strictly; a
  * block that is no longer our peer's resets the connection and the copied bytes are
  * dropped. (A chunk carries the connection's nonce and its position: a reused ring's
  * chunks are never this connection's, so block data needs no confirmation.)
@@ -40,24 +41,9 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
 final class RingConsumer extends RingEnd {
     /** Returned by {@link #pollMessage} when the ring holds no complete frame. */
     static final long EMPTY = -2;
-    /** Returned by {@link PeerConfirm#confirm} when the peer's header did not read consistently. */
-    static final long UNREADABLE = -1;
 
-    /** The strict judgment of the peer's block, for when its header changed. */
-    @FunctionalInterface
-    interface PeerConfirm {
-        /**
-         * @return the header's sequence if the block is still our peer's, or {@link #UNREADABLE}
-         * @throws SocketException "Connection reset" when it is not
-         */
-        long confirm() throws SocketException;
-    }
-
-    private final PeerConfirm peerConfirm;
-    private final long peerBlock;
-    private final long peerIncarnation;
-    /** The peer header's sequence when it was last confirmed ours. */
-    private long confirmedSequence;
+    /** After each copy: whether the peer's block is still the one last confirmed ours. */
+    private final PeerBlockCheck peer;
 
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(RingProducer.FRAME_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private long head;
@@ -80,7 +66,7 @@ final class RingConsumer extends RingEnd {
      * @param peerConfirm     judges the peer's block again when its header changed
      */
     RingConsumer(Medium medium, long ring, long capacity, long ownBlock, long peerBlock, long nonce, int peerSlot,
-                 long peerSequence, long peerIncarnation, PeerConfirm peerConfirm) {
+                 long peerSequence, long peerIncarnation, PeerBlockCheck.StrictCheck peerConfirm) {
         this(medium, medium.ringPolicy(), ring, capacity, ownBlock, peerBlock, nonce, null, 0, peerSlot, peerSequence,
                 peerIncarnation, peerConfirm);
     }
@@ -92,12 +78,9 @@ final class RingConsumer extends RingEnd {
      */
     RingConsumer(Medium medium, RingPolicy policy, long ring, long capacity, long ownBlock, long peerBlock, long nonce,
                  byte[] chunkKey, int direction, int peerSlot, long peerSequence, long peerIncarnation,
-                 PeerConfirm peerConfirm) {
+                 PeerBlockCheck.StrictCheck peerConfirm) {
         super(medium, ring, capacity, rxGroup(ownBlock), txGroup(peerBlock));
-        this.peerBlock = peerBlock;
-        this.peerIncarnation = peerIncarnation;
-        this.confirmedSequence = peerSequence;
-        this.peerConfirm = peerConfirm;
+        this.peer = new PeerBlockCheck(medium, peerBlock, peerSequence, peerIncarnation, peerConfirm);
         this.head = initialPosition();
         this.tailCache = head;
         this.publishedHead = head;
@@ -126,7 +109,7 @@ final class RingConsumer extends RingEnd {
     long readTail() throws SocketException {
         long tail = medium.getLongAcquire(peerPositionWord);
         if (tail < tailCache || tail - head > capacity) {
-            if (!peerUnchanged()) {
+            if (!peer.unchanged()) {
                 return tailCache; // a reset was thrown if the block is another's; unreadable: look again later
             }
             throw new SocketException("Connection reset: the peer's write position " + tail
@@ -174,7 +157,7 @@ final class RingConsumer extends RingEnd {
         }
         int at = dst.position();
         copy(head, dst, n, false);
-        if (!peerUnchanged()) {
+        if (!peer.unchanged()) {
             dst.position(at); // not known to be our peer's bytes: not delivered
             return 0;
         }
@@ -187,18 +170,10 @@ final class RingConsumer extends RingEnd {
      * {@code dsts[offset .. offset + length)} in order and releases them once; the count (0 if none).
      */
     long poll(ByteBuffer[] dsts, int offset, int length) throws SocketException {
-        int end = offset + length;
         if (chunks != null) {
-            long total = 0;
-            for (int i = offset; i < end; i++) {
-                ByteBuffer b = dsts[i];
-                total += chunks.poll(b);
-                if (b.hasRemaining()) {
-                    break;
-                }
-            }
-            return total;
+            return chunks.poll(dsts, offset, length);
         }
+        int end = offset + length;
         long wanted = 0;
         for (int i = offset; i < end; i++) {
             wanted += dsts[i].remaining();
@@ -222,7 +197,7 @@ final class RingConsumer extends RingEnd {
                 last = i;
             }
         }
-        if (!peerUnchanged()) {
+        if (!peer.unchanged()) {
             for (int i = offset; i <= last; i++) {
                 dsts[i].position(scatterStarts[i - offset]); // not known to be our peer's bytes: not delivered
             }
@@ -250,12 +225,12 @@ final class RingConsumer extends RingEnd {
         long frame = RingProducer.frameLength(length);
         int room = dst.remaining();
         if (length > room && !truncate) {
-            return peerUnchanged() ? length : EMPTY;
+            return peer.unchanged() ? length : EMPTY;
         }
         int n = (int) Math.min(length, room);
         int at = dst.position();
         copy(head + RingProducer.FRAME_HEADER, dst, n, false);
-        if (!peerUnchanged()) {
+        if (!peer.unchanged()) {
             dst.position(at);
             return EMPTY;
         }
@@ -284,7 +259,7 @@ final class RingConsumer extends RingEnd {
         long length = frameHeader.getLong(FrameDescriptor.LENGTH_OFFSET);
         long frame = RingProducer.frameLength(length);
         if (length < 0 || length > maxMessage || frame > avail) {
-            if (!peerUnchanged()) {
+            if (!peer.unchanged()) {
                 return EMPTY;
             }
             throw new SocketException("Connection reset: the peer wrote a message length of " + length
@@ -302,9 +277,9 @@ final class RingConsumer extends RingEnd {
         return avail > 0 ? avail : readTail() - position;
     }
 
-    /** {@link #peerUnchanged}, for the zero-copy poll: before a handler sees the ring, and after. */
+    /** {@link PeerBlockCheck#unchanged}, for the zero-copy poll: before a handler sees the ring, and after. */
     boolean confirmPeer() throws SocketException {
-        return peerUnchanged();
+        return peer.unchanged();
     }
 
     /**
@@ -315,20 +290,11 @@ final class RingConsumer extends RingEnd {
      * count (0 if none).
      */
     int pollMessages(ByteBuffer[] dsts, int offset, int length, int maxMessage) throws SocketException {
+        if (chunks != null) {
+            return chunks.pollMessages(dsts, offset, length, maxMessage);
+        }
         int end = offset + length;
         int n = 0;
-        if (chunks != null) {
-            for (int i = offset; i < end; i++, n++) {
-                ByteBuffer b = dsts[i];
-                int room = b.remaining();
-                long len = chunks.pollMessage(b, maxMessage, false);
-                if (len == EMPTY || len > room) {
-                    break; // a message too large is not taken
-                }
-                counters.message(len);
-            }
-            return n;
-        }
         long avail = available();
         if (scatterStarts.length < length) {
             scatterStarts = new int[Math.max(length, 2 * scatterStarts.length)]; // grows once, then reused
@@ -354,7 +320,7 @@ final class RingConsumer extends RingEnd {
         if (n == 0) {
             return 0;
         }
-        if (!peerUnchanged()) {
+        if (!peer.unchanged()) {
             for (int k = 0; k < n; k++) {
                 dsts[offset + k].position(scatterStarts[k]); // not known to be our peer's bytes: not delivered
             }
@@ -368,36 +334,6 @@ final class RingConsumer extends RingEnd {
     }
 
     /**
-     * Whether the peer's block is still the one last confirmed ours: called after a copy out
-     * of its ring (or a read of its flags), so that bytes copied from memory given to another
-     * connection meanwhile are never delivered. Its sequence and owner incarnation are
-     * re-read after the copy (whose acquire keeps these loads after it); the peer's node
-     * makes every reuse of the ring, and of the block's live words, follow a rewrite of the
-     * block's header (release FREE, or a claim's zeroing of the partition), and the sequence
-     * of one incarnation's block only grows. Unchanged: the bytes are ours. Changed: judged
-     * again, strictly.
-     *
-     * @return false when the header could not be read consistently: deliver nothing now
-     * @throws SocketException "Connection reset" when the block is no longer our peer's
-     */
-    private boolean peerUnchanged() throws SocketException {
-        long sequence = medium.getLongAcquire(peerBlock + SEQUENCE_OFFSET);
-        long incarnation = medium.getLongAcquire(peerBlock + OWNER_INCARNATION_OFFSET);
-        if (sequence == confirmedSequence && incarnation == peerIncarnation) {
-            return true;
-        }
-        // garbage read from a truncated segment looks like a changed header too: fail typed
-        // now (one load when nothing faulted) rather than fault through a strict re-read
-        medium.surfaceLateFault();
-        long confirmed = peerConfirm.confirm();
-        if (confirmed == UNREADABLE) {
-            return false;
-        }
-        confirmedSequence = confirmed;
-        return true;
-    }
-
-    /**
      * Before end of stream is reported (the end flag was seen, and a poll after it returned
      * nothing): whether the ring really is empty, and the flag and the tail came from our
      * peer's block. False: bytes are still unread (a poll returns nothing, too, when it could
@@ -407,7 +343,7 @@ final class RingConsumer extends RingEnd {
      */
     boolean endConfirmed() throws SocketException {
         // an end record is this connection's by its nonce and position: no confirmation needed
-        return available() == 0 && ((chunks != null && chunks.endSeen()) || peerUnchanged());
+        return available() == 0 && ((chunks != null && chunks.endSeen()) || peer.unchanged());
     }
 
     /**

@@ -28,7 +28,7 @@ import static io.arraysock.format.ControlBlockDescriptor.*;
  * is published whole.
  *
  * <p>On the block medium the ring holds chunk records instead, which the consumer finds
- * without our tail: an offer stages the bytes or the message and returns, and the ring's
+ * without our tail: an offer stages the bytes or the message ({@link StagedOffers}) and returns, and the ring's
  * {@link ChunkPipeline} writes what is staged as chunks from a thread of its own (many
  * messages to a chunk, the next bytes staged while a chunk is written). The tail is a
  * backstop, published ({@link #publishTail}) once the writer has waited a while for room
@@ -43,11 +43,10 @@ final class RingProducer extends RingEnd {
     private long headCache;
     /** Block medium only: writes the chunks; null on shm. */
     private final ChunkWriter chunks;
-    /** Block medium only: the writer thread, started by the first offer (so a socket that never sends has none). */
-    private volatile ChunkPipeline pipeline;
+    /** Block medium only: stages the offers for the writer thread; null on shm. */
+    private final StagedOffers staged;
     /** Block medium: the ring is no longer ours (released, fenced): no tail is published any more. */
     private boolean stopped;
-    private final String writerName;
     /** Block medium only: the tail after the last chunk written, for {@link #publishTail} from any thread. */
     private volatile long writtenTail;
     private long publishedTail;
@@ -69,8 +68,8 @@ final class RingProducer extends RingEnd {
     RingProducer(Medium medium, RingPolicy policy, long ring, long capacity, long ownBlock, long peerBlock, long nonce,
                  byte[] chunkKey, int direction, String name) {
         super(medium, ring, capacity, txGroup(ownBlock), rxGroup(peerBlock));
-        this.writerName = "arraysock-writer " + name;
         this.chunks = policy.chunked() ? new ChunkWriter(medium, policy.chunkUnit(medium.sectorSize()), ring, capacity, nonce, chunkKey, direction) : null;
+        this.staged = chunks == null ? null : new StagedOffers(this, chunks, "arraysock-writer " + name);
         this.tail = initialPosition();
         this.headCache = tail;
         this.writtenTail = tail;
@@ -118,16 +117,12 @@ final class RingProducer extends RingEnd {
      * on shm the ring's room, on the block medium the staging room of its pipeline.
      */
     long room() throws SocketException {
-        if (chunks == null) {
-            return free(1);
-        }
-        ChunkPipeline p = pipeline;
-        return p == null ? chunks.maxExtent() : p.room();
+        return staged == null ? free(1) : staged.room();
     }
 
     /** Chunked ring: the most its pipeline stages at once (one chunk's extent). */
     long stagingCapacity() {
-        return chunks.maxExtent();
+        return staged.capacity();
     }
 
     /** Block medium: free bytes as last known, without a look at the peer's head (the chunk writer's). */
@@ -141,8 +136,8 @@ final class RingProducer extends RingEnd {
         if (remaining == 0) {
             return 0;
         }
-        if (chunks != null) {
-            return pipeline(false).offer(src);
+        if (staged != null) {
+            return staged.offer(src);
         }
         int n = (int) Math.min(remaining, free(remaining));
         if (n == 0) {
@@ -159,18 +154,10 @@ final class RingProducer extends RingEnd {
      * block medium's pipeline packs the buffers into its own extents.
      */
     long offer(ByteBuffer[] srcs, int offset, int length) throws SocketException {
-        int end = offset + length;
-        if (chunks != null) {
-            long total = 0;
-            for (int i = offset; i < end; i++) {
-                ByteBuffer b = srcs[i];
-                total += pipeline(false).offer(b);
-                if (b.hasRemaining()) {
-                    break;
-                }
-            }
-            return total;
+        if (staged != null) {
+            return staged.offer(srcs, offset, length);
         }
+        int end = offset + length;
         long wanted = 0;
         for (int i = offset; i < end; i++) {
             wanted += srcs[i].remaining();
@@ -200,8 +187,8 @@ final class RingProducer extends RingEnd {
     boolean offerMessage(ByteBuffer src) throws SocketException {
         int length = src.remaining();
         long frame = frameLength(length);
-        if (chunks != null) {
-            return pipeline(true).offerMessage(src);
+        if (staged != null) {
+            return staged.offerMessage(src);
         }
         if (free(frame) < frame) {
             return false;
@@ -251,18 +238,11 @@ final class RingProducer extends RingEnd {
      * The count (may be 0). Lengths are the caller's to check against the largest message.
      */
     int offerMessages(ByteBuffer[] srcs, int offset, int length) throws SocketException {
+        if (staged != null) {
+            return staged.offerMessages(srcs, offset, length);
+        }
         int end = offset + length;
         int n = 0;
-        if (chunks != null) {
-            for (int i = offset; i < end; i++, n++) {
-                int bytes = srcs[i].remaining();
-                if (!pipeline(true).offerMessage(srcs[i])) {
-                    break;
-                }
-                counters.message(bytes);
-            }
-            return n;
-        }
         long wanted = 0;
         for (int i = offset; i < end; i++) {
             wanted += frameLength(srcs[i].remaining());
@@ -294,23 +274,9 @@ final class RingProducer extends RingEnd {
         advance(newTail);
     }
 
-    /** Block medium: the pipeline, started by the first offer (stream bytes or messages: a socket sends one kind). */
-    private ChunkPipeline pipeline(boolean messages) {
-        ChunkPipeline p = pipeline;
-        if (p == null) {
-            p = startPipeline(messages);
-        }
-        if (p.messages() != messages) {
-            throw new IllegalStateException("a ring carries stream bytes or messages, not both");
-        }
-        return p;
-    }
-
-    private synchronized ChunkPipeline startPipeline(boolean messages) {
-        if (pipeline == null) {
-            pipeline = new ChunkPipeline(this, chunks, messages, writerName);
-        }
-        return pipeline;
+    /** Block medium: the writer's pipeline, null until the first offer started it (and always on shm). */
+    private ChunkPipeline pipeline() {
+        return staged == null ? null : staged.pipeline();
     }
 
     /** Block medium, writer thread: where the next chunk goes. */
@@ -351,7 +317,7 @@ final class RingProducer extends RingEnd {
      * On the block medium with bytes still staged, the writer does it once it wrote them.
      */
     void end() {
-        ChunkPipeline p = pipeline;
+        ChunkPipeline p = pipeline();
         if (p != null) {
             p.requestEnd();
         } else {
@@ -386,7 +352,7 @@ final class RingProducer extends RingEnd {
      * or flag is published any more.
      */
     void stop(boolean wait) {
-        ChunkPipeline p = pipeline;
+        ChunkPipeline p = pipeline();
         if (p != null) {
             if (wait) {
                 p.stopAndWait();
@@ -404,7 +370,7 @@ final class RingProducer extends RingEnd {
      * looks (while it waits for room), so the sender's look costs no I/O.
      */
     boolean peerShut() {
-        ChunkPipeline p = pipeline;
+        ChunkPipeline p = pipeline();
         return p != null ? p.peerShut() : peerHasShut();
     }
 
@@ -418,7 +384,7 @@ final class RingProducer extends RingEnd {
      * wakes it when it took staged bytes), else this ring end (a futex on shm).
      */
     IdleStrategy.Sleeper sleeper() {
-        ChunkPipeline p = pipeline;
+        ChunkPipeline p = pipeline();
         return p != null ? p : this;
     }
 

@@ -8,7 +8,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
-import static io.arraysock.format.ChunkDescriptor.MESSAGE_LENGTH_SIZE;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_SEQPACKET;
 import static io.arraysock.format.ControlBlockDescriptor.TYPE_STREAM;
 
@@ -38,16 +37,8 @@ public final class SendPath {
     private volatile boolean broken;
     /** What this direction sent: one add per call (published by {@link CounterPublisher}). */
     final DirectionCounters counters;
-    /** The buffers claims hand out: made by the first claim. */
-    private RingViews views;
-    /** The open claim: {@link #NO_CLAIM}, {@link #IN_RING} or {@link #STAGED}. */
-    private int claim = NO_CLAIM;
-    private int claimLength;
-    private static final int NO_CLAIM = 0;
-    /** The claim is a view of the ring at the tail: its commit publishes it in place. */
-    private static final int IN_RING = 1;
-    /** The claim is the staging buffer: its commit sends it by the copy path. */
-    private static final int STAGED = 2;
+    /** The zero-copy claim: made by the first claim, null before it. */
+    private RingClaim claim;
 
     SendPath(SocketCore socket, Connection connection, RingPolicy policy) {
         this.socket = socket;
@@ -109,9 +100,7 @@ public final class SendPath {
         try {
             return sendAll(srcs, offset, length, blocking);
         } catch (IOException | RuntimeException e) {
-            if (!(e instanceof SocketTimeoutException)) {
-                broken = true;
-            }
+            failed(e);
             throw e;
         }
     }
@@ -158,20 +147,14 @@ public final class SendPath {
     private long transfer(ByteBuffer src, boolean blocking, boolean message) throws IOException {
         ensureNotShut();
         if (message) {
-            checkLength(src);
+            checkLength(src.remaining());
         }
         try {
             return message ? (sendWhole(src, blocking) ? 1 : 0) : sendBytes(src, blocking);
         } catch (IOException | RuntimeException e) {
-            if (!(e instanceof SocketTimeoutException)) {
-                broken = true;
-            }
+            failed(e);
             throw e;
         }
-    }
-
-    private void checkLength(ByteBuffer message) throws IOException {
-        checkLength(message.remaining());
     }
 
     private void checkLength(int length) throws IOException {
@@ -190,14 +173,12 @@ public final class SendPath {
         SocketCore.requireType(type, TYPE_SEQPACKET);
         ensureNotShut();
         for (int i = offset; i < offset + length; i++) {
-            checkLength(srcs[i]);
+            checkLength(srcs[i].remaining());
         }
         try {
             return sendBatch(srcs, offset, length, blocking);
         } catch (IOException | RuntimeException e) {
-            if (!(e instanceof SocketTimeoutException)) {
-                broken = true;
-            }
+            failed(e);
             throw e;
         }
     }
@@ -225,10 +206,17 @@ public final class SendPath {
         return sent;
     }
 
+    /** A send, a claim or a commit failed with {@code e}: unless it timed out, our stream is {@link #broken}. */
+    private void failed(Exception e) {
+        if (!(e instanceof SocketTimeoutException)) {
+            broken = true;
+        }
+    }
+
     /** A send or a claim: refused after shutdown, and while a claim is open (it holds the tail). */
     private void ensureNotShut() throws SocketException {
         ensureOutputOpen();
-        if (claim != NO_CLAIM) {
+        if (claim != null && claim.isOpen()) {
             throw new ClaimStateException("a claim is open on this socket: commit or abort it first");
         }
     }
@@ -258,60 +246,29 @@ public final class SendPath {
         if (message) {
             checkLength(length);
         }
-        if (length < 0 || !message && length > producer.capacity()) {
-            throw new IllegalArgumentException("a stream claim is 0.." + producer.capacity()
-                    + " bytes (the send buffer), not " + length);
+        RingClaim c = claim;
+        if (c == null) {
+            c = claim = new RingClaim(producer, staged, message);
         }
-        if (staged && !blocking && !message && length > producer.stagingCapacity()) {
-            throw new IllegalArgumentException("a non-blocking stream claim on a chunked ring is 0.."
-                    + producer.stagingCapacity() + " bytes (its staging), not " + length + "; claim() waits for room");
-        }
-        if (views == null) {
-            views = new RingViews(staged ? null : producer.ringView(), false);
-        }
+        c.checkLength(length, blocking);
         try {
-            return claimRoom(length, message ? RingProducer.frameLength(length) : length, blocking);
+            return claimRoom(c, length, blocking);
         } catch (IOException | RuntimeException e) {
-            if (!(e instanceof SocketTimeoutException)) {
-                broken = true;
-            }
+            failed(e);
             throw e;
         }
     }
 
-    private ByteBuffer claimRoom(int length, long extent, boolean blocking) throws IOException {
+    private ByteBuffer claimRoom(RingClaim c, int length, boolean blocking) throws IOException {
         checkNode();
         loop.reset();
-        if (staged) {
-            // the commit stages the bytes as a send does: a non-blocking claim is refused unless
-            // that finds the room now (only this thread stages, so the room can only grow)
-            long needed = type == TYPE_SEQPACKET ? MESSAGE_LENGTH_SIZE + (long) length : length;
-            if (!blocking && producer.room() < needed && !producer.peerShut()) {
-                awaitRoom(false); // counts the wait, looks at the peer on its cadence
-                return null;
-            }
-            return open(STAGED, length, views.staging(length));
-        }
-        while (!producer.hasRoom(extent)) {
-            if (producer.peerShut()) {
-                return open(STAGED, length, views.staging(length)); // the commit drops it, or finds the pipe broken
-            }
+        ByteBuffer b;
+        while ((b = c.open(length, blocking)) == null) {
             if (!awaitRoom(blocking)) {
-                return null;
+                return null; // counted the wait, looked at the peer on its cadence
             }
         }
-        int index = views.inPlace() ? producer.claimIndex(extent) : -1;
-        if (index < 0) {
-            return open(STAGED, length, views.staging(length)); // room, but in two pieces (or unmapped): the commit copies it
-        }
-        int payload = type == TYPE_SEQPACKET ? RingProducer.FRAME_HEADER : 0;
-        return open(IN_RING, length, views.ring(index + payload, length));
-    }
-
-    private ByteBuffer open(int kind, int length, ByteBuffer buffer) {
-        claim = kind;
-        claimLength = length;
-        return buffer;
+        return b;
     }
 
     /**
@@ -324,52 +281,39 @@ public final class SendPath {
      * @throws ClaimStateException no claim is open
      */
     public void commit() throws IOException {
-        int kind = claim;
-        if (kind == NO_CLAIM) {
-            throw new ClaimStateException("no claim is open to commit (committed or aborted already?)");
-        }
-        claim = NO_CLAIM;
-        int length = claimLength;
-        boolean message = type == TYPE_SEQPACKET;
+        RingClaim c = openClaim("commit");
+        boolean inRing = c.end();
         try {
             ensureOutputOpen();
-            if (kind == STAGED) {
-                ByteBuffer staged = views.staging(length);
-                staged.limit(length);
-                if (message) {
-                    sendWhole(staged, true);
-                } else {
-                    sendBytes(staged, true);
-                }
-                return;
-            }
-            if (message) { // the claim found room: published as an offer with room is, the peer's shut or not
-                producer.commitFrame(length);
+            if (inRing) {
+                c.publishInRing();
+            } else if (type == TYPE_SEQPACKET) {
+                sendWhole(c.stagedBytes(), true);
             } else {
-                producer.commitBytes(length);
-            }
-            if (message) {
-                counters.message(length);
-            } else {
-                counters.moved(length);
+                sendBytes(c.stagedBytes(), true);
             }
         } catch (IOException | RuntimeException e) {
-            if (!(e instanceof SocketTimeoutException)) {
-                broken = true;
-            }
+            failed(e);
             throw e;
         } finally {
-            views.retire();
+            c.retire();
         }
     }
 
     /** Ends the open claim with nothing sent. Touches nothing shared. */
     public void abort() {
-        if (claim == NO_CLAIM) {
-            throw new ClaimStateException("no claim is open to abort (committed or aborted already?)");
+        RingClaim c = openClaim("abort");
+        c.end();
+        c.retire();
+    }
+
+    /** The open claim, for its commit or abort ({@code call}). */
+    private RingClaim openClaim(String call) {
+        RingClaim c = claim;
+        if (c == null || !c.isOpen()) {
+            throw new ClaimStateException("no claim is open to " + call + " (committed or aborted already?)");
         }
-        claim = NO_CLAIM;
-        views.retire();
+        return c;
     }
 
     private int sendBytes(ByteBuffer src, boolean blocking) throws IOException {

@@ -37,9 +37,8 @@ public final class SocketCore {
 
     /** The client role: connect, and a non-blocking connect's pending attempt. */
     private final ClientConnect client;
-
-    /** Set by listen. */
-    private volatile AcceptQueue acceptQueue;
+    /** The listening role: listen, the backlog, accept. */
+    private final ListenerRole server;
 
     SocketCore(SocketLayer layer, int index, ControlBlockHeader header) {
         this(layer, index, header, new SocketOptions(layer.idleStrategy(), layer.ringPolicy, layer.medium.path()));
@@ -53,6 +52,7 @@ public final class SocketCore {
         this.type = header.type();
         this.options = options;
         this.client = new ClientConnect(this, layer.node, layer.table, layer.connectWords, layer.blocks);
+        this.server = new ListenerRole(this, layer);
     }
 
     ControlBlockHeader header() {
@@ -153,34 +153,9 @@ public final class SocketCore {
         header = layer.binder.bind(index, header, port);
     }
 
-    public synchronized void listen(int backlog) throws IOException {
-        ensureOpen();
-        if (connection != null || header.state() == STATE_CONNECTING) {
-            throw new SocketException("Socket is connected; it cannot listen");
-        }
-        if (header.state() == STATE_LISTENING) {
-            return;
-        }
-        options.checkListenable();
-        if (header.state() == STATE_OPEN) {
-            header = layer.binder.bind(index, header, 0);
-        }
-        options.listening(); // from here the key and encryption stay as the listener's terms read them
-        AcceptQueue q = new AcceptQueue(this, layer, backlog < 1 ? 50 : backlog);
-        this.acceptQueue = q;
-        ControlBlockHeader h = header.withParameter(STATE_LISTENING, q.backlog());
-        header = layer.table.write(index, options.listenerTerms(h, q.backlog()));
-        layer.startListening(this);
-    }
-
-    boolean hasBacklogRoom() {
-        AcceptQueue q = acceptQueue;
-        return q != null && q.hasRoom();
-    }
-
-    /** Called by the acceptor; false when the listener closed meanwhile. */
-    boolean enqueue(SocketCore s) {
-        return acceptQueue.offer(s);
+    /** Listens, with {@code backlog} connections answered ahead of accept (below 1: 50); see {@link ListenerRole#listen}. */
+    public void listen(int backlog) throws IOException {
+        server.listen(backlog);
     }
 
     /**
@@ -190,12 +165,12 @@ public final class SocketCore {
      * @throws SocketTimeoutException when the timeout passes
      */
     public SocketCore accept(long timeoutNanos) throws IOException {
-        ensureOpen();
-        AcceptQueue q = acceptQueue;
-        if (q == null || header.state() != STATE_LISTENING) {
-            throw new SocketException("Socket is not listening");
-        }
-        return q.take(timeoutNanos, options.idleStrategy());
+        return server.accept(timeoutNanos);
+    }
+
+    /** This socket's listening role (for the acceptor: the backlog). */
+    ListenerRole server() {
+        return server;
     }
 
     // ---- connect -------------------------------------------------------------------------
@@ -205,8 +180,11 @@ public final class SocketCore {
         return client;
     }
 
-    /** Our block as a connect attempt left it: established, or as before the attempt. Holding the socket's lock. */
-    void connectLeft(ControlBlockHeader h) {
+    /**
+     * Our block as a role's state change left it: a connect attempt (established, or as
+     * before it), each write of a listen. Holding the socket's lock.
+     */
+    void setHeader(ControlBlockHeader h) {
         header = h;
     }
 
@@ -349,10 +327,7 @@ public final class SocketCore {
         if (c != null) {
             c.producer.stop(false); // no wait: a write of its may hang on the failed path
         }
-        AcceptQueue q = acceptQueue;
-        if (q != null) {
-            q.clear();
-        }
+        server.fenced();
     }
 
     /** Closes without the courtesy of a clean end (array closing, {@code ArraySocket.abort}): peers see a reset. */
@@ -373,12 +348,7 @@ public final class SocketCore {
         }
         int state = header.state();
         if (state == STATE_LISTENING) {
-            layer.stopListening(this);
-            options.stoppedListening();
-            AcceptQueue q = acceptQueue;
-            if (q != null) {
-                q.abortAll();
-            }
+            server.stop();
         }
         Connection c = connection;
         // An abort before the client saw our answer closes as a close does: released at once,

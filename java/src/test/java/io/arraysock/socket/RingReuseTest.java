@@ -412,7 +412,7 @@ class RingReuseTest {
             m.putLongRelease(peer + TX_TAIL_OFFSET, 100);
             m.putIntRelease(peer + TX_FLAGS_OFFSET, TX_FLAG_END);
             m.putLongRelease(peer + SEQUENCE_OFFSET, 5); // rewritten since the header judged ours (4)
-            long[] answers = {RingConsumer.UNREADABLE, RingConsumer.UNREADABLE, 5};
+            long[] answers = {PeerBlockCheck.UNREADABLE, PeerBlockCheck.UNREADABLE, 5};
             int[] calls = {0};
             RingConsumer c = new RingConsumer(m, G.arenaOffset(1), 4096, own, peer, 0, 1, 4, 0,
                     () -> answers[Math.min(calls[0]++, answers.length - 1)]);
