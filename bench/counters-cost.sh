@@ -19,8 +19,15 @@
 # bench CrossProcess shm-spin 64 B stream between two JVMs (MB/s, higher is better).
 # Each JMH run checks what the counters published: none off, some on.
 #
+# Series "ihot" and "istream" (bench CountersCost): both sides in ONE JVM, each loaded by a
+# class loader of its own, taking turns in ABBA windows; a JVM is a pair. This is the one that
+# resolves the cost: a fresh JVM lands in one of two speeds 1.6x to 4x apart, which the
+# fresh-JVM pairs above cannot separate from the cost ("ihot": one thread sends and receives;
+# "istream": a sender thread and the receiving thread, across the two cores).
+#
 # PAIRS (14): JMH pairs; STREAM_PAIRS (8): cross-process pairs; WI/I (3/3): JMH warm-up and
-# measured 1 s iterations; ITERATIONS/MILLIS (5/300): stream iterations.
+# measured 1 s iterations; ITERATIONS/MILLIS (5/300): stream iterations; INTERLEAVED (10):
+# JVMs per interleaved series, ROUNDS/WINDOW_MILLIS (10/200): ABBA rounds and window length.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -86,6 +93,14 @@ run() {
     done
     for p in $(seq "${STREAM_PAIRS:-8}"); do
         if ((p % 2)); then one stream on "$p"; one stream off "$p"; else one stream off "$p"; one stream on "$p"; fi
+    done
+    local java_i=(java --enable-native-access=ALL-UNNAMED -Xmx512m -XX:+UseParallelGC
+                  -cp "$root/bench/target/classes:$deps" io.arraysock.bench.CountersCost)
+    local lib_on="$root/bench/target/classes:$root/java/target/classes" series
+    for series in hot stream; do
+        for p in $(seq "${INTERLEAVED:-10}"); do
+            "${java_i[@]}" "$series" "$out.tsv" "$p" "$lib_on" "$off/classes:$lib_on" "${ROUNDS:-10}" "${WINDOW_MILLIS:-200}"
+        done
     done
     summary "$out.tsv"
 }
