@@ -26,10 +26,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments: out.tsv transport where sizes(csv) iterations millis phases(csv of stream,pingpong,idle,connect)
  * <br>or: out.tsv memcpy - sizes iterations millis
+ *
+ * <p>{@code -Dbench.pingpongWarmupMillis=N}: the round trips' warm-up iteration lasts N ms
+ * instead of {@code millis}. On two cores the C2 compiles of both JVMs take the cores for
+ * their first seconds and make the round trips' tail (bench/results/session15.md).
  */
 public final class CrossProcess {
     /** Highest round trip the histograms track (ns); longer ones are clamped, and counted. */
     private static final long MAX_RTT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Length of the round trips' warm-up iteration (ms); 0: as long as a measured one. */
+    private static final long PINGPONG_WARMUP_MILLIS = Long.getLong("bench.pingpongWarmupMillis", 0);
 
     private final PrintWriter out;
     private final String transport;
@@ -285,7 +291,8 @@ public final class CrossProcess {
         try (Net.Conn c = listener.accept()) {
             for (int i = 0; i <= iterations; i++) {
                 h.reset();
-                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+                long length = i == 0 && PINGPONG_WARMUP_MILLIS > 0 ? PINGPONG_WARMUP_MILLIS : millis;
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(length);
                 long t;
                 do {
                     long t0 = System.nanoTime();
