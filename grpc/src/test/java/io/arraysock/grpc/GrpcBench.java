@@ -32,7 +32,7 @@ import java.util.function.IntFunction;
  * gRPC over the array against gRPC over TCP loopback, in one run, two JVMs each (a
  * {@link GrpcServerMain} child serves; this JVM is the client). Run by {@code scripts/bench},
  * never by the tests. Per transport, {@code iterations} measured iterations of {@code millis}
- * each, after a warm-up (unary calls, then a stream, {@code warm-up-millis} each, 2000 by
+ * each, after a warm-up (unary calls, then a stream, {@code warm-up-millis} each, 8000 by
  * default) and one warm-up iteration:
  * <ul>
  * <li>unary 64 B, one call at a time: round-trip p50 and p99 (µs);
@@ -49,7 +49,11 @@ public final class GrpcBench {
     static final int LARGE = 4 << 20;
     static final int IN_FLIGHT = 32;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final long DEFAULT_WARM_UP_MILLIS = 2000;
+    /**
+     * On 2 vCPUs, 2 s left both JVMs' C2 compiling for seconds of the first transport's series
+     * (the array's): its p99 measured the JIT (bench/results/grpc-stalls.md).
+     */
+    private static final long DEFAULT_WARM_UP_MILLIS = 8000;
     private static final String[] TRANSPORTS = {"grpc-array", "grpc-tcp"};
 
     private final PrintWriter tsv;
