@@ -30,10 +30,13 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code -Dbench.pingpongWarmupMillis=N}: the round trips' warm-up iteration lasts N ms
  * instead of {@code millis}. On two cores the C2 compiles of both JVMs take the cores for
  * their first seconds and make the round trips' tail (bench/results/session15.md).
+ * {@code -Dbench.connectWarmupMillis=N}: the connect phase's warm-up lasts at least N ms.
  */
 public final class CrossProcess {
     /** Highest round trip the histograms track (ns); longer ones are clamped, and counted. */
     private static final long MAX_RTT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The connect phase's warm-up (ms), passed on to the peer, which connects ({@code Peer.CONNECT_WARMUP_MILLIS}). */
+    static final String CONNECT_WARMUP_PROPERTY = "bench.connectWarmupMillis";
     /** Length of the round trips' warm-up iteration (ms); 0: as long as a measured one. */
     private static final long PINGPONG_WARMUP_MILLIS = Long.getLong("bench.pingpongWarmupMillis", 0);
 
@@ -117,6 +120,10 @@ public final class CrossProcess {
             String logging = System.getProperty("java.util.logging.config.file");
             if (logging != null) {
                 cmd.add(1, "-Djava.util.logging.config.file=" + logging);
+            }
+            String connectWarmup = System.getProperty(CONNECT_WARMUP_PROPERTY);
+            if (connectWarmup != null) { // the connect client is the peer
+                cmd.add(1, "-D" + CONNECT_WARMUP_PROPERTY + "=" + connectWarmup);
             }
             // e.g. -Dbench.peer.jvmArgs=-XX:StartFlightRecording=filename=peer.jfr to profile the peer
             String extra = System.getProperty("bench.peer.jvmArgs", "").strip();

@@ -23,9 +23,11 @@ public final class Peer {
      * the connect path is long Java code, and on 2 busy cores the JIT needs seconds to
      * finish compiling it (measured: arraysock's rate climbs from ~1,300/s to a plateau
      * after ~4 s). TCP's path is in the kernel and needs none, so a short warm-up would
-     * compare compiled C with interpreted Java.
+     * compare compiled C with interpreted Java. On the block medium, where a connect is
+     * milliseconds, the p50 still falls for ~10 s (session16.md): {@code
+     * -Dbench.connectWarmupMillis=N}, which the parent passes on, sets it.
      */
-    static final long CONNECT_WARMUP_MILLIS = 5_000;
+    static final long CONNECT_WARMUP_MILLIS = Long.getLong(CrossProcess.CONNECT_WARMUP_PROPERTY, 5_000);
 
     /**
      * The idle phase: the parent lets its reader settle this long before it measures, and

@@ -88,10 +88,48 @@ final class ClientHandshake {
      */
     PendingConnect begin(int port, long timeoutNanos) throws IOException {
         long start = System.nanoTime();
-        ListenerAt found = locateListener(port);
+        ListenerAt remembered = rememberedListener(port);
+        if (remembered != null) {
+            // Posted to the listener as last seen, then checked: the check's read overlaps
+            // the acceptor's work on the request instead of delaying the post.
+            PendingConnect pending = null;
+            try {
+                pending = post(port, remembered, start, timeoutNanos);
+            } catch (ConnectException refusedAsSeen) {
+                // the terms of the listener as last seen: decided again on the listener as it is
+            }
+            if (pending != null) {
+                boolean still;
+                try {
+                    still = stillListening(port, remembered);
+                } catch (RuntimeException | InternalError fault) { // a medium fault: typed by the caller's boundary
+                    try {
+                        pending.abandon();
+                    } catch (RuntimeException | InternalError late) {
+                        fault.addSuppressed(late);
+                    }
+                    throw fault;
+                }
+                if (still) {
+                    return pending;
+                }
+                pending.abandon(); // a listener replaced or gone answers nothing: post to the one there now
+            }
+            words.forgetListener(port, remembered);
+        }
+        ListenerAt found = findListener(port);
         if (found == null) {
             throw new ConnectException("Connection refused: nothing listens on port " + port + " of " + node.medium().path());
         }
+        words.rememberListener(port, found);
+        return post(port, found, start, timeoutNanos);
+    }
+
+    /**
+     * Checks the listener's terms against ours, allocates our ring, and posts the request to
+     * {@code found}: our block CONNECTING, announced, the listener's bell rung.
+     */
+    private PendingConnect post(int port, ListenerAt found, long start, long timeoutNanos) throws IOException {
         int lSlot = found.slot;
         int lIndex = found.index;
         ControlBlockHeader listener = found.header; // read by the look that found it: a block read less per connect
@@ -176,24 +214,26 @@ final class ClientHandshake {
     }
 
     /** A listening block, with its header as read when it was found. */
-    private record ListenerAt(int slot, int index, ControlBlockHeader header) {
+    record ListenerAt(int slot, int index, ControlBlockHeader header) {
     }
 
-    /** Where the listener on {@code port} is: where it was last time if it is still there, else by a scan. */
-    private ListenerAt locateListener(int port) {
-        int[] hint = words.listenerHint(port);
-        if (hint != null) {
-            ControlBlockHeader h = table.read(hint[0], hint[1]);
-            long live = hint[0] == ownSlot ? node.incarnation() : node.liveIncarnation(hint[0]);
-            if (h != null && h.state() == STATE_LISTENING && h.localPort() == port && h.ownerIncarnation() == live) {
-                return new ListenerAt(hint[0], hint[1], h);
-            }
+    /** Where the listener on {@code port} was found last time, if its node is still the incarnation it was then. */
+    private ListenerAt rememberedListener(int port) {
+        ListenerAt seen = words.listenerSeen(port);
+        if (seen == null) {
+            return null;
         }
-        ListenerAt found = findListener(port);
-        if (found != null) {
-            words.rememberListener(port, found.slot, found.index);
-        }
-        return found;
+        long live = seen.slot == ownSlot ? node.incarnation() : node.liveIncarnation(seen.slot);
+        return seen.header.ownerIncarnation() == live ? seen : null;
+    }
+
+    /** Whether block {@code seen} still holds the listener on {@code port} as it was seen (one sector read). */
+    private boolean stillListening(int port, ListenerAt seen) {
+        ControlBlockHeader h = table.read(seen.slot, seen.index);
+        long live = seen.slot == ownSlot ? node.incarnation() : node.liveIncarnation(seen.slot);
+        return h != null && h.state() == STATE_LISTENING && h.localPort() == port && h.ownerIncarnation() == live
+                && h.generation() == seen.header.generation() && h.nonce() == seen.header.nonce()
+                && h.flags() == seen.header.flags();
     }
 
     private ListenerAt findListener(int port) {

@@ -25,8 +25,8 @@ final class ConnectWords {
     /** Values of our connect-request and connect-answer words; random start, so a re-attach never repeats an old value. */
     private final AtomicLong requestsPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
     private final AtomicLong answersPosted = new AtomicLong(ThreadLocalRandom.current().nextLong());
-    /** Where a port's listener was last found (slot << 32 | index): checked before use. */
-    private final Map<Integer, Long> listenerHints = new ConcurrentHashMap<>();
+    /** Where a port's listener was last found, with its block as read then: checked after use. */
+    private final Map<Integer, ClientHandshake.ListenerAt> listenersSeen = new ConcurrentHashMap<>();
     /** Per node slot: the last connect-answer word a client of ours read there (see {@link #answersSeen}). */
     private final AtomicReferenceArray<AnswersSeen> answersSeen;
 
@@ -116,13 +116,17 @@ final class ConnectWords {
         answersSeen.set(nodeSlot, new AnswersSeen(incarnation, value));
     }
 
-    /** Where the listener on {@code port} was last seen, {slot, index}, or null; the caller checks it. */
-    int[] listenerHint(int port) {
-        Long at = listenerHints.get(port);
-        return at == null ? null : new int[] {(int) (at >>> 32), (int) (long) at};
+    /** The listener on {@code port} as last found, or null; the caller checks it. */
+    ClientHandshake.ListenerAt listenerSeen(int port) {
+        return listenersSeen.get(port);
     }
 
-    void rememberListener(int port, int listenerSlot, int listenerIndex) {
-        listenerHints.put(port, (long) listenerSlot << 32 | (listenerIndex & 0xffffffffL));
+    void rememberListener(int port, ClientHandshake.ListenerAt found) {
+        listenersSeen.put(port, found);
+    }
+
+    /** Forgets the listener on {@code port}, if it is still {@code seen} (another connect may have found a newer one). */
+    void forgetListener(int port, ClientHandshake.ListenerAt seen) {
+        listenersSeen.remove(port, seen);
     }
 }

@@ -189,6 +189,61 @@ class SocketLayerTest {
         assertTrue(e1.localPort() >= PortBinder.FIRST_EPHEMERAL, "ephemeral " + e1.localPort());
     }
 
+    /**
+     * A client posts to the listener it remembers and checks it after: when that listener was
+     * replaced (same port, another block or generation, other terms) or is gone, the connect
+     * withdraws the request and finds what listens there now, at once, not at its deadline.
+     */
+    @Test
+    void aConnectAfterTheListenerWasReplacedFindsTheNewOne() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            SocketCore[] p = connectedPair(STREAM, 7060); // b remembers this listener (closed by the pair)
+            p[0].close();
+            p[1].close();
+            SocketCore spacer = round == 1 ? a.open(STREAM) : null; // round 1: the new listener at another index
+            SocketCore listener = LayerPairs.listener(a, STREAM, 7060, 4, LayerPairs.Setup.NONE);
+            SocketCore client = b.open(STREAM);
+            long t0 = System.nanoTime();
+            if (round == 2) { // the non-blocking connect takes the same path
+                boolean done = client.client().connectNow(7060);
+                while (!done) {
+                    done = client.client().finishConnect();
+                }
+            } else {
+                client.client().connect(7060, 5 * SECOND);
+            }
+            assertTrue(System.nanoTime() - t0 < SECOND, "round " + round + ": connected at once, not at a deadline");
+            SocketCore server = listener.accept(5 * SECOND);
+            assertNotNull(server);
+            assertEquals(listener.index, b.connectWords.listenerSeen(7060).index(), "the new listener is remembered");
+            client.sending().send(ByteBuffer.wrap(new byte[] {42}), true);
+            ByteBuffer one = ByteBuffer.allocate(1);
+            assertEquals(1, server.receiving().receive(one, true));
+            assertEquals(42, one.get(0));
+            client.close();
+            server.close();
+            listener.close();
+            if (spacer != null) {
+                spacer.close();
+            }
+        }
+        // the remembered listener gone, and nothing in its place: refused at once
+        SocketCore[] p = connectedPair(STREAM, 7061);
+        p[0].close();
+        p[1].close();
+        SocketCore client = b.open(STREAM);
+        long t0 = System.nanoTime();
+        ConnectException gone = assertThrows(ConnectException.class, () -> client.client().connect(7061, 5 * SECOND));
+        assertTrue(gone.getMessage().contains("nothing listens on port 7061"), gone.getMessage());
+        assertTrue(System.nanoTime() - t0 < SECOND);
+        // replaced by one that asks for a key this client lacks: its terms decide, not the old one's
+        SocketCore keyed = LayerPairs.listener(a, STREAM, 7061, 4, s -> s.options().authenticationKey(new byte[16]));
+        ConnectException terms = assertThrows(ConnectException.class, () -> client.client().connect(7061, 5 * SECOND));
+        assertTrue(terms.getMessage().contains("requires authentication"), terms.getMessage());
+        keyed.close();
+        client.close();
+    }
+
     @Test
     void connectErrors() throws Exception {
         SocketCore c = b.open(STREAM);
