@@ -347,6 +347,35 @@ public final class ShmMedium implements Medium {
         }
     }
 
+    @Override
+    public boolean awaitAnyChange(long[] offsets, int[] expected, int count, long timeoutNanos) {
+        if (!waitvWorks || count <= 0 || count > MAX_WAITV) {
+            return false;
+        }
+        checkOpen();
+        long[] addresses = waitvAddresses.get();
+        for (int i = 0; i < count; i++) {
+            checkWord(offsets[i], Integer.BYTES);
+            addresses[i] = address + offsets[i];
+        }
+        try {
+            NativeLayer.as_futex_waitv(addresses, expected, count, timeoutNanos);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOSYS) {
+                waitvWorks = false; // an older kernel: one word at a time from now on
+                return false;
+            }
+            throw new MediumFaultException(futexWaitFailed(offsets[0], e));
+        }
+    }
+
+    /** futex_waitv's limit on words. */
+    public static final int MAX_WAITV = 128;
+    private static final int ENOSYS = 38;
+    private static volatile boolean waitvWorks = true;
+    private static final ThreadLocal<long[]> waitvAddresses = ThreadLocal.withInitial(() -> new long[MAX_WAITV]);
+
     /**
      * Why the kernel refused a futex wait: on a truncated segment (EFAULT: the word's page is
      * gone) the truncation, else an I/O error naming the errno.

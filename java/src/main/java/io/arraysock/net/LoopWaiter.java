@@ -5,7 +5,6 @@ import io.arraysock.api.PollingBackoff;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,16 +17,18 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *   ticket := bell                 the peer, after publishing into a marked ring:
  *   mark every socket's waiting words    tail := new; full fence
- *   full fence                           if waiting word == LOOP: futex_wake(bell)
+ *   full fence; read each marked         if waiting word == LOOP: events += 1,
+ *     ring's peer events word                futex_wake(events), futex_wake(bell)
  *   look at every socket once more
- *   if nothing: futex_wait(bell, ticket), at most {@value #BELL_SLEEP_MAX_MILLIS} ms
+ *   if nothing: futex_waitv(bell = ticket, each events word as read),
+ *               at most {@value #BELL_SLEEP_MAX_MILLIS} ms
  * </pre>
  *
- * Either the peer sees the mark and wakes the bell, or the last look sees its bytes. A
- * peer's wake is bare (the bell is not its to write), so one that lands between the last
- * look and the sleep is lost: the sleep cap bounds what that costs ({@value #BUSY_BELL_SLEEP_MAX_MILLIS} ms
- * while the loop made progress within {@value #BUSY_WINDOW_MILLIS} ms, else
- * {@value #BELL_SLEEP_MAX_MILLIS} ms). Threads of the loop's
+ * Either the peer sees the mark and bumps a word the loop sleeps on, or the last look sees
+ * its bytes: no wake is lost. Only with more marked rings than futex_waitv takes (127), or
+ * an older kernel, does the loop sleep on the bell alone; the bell is not the peer's to
+ * write, so a wake that lands between the last look and that sleep is lost, which the sleep
+ * cap bounds. Threads of the loop's
  * own node ({@link #wakeup()}, an accept queue) write the bell, so their rings are never
  * lost. Otherwise (the block medium, sockets of several arrays, a connect pending: its
  * answer is not rung on the bell) it parks as {@link PollingBackoff} says.
@@ -38,15 +39,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoopWaiter {
     /** Longest sleep on the bell: what a lost ring costs at most, and how often idle sockets are looked at. */
     public static final long BELL_SLEEP_MAX_MILLIS = 10;
-    /**
-     * Longest sleep on the bell while the loop is busy (progress within the last
-     * {@value #BUSY_WINDOW_MILLIS} ms): a peer's wake can be lost (the bell is not its to
-     * write), and a busy loop's lost wake costs at most this.
-     */
-    public static final long BUSY_BELL_SLEEP_MAX_MILLIS = 1;
-    /** How long after its last progress a loop counts as busy. */
-    public static final long BUSY_WINDOW_MILLIS = 10;
-    private static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(BUSY_WINDOW_MILLIS);
 
     /** What the loop serves, as the waiter needs it. */
     public interface Sockets {
@@ -68,19 +60,16 @@ public final class LoopWaiter {
 
     private final PollingBackoff backoff;
     private final long bellSleepMaxNanos;
-    private final long busyBellSleepMaxNanos;
     private volatile boolean wakeupPending;
     private volatile Thread loopThread;
     /** The bell the loop sleeps on now, or null: a wakeup rings it. */
     private volatile Doorbell sleepingOn;
     /** Loop thread only: the sockets were marked, and are cleared at the next progress. */
     private boolean marked;
-    /** Loop thread only: {@link System#nanoTime} of the last progress. */
-    private long lastProgressNanos = System.nanoTime() - BUSY_WINDOW_NANOS;
 
     /** Parks at most {@code maxPark} where it polls; sleeps on a bell at most {@value #BELL_SLEEP_MAX_MILLIS} ms. */
     public LoopWaiter(Duration maxPark) {
-        this(maxPark, Duration.ofMillis(BELL_SLEEP_MAX_MILLIS), Duration.ofMillis(BUSY_BELL_SLEEP_MAX_MILLIS));
+        this(maxPark, Duration.ofMillis(BELL_SLEEP_MAX_MILLIS));
     }
 
     /**
@@ -88,15 +77,6 @@ public final class LoopWaiter {
      * ring more (tests make it long, so that only a ring ends a sleep early).
      */
     public LoopWaiter(Duration maxPark, Duration maxBellSleep) {
-        this(maxPark, maxBellSleep, maxBellSleep);
-    }
-
-    /** As above, and sleeps on a bell at most {@code maxBusyBellSleep} while busy (progress within {@value #BUSY_WINDOW_MILLIS} ms). */
-    public LoopWaiter(Duration maxPark, Duration maxBellSleep, Duration maxBusyBellSleep) {
-        this.busyBellSleepMaxNanos = Math.min(maxBusyBellSleep.toNanos(), maxBellSleep.toNanos());
-        if (busyBellSleepMaxNanos <= 0) {
-            throw new IllegalArgumentException("longest busy bell sleep not positive: " + maxBusyBellSleep);
-        }
         this.backoff = new PollingBackoff(maxPark);
         this.bellSleepMaxNanos = maxBellSleep.toNanos();
         if (bellSleepMaxNanos <= 0) {
@@ -107,7 +87,6 @@ public final class LoopWaiter {
     /** A round made progress (or was woken): back to spinning, and the marks are cleared. */
     public void progress(Sockets sockets) {
         backoff.reset();
-        lastProgressNanos = System.nanoTime();
         if (marked) {
             marked = false;
             sockets.mark(false);
@@ -161,15 +140,10 @@ public final class LoopWaiter {
             if (wakeupPending || sockets.lookAgain()) {
                 return;
             }
-            bell.await(ticket, Math.min(capNanos, bellSleepCapNanos()));
+            bell.await(ticket, Math.min(capNanos, bellSleepMaxNanos));
         } finally {
             sleepingOn = null;
         }
-    }
-
-    /** The sleep cap now: short while busy (a lost wake then costs little), the long one for an idle loop. */
-    private long bellSleepCapNanos() {
-        return System.nanoTime() - lastProgressNanos < BUSY_WINDOW_NANOS ? busyBellSleepMaxNanos : bellSleepMaxNanos;
     }
 
     /** Makes the loop's current or next idle round return at once (any thread). */
