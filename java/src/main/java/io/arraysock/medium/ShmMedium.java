@@ -30,6 +30,14 @@ import java.util.Objects;
  * medium enforces it and the same protocol runs on both.
  */
 public final class ShmMedium implements Medium {
+    /** futex_waitv's limit on words (Linux: FUTEX_WAITV_MAX). */
+    public static final int MAX_WAITV = 128;
+    private static final int ENOSYS = 38;
+    /** False once the kernel said ENOSYS (before Linux 5.16): one word at a time from then on. */
+    private static volatile boolean waitvWorks = true;
+    /** Each waiting thread's absolute addresses for futex_waitv, reused (no allocation per sleep). */
+    private static final ThreadLocal<long[]> WAITV_ADDRESSES = ThreadLocal.withInitial(() -> new long[MAX_WAITV]);
+
     /** 1 GiB windows. */
     static final int WINDOW_SHIFT = 30;
     private static final long WINDOW_MASK = (1L << WINDOW_SHIFT) - 1;
@@ -353,7 +361,7 @@ public final class ShmMedium implements Medium {
             return false;
         }
         checkOpen();
-        long[] addresses = waitvAddresses.get();
+        long[] addresses = WAITV_ADDRESSES.get();
         for (int i = 0; i < count; i++) {
             checkWord(offsets[i], Integer.BYTES);
             addresses[i] = address + offsets[i];
@@ -363,18 +371,12 @@ public final class ShmMedium implements Medium {
             return true;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == ENOSYS) {
-                waitvWorks = false; // an older kernel: one word at a time from now on
+                waitvWorks = false;
                 return false;
             }
             throw new MediumFaultException(futexWaitFailed(offsets[0], e));
         }
     }
-
-    /** futex_waitv's limit on words. */
-    public static final int MAX_WAITV = 128;
-    private static final int ENOSYS = 38;
-    private static volatile boolean waitvWorks = true;
-    private static final ThreadLocal<long[]> waitvAddresses = ThreadLocal.withInitial(() -> new long[MAX_WAITV]);
 
     /**
      * Why the kernel refused a futex wait: on a truncated segment (EFAULT: the word's page is
