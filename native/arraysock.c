@@ -232,6 +232,47 @@ int as_futex_wait(int64_t address, int expected, int64_t timeout_nanos) {
     return result;
 }
 
+/* futex_waitv (Linux 5.16): sleeps on up to 128 shared 32-bit words at once, until one is
+ * woken or no longer holds its expected value. Returns AS_WAIT_*, or -1 with errno (ENOSYS:
+ * an older kernel; the caller falls back to one word). */
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+#ifndef FUTEX_32
+#define FUTEX_32 2
+#endif
+struct as_futex_waitv { uint64_t val; uint64_t uaddr; uint32_t flags; uint32_t reserved; };
+
+int as_futex_waitv(const int64_t *addresses, const int32_t *expected, int count, int64_t timeout_nanos) {
+    struct as_futex_waitv w[128];
+    if (count <= 0 || count > 128) { errno = EINVAL; return -1; }
+    for (int i = 0; i < count; i++) {
+        w[i].val = (uint32_t) expected[i];
+        w[i].uaddr = (uint64_t) addresses[i];
+        w[i].flags = FUTEX_32; /* shared: no FUTEX_PRIVATE_FLAG */
+        w[i].reserved = 0;
+    }
+    struct timespec ts, *tsp = NULL;
+    if (timeout_nanos >= 0) { /* futex_waitv takes an absolute deadline */
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) return -1;
+        int64_t ns = (int64_t) ts.tv_nsec + timeout_nanos % 1000000000LL;
+        ts.tv_sec += (time_t) (timeout_nanos / 1000000000LL + ns / 1000000000LL);
+        ts.tv_nsec = (long) (ns % 1000000000LL);
+        tsp = &ts;
+    }
+    long rc = syscall(SYS_futex_waitv, w, (unsigned) count, 0u, tsp, CLOCK_MONOTONIC);
+    if (rc >= 0) return AS_WAIT_WOKEN;
+    int result;
+    switch (errno) {
+    case ETIMEDOUT: result = AS_WAIT_TIMED_OUT; break;
+    case EAGAIN: result = AS_WAIT_VALUE_CHANGED; break;
+    case EINTR: result = AS_WAIT_WOKEN; break;
+    default: return -1;
+    }
+    errno = 0;
+    return result;
+}
+
 int as_futex_wake(int64_t address, int count) {
     return (int) syscall(SYS_futex, (uint32_t *) (intptr_t) address, FUTEX_WAKE, count, NULL, NULL, 0);
 }

@@ -93,6 +93,7 @@ AS_EXPORT int as_fdatasync(int fd);
 
 AS_EXPORT int as_futex_wait(int64_t address, int expected, int64_t timeout_nanos);
 AS_EXPORT int as_futex_wake(int64_t address, int count);
+AS_EXPORT int as_futex_waitv(const int64_t *addresses, const int32_t *expected, int count, int64_t timeout_nanos);
 
 AS_EXPORT int as_ofd_lock(int fd, int64_t offset, int64_t length, int exclusive);
 AS_EXPORT int as_ofd_unlock(int fd, int64_t offset, int64_t length);

@@ -31,7 +31,7 @@ class LoopBellTest {
     private static final Duration START = Duration.ofSeconds(30);
 
     /** One socket as a loop serves it: sleeps on its bell until it is readable. */
-    private static final class OneSocket implements LoopWaiter.Sockets {
+    private static class OneSocket implements LoopWaiter.Sockets {
         final ArraySocket socket;
         final AtomicLong marks = new AtomicLong();
 
@@ -116,6 +116,55 @@ class LoopBellTest {
                 assertTrue((seen - closed) / 1_000_000 < PROMPT_MILLIS, "ms from the peer's close to the loop seeing its end: "
                         + (seen - closed) / 1_000_000);
                 assertEquals(-1, s.receiveNow(one.clear()), "end of stream");
+                child.send("EXIT");
+                child.expect("DONE", START);
+            }
+        }
+    }
+
+    /**
+     * The race of issue 13: the peer publishes (and wakes the bell) after the loop's last look
+     * but before its sleep. The hook runs the peer's whole send inside the last look, after the
+     * look found nothing; a loop sleeping on the bell alone would sleep the whole cap (the
+     * peer's wake came before the sleep, and the bell's value is unchanged).
+     */
+    @Test
+    void aSendBetweenTheLastLookAndTheSleepIsNotLost() throws Exception {
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = ArrayFixture.listener(array, SocketType.STREAM, 0, 4)) {
+            try (ChildJvm child = f.child(LoopBellPeer.class, f.childPath, Integer.toString(listener.localPort()));
+                 ArraySocket s = listener.accept(START)) {
+                child.expect("CONNECTED", START);
+                LoopWaiter waiter = new LoopWaiter(PollingBackoff.DEFAULT_MAX_PARK, Duration.ofSeconds(CAP_SECONDS));
+                AtomicLong sent = new AtomicLong();
+                AtomicBoolean sendInLastLook = new AtomicBoolean();
+                OneSocket sockets = new OneSocket(s) {
+                    @Override
+                    public boolean lookAgain() {
+                        boolean ready = super.lookAgain();
+                        if (!ready && sendInLastLook.getAndSet(false)) {
+                            child.send("SEND");
+                            try {
+                                sent.set(Long.parseLong(child.expect("SENT", START)));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                        return ready;
+                    }
+                };
+                ByteBuffer one = ByteBuffer.allocate(1);
+                for (int i = 0; i < 3; i++) {
+                    sendInLastLook.set(true);
+                    long seen = idleUntilReadable(waiter, sockets);
+                    assertFalse(sendInLastLook.get(), "the loop reached its last look");
+                    assertTrue((seen - sent.get()) / 1_000_000 < PROMPT_MILLIS, "ms from a send after the last look to "
+                            + "the loop seeing it: " + (seen - sent.get()) / 1_000_000 + " (a lost wake waits "
+                            + CAP_SECONDS + " s)");
+                    assertEquals(1, s.receiveNow(one.clear()));
+                }
                 child.send("EXIT");
                 child.expect("DONE", START);
             }

@@ -155,6 +155,10 @@ public final class GrpcBench {
             h.recordValue(Math.min(now - t, h.getHighestTrackableValue()));
             t = now;
         }
+        long slow = h.getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(9), h.getHighestTrackableValue());
+        System.err.printf(Locale.ROOT, "grpc bench latency: calls %d p50 %.1f p99 %.1f p99.9 %.1f us, > 9 ms %d%n",
+                h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0, slow);
         return new double[] {h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0};
     }
 

@@ -144,6 +144,16 @@ public interface Medium extends Closeable {
      */
     void awaitChange(long offset, int expected, long timeoutNanos);
 
+    /**
+     * As {@link #awaitChange}, on the first {@code count} words of {@code offsets} at once: returns
+     * when one of them is woken or no longer holds its {@code expected} value, or after
+     * {@code timeoutNanos}. Returns false, without sleeping, where the medium cannot (then the
+     * caller sleeps on one word); this default cannot.
+     */
+    default boolean awaitAnyChange(long[] offsets, int[] expected, int count, long timeoutNanos) {
+        return false;
+    }
+
     /** Wakes every process sleeping in {@link #awaitChange} on the word at {@code offset}. */
     void wake(long offset);
 

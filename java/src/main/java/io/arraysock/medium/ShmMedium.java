@@ -30,6 +30,14 @@ import java.util.Objects;
  * medium enforces it and the same protocol runs on both.
  */
 public final class ShmMedium implements Medium {
+    /** futex_waitv's limit on words (Linux: FUTEX_WAITV_MAX). */
+    public static final int MAX_WAITV = 128;
+    private static final int ENOSYS = 38;
+    /** False once the kernel said ENOSYS (before Linux 5.16): one word at a time from then on. */
+    private static volatile boolean waitvWorks = true;
+    /** Each waiting thread's absolute addresses for futex_waitv, reused (no allocation per sleep). */
+    private static final ThreadLocal<long[]> WAITV_ADDRESSES = ThreadLocal.withInitial(() -> new long[MAX_WAITV]);
+
     /** 1 GiB windows. */
     static final int WINDOW_SHIFT = 30;
     private static final long WINDOW_MASK = (1L << WINDOW_SHIFT) - 1;
@@ -344,6 +352,29 @@ public final class ShmMedium implements Medium {
             NativeLayer.as_futex_wait(address + offset, expected, timeoutNanos);
         } catch (LastErrorException e) {
             throw new MediumFaultException(futexWaitFailed(offset, e));
+        }
+    }
+
+    @Override
+    public boolean awaitAnyChange(long[] offsets, int[] expected, int count, long timeoutNanos) {
+        if (!waitvWorks || count <= 0 || count > MAX_WAITV) {
+            return false;
+        }
+        checkOpen();
+        long[] addresses = WAITV_ADDRESSES.get();
+        for (int i = 0; i < count; i++) {
+            checkWord(offsets[i], Integer.BYTES);
+            addresses[i] = address + offsets[i];
+        }
+        try {
+            NativeLayer.as_futex_waitv(addresses, expected, count, timeoutNanos);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOSYS) {
+                waitvWorks = false;
+                return false;
+            }
+            throw new MediumFaultException(futexWaitFailed(offsets[0], e));
         }
     }
 

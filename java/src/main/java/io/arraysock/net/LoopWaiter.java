@@ -17,14 +17,18 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *   ticket := bell                 the peer, after publishing into a marked ring:
  *   mark every socket's waiting words    tail := new; full fence
- *   full fence                           if waiting word == LOOP: futex_wake(bell)
+ *   full fence; read each marked         if waiting word == LOOP: events += 1,
+ *     ring's peer events word                futex_wake(events), futex_wake(bell)
  *   look at every socket once more
- *   if nothing: futex_wait(bell, ticket), at most {@value #BELL_SLEEP_MAX_MILLIS} ms
+ *   if nothing: futex_waitv(bell = ticket, each events word as read),
+ *               at most {@value #BELL_SLEEP_MAX_MILLIS} ms
  * </pre>
  *
- * Either the peer sees the mark and wakes the bell, or the last look sees its bytes. A
- * peer's wake is bare (the bell is not its to write), so one that lands between the last
- * look and the sleep is lost: the sleep cap bounds what that costs. Threads of the loop's
+ * Either the peer sees the mark and bumps a word the loop sleeps on, or the last look sees
+ * its bytes: no wake is lost. Only with more marked rings than futex_waitv takes (127), or
+ * an older kernel, does the loop sleep on the bell alone; the bell is not the peer's to
+ * write, so a wake that lands between the last look and that sleep is lost, which the sleep
+ * cap bounds. Threads of the loop's
  * own node ({@link #wakeup()}, an accept queue) write the bell, so their rings are never
  * lost. Otherwise (the block medium, sockets of several arrays, a connect pending: its
  * answer is not rung on the bell) it parks as {@link PollingBackoff} says.

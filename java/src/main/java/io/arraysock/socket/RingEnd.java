@@ -109,6 +109,7 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
             int waiting = medium.getIntAcquire(peerWaitingWord);
             if (waiting != 0) {
                 if (waiting == WAITING_LOOP && peerLoopBell >= 0) {
+                    signal(); // the word the loop sleeps on beside its bell: never lost
                     medium.wake(peerLoopBell);
                 } else {
                     signal();
@@ -126,6 +127,9 @@ abstract class RingEnd extends RingEndPadding implements IdleStrategy.Sleeper {
     final void loopWaiting(boolean on) {
         if (wakeups) {
             medium.putIntRelease(waitingWord, on ? WAITING_LOOP : 0);
+            if (on) {
+                LoopBell.watch(peerEventsWord);
+            }
         }
     }
 

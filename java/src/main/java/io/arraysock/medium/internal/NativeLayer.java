@@ -94,6 +94,10 @@ public final class NativeLayer {
 
     public static native int as_futex_wait(long address, int expected, long timeoutNanos) throws LastErrorException;
 
+    /** futex_waitv over {@code count} shared words (absolute addresses); ENOSYS before Linux 5.16. */
+    public static native int as_futex_waitv(long[] addresses, int[] expected, int count, long timeoutNanos)
+            throws LastErrorException;
+
     /** Hot path: no errno capture (a wake cannot fail on a valid mapped address). */
     public static native int as_futex_wake(long address, int count);
 
