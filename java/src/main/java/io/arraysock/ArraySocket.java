@@ -661,6 +661,7 @@ public final class ArraySocket implements Closeable {
     public void abort() {
         sendView.release();
         receiveView.release();
+        jmx.unregisterSocket(this); // the registry holds the socket, and with it its buffers
         try {
             run(SocketCore::abort);
         } catch (IOException faulted) {

@@ -99,6 +99,27 @@ class JmxTest {
         }
     }
 
+    @Test
+    void anAbortedSocketsBeanGoesWithIt() throws Exception {
+        var server = ManagementFactory.getPlatformMBeanServer();
+        try (ArrayFixture f = ArrayFixture.create(ArrayFixture.Kind.SHM, ArrayFixture.small());
+             StorageArray array = f.attach();
+             ArraySocket listener = array.openSocket(SocketType.STREAM)) {
+            listener.bind(7201);
+            listener.listen(1);
+            ArraySocket client = array.openSocket(SocketType.STREAM);
+            client.connect(7201);
+            try (ArraySocket served = listener.accept()) {
+                assertEquals(2, mine(server.queryNames(SOCKETS, null), f).size());
+                client.abort();
+                assertEquals(1, mine(server.queryNames(SOCKETS, null), f).size(),
+                        "an aborted socket's bean (and the registry's hold on the socket) goes with it");
+                served.abort();
+                assertEquals(Set.of(), mine(server.queryNames(SOCKETS, null), f));
+            }
+        }
+    }
+
     /** The beans of the array of {@code f} (other tests' arrays may be attached in this JVM). */
     private static Set<ObjectName> mine(Set<ObjectName> names, ArrayFixture f) {
         names.removeIf(n -> !ObjectName.quote(f.parentPath).equals(n.getKeyProperty("path")));
