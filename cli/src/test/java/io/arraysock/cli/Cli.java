@@ -74,7 +74,11 @@ final class Cli implements AutoCloseable {
     }
 
     private static ProcessBuilder command(String... args) {
-        List<String> cmd = new ArrayList<>(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class));
+        // SIGINT at its default: a shell without job control starts background jobs with SIGINT
+        // ignored, the JVM keeps an inherited ignore (no shutdown on SIGINT), and a test JVM
+        // started so would hand that on to the CLI it tests (CliInterruptTest then waits in vain)
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        cmd.addAll(JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), Main.class));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
