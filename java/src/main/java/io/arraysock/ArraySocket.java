@@ -640,9 +640,7 @@ public final class ArraySocket implements Closeable {
     /** Closes the socket; the peer reads what was sent, then end of stream. Idempotent. */
     @Override
     public void close() {
-        sendView.release();
-        receiveView.release();
-        jmx.unregisterSocket(this);
+        letGo();
         try {
             run(SocketCore::close);
         } catch (IOException faulted) {
@@ -659,14 +657,19 @@ public final class ArraySocket implements Closeable {
      * the end of the stream). Idempotent; after {@link #close} it does nothing more.
      */
     public void abort() {
-        sendView.release();
-        receiveView.release();
-        jmx.unregisterSocket(this); // the registry holds the socket, and with it its buffers
+        letGo();
         try {
             run(SocketCore::abort);
         } catch (IOException faulted) {
             // as in close: the socket is gone here all the same
         }
+    }
+
+    /** What either end of a socket lets go of: its views, and its bean (the registry holds the socket, and with it its buffers). */
+    private void letGo() {
+        sendView.release();
+        receiveView.release();
+        jmx.unregisterSocket(this);
     }
 
     // ---- the fault boundary -----------------------------------------------------------
